@@ -1,0 +1,1 @@
+"""complaintflow: the lifecycle of customer complaints and feedback."""
