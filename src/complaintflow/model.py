@@ -372,8 +372,10 @@ class Ticket:
     id: str
     number: str
     version: int
+    last_seq: int
     status: Status = attrs.field(converter=_to_status)
     received_at: pendulum.DateTime
+    updated_at: pendulum.DateTime
     channel: Channel
     description: str
     customer: Customer | None = None
@@ -407,6 +409,6 @@ class Ticket:
     @classmethod
     def replay(cls, events: Sequence[Event]) -> Ticket:
         """Rebuild the ticket from its whole event log, oldest first."""
-        from complaintflow.lifecycle import replay
+        from complaintflow._fold import replay
 
         return replay(events)

@@ -34,7 +34,7 @@ ISO_4217 = frozenset(
 
 
 def _to_decimal(value: object) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise MoneyError(
             f"amount {value!r} is a {type(value).__name__}; pass a str, int or "
             "Decimal such as Money('19.90', 'CNY') so it stays exact",

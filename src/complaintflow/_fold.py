@@ -1,0 +1,169 @@
+"""The fold: how each event changes a ticket.
+
+``apply`` and ``replay`` both go through :func:`evolve`, so a snapshot and
+the fold of its log cannot drift apart.  The status after an event is
+taken from the event (the machine decided it when the event was made), not
+recomputed here: this module never re-judges the past.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+
+from complaintflow import events as e
+from complaintflow.errors import ValidationError
+from complaintflow.model import Approval, Solution, Ticket
+from complaintflow.vocabulary import Role
+
+__all__ = ["evolve", "replay"]
+
+_Changes = dict[str, Any]
+
+
+def _triaged(t: Ticket, ev: e.Event, p: e.Triaged) -> _Changes:
+    return {"kind": p.kind, "category": p.category, "priority": p.priority,
+            "complex": p.complex, "department": p.department or t.department,
+            "cc": tuple(dict.fromkeys((*t.cc, *p.cc)))}
+
+
+def _overridden(t: Ticket, ev: e.Event, p: e.Overridden) -> _Changes:
+    fields = {"kind": p.kind, "category": p.category, "priority": p.priority,
+              "complex": p.complex}
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def _assigned(t: Ticket, ev: e.Event, p: e.Assigned) -> _Changes:
+    return {"assignee": p.assignee, "department": p.department or t.department}
+
+
+def _responded(t: Ticket, ev: e.Event, p: e.Responded) -> _Changes:
+    return {"first_response_at": ev.at} if p.first else {}
+
+
+def _transferred(t: Ticket, ev: e.Event, p: e.Transferred) -> _Changes:
+    return {"department": p.to_department, "assignee": p.to_assignee}
+
+
+def _attached(t: Ticket, ev: e.Event, p: e.Attached) -> _Changes:
+    return {"attachments": (*t.attachments, p.attachment)}
+
+
+def _proposed(t: Ticket, ev: e.Event, p: e.SolutionProposed) -> _Changes:
+    return {"solution": Solution(p.text, p.amount, ev.actor, ev.at, p.required)}
+
+
+def _approved(t: Ticket, ev: e.Event, p: e.Approved) -> _Changes:
+    assert t.solution is not None
+    approval = Approval(ev.actor.id, p.role, ev.at)
+    return {"solution": attrs.evolve(t.solution, approvals=(*t.solution.approvals, approval))}
+
+
+def _dropped_solution(t: Ticket, ev: e.Event, p: e.Payload) -> _Changes:
+    return {"solution": None}
+
+
+def _resolved(t: Ticket, ev: e.Event, p: e.Completed) -> _Changes:
+    return {"resolved_at": ev.at}
+
+
+def _resolved_now(t: Ticket, ev: e.Event, p: e.ResolvedAtFirstContact) -> _Changes:
+    return {"resolved_at": ev.at, "resolved_at_first_contact": True,
+            "first_response_at": t.first_response_at or ev.at}
+
+
+def _surveyed(t: Ticket, ev: e.Event, p: e.SurveyRecorded) -> _Changes:
+    if not p.reopened:
+        return {"survey": p.response}
+    return {"survey": None, "resolved_at": None, "reopen_count": t.reopen_count + 1,
+            "assignee": p.reopened_to, "escalated_to": Role.SUPERVISOR, "solution": None}
+
+
+def _reopened(t: Ticket, ev: e.Event, p: e.Reopened) -> _Changes:
+    return {"survey": None, "resolved_at": None, "closed_at": None, "solution": None,
+            "reopen_count": t.reopen_count + 1}
+
+
+def _closed(t: Ticket, ev: e.Event, p: e.Closed) -> _Changes:
+    return {"closed_at": ev.at}
+
+
+def _merged(t: Ticket, ev: e.Event, p: e.Merged) -> _Changes:
+    return {"merged_into": p.into}
+
+
+def _nothing(t: Ticket, ev: e.Event, p: e.Payload) -> _Changes:
+    return {}
+
+
+_Step = Callable[[Ticket, e.Event, Any], _Changes]
+_STEPS: dict[type[e.Payload], _Step] = {
+    e.Triaged: _triaged,
+    e.Overridden: _overridden,
+    e.Assigned: _assigned,
+    e.InvestigationStarted: _nothing,
+    e.Responded: _responded,
+    e.Transferred: _transferred,
+    e.Commented: _nothing,
+    e.Attached: _attached,
+    e.SolutionProposed: _proposed,
+    e.Approved: _approved,
+    e.Rejected: _dropped_solution,
+    e.CustomerAccepted: _nothing,
+    e.CustomerDeclined: _dropped_solution,
+    e.Completed: _resolved,
+    e.ResolvedAtFirstContact: _resolved_now,
+    e.SurveyRecorded: _surveyed,
+    e.Reopened: _reopened,
+    e.Closed: _closed,
+    e.Merged: _merged,
+    e.Withdrawn: _nothing,
+}
+
+
+def evolve(ticket: Ticket, event: e.Event) -> Ticket:
+    """The ticket after ``event``; ``event`` must be the next one in its log."""
+    if event.ticket_id != ticket.id or event.seq != ticket.last_seq + 1:
+        raise ValidationError(
+            f"event {event.ticket_id}#{event.seq} does not follow "
+            f"{ticket.id}#{ticket.last_seq}",
+            field="events",
+        )
+    step = _STEPS.get(type(event.payload))
+    if step is None:
+        raise ValidationError(f"no fold step for event type {event.type!r}", field="events")
+    changes = step(ticket, event, event.payload)
+    return attrs.evolve(ticket, version=event.version, last_seq=event.seq, status=event.status,
+                        updated_at=event.at, **changes)
+
+
+def _born(event: e.Event) -> Ticket:
+    payload = event.payload
+    if not isinstance(payload, e.Received) or event.seq != 1:
+        raise ValidationError(
+            f"a ticket's log starts with a 'received' event #1, not {event.type!r} "
+            f"#{event.seq}",
+            field="events",
+        )
+    d = payload.draft
+    return Ticket(
+        id=event.ticket_id, number=payload.number, version=event.version, last_seq=1,
+        status=event.status, received_at=d.received_at, updated_at=event.at,
+        channel=d.channel, description=d.description, customer=d.customer, kind=d.kind,
+        category=d.category, priority=d.priority, expectation=d.expectation,
+        product_ref=d.product_ref, order_ref=d.order_ref, product_line=d.product_line,
+        region=d.region, claimed_amount=d.claimed_amount, attachments=d.attachments,
+        receiver=d.receiver, tags=d.tags, dedupe_key=d.dedupe_key,
+    )
+
+
+def replay(events: Sequence[e.Event]) -> Ticket:
+    """Rebuild a ticket from its whole log, oldest event first."""
+    if not events:
+        raise ValidationError("cannot replay an empty event log", field="events")
+    ticket = _born(events[0])
+    for event in events[1:]:
+        ticket = evolve(ticket, event)
+    return ticket

@@ -1,0 +1,426 @@
+"""The ticket state machine (SPEC §2.3), declared as data.
+
+:data:`TRANSITIONS` is the whole lifecycle in one table.  It is loaded
+into ONE module-level ``transitions.Machine`` shared by every ticket; each
+:func:`apply` fires the trigger on a throw-away :class:`_Cursor` holding the
+state and the guard values, never on the frozen ticket itself.  The
+machine decides the next status; :mod:`complaintflow._fold` turns the
+resulting events into the next ticket, and :func:`replay` uses the same
+fold, so a ticket and its log cannot disagree.
+
+Order of checks in :func:`apply`, so that a refusal says the most useful
+thing: the actor's role, then the state, then the command against the
+ticket (self-approval, merge into itself), then the guards.  Any refusal
+raises and returns nothing: the input ticket is a frozen value and is
+never touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple, Protocol
+
+import attrs
+import pendulum
+from transitions import Machine, MachineError
+
+from complaintflow import commands as c
+from complaintflow import events as e
+from complaintflow._fold import evolve, replay
+from complaintflow.clock import instant
+from complaintflow.errors import (
+    InvalidTransition,
+    PermissionDenied,
+    SelfApprovalError,
+    ValidationError,
+)
+from complaintflow.model import Actor, Ticket, TicketDraft
+from complaintflow.money import Money
+from complaintflow.vocabulary import ActorKind, Kind, Role, SatisfactionLevel, Status
+
+__all__ = [
+    "COMMANDS",
+    "TRANSITIONS",
+    "ApprovalGate",
+    "LifecycleRules",
+    "SupervisorForAnyMoney",
+    "Transition",
+    "allowed_commands",
+    "apply",
+    "open_ticket",
+    "replay",
+]
+
+S = Status
+
+
+class Transition(NamedTuple):
+    """One row of the lifecycle: ``trigger`` from ``sources`` to ``dest``.
+
+    ``dest`` None keeps the state (an action such as respond or comment).
+    ``when`` / ``unless`` name a guard that must hold / must not hold.
+    """
+
+    trigger: str
+    sources: tuple[Status, ...]
+    dest: Status | None
+    when: str | None = None
+    unless: str | None = None
+
+
+_ACTIVE = (S.RECEIVED, S.TRIAGED, S.ASSIGNED, S.INVESTIGATING, S.AWAITING_APPROVAL,
+           S.AWAITING_CUSTOMER, S.EXECUTING)
+_OWNED = _ACTIVE[2:]
+
+#: The lifecycle of a ticket; rows sharing a trigger are tried in order.
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition("triage", (S.RECEIVED,), S.TRIAGED),
+    Transition("override", (*_ACTIVE[1:], S.RESOLVED), None),
+    Transition("assign", (S.TRIAGED,), S.ASSIGNED),
+    Transition("assign", _OWNED, None),
+    Transition("investigate", (S.ASSIGNED,), S.INVESTIGATING),
+    Transition("respond", _ACTIVE, None),
+    Transition("transfer", (S.TRIAGED, S.ASSIGNED, S.INVESTIGATING), S.ASSIGNED),
+    Transition("comment", (*_ACTIVE, S.RESOLVED), None),
+    Transition("attach", (*_ACTIVE, S.RESOLVED), None),
+    Transition("propose_solution", (S.INVESTIGATING,), S.AWAITING_APPROVAL, when="needs_approval"),
+    Transition("propose_solution", (S.INVESTIGATING,), S.AWAITING_CUSTOMER),
+    Transition("approve", (S.AWAITING_APPROVAL,), S.AWAITING_CUSTOMER, when="approvals_complete"),
+    Transition("approve", (S.AWAITING_APPROVAL,), None),
+    Transition("reject", (S.AWAITING_APPROVAL,), S.INVESTIGATING),
+    Transition("customer_accepts", (S.AWAITING_CUSTOMER,), S.EXECUTING),
+    Transition("customer_declines", (S.AWAITING_CUSTOMER,), S.INVESTIGATING),
+    Transition("complete", (S.EXECUTING,), S.RESOLVED),
+    Transition("resolve_now", _ACTIVE[:4], S.RESOLVED, when="first_contact_kind"),
+    Transition("record_survey", (S.RESOLVED,), S.INVESTIGATING, when="unsatisfied"),
+    Transition("record_survey", (S.RESOLVED,), None, when="survey_open"),
+    Transition("reopen", (S.RESOLVED,), S.INVESTIGATING),
+    Transition("reopen", (S.CLOSED,), S.INVESTIGATING, when="within_reopen_window"),
+    Transition("close", (S.RESOLVED,), S.CLOSED, when="survey_settled"),
+    Transition("merge", _ACTIVE, S.MERGED),
+    Transition("withdraw", _ACTIVE, S.WITHDRAWN),
+)
+
+#: Command class by trigger name, for hosts that dispatch on strings.
+COMMANDS: dict[str, type[c.Command]] = {
+    cls.trigger: cls
+    for cls in (c.Triage, c.Override, c.Assign, c.Investigate, c.Respond, c.Transfer,
+                c.Comment, c.Attach, c.ProposeSolution, c.Approve, c.Reject,
+                c.CustomerAccepts, c.CustomerDeclines, c.Complete, c.ResolveNow,
+                c.RecordSurvey, c.Reopen, c.Close, c.Merge, c.Withdraw)
+}
+
+#: Minimum staff role per trigger (agent where absent).
+STAFF_ROLE = {"override": Role.SUPERVISOR}
+#: What a customer may do themselves, and what the system (sweeps) may do.
+CUSTOMER_TRIGGERS = frozenset(
+    {"customer_accepts", "customer_declines", "withdraw", "record_survey", "comment", "attach"}
+)
+SYSTEM_TRIGGERS = frozenset({"assign", "transfer", "comment", "close"})
+
+_SOURCES: dict[str, frozenset[Status]] = {}
+for _row in TRANSITIONS:
+    _SOURCES[_row.trigger] = _SOURCES.get(_row.trigger, frozenset()) | set(_row.sources)
+# A guard on one row only, when another row of the trigger from the same state has none,
+# merely picks the row; the guards below refuse the command when they fail.
+_REFUSING_GUARDS = {"first_contact_kind", "within_reopen_window", "survey_settled"}
+
+_MACHINE = Machine(
+    model=None,
+    states=[s.value for s in Status],
+    initial=None,
+    auto_transitions=False,
+    send_event=False,
+)
+for _row in TRANSITIONS:
+    _MACHINE.add_transition(
+        _row.trigger,
+        [s.value for s in _row.sources],
+        None if _row.dest is None else _row.dest.value,
+        conditions=_row.when,
+        unless=_row.unless,
+    )
+
+
+class ApprovalGate(Protocol):
+    """What the lifecycle asks of an approval policy (see :mod:`complaintflow.approval`)."""
+
+    def needs_approval(self, amount: Money | None, proposer: Role) -> bool: ...
+
+    def approvers(self, amount: Money | None, proposer: Role) -> tuple[Role, ...]: ...
+
+
+class SupervisorForAnyMoney:
+    """The simplest gate: any money needs one supervisor's approval."""
+
+    def needs_approval(self, amount: Money | None, proposer: Role) -> bool:
+        return bool(self.approvers(amount, proposer))
+
+    def approvers(self, amount: Money | None, proposer: Role) -> tuple[Role, ...]:
+        if amount is None or amount.is_zero:
+            return ()
+        return (Role.SUPERVISOR,)
+
+
+@attrs.frozen
+class LifecycleRules:
+    """The knobs of the lifecycle a host may turn.
+
+    ``survey_window``: how long a resolved ticket waits for its survey
+    before it may be closed.  ``reopen_window``: how long after closing
+    staff may still reopen.  ``surveyed_kinds``: kinds that get a survey
+    (seed 000 §2.4.1: complaints and suggestions).
+    """
+
+    approvals: ApprovalGate = attrs.field(factory=SupervisorForAnyMoney)
+    survey_window: dt.timedelta = dt.timedelta(hours=72)
+    reopen_window: dt.timedelta = dt.timedelta(days=7)
+    surveyed_kinds: frozenset[Kind] = frozenset({Kind.COMPLAINT, Kind.SUGGESTION})
+
+
+DEFAULT_RULES = LifecycleRules()
+
+
+class _Cursor:
+    """The only object the shared machine ever sees: a state and guard values."""
+
+    __slots__ = (
+        "approvals_complete",
+        "first_contact_kind",
+        "needs_approval",
+        "state",
+        "survey_open",
+        "survey_settled",
+        "unsatisfied",
+        "within_reopen_window",
+    )
+
+    def __init__(self, ticket: Ticket, at: pendulum.DateTime, rules: LifecycleRules) -> None:
+        self.state = ticket.status.value
+        self.first_contact_kind = ticket.kind in (Kind.INQUIRY, Kind.PRAISE)
+        self.survey_open = ticket.survey is None
+        self.survey_settled = (
+            ticket.survey is not None
+            or (ticket.kind is not None and ticket.kind not in rules.surveyed_kinds)
+            or (ticket.resolved_at is not None and at >= ticket.resolved_at + rules.survey_window)
+        )
+        self.within_reopen_window = (
+            ticket.closed_at is not None and at <= ticket.closed_at + rules.reopen_window
+        )
+        self.needs_approval = False
+        self.approvals_complete = False
+        self.unsatisfied = False
+
+
+_REFUSALS = {
+    "first_contact_kind": "only inquiries and praise can be resolved at first contact",
+    "within_reopen_window": "the reopen window after closing has passed",
+    "survey_settled": "the survey is still pending; record it or wait for the survey window",
+    "survey_open": "a survey response is already recorded for this resolution",
+}
+
+
+def _refuse(ticket: Ticket, trigger: str, actor: Actor, at: pendulum.DateTime,
+            rules: LifecycleRules, reason: str | None = None) -> InvalidTransition:
+    return InvalidTransition(
+        ticket_id=ticket.id,
+        state=ticket.status.value,
+        trigger=trigger,
+        allowed=allowed_commands(ticket, actor, at=at, rules=rules),
+        reason=reason,
+    )
+
+
+def _check_role(trigger: str, actor: Actor) -> None:
+    if actor.kind is ActorKind.CUSTOMER and trigger not in CUSTOMER_TRIGGERS:
+        raise PermissionDenied(trigger=trigger, actor_id=actor.id, actor_role=None,
+                               required=f"staff ({STAFF_ROLE.get(trigger, Role.AGENT)} or above)")
+    if actor.kind is ActorKind.SYSTEM and trigger not in SYSTEM_TRIGGERS:
+        raise PermissionDenied(trigger=trigger, actor_id=actor.id, actor_role=None,
+                               required="a staff member")
+    required = STAFF_ROLE.get(trigger, Role.AGENT)
+    if actor.role is not None and actor.role < required:
+        raise PermissionDenied(trigger=trigger, actor_id=actor.id, actor_role=actor.role.value,
+                               required=required.value)
+
+
+def _check_approver(ticket: Ticket, trigger: str, actor: Actor) -> Role:
+    """Who may approve or reject the pending solution: the next role, never the proposer."""
+    solution = ticket.solution
+    assert solution is not None
+    assert solution.next_role is not None
+    if actor.role is None:
+        raise PermissionDenied(trigger=trigger, actor_id=actor.id, actor_role=None,
+                               required=solution.next_role.value)
+    if actor.id == solution.proposed_by.id:
+        raise SelfApprovalError(trigger=trigger, actor_id=actor.id, actor_role=actor.role.value,
+                                required=f"{solution.next_role} other than the proposer",
+                                reason="nobody approves their own proposal")
+    if any(given.by == actor.id for given in solution.approvals):
+        raise PermissionDenied(trigger=trigger, actor_id=actor.id, actor_role=actor.role.value,
+                               required=f"another {solution.next_role}",
+                               reason="each approval step needs a different person")
+    if actor.role < solution.next_role:
+        raise PermissionDenied(trigger=trigger, actor_id=actor.id, actor_role=actor.role.value,
+                               required=solution.next_role.value,
+                               reason=f"the amount {solution.amount} needs this approval")
+    return actor.role
+
+
+def _decide(ticket: Ticket, command: c.Command, actor: Actor, cursor: _Cursor,
+            rules: LifecycleRules) -> e.Payload:
+    """The fact a valid command produces, computed before the machine fires."""
+    match command:
+        case c.Triage():
+            return e.Triaged(command.kind, command.category, command.priority,
+                             command.complex, command.department, command.cc)
+        case c.Override():
+            return e.Overridden(command.reason, command.kind, command.category,
+                                command.priority, command.complex)
+        case c.Assign():
+            return e.Assigned(command.assignee, command.department)
+        case c.Investigate():
+            return e.InvestigationStarted()
+        case c.Respond():
+            return e.Responded(command.message, first=ticket.first_response_at is None)
+        case c.Transfer():
+            to_department = command.to_department or ticket.department
+            if (to_department, command.to_assignee) == (ticket.department, ticket.assignee):
+                raise ValidationError("Transfer goes nowhere: the ticket is already there",
+                                      field="to_department")
+            return e.Transferred(ticket.department, ticket.assignee, to_department,
+                                 command.to_assignee, command.reason)
+        case c.Comment():
+            return e.Commented(command.text, command.internal)
+        case c.Attach():
+            return e.Attached(command.attachment)
+        case c.ProposeSolution():
+            assert actor.role is not None or actor.kind is not ActorKind.STAFF
+            required = rules.approvals.approvers(command.amount, actor.role or Role.AGENT)
+            cursor.needs_approval = bool(required)
+            return e.SolutionProposed(command.text, command.amount, tuple(required))
+        case c.Approve():
+            role = _check_approver(ticket, command.trigger, actor)
+            assert ticket.solution is not None
+            cursor.approvals_complete = (
+                len(ticket.solution.approvals) + 1 >= len(ticket.solution.required)
+            )
+            return e.Approved(role, command.note)
+        case c.Reject():
+            _check_approver(ticket, command.trigger, actor)
+            return e.Rejected(command.reason)
+        case c.CustomerAccepts():
+            return e.CustomerAccepted(command.note)
+        case c.CustomerDeclines():
+            return e.CustomerDeclined(command.reason)
+        case c.Complete():
+            return e.Completed(command.note)
+        case c.ResolveNow():
+            return e.ResolvedAtFirstContact(command.answer)
+        case c.RecordSurvey():
+            unsatisfied = command.response.level is SatisfactionLevel.UNSATISFIED
+            cursor.unsatisfied = unsatisfied and cursor.survey_open
+            return e.SurveyRecorded(command.response, reopened=unsatisfied,
+                                    reopened_to=command.reopen_to if unsatisfied else None)
+        case c.Reopen():
+            return e.Reopened(command.reason)
+        case c.Close():
+            return e.Closed(command.reason)
+        case c.Merge():
+            if command.into == ticket.id:
+                raise ValidationError("a ticket cannot be merged into itself", field="into")
+            return e.Merged(command.into, command.reason)
+        case c.Withdraw():
+            return e.Withdrawn(command.reason)
+    raise ValidationError(f"unknown command {command!r}", field="command")
+
+
+def apply(
+    ticket: Ticket,
+    command: c.Command,
+    *,
+    actor: Actor,
+    at: dt.datetime,
+    rules: LifecycleRules = DEFAULT_RULES,
+) -> tuple[Ticket, list[e.Event]]:
+    """Apply one command; return the next ticket and the events that explain it.
+
+    Pure: the same inputs always give the same outputs, nothing is read
+    from the clock or a store, and a refusal raises without side effects.
+    """
+    when = instant(at, "at")
+    if when < ticket.updated_at:
+        raise ValidationError(
+            f"at={when} is before the ticket's last change ({ticket.updated_at}); "
+            "events of one ticket must not go back in time",
+            field="at",
+        )
+    trigger = command.trigger
+    _check_role(trigger, actor)
+    if ticket.status not in _SOURCES.get(trigger, ()):
+        raise _refuse(ticket, trigger, actor, when, rules)
+    cursor = _Cursor(ticket, when, rules)
+    payload = _decide(ticket, command, actor, cursor, rules)
+    try:
+        fired = _MACHINE.events[trigger].trigger(cursor)
+    except MachineError as error:  # the table check above makes this a bug, not misuse
+        raise _refuse(ticket, trigger, actor, when, rules, str(error)) from None
+    if not fired:
+        failed = next(guard for guard in _REFUSALS if any(
+            row.trigger == trigger and row.when == guard and ticket.status in row.sources
+            for row in TRANSITIONS) and not getattr(cursor, guard))
+        raise _refuse(ticket, trigger, actor, when, rules, _REFUSALS[failed])
+    version = ticket.version + 1
+    event = e.Event(ticket.id, ticket.last_seq + 1, version, when, actor,
+                    Status(cursor.state), payload)
+    return evolve(ticket, event), [event]
+
+
+def open_ticket(
+    draft: TicketDraft,
+    *,
+    ticket_id: str,
+    number: str,
+    actor: Actor,
+    at: dt.datetime | None = None,
+) -> tuple[Ticket, list[e.Event]]:
+    """Create a ticket from a draft: version 1, status received, one event."""
+    if not isinstance(draft, TicketDraft):
+        raise ValidationError("open_ticket needs a TicketDraft", field="draft")
+    for name, value in (("ticket_id", ticket_id), ("number", number)):
+        if not isinstance(value, str) or not value.strip():
+            raise ValidationError(f"{name} must be a non-empty string", field=name)
+    when = draft.received_at if at is None else instant(at, "at")
+    event = e.Event(ticket_id, 1, 1, when, actor, Status.RECEIVED, e.Received(number, draft))
+    return replay([event]), [event]
+
+
+def allowed_commands(
+    ticket: Ticket,
+    actor: Actor,
+    *,
+    at: dt.datetime,
+    rules: LifecycleRules = DEFAULT_RULES,
+) -> tuple[str, ...]:
+    """Trigger names this actor may fire now, for a UI to offer as buttons."""
+    when = instant(at, "at")
+    cursor = _Cursor(ticket, when, rules)
+    allowed = []
+    for trigger, sources in _SOURCES.items():
+        if ticket.status not in sources:
+            continue
+        try:
+            _check_role(trigger, actor)
+            if trigger in ("approve", "reject"):
+                _check_approver(ticket, trigger, actor)
+        except PermissionDenied:
+            continue
+        rows = [row for row in TRANSITIONS
+                if row.trigger == trigger and ticket.status in row.sources]
+        if all(row.when in _REFUSING_GUARDS and not getattr(cursor, row.when) for row in rows):
+            continue
+        if trigger == "record_survey" and not cursor.survey_open:
+            continue
+        allowed.append(trigger)
+    return tuple(sorted(allowed))
+
