@@ -116,7 +116,7 @@ STAFF_ROLE = {"override": Role.SUPERVISOR}
 CUSTOMER_TRIGGERS = frozenset(
     {"customer_accepts", "customer_declines", "withdraw", "record_survey", "comment", "attach"}
 )
-SYSTEM_TRIGGERS = frozenset({"assign", "transfer", "comment", "close"})
+SYSTEM_TRIGGERS = frozenset({"triage", "assign", "transfer", "comment", "close"})
 
 _SOURCES: dict[str, frozenset[Status]] = {}
 for _row in TRANSITIONS:

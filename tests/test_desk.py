@@ -1,0 +1,183 @@
+"""The desk over a store: intake, one method per command, optimistic concurrency."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from itertools import count
+
+import pytest
+
+from complaintflow import (
+    Actor,
+    Channel,
+    ComplaintDesk,
+    ConcurrencyError,
+    Customer,
+    InMemoryStore,
+    InvalidTransition,
+    Kind,
+    ManualClock,
+    NotFound,
+    Priority,
+    Role,
+    Status,
+    Ticket,
+    TicketDraft,
+    ValidationError,
+)
+from complaintflow.demo import START, run_story
+from complaintflow.vocabulary import Category
+
+AGENT = Actor.staff("a1", Role.AGENT)
+SUPERVISOR = Actor.staff("s1", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+def desk(clock: ManualClock) -> ComplaintDesk:
+    serial = count(1)
+    return ComplaintDesk(InMemoryStore(), clock, ids=lambda: f"t{next(serial)}")
+
+
+def draft(clock: ManualClock, text: str = "包裹破损，里面的杯子碎了", **kw: object) -> TicketDraft:
+    return TicketDraft(text, Channel.PHONE, clock.now(), Customer("C9"), **kw)  # type: ignore[arg-type]
+
+
+def test_intake_numbers_tickets_per_local_day(desk: ComplaintDesk, clock: ManualClock) -> None:
+    first = desk.intake(draft(clock))
+    second = desk.intake(draft(clock))
+    assert (first.number, second.number) == ("TS20240520-0001", "TS20240520-0002")
+    clock.advance(dt.timedelta(hours=14))  # 00:00 on the 21st in Shanghai
+    assert desk.intake(draft(clock)).number == "TS20240521-0001"
+
+
+def test_intake_is_idempotent_on_the_dedupe_key(desk: ComplaintDesk, clock: ManualClock) -> None:
+    first = desk.intake(draft(clock, dedupe_key="wx-123"))
+    again = desk.intake(draft(clock, "same message delivered twice", dedupe_key="wx-123"))
+    assert again == first
+    assert len(desk.store) == 1  # type: ignore[arg-type]
+
+
+def test_intake_with_a_classifier_triages(clock: ManualClock) -> None:
+    class Fixed:
+        kind, category, priority = Kind.COMPLAINT, Category.LOGISTICS_PACKAGE, Priority.P3
+
+        def classify(self, draft: TicketDraft) -> Fixed:
+            return self
+
+    desk = ComplaintDesk(InMemoryStore(), clock, classifier=Fixed())
+    ticket = desk.intake(draft(clock))
+    assert ticket.status is Status.TRIAGED
+    assert (ticket.kind, ticket.category, ticket.priority) == (
+        Kind.COMPLAINT, Category.LOGISTICS_PACKAGE, Priority.P3)
+    assert [e.type for e in desk.history(ticket.id)] == ["received", "triaged"]
+    assert Ticket.replay(desk.history(ticket.id)) == ticket
+
+
+def test_intake_refuses_what_is_not_a_draft(desk: ComplaintDesk) -> None:
+    with pytest.raises(ValidationError):
+        desk.intake("not a draft")  # type: ignore[arg-type]
+
+
+def test_commands_are_saved_with_their_events(desk: ComplaintDesk, clock: ManualClock) -> None:
+    ticket = desk.intake(draft(clock))
+    desk.triage(ticket.id, "complaint", "logistics.package", "P3", actor=AGENT)
+    clock.advance(minutes=5)
+    after = desk.assign(ticket.id, "a1", actor=SUPERVISOR, department="warehouse")
+    assert desk.get(ticket.id) == after
+    assert Ticket.replay(desk.history(ticket.id)) == after
+    assert after.version == 3
+
+
+def test_a_refused_command_changes_nothing(desk: ComplaintDesk, clock: ManualClock) -> None:
+    ticket = desk.intake(draft(clock))
+    with pytest.raises(InvalidTransition):
+        desk.complete(ticket.id, actor=AGENT)
+    assert desk.get(ticket.id) == ticket
+    assert len(desk.history(ticket.id)) == 1
+
+
+def test_expected_version_guards_a_stale_screen(desk: ComplaintDesk, clock: ManualClock) -> None:
+    ticket = desk.intake(draft(clock))
+    desk.triage(ticket.id, "complaint", None, "P3", actor=AGENT)
+    from complaintflow import Respond
+
+    with pytest.raises(ConcurrencyError) as caught:
+        desk.execute(ticket.id, Respond("您好"), actor=AGENT, expected_version=ticket.version)
+    assert (caught.value.expected, caught.value.actual) == (1, 2)
+
+
+def test_retrying_reloads_after_a_concurrent_save(clock: ManualClock) -> None:
+    store = InMemoryStore()
+    desk = ComplaintDesk(store, clock)
+    ticket = desk.intake(draft(clock))
+    desk.triage(ticket.id, "complaint", None, "P3", actor=AGENT)
+    real_save = store.save
+    raced = threading.Event()
+
+    def save_after_a_rival(ticket: Ticket, events: list, *, expected_version: int) -> None:  # type: ignore[type-arg]
+        if not raced.is_set():
+            raced.set()
+            rival = desk.get(ticket.id)
+            from complaintflow import Comment, apply
+
+            new, evs = apply(rival, Comment("rival note"), actor=SUPERVISOR, at=clock.now())
+            real_save(new, evs, expected_version=rival.version)
+        real_save(ticket, events, expected_version=expected_version)
+
+    store.save = save_after_a_rival  # type: ignore[method-assign]
+    from complaintflow import Respond
+
+    result = desk.retrying(ticket.id, Respond("您好，我们正在处理"), actor=AGENT)
+    assert result.version == 4
+    assert [e.type for e in desk.history(ticket.id)][-2:] == ["commented", "responded"]
+
+
+def test_retrying_gives_up_after_the_attempts(clock: ManualClock) -> None:
+    store = InMemoryStore()
+    desk = ComplaintDesk(store, clock)
+    ticket = desk.intake(draft(clock))
+
+    def always_conflict(ticket: Ticket, events: list, *, expected_version: int) -> None:  # type: ignore[type-arg]
+        raise ConcurrencyError(ticket_id=ticket.id, expected=expected_version, actual=99)
+
+    store.save = always_conflict  # type: ignore[method-assign]
+    from complaintflow import Comment
+
+    with pytest.raises(ConcurrencyError):
+        desk.retrying(ticket.id, Comment("x"), actor=AGENT, attempts=2)
+    with pytest.raises(ValidationError):
+        desk.retrying(ticket.id, Comment("x"), actor=AGENT, attempts=0)
+
+
+def test_merge_needs_an_existing_target(desk: ComplaintDesk, clock: ManualClock) -> None:
+    ticket = desk.intake(draft(clock))
+    with pytest.raises(NotFound):
+        desk.merge(ticket.id, "no-such-ticket", actor=AGENT)
+    other = desk.intake(draft(clock))
+    merged = desk.merge(other.id, ticket.id, actor=AGENT, reason="same parcel")
+    assert merged.status is Status.MERGED
+    assert merged.merged_into == ticket.id
+
+
+def test_unknown_ticket_is_not_found(desk: ComplaintDesk) -> None:
+    with pytest.raises(NotFound):
+        desk.get("nope")
+    with pytest.raises(NotFound):
+        desk.history("nope")
+
+
+def test_the_demo_story_ends_closed_with_eleven_events() -> None:
+    store = InMemoryStore()
+    ticket = run_story(store)
+    assert ticket.status is Status.CLOSED
+    events = store.events(ticket.id)
+    assert len(events) == 11
+    assert Ticket.replay(events) == ticket
+    assert ticket.solution is not None
+    assert ticket.solution.approved
