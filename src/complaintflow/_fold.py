@@ -94,6 +94,10 @@ def _merged(t: Ticket, ev: e.Event, p: e.Merged) -> _Changes:
     return {"merged_into": p.into}
 
 
+def _stamped(t: Ticket, ev: e.Event, p: e.SlaStamped) -> _Changes:
+    return {"sla_version": p.version}
+
+
 def _nothing(t: Ticket, ev: e.Event, p: e.Payload) -> _Changes:
     return {}
 
@@ -119,6 +123,7 @@ _STEPS: dict[type[e.Payload], _Step] = {
     e.Reopened: _reopened,
     e.Closed: _closed,
     e.Merged: _merged,
+    e.SlaStamped: _stamped,
     e.Withdrawn: _nothing,
 }
 

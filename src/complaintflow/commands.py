@@ -36,6 +36,7 @@ __all__ = [
     "Reopen",
     "ResolveNow",
     "Respond",
+    "RestampSla",
     "Transfer",
     "Triage",
     "Withdraw",
@@ -255,6 +256,15 @@ class Merge(Command):
     trigger: ClassVar[str] = "merge"
     into: str = attrs.field(validator=_text)
     reason: str | None = attrs.field(default=None, validator=_optional_text)
+
+
+@attrs.frozen
+class RestampSla(Command):
+    """Measure the ticket under another SLA policy version from now on (audited)."""
+
+    trigger: ClassVar[str] = "restamp_sla"
+    version: str = attrs.field(validator=_text)
+    reason: str = attrs.field(validator=_text)
 
 
 @attrs.frozen

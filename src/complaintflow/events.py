@@ -41,6 +41,7 @@ __all__ = [
     "Reopened",
     "ResolvedAtFirstContact",
     "Responded",
+    "SlaStamped",
     "SolutionProposed",
     "SurveyRecorded",
     "Transferred",
@@ -213,6 +214,15 @@ class Merged(Payload):
 
 
 @attrs.frozen
+class SlaStamped(Payload):
+    """The SLA policy version the ticket is measured under from now on."""
+
+    type: ClassVar[str] = "sla_stamped"
+    version: str
+    reason: str | None = None
+
+
+@attrs.frozen
 class Withdrawn(Payload):
     type: ClassVar[str] = "withdrawn"
     reason: str | None = None
@@ -242,6 +252,7 @@ PAYLOAD_TYPES: dict[str, type[Payload]] = {
         Reopened,
         Closed,
         Merged,
+        SlaStamped,
         Withdrawn,
     )
 }

@@ -99,6 +99,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("close", (S.RESOLVED,), S.CLOSED, when="survey_settled"),
     Transition("merge", _ACTIVE, S.MERGED),
     Transition("withdraw", _ACTIVE, S.WITHDRAWN),
+    Transition("restamp_sla", (*_ACTIVE, S.RESOLVED), None),
 )
 
 #: Command class by trigger name, for hosts that dispatch on strings.
@@ -107,11 +108,11 @@ COMMANDS: dict[str, type[c.Command]] = {
     for cls in (c.Triage, c.Override, c.Assign, c.Investigate, c.Respond, c.Transfer,
                 c.Comment, c.Attach, c.ProposeSolution, c.Approve, c.Reject,
                 c.CustomerAccepts, c.CustomerDeclines, c.Complete, c.ResolveNow,
-                c.RecordSurvey, c.Reopen, c.Close, c.Merge, c.Withdraw)
+                c.RecordSurvey, c.Reopen, c.Close, c.Merge, c.Withdraw, c.RestampSla)
 }
 
 #: Minimum staff role per trigger (agent where absent).
-STAFF_ROLE = {"override": Role.SUPERVISOR}
+STAFF_ROLE = {"override": Role.SUPERVISOR, "restamp_sla": Role.SUPERVISOR}
 #: What a customer may do themselves, and what the system (sweeps) may do.
 CUSTOMER_TRIGGERS = frozenset(
     {"customer_accepts", "customer_declines", "withdraw", "record_survey", "comment", "attach"}
@@ -332,6 +333,8 @@ def _decide(ticket: Ticket, command: c.Command, actor: Actor, cursor: _Cursor,
             return e.Merged(command.into, command.reason)
         case c.Withdraw():
             return e.Withdrawn(command.reason)
+        case c.RestampSla():
+            return e.SlaStamped(command.version, command.reason)
     raise ValidationError(f"unknown command {command!r}", field="command")
 
 
@@ -383,16 +386,24 @@ def open_ticket(
     number: str,
     actor: Actor,
     at: dt.datetime | None = None,
+    sla_version: str | None = None,
 ) -> tuple[Ticket, list[e.Event]]:
-    """Create a ticket from a draft: version 1, status received, one event."""
+    """Create a ticket from a draft: version 1, status received.
+
+    With ``sla_version`` the same batch also stamps the SLA policy version
+    the ticket will be measured under.
+    """
     if not isinstance(draft, TicketDraft):
         raise ValidationError("open_ticket needs a TicketDraft", field="draft")
     for name, value in (("ticket_id", ticket_id), ("number", number)):
         if not isinstance(value, str) or not value.strip():
             raise ValidationError(f"{name} must be a non-empty string", field=name)
     when = draft.received_at if at is None else instant(at, "at")
-    event = e.Event(ticket_id, 1, 1, when, actor, Status.RECEIVED, e.Received(number, draft))
-    return replay([event]), [event]
+    events = [e.Event(ticket_id, 1, 1, when, actor, Status.RECEIVED, e.Received(number, draft))]
+    if sla_version is not None:
+        events.append(e.Event(ticket_id, 2, 1, when, actor, Status.RECEIVED,
+                              e.SlaStamped(sla_version)))
+    return replay(events), events
 
 
 def allowed_commands(

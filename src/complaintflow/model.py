@@ -405,6 +405,7 @@ class Ticket:
     reopen_count: int = 0
     merged_into: str | None = None
     survey: SurveyResponse | None = None
+    sla_version: str | None = None
 
     @classmethod
     def replay(cls, events: Sequence[Event]) -> Ticket:

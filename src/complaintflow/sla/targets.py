@@ -1,0 +1,141 @@
+"""SLA targets: how long a clock may run, and on which clock.
+
+Every target turns, for a given start, into a *budget* measured on one of
+two clocks: business time (a :class:`BusinessTime` calendar) or wall time.
+Pauses and breaches are then counted on that same clock, so a pause during
+a business-hours target extends it by the business time paused, never by
+the nights and weekends in between (an anchor bug of help desks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+import attrs
+import pendulum
+
+from complaintflow.errors import ValidationError
+
+__all__ = ["BusinessDays", "BusinessHours", "BusinessTime", "Elapsed", "Target", "budget"]
+
+
+class BusinessTime(Protocol):
+    """The part of :class:`~complaintflow.BusinessCalendar` the SLA engine uses."""
+
+    def is_open(self, t: dt.datetime) -> bool: ...
+    def next_open(self, t: dt.datetime) -> pendulum.DateTime: ...
+    def add(self, t: dt.datetime, duration: dt.timedelta) -> pendulum.DateTime: ...
+    def between(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta: ...
+    def intervals(
+        self, a: dt.datetime, b: dt.datetime
+    ) -> Iterator[tuple[pendulum.DateTime, pendulum.DateTime]]: ...
+
+
+def _positive_number(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ValidationError(
+            f"{type(instance).__name__}.{attribute.name} must be a positive number, got {value!r}",
+            field=attribute.name,
+        )
+
+
+def _positive_int(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(
+            f"{type(instance).__name__}.{attribute.name} must be a whole number >= 1, "
+            f"got {value!r}",
+            field=attribute.name,
+        )
+
+
+@attrs.frozen
+class BusinessHours:
+    """``n`` hours of open time on the calendar (``BusinessHours(0.5)`` is 30 minutes)."""
+
+    hours: float = attrs.field(validator=_positive_number)
+
+    @property
+    def business(self) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        return f"{self.hours:g} business hours"
+
+
+@attrs.frozen(init=False)
+class Elapsed:
+    """Wall-clock time, nights and holidays included: ``Elapsed(hours=24)``."""
+
+    duration: dt.timedelta
+
+    def __init__(self, duration: dt.timedelta | None = None, **units: float) -> None:
+        value = duration if duration is not None else dt.timedelta(**units)
+        if duration is not None and units:
+            raise ValidationError("give Elapsed a timedelta or units, not both", field="duration")
+        if not isinstance(value, dt.timedelta) or value <= dt.timedelta(0):
+            raise ValidationError(f"Elapsed needs a positive duration, got {value!r}",
+                                  field="duration")
+        self.__attrs_init__(value)
+
+    @property
+    def business(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        return f"{self.duration.total_seconds() / 3600:g} elapsed hours"
+
+
+@attrs.frozen
+class BusinessDays:
+    """Close of business of the ``n``-th working day after the start's local date."""
+
+    days: int = attrs.field(validator=_positive_int)
+
+    @property
+    def business(self) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        return f"{self.days} business day{'s' if self.days != 1 else ''}"
+
+
+Target = BusinessHours | Elapsed | BusinessDays
+
+#: How far a business-days target looks for working days before giving up.
+_DAY_SEARCH_LIMIT = 3660
+
+
+def _close_of_business(calendar: BusinessTime, start: pendulum.DateTime, days: int,
+                       zone: dt.tzinfo) -> pendulum.DateTime:
+    local = start.astimezone(zone)
+    day = local.date()
+    found = 0
+    for _ in range(_DAY_SEARCH_LIMIT):
+        day += dt.timedelta(days=1)
+        begin = pendulum.datetime(day.year, day.month, day.day, tz=zone)
+        spans = list(calendar.intervals(begin, begin.add(days=1)))
+        if spans:
+            found += 1
+            if found == days:
+                return spans[-1][1]
+    raise ValidationError(
+        f"no {days} working days found within {_DAY_SEARCH_LIMIT} days after {day}",
+        field="target",
+    )
+
+
+def budget(target: Target, start: pendulum.DateTime, calendar: BusinessTime,
+           zone: dt.tzinfo) -> dt.timedelta:
+    """The time the target allows from ``start``, on the target's own clock.
+
+    ``zone`` is the office zone whose local date a business-days target
+    counts from.
+    """
+    if isinstance(target, BusinessHours):
+        return dt.timedelta(hours=target.hours)
+    if isinstance(target, Elapsed):
+        return target.duration
+    due = _close_of_business(calendar, start, target.days, zone)
+    return calendar.between(start, due)
