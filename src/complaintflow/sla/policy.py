@@ -177,6 +177,21 @@ def _escalations(value: Iterable[Escalation]) -> tuple[Escalation, ...]:
     return tuple(sorted(steps, key=lambda step: step.after))
 
 
+def _pause_map(value: Mapping[str, Iterable[Status | str]]) -> Mapping[str, frozenset[Status]]:
+    merged = {**_pauses(), **value}
+    return {metric: frozenset(_members(Status, states) or ()) for metric, states in merged.items()}
+
+
+def _reopen_map(value: Mapping[str, ReopenMode | str]) -> Mapping[str, ReopenMode]:
+    merged = {**_reopen(), **value}
+    try:
+        return {metric: ReopenMode(mode) for metric, mode in merged.items()}
+    except ValueError:
+        raise ValidationError(
+            f"reopen modes are {', '.join(ReopenMode)}; got {dict(value)!r}", field="reopen"
+        ) from None
+
+
 def _pauses() -> Mapping[str, frozenset[Status]]:
     return {"first_response": frozenset(), "next_response": frozenset(),
             "resolution": frozenset({Status.AWAITING_CUSTOMER})}
@@ -195,8 +210,9 @@ class SlaPolicy:
     fallback: SlaRule
     rules: tuple[SlaRule, ...] = attrs.field(default=(), converter=_rules)
     steps: Mapping[str, Target] = attrs.field(factory=dict)
-    pauses: Mapping[str, frozenset[Status]] = attrs.field(factory=_pauses)
-    reopen: Mapping[str, ReopenMode] = attrs.field(factory=_reopen)
+    pauses: Mapping[str, frozenset[Status]] = attrs.field(factory=_pauses,
+                                                          converter=_pause_map)
+    reopen: Mapping[str, ReopenMode] = attrs.field(factory=_reopen, converter=_reopen_map)
     warnings: tuple[float, ...] = attrs.field(default=(0.75,), converter=_warnings)
     escalation: tuple[Escalation, ...] = attrs.field(
         default=(Escalation(Role.SUPERVISOR, 0.0), Escalation(Role.DEPARTMENT_MANAGER, 0.5)),

@@ -1,0 +1,9 @@
+"""Test helpers for hosts: the reference oracle and hypothesis strategies.
+
+``from complaintflow.testing import strategies`` needs hypothesis (the
+``testing`` extra); the root ``complaintflow`` package never imports it.
+"""
+
+from complaintflow.testing.oracle import ReferenceCalendar
+
+__all__ = ["ReferenceCalendar"]
