@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import re
 import subprocess
 import sys
@@ -18,12 +19,23 @@ BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_python_blocks_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Blocks of one page run top to bottom in one namespace, like a reader would."""
+    """Blocks of one page run top to bottom in one namespace, like a reader would.
+
+    A block written as an interactive session (``>>>``) is run as a doctest,
+    so the output it shows is checked too.
+    """
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
     for number, block in enumerate(BLOCK.findall(page.read_text(encoding="utf-8")), 1):
-        code = compile(block, f"{page.name}[block {number}]", "exec")
-        exec(code, namespace)
+        name = f"{page.name}[block {number}]"
+        if block.lstrip().startswith(">>>"):
+            test = doctest.DocTestParser().get_doctest(block, namespace, name, name, 0)
+            runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+            runner.run(test, clear_globs=False)
+            namespace.update(test.globs)  # DocTest works on a copy
+            assert runner.summarize(verbose=False).failed == 0, f"{name} printed otherwise"
+        else:
+            exec(compile(block, name, "exec"), namespace)
 
 
 def test_lifecycle_page_shows_the_current_machine() -> None:

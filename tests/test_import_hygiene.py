@@ -11,7 +11,6 @@ FORBIDDEN = (
     "hypothesis",
     "psycopg",
     "psycopg_pool",
-    "sqlite3",
     "holidays",
     "chinese_calendar",
     "pandas",

@@ -7,6 +7,14 @@ kit) are imported only when asked for.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from complaintflow.approval import (
+    ApprovalPlan,
+    ApprovalPolicy,
+    ChainMode,
+    NegativeAmountError,
+    Tier,
+    UnknownCurrencyError,
+)
 from complaintflow.clock import Clock, ManualClock, SystemClock
 from complaintflow.commands import (
     Approve,
@@ -66,6 +74,28 @@ from complaintflow.model import (
     TicketDraft,
 )
 from complaintflow.money import Money
+from complaintflow.routing import (
+    Router,
+    RoutingDecision,
+    RoutingMode,
+    RoutingRule,
+    RuleMatch,
+    least_loaded,
+    round_robin,
+)
+from complaintflow.sla import (
+    BusinessCalendar,
+    HolidayData,
+    HolidaySource,
+    StaticHolidays,
+    calendar_from_source,
+    china_office,
+)
+from complaintflow.sla.alerts import Alert, AlertKind, AlertPlan, due_alerts
+from complaintflow.sla.explain import Explanation, explain
+from complaintflow.sla.measure import ClockState, MetricClock, SlaPolicyMismatch, SlaStatus, measure
+from complaintflow.sla.policy import Escalation, ReopenMode, SlaMatch, SlaPolicy, SlaRule
+from complaintflow.sla.targets import BusinessDays, BusinessHours, Elapsed
 from complaintflow.storage import InMemoryStore, TicketStore
 from complaintflow.vocabulary import (
     ActorKind,
@@ -88,17 +118,27 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 __all__ = [
     "Actor",
     "ActorKind",
+    "Alert",
+    "AlertKind",
+    "AlertPlan",
     "ApprovalGate",
+    "ApprovalPlan",
+    "ApprovalPolicy",
     "Approve",
     "Assign",
     "Attach",
     "Attachment",
+    "BusinessCalendar",
+    "BusinessDays",
+    "BusinessHours",
     "CalendarError",
     "CalendarHorizonError",
     "Category",
+    "ChainMode",
     "Channel",
     "Clock",
     "ClockError",
+    "ClockState",
     "Close",
     "Command",
     "Comment",
@@ -111,8 +151,13 @@ __all__ = [
     "CustomerAccepts",
     "CustomerDeclines",
     "CustomerTier",
+    "Elapsed",
+    "Escalation",
     "Event",
     "Expectation",
+    "Explanation",
+    "HolidayData",
+    "HolidaySource",
     "InMemoryStore",
     "InvalidTransition",
     "Investigate",
@@ -120,9 +165,11 @@ __all__ = [
     "LifecycleRules",
     "ManualClock",
     "Merge",
+    "MetricClock",
     "Money",
     "MoneyError",
     "NaiveDatetimeError",
+    "NegativeAmountError",
     "NotFound",
     "Override",
     "PermissionDenied",
@@ -131,12 +178,24 @@ __all__ = [
     "RecordSurvey",
     "Reject",
     "Reopen",
+    "ReopenMode",
     "ResolveNow",
     "Respond",
     "Role",
+    "Router",
+    "RoutingDecision",
+    "RoutingMode",
+    "RoutingRule",
+    "RuleMatch",
     "SatisfactionLevel",
     "SelfApprovalError",
+    "SlaMatch",
+    "SlaPolicy",
+    "SlaPolicyMismatch",
+    "SlaRule",
+    "SlaStatus",
     "Solution",
+    "StaticHolidays",
     "Status",
     "StorageError",
     "SurveyResponse",
@@ -144,12 +203,21 @@ __all__ = [
     "Ticket",
     "TicketDraft",
     "TicketStore",
+    "Tier",
     "Transfer",
     "Triage",
+    "UnknownCurrencyError",
     "ValidationError",
     "Withdraw",
     "__version__",
     "allowed_commands",
     "apply",
+    "calendar_from_source",
+    "china_office",
+    "due_alerts",
+    "explain",
+    "least_loaded",
+    "measure",
     "open_ticket",
+    "round_robin",
 ]
