@@ -1,0 +1,58 @@
+"""Surveys after resolution: when to ask, whom to ask, and how satisfied (SPEC §2.6).
+
+- :func:`schedule_survey` picks the instant (business hours, the method's
+  window, no Monday morning or Friday afternoon) and flags a slot it had to
+  take after the window; :func:`default_method` chooses questionnaire, call
+  or online rating from the ticket.
+- :class:`SurveySampler` draws a stratified, order-independent sample.
+- :func:`csat_percent`, :func:`nps`, :func:`ces`, :func:`level_shares` and
+  :class:`SatisfactionSummary` score responses; :func:`unique_responses`
+  enforces one response per ticket and survey.
+
+Pure functions over values: nothing here reads a clock or a store.  The
+lifecycle, not this package, reopens a ticket on an unsatisfied result.
+"""
+
+from complaintflow.satisfaction._sampling import SurveySampler, must_survey, service_type
+from complaintflow.satisfaction._schedule import (
+    Blackout,
+    SurveyCalendar,
+    SurveyMethod,
+    SurveyRules,
+    SurveySchedulingError,
+    SurveySlot,
+    SurveyTiming,
+    default_method,
+    schedule_survey,
+)
+from complaintflow.satisfaction._scores import (
+    DuplicateSurveyResponse,
+    SatisfactionSummary,
+    ces,
+    csat_percent,
+    level_shares,
+    nps,
+    unique_responses,
+)
+
+__all__ = [
+    "Blackout",
+    "DuplicateSurveyResponse",
+    "SatisfactionSummary",
+    "SurveyCalendar",
+    "SurveyMethod",
+    "SurveyRules",
+    "SurveySampler",
+    "SurveySchedulingError",
+    "SurveySlot",
+    "SurveyTiming",
+    "ces",
+    "csat_percent",
+    "default_method",
+    "level_shares",
+    "must_survey",
+    "nps",
+    "schedule_survey",
+    "service_type",
+    "unique_responses",
+]
