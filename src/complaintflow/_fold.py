@@ -8,6 +8,7 @@ recomputed here: this module never re-judges the past.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -128,6 +129,12 @@ _STEPS: dict[type[e.Payload], _Step] = {
 }
 
 
+# attrs.evolve, minus its per-call walk over attrs.fields(): this is apply's hot path.
+_TICKET_FIELDS = tuple(field.name for field in attrs.fields(Ticket))
+assert all(field.init and field.alias == field.name for field in attrs.fields(Ticket))
+_ticket_values = operator.attrgetter(*_TICKET_FIELDS)
+
+
 def evolve(ticket: Ticket, event: e.Event) -> Ticket:
     """The ticket after ``event``; ``event`` must be the next one in its log."""
     if event.ticket_id != ticket.id or event.seq != ticket.last_seq + 1:
@@ -139,9 +146,11 @@ def evolve(ticket: Ticket, event: e.Event) -> Ticket:
     step = _STEPS.get(type(event.payload))
     if step is None:
         raise ValidationError(f"no fold step for event type {event.type!r}", field="events")
-    changes = step(ticket, event, event.payload)
-    return attrs.evolve(ticket, version=event.version, last_seq=event.seq, status=event.status,
-                        updated_at=event.at, **changes)
+    fields = dict(zip(_TICKET_FIELDS, _ticket_values(ticket), strict=True))
+    fields.update(step(ticket, event, event.payload))
+    fields.update(version=event.version, last_seq=event.seq, status=event.status,
+                  updated_at=event.at)
+    return Ticket(**fields)
 
 
 def _born(event: e.Event) -> Ticket:

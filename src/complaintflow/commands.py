@@ -8,6 +8,7 @@ their own arguments on construction, so a malformed one never reaches
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import attrs
@@ -69,8 +70,27 @@ def _priority(value: object) -> Priority | None:
     return None if value is None else parse_enum(Priority, value, "priority")
 
 
+def _names(value: object) -> tuple[str, ...]:
+    # A bare string would silently become a tuple of its characters.
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError("cc must be a sequence of names, e.g. ('billing',)", field="cc")
+    names = tuple(value)
+    if not all(isinstance(name, str) and name.strip() for name in names):
+        raise ValidationError(f"cc must hold non-empty names, got {names!r}", field="cc")
+    return names
+
+
 def _instance_of(kind: type) -> Any:
-    return attrs.validators.instance_of(kind)
+    # A ValidationError (not attrs' TypeError), so ``except ComplaintflowError`` catches it.
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, kind):
+            raise ValidationError(
+                f"{type(instance).__name__}.{attribute.name} must be of type {kind.__name__}, "
+                f"got {type(value).__name__}",
+                field=attribute.name,
+            )
+
+    return check
 
 
 @attrs.frozen
@@ -90,7 +110,7 @@ class Triage(Command):
     priority: Priority = attrs.field(converter=_priority)
     complex: bool = attrs.field(default=False, kw_only=True)
     department: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text)
-    cc: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=tuple)
+    cc: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_names)
 
     def __attrs_post_init__(self) -> None:
         if self.kind is None or self.priority is None:

@@ -152,13 +152,13 @@ class ApprovalGate(Protocol):
 
 
 class SupervisorForAnyMoney:
-    """The simplest gate: any money needs one supervisor's approval."""
+    """The simplest gate: any money needs a supervisor, so an agent's needs one's approval."""
 
     def needs_approval(self, amount: Money | None, proposer: Role) -> bool:
         return bool(self.approvers(amount, proposer))
 
     def approvers(self, amount: Money | None, proposer: Role) -> tuple[Role, ...]:
-        if amount is None or amount.is_zero:
+        if amount is None or amount.is_zero or proposer >= Role.SUPERVISOR:
             return ()
         return (Role.SUPERVISOR,)
 
@@ -180,6 +180,7 @@ class LifecycleRules:
 
 
 DEFAULT_RULES = LifecycleRules()
+_STATUS = {status.value: status for status in Status}
 
 
 class _Cursor:
@@ -239,8 +240,8 @@ def _check_role(trigger: str, actor: Actor) -> None:
     if actor.kind is ActorKind.SYSTEM and trigger not in SYSTEM_TRIGGERS:
         raise PermissionDenied(trigger=trigger, actor_id=actor.id, actor_role=None,
                                required="a staff member")
-    required = STAFF_ROLE.get(trigger, Role.AGENT)
-    if actor.role is not None and actor.role < required:
+    required = STAFF_ROLE.get(trigger)  # absent: agent, which every staff role is at least
+    if required is not None and actor.role is not None and actor.role < required:
         raise PermissionDenied(trigger=trigger, actor_id=actor.id, actor_role=actor.role.value,
                                required=required.value)
 
@@ -375,7 +376,7 @@ def apply(
         raise _refuse(ticket, trigger, actor, when, rules, _REFUSALS[failed])
     version = ticket.version + 1
     event = e.Event(ticket.id, ticket.last_seq + 1, version, when, actor,
-                    Status(cursor.state), payload)
+                    _STATUS[cursor.state], payload)
     return evolve(ticket, event), [event]
 
 
