@@ -79,12 +79,13 @@ def _surveyed(t: Ticket, ev: e.Event, p: e.SurveyRecorded) -> _Changes:
     if not p.reopened:
         return {"survey": p.response}
     return {"survey": None, "resolved_at": None, "reopen_count": t.reopen_count + 1,
-            "assignee": p.reopened_to, "escalated_to": Role.SUPERVISOR, "solution": None}
+            "assignee": p.reopened_to, "escalated_to": Role.SUPERVISOR, "solution": None,
+            "resolved_at_first_contact": False}
 
 
 def _reopened(t: Ticket, ev: e.Event, p: e.Reopened) -> _Changes:
     return {"survey": None, "resolved_at": None, "closed_at": None, "solution": None,
-            "reopen_count": t.reopen_count + 1}
+            "reopen_count": t.reopen_count + 1, "resolved_at_first_contact": False}
 
 
 def _closed(t: Ticket, ev: e.Event, p: e.Closed) -> _Changes:

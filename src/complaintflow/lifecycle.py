@@ -184,34 +184,44 @@ _STATUS = {status.value: status for status in Status}
 
 
 class _Cursor:
-    """The only object the shared machine ever sees: a state and guard values."""
+    """The only object the shared machine ever sees: a state and guard values.
 
-    __slots__ = (
-        "approvals_complete",
-        "first_contact_kind",
-        "needs_approval",
-        "state",
-        "survey_open",
-        "survey_settled",
-        "unsatisfied",
-        "within_reopen_window",
-    )
+    Guards that read the ticket are computed only if the machine asks for
+    them (most triggers have none); the command-dependent ones are set by
+    :func:`_decide` before the machine fires.
+    """
+
+    __slots__ = ("_at", "_rules", "_ticket", "approvals_complete", "needs_approval", "state",
+                 "unsatisfied")
 
     def __init__(self, ticket: Ticket, at: pendulum.DateTime, rules: LifecycleRules) -> None:
         self.state = ticket.status.value
-        self.first_contact_kind = ticket.kind in (Kind.INQUIRY, Kind.PRAISE)
-        self.survey_open = ticket.survey is None
-        self.survey_settled = (
-            ticket.survey is not None
-            or (ticket.kind is not None and ticket.kind not in rules.surveyed_kinds)
-            or (ticket.resolved_at is not None and at >= ticket.resolved_at + rules.survey_window)
-        )
-        self.within_reopen_window = (
-            ticket.closed_at is not None and at <= ticket.closed_at + rules.reopen_window
-        )
+        self._ticket, self._at, self._rules = ticket, at, rules
         self.needs_approval = False
         self.approvals_complete = False
         self.unsatisfied = False
+
+    @property
+    def first_contact_kind(self) -> bool:
+        return self._ticket.kind in (Kind.INQUIRY, Kind.PRAISE)
+
+    @property
+    def survey_open(self) -> bool:
+        return self._ticket.survey is None
+
+    @property
+    def survey_settled(self) -> bool:
+        t, rules = self._ticket, self._rules
+        return (
+            t.survey is not None
+            or (t.kind is not None and t.kind not in rules.surveyed_kinds)
+            or (t.resolved_at is not None and self._at >= t.resolved_at + rules.survey_window)
+        )
+
+    @property
+    def within_reopen_window(self) -> bool:
+        closed = self._ticket.closed_at
+        return closed is not None and self._at <= closed + self._rules.reopen_window
 
 
 _REFUSALS = {
@@ -399,7 +409,15 @@ def open_ticket(
     for name, value in (("ticket_id", ticket_id), ("number", number)):
         if not isinstance(value, str) or not value.strip():
             raise ValidationError(f"{name} must be a non-empty string", field=name)
+    if not isinstance(actor, Actor):
+        raise ValidationError("open_ticket needs an Actor (who recorded it)", field="actor")
     when = draft.received_at if at is None else instant(at, "at")
+    if when < draft.received_at:
+        raise ValidationError(
+            f"at={when} is before the customer's contact at {draft.received_at}; a ticket "
+            "cannot be recorded before it was received",
+            field="at",
+        )
     events = [e.Event(ticket_id, 1, 1, when, actor, Status.RECEIVED, e.Received(number, draft))]
     if sla_version is not None:
         events.append(e.Event(ticket_id, 2, 1, when, actor, Status.RECEIVED,
@@ -416,6 +434,8 @@ def allowed_commands(
 ) -> tuple[str, ...]:
     """Trigger names this actor may fire now, for a UI to offer as buttons."""
     when = instant(at, "at")
+    if when < ticket.updated_at:
+        return ()  # apply would refuse any command at this time
     cursor = _Cursor(ticket, when, rules)
     allowed = []
     for trigger, sources in _SOURCES.items():
