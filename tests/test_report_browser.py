@@ -1,0 +1,196 @@
+"""The HTML report in a real browser: headless Chromium draws the charts.
+
+Skipped when Chromium is not installed, except in CI (``CI`` set), where it
+must be (``apt-get install -y chromium``) and its absence fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+import zlib
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pendulum
+import pytest
+
+from complaintflow import commands as c
+from complaintflow.events import Event
+from complaintflow.lifecycle import apply, open_ticket
+from complaintflow.metrics import MonthlyReport, monthly_report
+from complaintflow.metrics._svg import BAR, LINE, MUTED, TOP
+from complaintflow.model import Actor, SurveyResponse, TicketDraft
+from complaintflow.sla.calendar import BusinessCalendar
+from complaintflow.sla.policy import SlaPolicy
+
+SH = "Asia/Shanghai"
+CAL = BusinessCalendar(tz=SH, week={d: [("09:00", "12:00"), ("13:00", "18:00")]
+                                    for d in range(5)})
+POLICY = SlaPolicy.default()
+AGENT = Actor.staff("a1", "agent")
+CUSTOMER = Actor.customer("c1")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--hide-scrollbars", "--force-device-scale-factor=1"]
+CATEGORIES = ["billing.payment", "billing.payment", "billing.payment", "logistics.timeliness",
+              "logistics.timeliness", "product.quality", "service.attitude", "billing.invoice"]
+
+
+NAMES = ("chromium", "chromium-browser", "/usr/bin/chromium")
+
+
+def chromium() -> str:
+    found = next((path for path in map(shutil.which, NAMES) if path), None)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Chromium for the report browser test: "
+                        "apt-get install -y chromium")
+        pytest.skip("Chromium is not installed (apt-get install -y chromium); "
+                    "the browser rendering test needs it")
+    return found
+
+
+def month() -> list[list[Event]]:
+    logs = []
+    for n, category in enumerate(CATEGORIES):
+        received = pendulum.datetime(2024, 5, 6 + 3 * n, 10, tz=SH)
+        t, log = open_ticket(TicketDraft(f"问题 {n} <b>", "chat", received), ticket_id=f"t{n}",
+                             number=f"TS-{n}", actor=AGENT, sla_version=POLICY.version)
+        steps: list[tuple[c.Command, int, Actor]] = [
+            (c.Triage("complaint", category, "P3"), 1, AGENT), (c.Assign("a1", "ops"), 2, AGENT),
+            (c.Investigate(), 3, AGENT), (c.Respond("您好"), 30 + 60 * n, AGENT),
+            (c.ProposeSolution("退款"), 600, AGENT), (c.CustomerAccepts(), 1500, CUSTOMER),
+            (c.Complete(), 1560, AGENT),
+            (c.RecordSurvey(SurveyResponse.from_csat(5 - n % 3, nps=9)), 2000, CUSTOMER)]
+        for command, minutes, actor in steps[: 8 if n < 7 else 3]:
+            t, more = apply(t, command, actor=actor, at=received.add(minutes=minutes))
+            log.extend(more)
+        logs.append(log)
+    return logs
+
+
+@pytest.fixture(scope="module")
+def report() -> MonthlyReport:
+    return monthly_report(month(), year=2024, month=5, zone=SH, policy=POLICY, calendar=CAL)
+
+
+def run(browser: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    profile = tmp_path / "profile"
+    return subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", *args],
+                          capture_output=True, timeout=120, check=True)
+
+
+def decode_png(data: bytes) -> tuple[int, int, int, bytes]:
+    """Width, height, bytes per pixel and the unfiltered pixel rows of an 8-bit RGB(A) PNG."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, header = 8, bytearray(), b""
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            header = body
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    width, height, depth, colour = struct.unpack(">IIBB", header[:10])
+    assert depth == 8, depth
+    assert colour in (2, 6), colour
+    bpp = 3 if colour == 2 else 4
+    raw, stride = zlib.decompress(bytes(idat)), width * bpp
+    out, prev = bytearray(), bytearray(stride)
+    for y in range(height):
+        start = y * (stride + 1)
+        kind, row = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        if kind == 1:
+            for i in range(bpp, stride):
+                row[i] = (row[i] + row[i - bpp]) & 255
+        elif kind == 2:
+            row = bytearray((a + b) & 255 for a, b in zip(row, prev, strict=True))
+        elif kind == 3:
+            for i in range(stride):
+                left = row[i - bpp] if i >= bpp else 0
+                row[i] = (row[i] + ((left + prev[i]) >> 1)) & 255
+        elif kind == 4:
+            for i in range(stride):
+                a = row[i - bpp] if i >= bpp else 0
+                b, cc = prev[i], prev[i - bpp] if i >= bpp else 0
+                p = a + b - cc
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - cc)
+                pred = a if pa <= pb and pa <= pc else b if pb <= pc else cc
+                row[i] = (row[i] + pred) & 255
+        out += row
+        prev = row
+    return width, height, bpp, bytes(out)
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def test_the_charts_are_drawn_in_a_screenshot(report: MonthlyReport, tmp_path: Path) -> None:
+    browser = chromium()
+    page, shot = tmp_path / "report.html", tmp_path / "report.png"
+    page.write_text(report.to_html("en"), encoding="utf-8")
+    run(browser, tmp_path, f"--screenshot={shot}", "--window-size=1200,2000", page.as_uri())
+    width, height, bpp, pixels = decode_png(shot.read_bytes())
+    assert (width, height) == (1200, 2000)
+    colours = Counter(pixels[i:i + 3] for i in range(0, len(pixels), bpp))
+    white = colours[bytes((255, 255, 255))] + colours[bytes(rgb("#f8fafc"))]
+    assert white < width * height * 0.95, "the page is blank"
+    painted = {name: colours[bytes(rgb(colour))]
+               for name, colour in (("bars", BAR), ("top3", TOP), ("trend", LINE),
+                                    ("muted", MUTED))}
+    # kinds, categories and SLA bars; the three highlighted categories; the trend's markers;
+    # the SLA bars with pauses counted and the backlog ages
+    assert painted["bars"] > 5000, painted
+    assert painted["top3"] > 1500, painted
+    assert painted["trend"] > 300, painted
+    assert painted["muted"] > 2000, painted
+
+
+class SvgShapes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.svgs = 0
+        self.rects: list[tuple[float, float]] = []
+        self.lines = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "svg":
+            self.svgs += 1
+        elif tag == "rect":
+            self.rects.append((float(found["width"] or 0), float(found["height"] or 0)))
+        elif tag == "polyline":
+            self.lines += 1
+
+    handle_startendtag = handle_starttag
+
+
+def test_the_charts_are_in_the_rendered_dom(report: MonthlyReport, tmp_path: Path) -> None:
+    browser = chromium()
+    page = tmp_path / "report.html"
+    page.write_text(report.to_html(), encoding="utf-8")
+    dom = run(browser, tmp_path, "--dump-dom", page.as_uri()).stdout.decode("utf-8")
+    shapes = SvgShapes()
+    shapes.feed(dom)
+    assert shapes.svgs == 5
+    assert sum(w > 0 and h > 0 for w, h in shapes.rects) >= 20
+    assert shapes.lines >= 1
+    assert "《客户反馈月度报告》 2024-05" in dom
+    assert "问题 0 &lt;b&gt;" in dom  # customer text stayed text in the browser too
+
+
+def test_without_chromium_the_test_skips_locally_and_fails_in_ci(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(globals(), "NAMES", ("no-such-browser-here",))
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install -y chromium"):
+        chromium()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must install Chromium"):
+        chromium()
