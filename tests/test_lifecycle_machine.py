@@ -44,6 +44,8 @@ from complaintflow.vocabulary import Category, Channel, Kind, Priority, Role, St
 
 START = pendulum.datetime(2024, 5, 20, 9, 0, tz="Asia/Shanghai")
 
+PROBE_DUE = pendulum.datetime(2024, 5, 21, 10, tz="Asia/Shanghai")
+
 ACTORS = (
     Actor.staff("agent.1", Role.AGENT),
     Actor.staff("agent.2", Role.AGENT),
@@ -133,6 +135,13 @@ def command_for(trigger: str) -> st.SearchStrategy[c.Command]:
         "merge": st.builds(c.Merge, st.just("T-0"), st.one_of(st.none(), texts)),
         "withdraw": st.builds(c.Withdraw),
         "restamp_sla": st.builds(c.RestampSla, st.sampled_from(["2024.1", "2024.2"]), texts),
+        "notify": st.builds(c.QueueNotification, texts, st.sampled_from(["accepted", "result"])),
+        "alert": st.builds(
+            c.RecordAlert, texts, st.sampled_from(["first_response", "resolution"]),
+            st.integers(1, 3), st.sampled_from(["warning", "breach", "escalation"]),
+            st.sampled_from([0.75, 1.0, 1.5]), st.just(PROBE_DUE),
+            role=st.none() | st.sampled_from(list(Role)), reassign=st.booleans(),
+        ),
     }
     assert strategies.keys() == COMMANDS.keys()
     return strategies[trigger]
@@ -164,6 +173,8 @@ PROBES: dict[str, c.Command] = {
     "merge": c.Merge("T-0"),
     "withdraw": c.Withdraw(),
     "restamp_sla": c.RestampSla("2024.2", "policy update"),
+    "notify": c.QueueNotification("n-1", "accepted"),
+    "alert": c.RecordAlert("a-1", "resolution", 1, "breach", 1.0, PROBE_DUE),
 }
 
 

@@ -124,6 +124,11 @@ COMMAND_ARGS: dict[str, st.SearchStrategy[Any]] = {
     "merge": st.builds(c.Merge, texts, st.none() | texts),
     "withdraw": st.builds(c.Withdraw, st.none() | texts),
     "restamp_sla": st.builds(c.RestampSla, texts, texts),
+    "notify": st.builds(c.QueueNotification, texts, texts, texts),
+    "alert": st.builds(c.RecordAlert, texts, texts, st.integers(1, 5), texts,
+                       st.sampled_from([0.75, 1.0, 1.5]),
+                       st.datetimes(timezones=st.just(dt.UTC)),
+                       role=st.none() | st.sampled_from(list(Role)), reassign=st.booleans()),
 }
 
 

@@ -100,6 +100,12 @@ def _stamped(t: Ticket, ev: e.Event, p: e.SlaStamped) -> _Changes:
     return {"sla_version": p.version}
 
 
+def _alerted(t: Ticket, ev: e.Event, p: e.SlaAlerted) -> _Changes:
+    if p.reassign and p.role is not None and (t.escalated_to is None or t.escalated_to < p.role):
+        return {"escalated_to": p.role}
+    return {}
+
+
 def _nothing(t: Ticket, ev: e.Event, p: e.Payload) -> _Changes:
     return {}
 
@@ -126,6 +132,8 @@ _STEPS: dict[type[e.Payload], _Step] = {
     e.Closed: _closed,
     e.Merged: _merged,
     e.SlaStamped: _stamped,
+    e.NotificationQueued: _nothing,
+    e.SlaAlerted: _alerted,
     e.Withdrawn: _nothing,
 }
 

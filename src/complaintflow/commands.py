@@ -12,11 +12,13 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import attrs
+import pendulum
 
+from complaintflow.clock import instant
 from complaintflow.errors import ValidationError
 from complaintflow.model import Attachment, SurveyResponse
 from complaintflow.money import Money
-from complaintflow.vocabulary import Category, Kind, Priority, parse_enum
+from complaintflow.vocabulary import Category, Kind, Priority, Role, parse_enum
 
 __all__ = [
     "Approve",
@@ -32,6 +34,8 @@ __all__ = [
     "Merge",
     "Override",
     "ProposeSolution",
+    "QueueNotification",
+    "RecordAlert",
     "RecordSurvey",
     "Reject",
     "Reopen",
@@ -78,6 +82,14 @@ def _names(value: object) -> tuple[str, ...]:
     if not all(isinstance(name, str) and name.strip() for name in names):
         raise ValidationError(f"cc must hold non-empty names, got {names!r}", field="cc")
     return names
+
+
+def _due(value: object) -> pendulum.DateTime:
+    return instant(value, "due_at")
+
+
+def _role(value: object) -> Role | None:
+    return None if value is None else parse_enum(Role, value, "role")
 
 
 def _instance_of(kind: type) -> Any:
@@ -285,6 +297,31 @@ class RestampSla(Command):
     trigger: ClassVar[str] = "restamp_sla"
     version: str = attrs.field(validator=_text)
     reason: str = attrs.field(validator=_text)
+
+
+@attrs.frozen
+class QueueNotification(Command):
+    """Record that a customer notification went to the outbox (the desk does this)."""
+
+    trigger: ClassVar[str] = "notify"
+    key: str = attrs.field(validator=_text)
+    kind: str = attrs.field(validator=_text)
+    lang: str = attrs.field(default="zh-CN", validator=_text)
+
+
+@attrs.frozen
+class RecordAlert(Command):
+    """Record an SLA warning, breach or escalation step (the sweep does this)."""
+
+    trigger: ClassVar[str] = "alert"
+    key: str = attrs.field(validator=_text)
+    metric: str = attrs.field(validator=_text)
+    cycle: int = attrs.field(validator=attrs.validators.instance_of(int))
+    kind: str = attrs.field(validator=_text)
+    threshold: float = attrs.field(validator=attrs.validators.instance_of((int, float)))
+    due_at: pendulum.DateTime = attrs.field(converter=_due)
+    role: Role | None = attrs.field(default=None, kw_only=True, converter=_role)
+    reassign: bool = attrs.field(default=False, kw_only=True)
 
 
 @attrs.frozen

@@ -34,6 +34,7 @@ __all__ = [
     "Event",
     "InvestigationStarted",
     "Merged",
+    "NotificationQueued",
     "Overridden",
     "Payload",
     "Received",
@@ -41,6 +42,7 @@ __all__ = [
     "Reopened",
     "ResolvedAtFirstContact",
     "Responded",
+    "SlaAlerted",
     "SlaStamped",
     "SolutionProposed",
     "SurveyRecorded",
@@ -223,6 +225,31 @@ class SlaStamped(Payload):
 
 
 @attrs.frozen
+class NotificationQueued(Payload):
+    """A customer notification was written to the outbox (delivered at least once)."""
+
+    type: ClassVar[str] = "notification_queued"
+    key: str
+    kind: str
+    lang: str
+
+
+@attrs.frozen
+class SlaAlerted(Payload):
+    """An SLA warning, breach or escalation step, recorded once per ``key``."""
+
+    type: ClassVar[str] = "sla_alerted"
+    key: str
+    metric: str
+    cycle: int
+    kind: str
+    threshold: float
+    due_at: pendulum.DateTime
+    role: Role | None = None
+    reassign: bool = False
+
+
+@attrs.frozen
 class Withdrawn(Payload):
     type: ClassVar[str] = "withdrawn"
     reason: str | None = None
@@ -253,6 +280,8 @@ PAYLOAD_TYPES: dict[str, type[Payload]] = {
         Closed,
         Merged,
         SlaStamped,
+        NotificationQueued,
+        SlaAlerted,
         Withdrawn,
     )
 }

@@ -100,6 +100,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("merge", _ACTIVE, S.MERGED),
     Transition("withdraw", _ACTIVE, S.WITHDRAWN),
     Transition("restamp_sla", (*_ACTIVE, S.RESOLVED), None),
+    Transition("notify", (*_ACTIVE, S.RESOLVED), None),
+    Transition("alert", (*_ACTIVE, S.RESOLVED), None),
 )
 
 #: Command class by trigger name, for hosts that dispatch on strings.
@@ -108,7 +110,8 @@ COMMANDS: dict[str, type[c.Command]] = {
     for cls in (c.Triage, c.Override, c.Assign, c.Investigate, c.Respond, c.Transfer,
                 c.Comment, c.Attach, c.ProposeSolution, c.Approve, c.Reject,
                 c.CustomerAccepts, c.CustomerDeclines, c.Complete, c.ResolveNow,
-                c.RecordSurvey, c.Reopen, c.Close, c.Merge, c.Withdraw, c.RestampSla)
+                c.RecordSurvey, c.Reopen, c.Close, c.Merge, c.Withdraw, c.RestampSla,
+                c.QueueNotification, c.RecordAlert)
 }
 
 #: Minimum staff role per trigger (agent where absent).
@@ -117,7 +120,11 @@ STAFF_ROLE = {"override": Role.SUPERVISOR, "restamp_sla": Role.SUPERVISOR}
 CUSTOMER_TRIGGERS = frozenset(
     {"customer_accepts", "customer_declines", "withdraw", "record_survey", "comment", "attach"}
 )
-SYSTEM_TRIGGERS = frozenset({"triage", "assign", "transfer", "comment", "close"})
+SYSTEM_TRIGGERS = frozenset(
+    {"triage", "assign", "transfer", "comment", "close", "notify", "alert"}
+)
+#: Bookkeeping only the system records (outbox entries, SLA alerts).
+SYSTEM_ONLY = frozenset({"notify", "alert"})
 
 _SOURCES: dict[str, frozenset[Status]] = {}
 for _row in TRANSITIONS:
@@ -247,6 +254,10 @@ def _check_role(trigger: str, actor: Actor) -> None:
     if actor.kind is ActorKind.CUSTOMER and trigger not in CUSTOMER_TRIGGERS:
         raise PermissionDenied(trigger=trigger, actor_id=actor.id, actor_role=None,
                                required=f"staff ({STAFF_ROLE.get(trigger, Role.AGENT)} or above)")
+    if trigger in SYSTEM_ONLY and actor.kind is not ActorKind.SYSTEM:
+        raise PermissionDenied(trigger=trigger, actor_id=actor.id,
+                               actor_role=actor.role.value if actor.role else None,
+                               required="the system (the desk records this itself)")
     if actor.kind is ActorKind.SYSTEM and trigger not in SYSTEM_TRIGGERS:
         raise PermissionDenied(trigger=trigger, actor_id=actor.id, actor_role=None,
                                required="a staff member")
@@ -346,6 +357,12 @@ def _decide(ticket: Ticket, command: c.Command, actor: Actor, cursor: _Cursor,
             return e.Withdrawn(command.reason)
         case c.RestampSla():
             return e.SlaStamped(command.version, command.reason)
+        case c.QueueNotification():
+            return e.NotificationQueued(command.key, command.kind, command.lang)
+        case c.RecordAlert():
+            return e.SlaAlerted(command.key, command.metric, command.cycle, command.kind,
+                                command.threshold, command.due_at, command.role,
+                                command.reassign)
     raise ValidationError(f"unknown command {command!r}", field="command")
 
 

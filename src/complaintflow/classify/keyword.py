@@ -1,0 +1,257 @@
+"""The built-in classifier: weighted lexicon evidence, then SPEC §2.2 priority rules.
+
+``KeywordClassifier().classify(draft)``:
+
+1. finds lexicon terms in the description (:class:`~.matching.LexiconMatcher`);
+2. sums the weights of the terms that are not negated, per kind and per
+   category; the highest wins (ties: complaint, inquiry, suggestion, praise;
+   for categories the one named first).  No kind evidence: complaint,
+   marked ``defaulted`` and ``needs_human``; no category evidence: None;
+3. sets the priority: suggestion and praise P4, inquiry P3; a complaint is
+   P3, P4 for a minor flaw, P2 for a broken core function or a strong
+   negative emotion, P1 for a duplicate charge, data leak, fraud, outage,
+   safety hazard, mass impact or a media / regulator / legal threat, and
+   P1 on the social channel when it names a public-opinion risk; a VIP's
+   complaint or inquiry is at least P2 (seed 001 §1.2);
+4. ``needs_human`` when a negative emotion was named, an amount above the
+   threshold was claimed (draft ``claimed_amount`` or an amount in the text,
+   seed 002 §1), the priority is P1, or nothing was recognised.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from complaintflow.classify.amounts import find_amounts
+from complaintflow.classify.automaton import Backend
+from complaintflow.classify.base import Classification, Field, Reason
+from complaintflow.classify.lexicon import Lexicon
+from complaintflow.classify.matching import Hit, LexiconMatcher
+from complaintflow.errors import ValidationError
+from complaintflow.model import TicketDraft
+from complaintflow.money import Money
+from complaintflow.vocabulary import Category, Channel, CustomerTier, Kind, Priority
+
+__all__ = ["DEFAULT_AMOUNT_THRESHOLD", "KeywordClassifier"]
+
+#: Seed 002 §1: business above 500,000 goes to a person.
+DEFAULT_AMOUNT_THRESHOLD = Money("500000", "CNY")
+
+_KIND_ORDER = (Kind.COMPLAINT, Kind.INQUIRY, Kind.SUGGESTION, Kind.PRAISE)
+_BASE_PRIORITY = {
+    Kind.COMPLAINT: Priority.P3,
+    Kind.INQUIRY: Priority.P3,
+    Kind.SUGGESTION: Priority.P4,
+    Kind.PRAISE: Priority.P4,
+}
+_SOURCE = "keyword"
+
+
+def _thresholds(value: Money | Iterable[Money]) -> dict[str, Money]:
+    items = [value] if isinstance(value, Money) else list(value)
+    if not all(isinstance(item, Money) for item in items):
+        raise ValidationError(
+            "amount_threshold must be a Money or Money values, e.g. Money('500000', 'CNY')",
+            field="amount_threshold",
+        )
+    return {item.currency: item for item in items}
+
+
+class _Evidence:
+    """Scores collected from the hits of one text."""
+
+    def __init__(self, hits: list[Hit]) -> None:
+        self.kinds: dict[Kind, float] = defaultdict(float)
+        self.kind_terms: dict[Kind, list[str]] = defaultdict(list)
+        self.categories: dict[Category, float] = defaultdict(float)
+        self.category_terms: dict[Category, list[str]] = defaultdict(list)
+        self.priorities: dict[Priority, list[str]] = defaultdict(list)
+        self.emotion = 0.0
+        self.emotion_terms: list[str] = []
+        self.public: list[str] = []
+        self.minor: list[str] = []
+        self.tags: list[str] = []
+        for hit in hits:
+            if hit.negated or hit.is_cue:
+                continue
+            for signal in hit.signals:
+                if signal.kind == "kind" and signal.weight:
+                    self.kinds[Kind(signal.value)] += signal.weight
+                    self.kind_terms[Kind(signal.value)].append(hit.term)
+                elif signal.kind == "category":
+                    self.categories[Category(signal.value)] += signal.weight
+                    self.category_terms[Category(signal.value)].append(hit.term)
+                elif signal.kind == "priority":
+                    self.priorities[Priority(signal.value)].append(hit.term)
+                elif signal.kind == "emotion":
+                    self.emotion += signal.weight
+                    self.emotion_terms.append(hit.term)
+                elif signal.kind == "public":
+                    self.public.append(hit.term)
+                elif signal.kind == "minor":
+                    self.minor.append(hit.term)
+                elif signal.kind == "tag":
+                    self.tags.append(signal.value)
+
+
+class KeywordClassifier:
+    """Classifies a draft's description with the zh-CN + en lexicon.
+
+    ``lexicon`` defaults to :meth:`Lexicon.builtin`; extend it with
+    :meth:`Lexicon.extend`.  ``amount_threshold`` is one Money or several
+    (one per currency; amounts in other currencies are not compared).
+    ``backend`` picks the matcher (``"auto"`` uses pyahocorasick if installed).
+    """
+
+    name = _SOURCE
+
+    def __init__(
+        self,
+        lexicon: Lexicon | None = None,
+        *,
+        amount_threshold: Money | Iterable[Money] = DEFAULT_AMOUNT_THRESHOLD,
+        strong_emotion: float = 2.0,
+        vip_floor: Priority = Priority.P2,
+        negation_window: int = 2,
+        backend: Backend = "auto",
+    ) -> None:
+        self.lexicon = lexicon if lexicon is not None else Lexicon.builtin()
+        self.thresholds = _thresholds(amount_threshold)
+        self.strong_emotion = strong_emotion
+        self.vip_floor = vip_floor
+        self.matcher = LexiconMatcher(self.lexicon, backend=backend, window=negation_window)
+
+    def __repr__(self) -> str:
+        return f"KeywordClassifier({len(self.lexicon)} terms)"
+
+    def hits(self, text: str) -> list[Hit]:
+        """The lexicon hits of ``text`` (negated ones included, flagged)."""
+        return self.matcher.hits(text)[1]
+
+    def classify(self, draft: TicketDraft) -> Classification:
+        normalized, hits = self.matcher.hits(draft.description)
+        evidence = _Evidence(hits)
+        reasons: list[Reason] = []
+        defaulted: set[Field] = set()
+
+        large = self._large_amount(draft, normalized)
+        kind = self._kind(evidence, reasons, defaulted)
+        category = self._category(evidence, reasons)
+        priority = self._priority(draft, kind, evidence, large, reasons, defaulted)
+        needs_human, tags = self._human(evidence, large, priority, defaulted, reasons)
+        total = sum(evidence.kinds.values())
+        if "kind" in defaulted or not total:
+            confidence = 0.0
+        else:
+            top = evidence.kinds[kind]
+            confidence = round(top / total * (0.5 + 0.5 * min(1.0, top / 4)), 2)
+        return Classification(
+            kind=kind,
+            category=category,
+            priority=priority,
+            tags=tags,
+            needs_human=needs_human,
+            confidence=confidence,
+            reasons=reasons,
+            defaulted=defaulted,
+        )
+
+    def _kind(self, evidence: _Evidence, reasons: list[Reason], defaulted: set[Field]) -> Kind:
+        scores = {kind: evidence.kinds.get(kind, 0.0) for kind in _KIND_ORDER}
+        best = max(_KIND_ORDER, key=lambda kind: scores[kind])  # first of equals wins
+        if scores[best] <= 0:
+            defaulted.update(("kind", "priority"))
+            reasons.append(Reason(_SOURCE, "kind", Kind.COMPLAINT.value, "default"))
+            return Kind.COMPLAINT
+        detail = ", ".join(f"{k.value}={scores[k]:g}" for k in _KIND_ORDER if scores[k])
+        for term in dict.fromkeys(evidence.kind_terms[best]):
+            reasons.append(Reason(_SOURCE, "kind", best.value, "lexicon", term))
+        reasons.append(Reason(_SOURCE, "kind", best.value, "scores", detail))
+        return best
+
+    def _category(self, evidence: _Evidence, reasons: list[Reason]) -> Category | None:
+        if not evidence.categories:
+            return None
+        # dicts keep insertion order, so the category named first wins a tie
+        best = max(evidence.categories, key=lambda category: evidence.categories[category])
+        for term in dict.fromkeys(evidence.category_terms[best]):
+            reasons.append(Reason(_SOURCE, "category", best.value, "lexicon", term))
+        return best
+
+    def _priority(
+        self,
+        draft: TicketDraft,
+        kind: Kind,
+        evidence: _Evidence,
+        large: Money | None,
+        reasons: list[Reason],
+        defaulted: set[Field],
+    ) -> Priority:
+        priority = _BASE_PRIORITY[kind]
+        why = "default" if "priority" in defaulted else f"kind:{kind.value}"
+        steps: list[tuple[Priority, str, str]] = []
+        if kind is Kind.COMPLAINT:
+            urgent = evidence.priorities
+            if evidence.minor and not urgent and evidence.emotion < self.strong_emotion:
+                priority = Priority.P4
+                why = "minor"
+                steps.append((Priority.P4, "minor", evidence.minor[0]))
+            for level in (Priority.P2, Priority.P1):
+                for term in dict.fromkeys(urgent.get(level, ())):
+                    steps.append((level, "lexicon", term))
+            if evidence.emotion >= self.strong_emotion:
+                steps.append((Priority.P2, "strong_emotion", ", ".join(evidence.emotion_terms)))
+            if evidence.public and draft.channel is Channel.SOCIAL:
+                steps.append((Priority.P1, "social_public_risk", evidence.public[0]))
+        if kind in (Kind.COMPLAINT, Kind.INQUIRY):
+            if _tier(draft) is CustomerTier.VIP:
+                steps.append((self.vip_floor, "vip", "customer tier vip"))
+            if large is not None:
+                steps.append((Priority.P2, "large_amount", str(large)))
+        for level, _rule, _term in steps:
+            if level > priority:
+                priority = level
+        chosen = [step for step in steps if step[0] == priority]
+        if not chosen:
+            reasons.append(Reason(_SOURCE, "priority", priority.value, why))
+        for level, rule, term in chosen:
+            reasons.append(Reason(_SOURCE, "priority", level.value, rule, term))
+        return priority
+
+    def _human(
+        self,
+        evidence: _Evidence,
+        large: Money | None,
+        priority: Priority,
+        defaulted: set[Field],
+        reasons: list[Reason],
+    ) -> tuple[bool, list[str]]:
+        tags = list(evidence.tags)
+        causes: list[tuple[str, str]] = []
+        if evidence.emotion:
+            tags.append("negative_emotion")
+            causes.append(("negative_emotion", ", ".join(evidence.emotion_terms)))
+        if large is not None:
+            tags.append("large_amount")
+            causes.append(("large_amount", str(large)))
+        if priority is Priority.P1:
+            causes.append(("urgent", "P1"))
+        if "kind" in defaulted:
+            causes.append(("unrecognised", "no lexicon term matched"))
+        for rule, evidence_text in causes:
+            reasons.append(Reason(_SOURCE, "needs_human", "true", rule, evidence_text))
+        return bool(causes), tags
+
+    def _large_amount(self, draft: TicketDraft, normalized: str) -> Money | None:
+        amounts = [draft.claimed_amount] if draft.claimed_amount is not None else []
+        amounts += find_amounts(normalized)
+        for amount in amounts:
+            threshold = self.thresholds.get(amount.currency)
+            if threshold is not None and amount > threshold:
+                return amount
+        return None
+
+
+def _tier(draft: TicketDraft) -> CustomerTier | None:
+    return draft.customer.tier if draft.customer is not None else None
