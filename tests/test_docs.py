@@ -1,4 +1,9 @@
-"""Docs are executed: every ```python block in README.md and docs/ runs here."""
+"""Docs are executed: every ```python block in README.md and docs/ runs here.
+
+Excerpts that cannot run alone (a method lifted out of a class, a snippet
+that needs a database server) are fenced as ```py instead: highlighted the
+same, not executed.
+"""
 
 from __future__ import annotations
 

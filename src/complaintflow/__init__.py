@@ -15,6 +15,15 @@ from complaintflow.approval import (
     Tier,
     UnknownCurrencyError,
 )
+from complaintflow.classify import (
+    Classification,
+    Classifier,
+    ClassifierChain,
+    KeywordClassifier,
+    RuleClassifier,
+    load_classifier,
+    register_classifier,
+)
 from complaintflow.clock import Clock, ManualClock, SystemClock
 from complaintflow.commands import (
     Approve,
@@ -64,6 +73,7 @@ from complaintflow.lifecycle import (
     apply,
     open_ticket,
 )
+from complaintflow.metrics import MonthlyReport, Period, monthly_report
 from complaintflow.model import (
     Actor,
     Attachment,
@@ -74,6 +84,7 @@ from complaintflow.model import (
     TicketDraft,
 )
 from complaintflow.money import Money
+from complaintflow.notify import Notification, NotificationKind, Notifier, Templates
 from complaintflow.routing import (
     Router,
     RoutingDecision,
@@ -82,6 +93,18 @@ from complaintflow.routing import (
     RuleMatch,
     least_loaded,
     round_robin,
+)
+from complaintflow.satisfaction import (
+    SatisfactionSummary,
+    SurveyMethod,
+    SurveyRules,
+    SurveySampler,
+    SurveySlot,
+    ces,
+    csat_percent,
+    default_method,
+    nps,
+    schedule_survey,
 )
 from complaintflow.sla import (
     BusinessCalendar,
@@ -96,7 +119,7 @@ from complaintflow.sla.explain import Explanation, explain
 from complaintflow.sla.measure import ClockState, MetricClock, SlaPolicyMismatch, SlaStatus, measure
 from complaintflow.sla.policy import Escalation, ReopenMode, SlaMatch, SlaPolicy, SlaRule
 from complaintflow.sla.targets import BusinessDays, BusinessHours, Elapsed
-from complaintflow.storage import InMemoryStore, TicketStore
+from complaintflow.storage import InMemoryStore, OutboxItem, Page, SqliteStore, TicketStore
 from complaintflow.vocabulary import (
     ActorKind,
     Category,
@@ -136,6 +159,9 @@ __all__ = [
     "Category",
     "ChainMode",
     "Channel",
+    "Classification",
+    "Classifier",
+    "ClassifierChain",
     "Clock",
     "ClockError",
     "ClockState",
@@ -161,6 +187,7 @@ __all__ = [
     "InMemoryStore",
     "InvalidTransition",
     "Investigate",
+    "KeywordClassifier",
     "Kind",
     "LifecycleRules",
     "ManualClock",
@@ -168,10 +195,17 @@ __all__ = [
     "MetricClock",
     "Money",
     "MoneyError",
+    "MonthlyReport",
     "NaiveDatetimeError",
     "NegativeAmountError",
     "NotFound",
+    "Notification",
+    "NotificationKind",
+    "Notifier",
+    "OutboxItem",
     "Override",
+    "Page",
+    "Period",
     "PermissionDenied",
     "Priority",
     "ProposeSolution",
@@ -186,8 +220,10 @@ __all__ = [
     "RoutingDecision",
     "RoutingMode",
     "RoutingRule",
+    "RuleClassifier",
     "RuleMatch",
     "SatisfactionLevel",
+    "SatisfactionSummary",
     "SelfApprovalError",
     "SlaMatch",
     "SlaPolicy",
@@ -195,11 +231,17 @@ __all__ = [
     "SlaRule",
     "SlaStatus",
     "Solution",
+    "SqliteStore",
     "StaticHolidays",
     "Status",
     "StorageError",
+    "SurveyMethod",
     "SurveyResponse",
+    "SurveyRules",
+    "SurveySampler",
+    "SurveySlot",
     "SystemClock",
+    "Templates",
     "Ticket",
     "TicketDraft",
     "TicketStore",
@@ -213,11 +255,19 @@ __all__ = [
     "allowed_commands",
     "apply",
     "calendar_from_source",
+    "ces",
     "china_office",
+    "csat_percent",
+    "default_method",
     "due_alerts",
     "explain",
     "least_loaded",
+    "load_classifier",
     "measure",
+    "monthly_report",
+    "nps",
     "open_ticket",
+    "register_classifier",
     "round_robin",
+    "schedule_survey",
 ]

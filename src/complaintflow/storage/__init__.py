@@ -1,10 +1,28 @@
 """Storage: the :class:`TicketStore` protocol and the adapters we ship.
 
-Adapters with drivers (PostgreSQL) are imported only when used, so
-``import complaintflow`` never imports a database driver.
+``InMemoryStore`` (reference, tests, demos), ``SqliteStore`` (the embedded
+default) and, behind the ``postgres`` extra,
+``complaintflow.storage.postgres.PostgresStore``.  Adapters with drivers
+are imported only when used, so ``import complaintflow`` never imports a
+database driver.
 """
 
 from complaintflow.storage.memory import InMemoryStore
-from complaintflow.storage.protocol import TicketStore, format_ticket_number
+from complaintflow.storage.protocol import (
+    DueClaims,
+    OutboxItem,
+    Page,
+    TicketStore,
+    format_ticket_number,
+)
+from complaintflow.storage.sqlite import SqliteStore
 
-__all__ = ["InMemoryStore", "TicketStore", "format_ticket_number"]
+__all__ = [
+    "DueClaims",
+    "InMemoryStore",
+    "OutboxItem",
+    "Page",
+    "SqliteStore",
+    "TicketStore",
+    "format_ticket_number",
+]

@@ -1,8 +1,10 @@
 """The in-memory adapter: a real, thread-safe store for tests, demos and caches.
 
 It keeps the same promises as the database adapters (atomic save with an
-expected version, idempotent intake) and is the reference the conformance
-suite compares other adapters with.
+expected version, idempotent intake, tenant scoping, a leased outbox) and
+is the reference the conformance suite compares other adapters with.
+
+Stores for several tenants can share one memory: ``store.for_tenant("b")``.
 """
 
 from __future__ import annotations
@@ -10,66 +12,124 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from complaintflow.errors import ConcurrencyError, NotFound, ValidationError
+import attrs
+
+from complaintflow.errors import ConcurrencyError, NotFound
 from complaintflow.events import Event
 from complaintflow.model import Ticket
-from complaintflow.storage.protocol import format_ticket_number
+from complaintflow.storage._shared import (
+    Query,
+    check_batch,
+    check_limit,
+    check_outbox,
+    duplicate_outbox,
+    encode_cursor,
+    lease_micros,
+    micros,
+)
+from complaintflow.storage.protocol import OutboxItem, Page, format_ticket_number
+from complaintflow.vocabulary import Priority, Status
 
-__all__ = ["InMemoryStore"]
+__all__ = ["InMemoryStore", "check_batch"]
 
 
-def check_batch(ticket: Ticket, events: Sequence[Event], first_seq: int) -> None:
-    """Refuse a batch that does not continue the log up to ``ticket``."""
-    if not events:
-        raise ValidationError("a save needs at least one event", field="events")
-    for offset, event in enumerate(events):
-        if event.ticket_id != ticket.id or event.seq != first_seq + offset:
-            raise ValidationError(
-                f"event {event.ticket_id}#{event.seq} does not continue the log of "
-                f"{ticket.id} at #{first_seq + offset}",
-                field="events",
-            )
-    if events[-1].seq != ticket.last_seq or events[-1].version != ticket.version:
-        raise ValidationError("the snapshot does not match its last event", field="events")
+class _Tenant:
+    """One tenant's data."""
+
+    def __init__(self) -> None:
+        self.tickets: dict[str, Ticket] = {}
+        self.events: dict[str, list[Event]] = {}
+        self.dedupe: dict[str, str] = {}
+        self.numbers: defaultdict[tuple[str, dt.date], int] = defaultdict(int)
+        self.due: dict[str, int] = {}
+        self.due_leases: dict[str, int] = {}
+        #: id -> (item, claimable from (epoch micros; 0 for a new item))
+        self.outbox: dict[str, tuple[OutboxItem, int]] = {}
+        self.alerts: set[str] = set()
+
+
+class _Memory:
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.tenants: defaultdict[str, _Tenant] = defaultdict(_Tenant)
 
 
 class InMemoryStore:
     """Tickets and events in dicts, guarded by one lock."""
 
-    def __init__(self) -> None:
-        self._lock = threading.RLock()
-        self._tickets: dict[str, Ticket] = {}
-        self._events: dict[str, list[Event]] = {}
-        self._dedupe: dict[str, str] = {}
-        self._numbers: defaultdict[tuple[str, dt.date], int] = defaultdict(int)
+    def __init__(self, *, tenant: str = "default", _memory: _Memory | None = None) -> None:
+        self.tenant = tenant
+        self._memory = _memory if _memory is not None else _Memory()
+        self._lock = self._memory.lock
+        self._data = self._memory.tenants[tenant]
 
-    def add(self, ticket: Ticket, events: Sequence[Event]) -> Ticket:
+    def for_tenant(self, tenant: str) -> InMemoryStore:
+        """A store for ``tenant`` over the same memory."""
+        return InMemoryStore(tenant=tenant, _memory=self._memory)
+
+    def _enqueue(self, items: Sequence[OutboxItem]) -> None:
+        for item in items:
+            if item.id in self._data.outbox:
+                raise duplicate_outbox(item.id)
+        for item in items:
+            self._data.outbox[item.id] = (item, 0)
+
+    def _set_due(self, ticket_id: str, due: int | None) -> None:
+        self._data.due_leases.pop(ticket_id, None)
+        if due is None:
+            self._data.due.pop(ticket_id, None)
+        else:
+            self._data.due[ticket_id] = due
+
+    def add(
+        self,
+        ticket: Ticket,
+        events: Sequence[Event],
+        *,
+        due_at: dt.datetime | None = None,
+        outbox: Sequence[OutboxItem] = (),
+    ) -> Ticket:
         check_batch(ticket, events, 1)
+        items = check_outbox(outbox)
+        due = None if due_at is None else micros(due_at, "due_at")
+        data = self._data
         with self._lock:
-            if ticket.dedupe_key is not None and ticket.dedupe_key in self._dedupe:
-                return self._tickets[self._dedupe[ticket.dedupe_key]]
-            if ticket.id in self._tickets:
+            if ticket.dedupe_key is not None and ticket.dedupe_key in data.dedupe:
+                return data.tickets[data.dedupe[ticket.dedupe_key]]
+            if ticket.id in data.tickets:
                 raise ConcurrencyError(
-                    ticket_id=ticket.id, expected=0, actual=self._tickets[ticket.id].version
+                    ticket_id=ticket.id, expected=0, actual=data.tickets[ticket.id].version
                 )
-            self._tickets[ticket.id] = ticket
-            self._events[ticket.id] = list(events)
+            self._enqueue(items)
+            data.tickets[ticket.id] = ticket
+            data.events[ticket.id] = list(events)
             if ticket.dedupe_key is not None:
-                self._dedupe[ticket.dedupe_key] = ticket.id
+                data.dedupe[ticket.dedupe_key] = ticket.id
+            self._set_due(ticket.id, due)
             return ticket
 
     def get(self, ticket_id: str) -> Ticket:
         with self._lock:
             try:
-                return self._tickets[ticket_id]
+                return self._data.tickets[ticket_id]
             except KeyError:
                 raise NotFound("ticket", ticket_id) from None
 
-    def save(self, ticket: Ticket, events: Sequence[Event], *, expected_version: int) -> None:
+    def save(
+        self,
+        ticket: Ticket,
+        events: Sequence[Event],
+        *,
+        expected_version: int,
+        due_at: dt.datetime | None = None,
+        outbox: Sequence[OutboxItem] = (),
+    ) -> None:
+        items = check_outbox(outbox)
+        due = None if due_at is None else micros(due_at, "due_at")
         with self._lock:
-            current = self._tickets.get(ticket.id)
+            current = self._data.tickets.get(ticket.id)
             if current is None:
                 raise NotFound("ticket", ticket.id)
             if current.version != expected_version:
@@ -77,25 +137,103 @@ class InMemoryStore:
                     ticket_id=ticket.id, expected=expected_version, actual=current.version
                 )
             check_batch(ticket, events, current.last_seq + 1)
-            self._events[ticket.id].extend(events)
-            self._tickets[ticket.id] = ticket
+            self._enqueue(items)
+            self._data.events[ticket.id].extend(events)
+            self._data.tickets[ticket.id] = ticket
+            self._set_due(ticket.id, due)
 
     def events(self, ticket_id: str, *, after: int = 0) -> list[Event]:
         with self._lock:
-            if ticket_id not in self._events:
+            if ticket_id not in self._data.events:
                 raise NotFound("ticket", ticket_id)
-            return [event for event in self._events[ticket_id] if event.seq > after]
+            return [event for event in self._data.events[ticket_id] if event.seq > after]
+
+    def find(
+        self,
+        *,
+        status: Status | Iterable[Status] | None = None,
+        assignee: str | None = None,
+        department: str | None = None,
+        priority: Priority | None = None,
+        due_before: dt.datetime | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Page:
+        query = Query(status=status, assignee=assignee, department=department,
+                      priority=priority, due_before=due_before, limit=limit, cursor=cursor)
+        with self._lock:
+            rows: list[tuple[int, str, Ticket]] = []
+            for ticket in self._data.tickets.values():
+                due = self._data.due.get(ticket.id)
+                if query.matches(ticket, due):
+                    key = due if query.due_before is not None else micros(ticket.received_at)
+                    assert key is not None
+                    rows.append((key, ticket.id, ticket))
+        rows.sort(key=lambda row: (row[0], row[1]))
+        if query.after is not None:
+            after = query.after
+            rows = [row for row in rows if (row[0], row[1]) > after]
+        page = rows[: query.limit]
+        more = len(rows) > query.limit
+        next_cursor = encode_cursor(page[-1][0], page[-1][1]) if more else None
+        return Page(tuple(row[2] for row in page), next_cursor)
 
     def find_by_dedupe_key(self, key: str) -> Ticket | None:
         with self._lock:
-            ticket_id = self._dedupe.get(key)
-            return None if ticket_id is None else self._tickets[ticket_id]
+            ticket_id = self._data.dedupe.get(key)
+            return None if ticket_id is None else self._data.tickets[ticket_id]
 
     def next_number(self, *, prefix: str, day: dt.date) -> str:
         with self._lock:
-            self._numbers[prefix, day] += 1
-            return format_ticket_number(prefix, day, self._numbers[prefix, day])
+            self._data.numbers[prefix, day] += 1
+            return format_ticket_number(prefix, day, self._data.numbers[prefix, day])
+
+    def claim_outbox(
+        self, *, worker: str, limit: int, lease: dt.timedelta, now: dt.datetime
+    ) -> list[OutboxItem]:
+        check_limit(limit)
+        start = micros(now, "now")
+        until = start + lease_micros(lease)
+        with self._lock:
+            ready = sorted(
+                (row[0] for row in self._data.outbox.values() if row[1] <= start),
+                key=lambda item: (micros(item.created_at), item.id),
+            )[:limit]
+            claimed = []
+            for item in ready:
+                item = attrs.evolve(item, attempts=item.attempts + 1)
+                self._data.outbox[item.id] = (item, until)
+                claimed.append(item)
+            return claimed
+
+    def ack_outbox(self, ids: Iterable[str]) -> None:
+        with self._lock:
+            for item_id in ids:
+                self._data.outbox.pop(item_id, None)
+
+    def record_alert(self, key: str) -> bool:
+        with self._lock:
+            if key in self._data.alerts:
+                return False
+            self._data.alerts.add(key)
+            return True
+
+    def claim_due(
+        self, *, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta
+    ) -> list[Ticket]:
+        check_limit(limit)
+        start = micros(now, "now")
+        until = start + lease_micros(lease)
+        with self._lock:
+            leases = self._data.due_leases
+            ready = sorted(
+                (due, ticket_id) for ticket_id, due in self._data.due.items()
+                if due <= start and leases.get(ticket_id, 0) <= start
+            )[:limit]
+            for _, ticket_id in ready:
+                leases[ticket_id] = until
+            return [self._data.tickets[ticket_id] for _, ticket_id in ready]
 
     def __len__(self) -> int:
         with self._lock:
-            return len(self._tickets)
+            return len(self._data.tickets)

@@ -1,23 +1,48 @@
 """The storage contract: what the desk needs from a database, and nothing more.
 
 A host's own class conforms by shape (``typing.Protocol``), no inheritance
-needed.  The one hard rule: :meth:`TicketStore.save` writes the snapshot
-and the new events together or not at all, and only if the stored version
-is still ``expected_version``; otherwise it raises
-:class:`~complaintflow.errors.ConcurrencyError` and writes nothing.  Check
-an adapter with :mod:`complaintflow.testing`'s conformance suite.
+needed.  The hard rules, checked by :mod:`complaintflow.testing.storage`:
+
+- :meth:`TicketStore.save` writes the snapshot, the new events, the due
+  date and the outbox items together or not at all, and only if the stored
+  version is still ``expected_version``; otherwise it raises
+  :class:`~complaintflow.errors.ConcurrencyError` and writes nothing.
+- A store is bound to one tenant when it is built (``tenant="default"``)
+  and never reads or writes another tenant's tickets, events, numbers,
+  outbox items or alert keys.  Ticket ids, dedupe keys and alert keys are
+  unique per tenant.
+- A backend failure is raised as :class:`~complaintflow.errors.StorageError`
+  (never a driver exception), and nothing was written.
+
+Ordering is part of the contract, so pages are stable: :meth:`TicketStore.find`
+returns tickets by ``(received_at, id)``, or by ``(due_at, id)`` (most
+overdue first) when ``due_before`` is given; the outbox is claimed oldest
+first by ``(created_at, id)``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
 
+import attrs
+import pendulum
+
+from complaintflow.clock import instant
+from complaintflow.errors import ValidationError
 from complaintflow.events import Event
 from complaintflow.model import Ticket
+from complaintflow.vocabulary import Priority, Status
 
-__all__ = ["TicketStore", "format_ticket_number"]
+__all__ = [
+    "DueClaims",
+    "OutboxItem",
+    "Page",
+    "TicketStore",
+    "format_ticket_number",
+    "statuses",
+]
 
 
 def format_ticket_number(prefix: str, day: dt.date, sequence: int) -> str:
@@ -25,12 +50,71 @@ def format_ticket_number(prefix: str, day: dt.date, sequence: int) -> str:
     return f"{prefix}{day:%Y%m%d}-{sequence:04d}"
 
 
+def _payload(value: Mapping[str, Any]) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValidationError("an outbox payload is a JSON-safe dict", field="payload")
+    return dict(value)
+
+
+def _created_at(value: object) -> pendulum.DateTime:
+    return instant(value, "created_at")
+
+
+@attrs.frozen
+class OutboxItem:
+    """A notification waiting to be delivered, enqueued atomically with a save.
+
+    ``payload`` must be JSON-safe (str, int, float, bool, None, lists and
+    dicts with str keys): adapters store it as JSON.  ``attempts`` counts
+    the claims so far; the store sets it, a new item has 0.  The host
+    chooses ``id`` (e.g. a uuid4 hex); it is unique per tenant.
+    """
+
+    id: str
+    ticket_id: str
+    kind: str
+    payload: dict[str, Any] = attrs.field(converter=_payload, hash=False)
+    created_at: pendulum.DateTime = attrs.field(converter=_created_at)
+    attempts: int = 0
+
+
+@attrs.frozen
+class Page:
+    """One page of :meth:`TicketStore.find`; pass ``cursor`` back for the next.
+
+    ``cursor`` is None on the last page.  It is an opaque string: only the
+    store that made it understands it.
+    """
+
+    items: tuple[Ticket, ...]
+    cursor: str | None = None
+
+
+def statuses(status: Status | Iterable[Status] | None) -> frozenset[Status] | None:
+    """Normalise ``find``'s ``status`` argument: one status or several."""
+    if status is None:
+        return None
+    if isinstance(status, Status | str):
+        return frozenset({Status(status)})
+    result = frozenset(Status(each) for each in status)
+    if not result:
+        raise ValidationError("status=... needs at least one status", field="status")
+    return result
+
+
 @runtime_checkable
 class TicketStore(Protocol):
-    """Snapshots plus an append-only event log per ticket."""
+    """Snapshots plus an append-only event log per ticket, for one tenant."""
 
-    def add(self, ticket: Ticket, events: Sequence[Event]) -> Ticket:
-        """Store a new ticket with its first events.
+    def add(
+        self,
+        ticket: Ticket,
+        events: Sequence[Event],
+        *,
+        due_at: dt.datetime | None = None,
+        outbox: Sequence[OutboxItem] = (),
+    ) -> Ticket:
+        """Store a new ticket with its first events (and due date and outbox items).
 
         If ``ticket.dedupe_key`` is already taken, store nothing and return
         the ticket that holds it (idempotent intake); else return ``ticket``.
@@ -42,16 +126,83 @@ class TicketStore(Protocol):
         """The latest snapshot; NotFound if there is none."""
         ...
 
-    def save(self, ticket: Ticket, events: Sequence[Event], *, expected_version: int) -> None:
-        """Append ``events`` and replace the snapshot, atomically, if unchanged since loaded."""
+    def save(
+        self,
+        ticket: Ticket,
+        events: Sequence[Event],
+        *,
+        expected_version: int,
+        due_at: dt.datetime | None = None,
+        outbox: Sequence[OutboxItem] = (),
+    ) -> None:
+        """Append ``events``, replace the snapshot and its due date, enqueue ``outbox``.
+
+        All of it atomically, and only if the stored version is still
+        ``expected_version`` (else ConcurrencyError, nothing written).
+        ``due_at`` is the ticket's next SLA deadline as of this snapshot;
+        None (the default) means the ticket has none, so a caller that
+        tracks deadlines passes it on every save.
+        """
         ...
 
     def events(self, ticket_id: str, *, after: int = 0) -> list[Event]:
         """The ticket's events with ``seq > after``, oldest first; NotFound if no ticket."""
         ...
 
+    def find(
+        self,
+        *,
+        status: Status | Iterable[Status] | None = None,
+        assignee: str | None = None,
+        department: str | None = None,
+        priority: Priority | None = None,
+        due_before: dt.datetime | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Page:
+        """Tickets matching every given filter, ``limit`` at a time.
+
+        Ordered by ``(received_at, id)``; with ``due_before``, only tickets
+        whose ``due_at <= due_before``, ordered by ``(due_at, id)``.
+        """
+        ...
+
     def find_by_dedupe_key(self, key: str) -> Ticket | None: ...
 
     def next_number(self, *, prefix: str, day: dt.date) -> str:
         """A ticket number never handed out before for this prefix and day."""
+        ...
+
+    def claim_outbox(
+        self, *, worker: str, limit: int, lease: dt.timedelta, now: dt.datetime
+    ) -> list[OutboxItem]:
+        """Up to ``limit`` items nobody holds, oldest first, leased to ``worker``.
+
+        A claimed item is invisible to other claims until ``now + lease``;
+        if it is not acknowledged by then (the worker died) it is claimed
+        again, so delivery is at least once.  ``attempts`` is incremented.
+        """
+        ...
+
+    def ack_outbox(self, ids: Iterable[str]) -> None:
+        """Delivered: remove these items for good (unknown ids are ignored)."""
+        ...
+
+    def record_alert(self, key: str) -> bool:
+        """True the first time ``key`` is recorded, False ever after, even under races."""
+        ...
+
+
+@runtime_checkable
+class DueClaims(Protocol):
+    """Optional: split SLA sweeps between workers (all built-in stores have it)."""
+
+    def claim_due(
+        self, *, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta
+    ) -> list[Ticket]:
+        """Up to ``limit`` tickets with ``due_at <= now`` nobody else holds, most overdue first.
+
+        Each is leased to ``worker`` until ``now + lease`` (or until the next
+        save of the ticket, which sets a new due date and frees it).
+        """
         ...

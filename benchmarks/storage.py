@@ -1,0 +1,213 @@
+"""Storage benchmark: committed transitions/s, due-query latency, outbox claim throughput.
+
+    python benchmarks/storage.py [--tickets 100000] [--postgres CONNINFO | --no-postgres]
+
+SQLite runs with the settings we recommend (WAL, synchronous=FULL: every
+commit is fsynced) and, for comparison, synchronous=NORMAL.  PostgreSQL
+runs against ``--postgres`` or, when the binaries are installed, a
+throwaway server started on loopback with default durability settings
+(fsync on, synchronous_commit on).  Targets for SQLite: >= 2,000
+transitions/s, due query < 50 ms with 100,000 open tickets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import glob
+import os
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from complaintflow import commands as c
+from complaintflow.lifecycle import apply
+from complaintflow.storage import OutboxItem, SqliteStore, TicketStore
+from complaintflow.testing.storage_workload import AGENT, T0, make_ticket
+from complaintflow.vocabulary import Status
+
+OPEN = [Status.RECEIVED, Status.TRIAGED, Status.ASSIGNED, Status.INVESTIGATING]
+LEASE = dt.timedelta(minutes=5)
+
+
+def transitions_per_second(store: TicketStore, tickets: int = 100, count: int = 3000) -> float:
+    for n in range(tickets):
+        store.add(*make_ticket(f"B{n}"))
+    at = T0.add(days=1)
+    start = time.perf_counter()
+    for n in range(count):
+        ticket = store.get(f"B{n % tickets}")
+        new, events = apply(ticket, c.Comment(f"note {n}"), actor=AGENT, at=at)
+        store.save(new, events, expected_version=ticket.version)
+    return count / (time.perf_counter() - start)
+
+
+def load(store: TicketStore, count: int, outbox: int) -> None:
+    """``count`` open tickets, due over 10 days around T0+5d; ``outbox`` pending items."""
+    for n in range(count):
+        ticket, events = make_ticket(f"L{n:06d}", at=T0.add(seconds=n))
+        due = T0.add(minutes=(n * 7919) % (10 * 24 * 60))
+        items = [OutboxItem(id=f"o{n}", ticket_id=ticket.id, kind="accepted",
+                            payload={"n": n}, created_at=ticket.received_at)] if n < outbox else []
+        store.add(ticket, events, due_at=due, outbox=items)
+
+
+def due_query_ms(store: TicketStore, runs: int = 50) -> tuple[float, float, int]:
+    now = T0.add(days=5)
+    timings, found = [], 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        page = store.find(due_before=now, status=OPEN, limit=100)
+        timings.append((time.perf_counter() - start) * 1000)
+        found = len(page.items)
+    timings.sort()
+    return statistics.median(timings), timings[int(runs * 0.95) - 1], found
+
+
+def claim_rate(stores: Sequence[TicketStore], batch: int = 50) -> float:
+    """Items claimed and acknowledged per second by len(stores) concurrent workers."""
+    done = [0] * len(stores)
+
+    def work(k: int) -> None:
+        store = stores[k]
+        while items := store.claim_outbox(worker=f"w{k}", limit=batch, lease=LEASE, now=T0):
+            store.ack_outbox(item.id for item in items)
+            done[k] += len(items)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(len(stores))]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.perf_counter() - start)
+
+
+def refill(store: TicketStore, count: int, tag: str) -> None:
+    ticket, events = make_ticket(f"R{tag}")
+    store.add(ticket, events, outbox=[
+        OutboxItem(id=f"{tag}-{n}", ticket_id=ticket.id, kind="k", payload={},
+                   created_at=T0) for n in range(count)])
+
+
+def sqlite_rows(tickets: int) -> list[tuple[str, str]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for sync in ("FULL", "NORMAL"):
+            with SqliteStore(Path(tmp) / f"tr-{sync}.db", synchronous=sync) as store:
+                rate = transitions_per_second(store)
+            note = "recommended" if sync == "FULL" else "fsync at checkpoints only"
+            rows.append((f"SQLite {sync}: committed transitions/s ({note})", f"{rate:,.0f}"))
+        path = Path(tmp) / "due.db"
+        host = sqlite3.connect(path, isolation_level=None)
+        loader = SqliteStore(host)
+        host.execute("BEGIN")  # bulk load in one host transaction (the store joins it)
+        load(loader, tickets, outbox=20_000)
+        host.execute("COMMIT")
+        host.close()
+        with SqliteStore(path) as store:
+            median, p95, found = due_query_ms(store)
+            rows.append((f"SQLite: due query, {tickets:,} open tickets (median / p95)",
+                         f"{median:.2f} ms / {p95:.2f} ms ({found} rows)"))
+            rows.append(("SQLite: outbox claim+ack items/s, 1 worker",
+                         f"{claim_rate([store]):,.0f}"))
+            refill(store, 20_000, "x")
+            stores = [SqliteStore(path) for _ in range(4)]
+            rows.append(("SQLite: outbox claim+ack items/s, 4 workers",
+                         f"{claim_rate(list(stores)):,.0f}"))
+            for each in stores:
+                each.close()
+    return rows
+
+
+@contextmanager
+def throwaway_postgres() -> Iterator[str | None]:
+    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+    found = shutil.which("initdb")
+    bindir = Path(found).parent if found else (Path(bins[0]) if bins else None)
+    if bindir is None:
+        yield None
+        return
+    base = Path(tempfile.mkdtemp(prefix="cf-bench-pg-"))
+    prefix = []
+    if os.geteuid() == 0:
+        shutil.chown(base, user="postgres")
+        prefix = ["runuser", "-u", "postgres", "--"]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    data = str(base / "data")
+    try:
+        subprocess.run([*prefix, str(bindir / "initdb"), "-D", data, "-U", "postgres",
+                        "--auth=trust", "--no-instructions"], check=True, capture_output=True)
+        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", data, "-l", str(base / "log"),
+                        "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1", "-w",
+                        "start"], check=True, capture_output=True)
+        try:
+            yield f"host=127.0.0.1 port={port} user=postgres dbname=postgres"
+        finally:
+            subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", data, "-m", "fast", "stop"],
+                           check=True, capture_output=True)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def postgres_rows(conninfo: str, tickets: int) -> list[tuple[str, str]]:
+    import psycopg
+
+    from complaintflow.storage.postgres import PostgresStore
+
+    rows = []
+    with PostgresStore.connect(conninfo, tenant="transitions") as store:
+        rows.append(("PostgreSQL (loopback TCP): committed transitions/s",
+                     f"{transitions_per_second(store):,.0f}"))
+    with psycopg.connect(conninfo) as host:  # bulk load in one host transaction
+        load(PostgresStore(host, tenant="due"), tickets, outbox=20_000)
+        host.commit()
+        host.execute("ANALYZE complaintflow.tickets")
+        host.commit()
+    stores = [PostgresStore.connect(conninfo, tenant="due") for _ in range(4)]
+    median, p95, found = due_query_ms(stores[0])
+    rows.append((f"PostgreSQL: due query, {tickets:,} open tickets (median / p95)",
+                 f"{median:.2f} ms / {p95:.2f} ms ({found} rows)"))
+    rows.append(("PostgreSQL: outbox claim+ack items/s, 1 worker",
+                 f"{claim_rate(stores[:1]):,.0f}"))
+    refill(stores[0], 20_000, "x")
+    rows.append(("PostgreSQL: outbox claim+ack items/s, 4 workers (SKIP LOCKED)",
+                 f"{claim_rate(list(stores)):,.0f}"))
+    for each in stores:
+        each.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--postgres", help="conninfo of a server to use")
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    rows = sqlite_rows(args.tickets)
+    if not args.no_postgres:
+        if args.postgres:
+            rows += postgres_rows(args.postgres, args.tickets)
+        else:
+            with throwaway_postgres() as conninfo:
+                if conninfo is None:
+                    rows.append(("PostgreSQL", "skipped: no binaries"))
+                else:
+                    rows += postgres_rows(conninfo, args.tickets)
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()

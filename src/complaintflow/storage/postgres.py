@@ -1,0 +1,468 @@
+"""The PostgreSQL adapter (psycopg 3; ``pip install complaintflow[postgres]``).
+
+For many workers on many hosts sharing one database.  The host passes in
+what it already has: a ``psycopg.Connection`` (used under a lock, one
+operation at a time) or a pool with a ``connection()`` context manager,
+such as ``psycopg_pool.ConnectionPool`` (each operation borrows one).
+Nothing connects at import; :meth:`PostgresStore.connect` is a shortcut
+that opens (and owns) one connection.
+
+Every operation is one transaction (``conn.transaction()``; a savepoint if
+the host already has one open on that connection).  ``save`` locks the
+ticket row (``SELECT ... FOR UPDATE``) so conflicting saves queue and the
+loser sees the new version; outbox items and due tickets are claimed with
+``FOR UPDATE SKIP LOCKED`` so concurrent workers take disjoint batches
+without waiting on each other.  Tables live in their own schema
+(``complaintflow`` unless told otherwise), created and migrated forward on
+first use under an advisory lock.  Every ``psycopg.Error`` leaves as
+:class:`~complaintflow.errors.StorageError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+import weakref
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, Protocol
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from complaintflow.errors import ComplaintflowError, ConcurrencyError, NotFound, StorageError
+from complaintflow.events import Event
+from complaintflow.model import Ticket
+from complaintflow.serialization import (
+    event_from_dict,
+    event_to_dict,
+    instant_from_dict,
+    instant_to_dict,
+    ticket_from_dict,
+    ticket_to_dict,
+)
+from complaintflow.storage._shared import (
+    Query,
+    check_batch,
+    check_limit,
+    check_outbox,
+    duplicate_outbox,
+    encode_cursor,
+    lease_micros,
+    micros,
+)
+from complaintflow.storage.protocol import OutboxItem, Page, format_ticket_number
+from complaintflow.vocabulary import Priority, Status
+
+__all__ = ["MIGRATIONS", "ConnectionPoolLike", "PostgresStore"]
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_US = dt.timedelta(microseconds=1)
+_LOCK_KEY = 0x636F6D706C61  # pg_advisory_xact_lock key for migrations
+#: Schemas already migrated through each connection or pool, so a store per request is cheap.
+_MIGRATED: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+
+#: Forward migrations, in order; ``{s}`` is the schema name.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE {s}.tickets (
+            tenant text NOT NULL, id text COLLATE "C" NOT NULL, number text NOT NULL,
+            version integer NOT NULL, last_seq integer NOT NULL, status text NOT NULL,
+            assignee text, department text, priority text, dedupe_key text,
+            received_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
+            body jsonb NOT NULL, PRIMARY KEY (tenant, id))""",
+        """CREATE UNIQUE INDEX tickets_dedupe ON {s}.tickets (tenant, dedupe_key)
+            WHERE dedupe_key IS NOT NULL""",
+        "CREATE INDEX tickets_received ON {s}.tickets (tenant, received_at, id)",
+        "CREATE INDEX tickets_status ON {s}.tickets (tenant, status, received_at, id)",
+        "CREATE INDEX tickets_assignee ON {s}.tickets (tenant, assignee, received_at, id)",
+        "CREATE INDEX tickets_department ON {s}.tickets (tenant, department, received_at, id)",
+        """CREATE TABLE {s}.events (
+            tenant text NOT NULL, ticket_id text NOT NULL, seq integer NOT NULL,
+            version integer NOT NULL, type text NOT NULL, at timestamptz NOT NULL,
+            body jsonb NOT NULL, PRIMARY KEY (tenant, ticket_id, seq))""",
+        """CREATE TABLE {s}.counters (
+            tenant text NOT NULL, prefix text NOT NULL, day date NOT NULL,
+            last integer NOT NULL, PRIMARY KEY (tenant, prefix, day))""",
+    ),
+    (
+        "ALTER TABLE {s}.tickets ADD COLUMN due_at timestamptz",
+        "ALTER TABLE {s}.tickets ADD COLUMN due_lease timestamptz NOT NULL DEFAULT '-infinity'",
+        "ALTER TABLE {s}.tickets ADD COLUMN due_worker text",
+        "CREATE INDEX tickets_due ON {s}.tickets (tenant, due_at, id) WHERE due_at IS NOT NULL",
+        """CREATE TABLE {s}.outbox (
+            tenant text NOT NULL, id text COLLATE "C" NOT NULL, ticket_id text NOT NULL,
+            kind text NOT NULL, payload jsonb NOT NULL, created jsonb NOT NULL,
+            created_at timestamptz NOT NULL, attempts integer NOT NULL,
+            visible_at timestamptz NOT NULL DEFAULT '-infinity', worker text,
+            PRIMARY KEY (tenant, id))""",
+        "CREATE INDEX outbox_ready ON {s}.outbox (tenant, created_at, id)",
+        """CREATE TABLE {s}.alerts (
+            tenant text NOT NULL, key text NOT NULL, PRIMARY KEY (tenant, key))""",
+    ),
+)
+
+
+class ConnectionPoolLike(Protocol):
+    """What the store needs of a pool: ``with pool.connection() as conn``."""
+
+    def connection(self) -> AbstractContextManager[psycopg.Connection[Any]]: ...
+
+
+def _utc(value: dt.datetime | int) -> dt.datetime:
+    """A stdlib UTC datetime for psycopg (never a pendulum object)."""
+    us = value if isinstance(value, int) else micros(value)
+    return _EPOCH + us * _US
+
+
+def _key(value: dt.datetime) -> int:
+    return (value - _EPOCH) // _US
+
+
+def _ticket(body: dict[str, Any]) -> Ticket:
+    return ticket_from_dict(body)
+
+
+class PostgresStore:
+    """A :class:`~complaintflow.storage.TicketStore` in PostgreSQL."""
+
+    def __init__(
+        self,
+        connection_or_pool: psycopg.Connection[Any] | ConnectionPoolLike,
+        *,
+        tenant: str = "default",
+        schema: str = "complaintflow",
+    ) -> None:
+        if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
+            raise ValueError(f"schema must be a lower-case SQL identifier, got {schema!r}")
+        self.tenant = tenant
+        self.schema = schema
+        self._source = connection_or_pool
+        self._lock = threading.RLock()
+        self._owned = False
+        self._migrate()
+
+    @classmethod
+    def connect(
+        cls, conninfo: str, *, tenant: str = "default", schema: str = "complaintflow"
+    ) -> PostgresStore:
+        """Open a connection the store owns (closed by :meth:`close`)."""
+        try:
+            conn = psycopg.connect(conninfo, autocommit=True)
+        except psycopg.Error as error:
+            raise StorageError(f"PostgreSQL connection failed: {error}") from error
+        try:
+            store = cls(conn, tenant=tenant, schema=schema)
+        except BaseException:
+            conn.close()
+            raise
+        store._owned = True
+        return store
+
+    def close(self) -> None:
+        """Close the connection if :meth:`connect` opened it; a host's is left alone."""
+        if self._owned and isinstance(self._source, psycopg.Connection):
+            self._source.close()
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- transactions ---------------------------------------------------
+
+    @contextmanager
+    def _tx(self) -> Iterator[psycopg.Cursor[Any]]:
+        """One transaction; every driver error leaves as StorageError."""
+        try:
+            if isinstance(self._source, psycopg.Connection):
+                with self._lock, self._source.transaction(), self._source.cursor() as cur:
+                    yield cur
+            else:
+                with (self._source.connection() as conn, conn.transaction(),
+                      conn.cursor() as cur):
+                    yield cur
+        except ComplaintflowError:
+            raise
+        except psycopg.Error as error:
+            raise StorageError(f"PostgreSQL failed: {error}") from error
+
+    def _sql(self, statement: str) -> str:
+        return statement.replace("{s}", self.schema)
+
+    def _migrate(self) -> None:
+        try:
+            done = _MIGRATED.setdefault(self._source, set())
+        except TypeError:  # not weak-referenceable: check every time
+            done = set()
+        if self.schema in done:
+            return
+        with self._tx() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+            cur.execute(self._sql("CREATE SCHEMA IF NOT EXISTS {s}"))
+            cur.execute(self._sql(
+                "CREATE TABLE IF NOT EXISTS {s}.schema_version (version integer NOT NULL)"))
+            cur.execute(self._sql("SELECT max(version) FROM {s}.schema_version"))
+            row = cur.fetchone()
+            current = (row[0] if row else None) or 0
+            if current > len(MIGRATIONS):
+                raise StorageError(
+                    f"the database schema is at version {current}, newer than this "
+                    f"complaintflow knows ({len(MIGRATIONS)}): upgrade complaintflow"
+                )
+            for version in range(current + 1, len(MIGRATIONS) + 1):
+                for statement in MIGRATIONS[version - 1]:
+                    cur.execute(self._sql(statement))
+                cur.execute(self._sql("INSERT INTO {s}.schema_version VALUES (%s)"), (version,))
+        done.add(self.schema)
+
+    # -- writes -----------------------------------------------------------
+
+    def _snapshot(self, ticket: Ticket, due: int | None) -> dict[str, Any]:
+        return {
+            "tenant": self.tenant, "id": ticket.id, "number": ticket.number,
+            "version": ticket.version, "last_seq": ticket.last_seq,
+            "status": ticket.status.value, "assignee": ticket.assignee,
+            "department": ticket.department,
+            "priority": None if ticket.priority is None else ticket.priority.value,
+            "dedupe_key": ticket.dedupe_key, "received_at": _utc(ticket.received_at),
+            "updated_at": _utc(ticket.updated_at), "due_at": None if due is None else _utc(due),
+            "body": Jsonb(ticket_to_dict(ticket)),
+        }
+
+    def _append(self, cur: psycopg.Cursor[Any], events: Sequence[Event]) -> None:
+        try:
+            cur.executemany(
+                self._sql("INSERT INTO {s}.events (tenant, ticket_id, seq, version, type, "
+                          "at, body) VALUES (%s, %s, %s, %s, %s, %s, %s)"),
+                [(self.tenant, ev.ticket_id, ev.seq, ev.version, ev.type, _utc(ev.at),
+                  Jsonb(event_to_dict(ev))) for ev in events],
+            )
+        except psycopg.errors.UniqueViolation as error:
+            first = events[0]
+            raise ConcurrencyError(ticket_id=first.ticket_id, expected=first.version - 1,
+                                   actual=None) from error
+
+    def _enqueue(self, cur: psycopg.Cursor[Any], items: Sequence[OutboxItem]) -> None:
+        if not items:
+            return
+        cur.execute(self._sql("SELECT id FROM {s}.outbox WHERE tenant = %s AND id = ANY(%s)"),
+                    (self.tenant, [item.id for item in items]))
+        taken = cur.fetchone()
+        if taken is not None:
+            raise duplicate_outbox(taken[0])
+        cur.executemany(
+            self._sql("INSERT INTO {s}.outbox (tenant, id, ticket_id, kind, payload, created, "
+                      "created_at, attempts) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"),
+            [(self.tenant, item.id, item.ticket_id, item.kind, Jsonb(item.payload),
+              Jsonb(instant_to_dict(item.created_at)), _utc(item.created_at), item.attempts)
+             for item in items],
+        )
+
+    def add(
+        self,
+        ticket: Ticket,
+        events: Sequence[Event],
+        *,
+        due_at: dt.datetime | None = None,
+        outbox: Sequence[OutboxItem] = (),
+    ) -> Ticket:
+        check_batch(ticket, events, 1)
+        items = check_outbox(outbox)
+        row = self._snapshot(ticket, None if due_at is None else micros(due_at, "due_at"))
+        with self._tx() as cur:
+            cur.execute(self._sql(
+                "INSERT INTO {s}.tickets (tenant, id, number, version, last_seq, status, "
+                "assignee, department, priority, dedupe_key, received_at, updated_at, due_at, "
+                "body) VALUES (%(tenant)s, %(id)s, %(number)s, %(version)s, %(last_seq)s, "
+                "%(status)s, %(assignee)s, %(department)s, %(priority)s, %(dedupe_key)s, "
+                "%(received_at)s, %(updated_at)s, %(due_at)s, %(body)s) "
+                "ON CONFLICT DO NOTHING RETURNING 1"), row)
+            if cur.fetchone() is None:
+                if ticket.dedupe_key is not None:
+                    cur.execute(self._sql("SELECT body FROM {s}.tickets "
+                                          "WHERE tenant = %s AND dedupe_key = %s"),
+                                (self.tenant, ticket.dedupe_key))
+                    found = cur.fetchone()
+                    if found is not None:
+                        return _ticket(found[0])
+                cur.execute(self._sql("SELECT version FROM {s}.tickets "
+                                      "WHERE tenant = %s AND id = %s"), (self.tenant, ticket.id))
+                exists = cur.fetchone()
+                raise ConcurrencyError(ticket_id=ticket.id, expected=0,
+                                       actual=None if exists is None else exists[0])
+            self._append(cur, events)
+            self._enqueue(cur, items)
+        return ticket
+
+    def save(
+        self,
+        ticket: Ticket,
+        events: Sequence[Event],
+        *,
+        expected_version: int,
+        due_at: dt.datetime | None = None,
+        outbox: Sequence[OutboxItem] = (),
+    ) -> None:
+        items = check_outbox(outbox)
+        row = self._snapshot(ticket, None if due_at is None else micros(due_at, "due_at"))
+        with self._tx() as cur:
+            cur.execute(self._sql("SELECT version, last_seq FROM {s}.tickets "
+                                  "WHERE tenant = %s AND id = %s FOR UPDATE"),
+                        (self.tenant, ticket.id))
+            current = cur.fetchone()
+            if current is None:
+                raise NotFound("ticket", ticket.id)
+            if current[0] != expected_version:
+                raise ConcurrencyError(ticket_id=ticket.id, expected=expected_version,
+                                       actual=current[0])
+            check_batch(ticket, events, current[1] + 1)
+            # The snapshot first, then the log: a failure in between rolls both back.
+            cur.execute(self._sql(
+                "UPDATE {s}.tickets SET version = %(version)s, last_seq = %(last_seq)s, "
+                "status = %(status)s, assignee = %(assignee)s, department = %(department)s, "
+                "priority = %(priority)s, updated_at = %(updated_at)s, due_at = %(due_at)s, "
+                "body = %(body)s, due_lease = '-infinity', due_worker = NULL "
+                "WHERE tenant = %(tenant)s AND id = %(id)s"), row)
+            self._append(cur, events)
+            self._enqueue(cur, items)
+
+    def next_number(self, *, prefix: str, day: dt.date) -> str:
+        with self._tx() as cur:
+            cur.execute(self._sql(
+                "INSERT INTO {s}.counters AS c (tenant, prefix, day, last) "
+                "VALUES (%s, %s, %s, 1) ON CONFLICT (tenant, prefix, day) "
+                "DO UPDATE SET last = c.last + 1 RETURNING last"),
+                (self.tenant, prefix, dt.date(day.year, day.month, day.day)))
+            row = cur.fetchone()
+        assert row is not None
+        return format_ticket_number(prefix, day, row[0])
+
+    def record_alert(self, key: str) -> bool:
+        with self._tx() as cur:
+            cur.execute(self._sql("INSERT INTO {s}.alerts (tenant, key) VALUES (%s, %s) "
+                                  "ON CONFLICT DO NOTHING RETURNING 1"), (self.tenant, key))
+            return cur.fetchone() is not None
+
+    # -- reads --------------------------------------------------------------
+
+    def get(self, ticket_id: str) -> Ticket:
+        with self._tx() as cur:
+            cur.execute(self._sql("SELECT body FROM {s}.tickets WHERE tenant = %s AND id = %s"),
+                        (self.tenant, ticket_id))
+            row = cur.fetchone()
+        if row is None:
+            raise NotFound("ticket", ticket_id)
+        return _ticket(row[0])
+
+    def events(self, ticket_id: str, *, after: int = 0) -> list[Event]:
+        with self._tx() as cur:
+            cur.execute(self._sql("SELECT body FROM {s}.events WHERE tenant = %s "
+                                  "AND ticket_id = %s AND seq > %s ORDER BY seq"),
+                        (self.tenant, ticket_id, after))
+            rows = cur.fetchall()
+            if not rows:
+                cur.execute(self._sql("SELECT 1 FROM {s}.tickets WHERE tenant = %s AND id = %s"),
+                            (self.tenant, ticket_id))
+                if cur.fetchone() is None:
+                    raise NotFound("ticket", ticket_id)
+        return [event_from_dict(body) for (body,) in rows]
+
+    def find_by_dedupe_key(self, key: str) -> Ticket | None:
+        with self._tx() as cur:
+            cur.execute(self._sql("SELECT body FROM {s}.tickets "
+                                  "WHERE tenant = %s AND dedupe_key = %s"), (self.tenant, key))
+            row = cur.fetchone()
+        return None if row is None else _ticket(row[0])
+
+    def find(
+        self,
+        *,
+        status: Status | Iterable[Status] | None = None,
+        assignee: str | None = None,
+        department: str | None = None,
+        priority: Priority | None = None,
+        due_before: dt.datetime | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Page:
+        query = Query(status=status, assignee=assignee, department=department,
+                      priority=priority, due_before=due_before, limit=limit, cursor=cursor)
+        key = "received_at" if query.due_before is None else "due_at"
+        where: list[str] = ["tenant = %s"]
+        args: list[object] = [self.tenant]
+        if query.statuses is not None:
+            where.append("status = ANY(%s)")
+            args.append(sorted(s.value for s in query.statuses))
+        for column, value in (("assignee", query.assignee), ("department", query.department),
+                              ("priority", query.priority)):
+            if value is not None:
+                where.append(f"{column} = %s")
+                args.append(str(value))
+        if query.due_before is not None:
+            where.append("due_at <= %s")
+            args.append(_utc(query.due_before))
+        if query.after is not None:
+            where.append(f"({key}, id) > (%s, %s)")
+            args.extend((_utc(query.after[0]), query.after[1]))
+        sql = self._sql(f"SELECT {key}, id, body FROM {{s}}.tickets WHERE "
+                        f"{' AND '.join(where)} ORDER BY {key}, id LIMIT %s")
+        with self._tx() as cur:
+            cur.execute(sql, (*args, query.limit + 1))
+            rows = cur.fetchall()
+        page = rows[: query.limit]
+        next_cursor = (encode_cursor(_key(page[-1][0]), page[-1][1])
+                       if len(rows) > query.limit else None)
+        return Page(tuple(_ticket(row[2]) for row in page), next_cursor)
+
+    # -- leases: outbox and due tickets --------------------------------------
+
+    def claim_outbox(
+        self, *, worker: str, limit: int, lease: dt.timedelta, now: dt.datetime
+    ) -> list[OutboxItem]:
+        check_limit(limit)
+        start = micros(now, "now")
+        until = start + lease_micros(lease)
+        with self._tx() as cur:
+            cur.execute(self._sql(
+                "WITH ready AS (SELECT id FROM {s}.outbox WHERE tenant = %(tenant)s "
+                "AND visible_at <= %(now)s ORDER BY created_at, id LIMIT %(limit)s "
+                "FOR UPDATE SKIP LOCKED) "
+                "UPDATE {s}.outbox o SET visible_at = %(until)s, worker = %(worker)s, "
+                "attempts = o.attempts + 1 FROM ready "
+                "WHERE o.tenant = %(tenant)s AND o.id = ready.id "
+                "RETURNING o.created_at, o.id, o.ticket_id, o.kind, o.payload, o.created, "
+                "o.attempts"),
+                {"tenant": self.tenant, "now": _utc(start), "until": _utc(until),
+                 "limit": limit, "worker": worker})
+            rows = sorted(cur.fetchall(), key=lambda row: (row[0], row[1]))
+        return [OutboxItem(id=row[1], ticket_id=row[2], kind=row[3], payload=row[4],
+                           created_at=instant_from_dict(row[5]), attempts=row[6])
+                for row in rows]
+
+    def ack_outbox(self, ids: Iterable[str]) -> None:
+        with self._tx() as cur:
+            cur.execute(self._sql("DELETE FROM {s}.outbox WHERE tenant = %s AND id = ANY(%s)"),
+                        (self.tenant, list(ids)))
+
+    def claim_due(
+        self, *, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta
+    ) -> list[Ticket]:
+        """Due tickets for this worker; others skip the rows it holds (SKIP LOCKED)."""
+        check_limit(limit)
+        start = micros(now, "now")
+        until = start + lease_micros(lease)
+        with self._tx() as cur:
+            cur.execute(self._sql(
+                "WITH ready AS (SELECT id FROM {s}.tickets WHERE tenant = %(tenant)s "
+                "AND due_at <= %(now)s AND due_lease <= %(now)s ORDER BY due_at, id "
+                "LIMIT %(limit)s FOR UPDATE SKIP LOCKED) "
+                "UPDATE {s}.tickets t SET due_lease = %(until)s, due_worker = %(worker)s "
+                "FROM ready WHERE t.tenant = %(tenant)s AND t.id = ready.id "
+                "RETURNING t.due_at, t.id, t.body"),
+                {"tenant": self.tenant, "now": _utc(start), "until": _utc(until),
+                 "limit": limit, "worker": worker})
+            rows = sorted(cur.fetchall(), key=lambda row: (row[0], row[1]))
+        return [_ticket(row[2]) for row in rows]

@@ -1,0 +1,489 @@
+"""The SQLite adapter: the embedded default, on the standard library's ``sqlite3``.
+
+Settings (see docs/storage.md): WAL journal, so readers never block the
+writer; every write in ``BEGIN IMMEDIATE``, so writers queue on SQLite's
+file lock (safe across threads and processes) instead of failing half way;
+a busy timeout for that queue; ``synchronous=FULL`` by default, so a
+committed transition survives a power cut.  ``synchronous="NORMAL"`` is
+several times faster and still never corrupts the file or loses a commit
+when the *application* crashes, but the last commits before an OS crash
+or power loss can roll back.
+
+Connections: given a path, the store opens one connection per thread
+(lazily; :meth:`SqliteStore.close` closes them all).  Given a
+``sqlite3.Connection`` (or ``":memory:"``), it uses that one connection
+under a lock; if the host already has a transaction open on it, the
+store's writes join it as a savepoint, so they commit with the host's.
+
+Every instant reaches SQLite as integer microseconds (UTC) or as JSON
+text from :mod:`complaintflow.serialization`, never as a datetime, and
+every ``sqlite3.Error`` leaves as a :class:`~complaintflow.errors.StorageError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from typing import Any, Literal
+
+from complaintflow.errors import (
+    ComplaintflowError,
+    ConcurrencyError,
+    NotFound,
+    StorageError,
+)
+from complaintflow.events import Event
+from complaintflow.model import Ticket
+from complaintflow.serialization import (
+    event_from_dict,
+    event_to_dict,
+    instant_from_dict,
+    instant_to_dict,
+    ticket_from_dict,
+    ticket_to_dict,
+)
+from complaintflow.storage._shared import (
+    Query,
+    check_batch,
+    check_limit,
+    check_outbox,
+    dumps,
+    duplicate_outbox,
+    encode_cursor,
+    lease_micros,
+    micros,
+    payload_json,
+)
+from complaintflow.storage.protocol import OutboxItem, Page, format_ticket_number
+from complaintflow.vocabulary import Priority, Status
+
+__all__ = ["MIGRATIONS", "SqliteStore"]
+
+#: Forward migrations, in order; ``schema_version`` holds how many were applied.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE tickets (
+            tenant TEXT NOT NULL, id TEXT NOT NULL, number TEXT NOT NULL,
+            version INTEGER NOT NULL, last_seq INTEGER NOT NULL, status TEXT NOT NULL,
+            assignee TEXT, department TEXT, priority TEXT, dedupe_key TEXT,
+            received_us INTEGER NOT NULL, updated_us INTEGER NOT NULL, body TEXT NOT NULL,
+            PRIMARY KEY (tenant, id))""",
+        """CREATE UNIQUE INDEX tickets_dedupe ON tickets (tenant, dedupe_key)
+            WHERE dedupe_key IS NOT NULL""",
+        "CREATE INDEX tickets_received ON tickets (tenant, received_us, id)",
+        "CREATE INDEX tickets_status ON tickets (tenant, status, received_us, id)",
+        "CREATE INDEX tickets_assignee ON tickets (tenant, assignee, received_us, id)",
+        "CREATE INDEX tickets_department ON tickets (tenant, department, received_us, id)",
+        """CREATE TABLE events (
+            tenant TEXT NOT NULL, ticket_id TEXT NOT NULL, seq INTEGER NOT NULL,
+            version INTEGER NOT NULL, type TEXT NOT NULL, at_us INTEGER NOT NULL,
+            body TEXT NOT NULL, PRIMARY KEY (tenant, ticket_id, seq))""",
+        """CREATE TABLE counters (
+            tenant TEXT NOT NULL, prefix TEXT NOT NULL, day TEXT NOT NULL,
+            last INTEGER NOT NULL, PRIMARY KEY (tenant, prefix, day))""",
+    ),
+    (
+        "ALTER TABLE tickets ADD COLUMN due_us INTEGER",
+        "ALTER TABLE tickets ADD COLUMN due_lease_us INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE tickets ADD COLUMN due_worker TEXT",
+        "CREATE INDEX tickets_due ON tickets (tenant, due_us, id) WHERE due_us IS NOT NULL",
+        """CREATE TABLE outbox (
+            tenant TEXT NOT NULL, id TEXT NOT NULL, ticket_id TEXT NOT NULL,
+            kind TEXT NOT NULL, payload TEXT NOT NULL, created TEXT NOT NULL,
+            created_us INTEGER NOT NULL, attempts INTEGER NOT NULL,
+            visible_us INTEGER NOT NULL, worker TEXT, PRIMARY KEY (tenant, id))""",
+        "CREATE INDEX outbox_ready ON outbox (tenant, created_us, id)",
+        """CREATE TABLE alerts (
+            tenant TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (tenant, key))""",
+    ),
+)
+
+_TICKET_COLUMNS = (
+    "version, last_seq, status, assignee, department, priority, updated_us, due_us, body"
+)
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Every sqlite3 error leaves as StorageError; ours pass through."""
+    try:
+        yield
+    except ComplaintflowError:
+        raise
+    except sqlite3.Error as error:
+        raise StorageError(f"SQLite failed: {error}") from error
+
+
+def _ticket(body: str) -> Ticket:
+    return ticket_from_dict(json.loads(body))
+
+
+def _ticket_row(ticket: Ticket, due: int | None) -> tuple[Any, ...]:
+    return (
+        ticket.version, ticket.last_seq, ticket.status.value, ticket.assignee,
+        ticket.department, None if ticket.priority is None else ticket.priority.value,
+        micros(ticket.updated_at), due, dumps(ticket_to_dict(ticket)),
+    )
+
+
+class SqliteStore:
+    """A :class:`~complaintflow.storage.TicketStore` in one SQLite file."""
+
+    def __init__(
+        self,
+        path_or_connection: str | os.PathLike[str] | sqlite3.Connection,
+        *,
+        tenant: str = "default",
+        synchronous: Literal["FULL", "NORMAL"] = "FULL",
+        busy_timeout: dt.timedelta = dt.timedelta(seconds=30),
+    ) -> None:
+        if synchronous not in ("FULL", "NORMAL"):
+            raise ValueError("synchronous must be 'FULL' or 'NORMAL'")
+        self.tenant = tenant
+        self._synchronous = synchronous
+        self._busy_ms = int(busy_timeout / dt.timedelta(milliseconds=1))
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._opened_lock = threading.Lock()
+        self._shared: sqlite3.Connection | None = None
+        self._path: str | None = None
+        self._lock: threading.RLock | None = None
+        with _translated():
+            if isinstance(path_or_connection, sqlite3.Connection):
+                self._shared = self._configure(path_or_connection)
+            elif os.fspath(path_or_connection) == ":memory:":
+                self._shared = self._open(":memory:")
+            else:
+                self._path = os.fspath(path_or_connection)
+            if self._shared is not None:
+                self._lock = threading.RLock()
+        try:
+            self._migrate()
+        except BaseException:
+            self.close()
+            raise
+
+    # -- connections and transactions ----------------------------------
+
+    def _configure(self, conn: sqlite3.Connection) -> sqlite3.Connection:
+        conn.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
+        if not conn.in_transaction:  # WAL cannot be switched on inside a transaction
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute(f"PRAGMA synchronous = {self._synchronous}")
+        return conn
+
+    def _open(self, path: str) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                               timeout=self._busy_ms / 1000)
+        with self._opened_lock:
+            self._opened.append(conn)
+        return self._configure(conn)
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._shared is not None:
+            return self._shared
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            assert self._path is not None
+            conn = self._local.conn = self._open(self._path)
+        return conn
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        with self._lock or nullcontext(), _translated():
+            yield self._connection()
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``; a savepoint inside a host's transaction."""
+        with self._lock or nullcontext(), _translated():
+            conn = self._connection()
+            nested = conn.in_transaction
+            conn.execute("SAVEPOINT complaintflow" if nested else "BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("RELEASE complaintflow" if nested else "COMMIT")
+            except BaseException:
+                if nested:
+                    conn.execute("ROLLBACK TO complaintflow")
+                    conn.execute("RELEASE complaintflow")
+                elif conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    def _migrate(self) -> None:
+        with self._writing() as conn:
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+            current = row[0] or 0
+            if current > len(MIGRATIONS):
+                raise StorageError(
+                    f"the database schema is at version {current}, newer than this "
+                    f"complaintflow knows ({len(MIGRATIONS)}): upgrade complaintflow"
+                )
+            for version in range(current + 1, len(MIGRATIONS) + 1):
+                for statement in MIGRATIONS[version - 1]:
+                    conn.execute(statement)
+                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+
+    @property
+    def path(self) -> str | None:
+        """The database file, or None when the store was given a connection."""
+        return self._path
+
+    def close(self) -> None:
+        """Close the connections this store opened (not one the host passed in)."""
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
+            conn.close()
+        self._local = threading.local()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- writes -----------------------------------------------------------
+
+    def _append(self, conn: sqlite3.Connection, events: Sequence[Event]) -> None:
+        try:
+            conn.executemany(
+                "INSERT INTO events (tenant, ticket_id, seq, version, type, at_us, body) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(self.tenant, ev.ticket_id, ev.seq, ev.version, ev.type, micros(ev.at),
+                  dumps(event_to_dict(ev))) for ev in events],
+            )
+        except sqlite3.IntegrityError as error:
+            if "events." not in str(error):
+                raise
+            first = events[0]
+            raise ConcurrencyError(ticket_id=first.ticket_id, expected=first.version - 1,
+                                   actual=None) from error
+
+    def _enqueue(self, conn: sqlite3.Connection, items: Sequence[OutboxItem]) -> None:
+        if not items:
+            return
+        marks = ", ".join("?" * len(items))
+        taken = conn.execute(
+            f"SELECT id FROM outbox WHERE tenant = ? AND id IN ({marks})",
+            (self.tenant, *(item.id for item in items)),
+        ).fetchone()
+        if taken is not None:
+            raise duplicate_outbox(taken[0])
+        conn.executemany(
+            "INSERT INTO outbox (tenant, id, ticket_id, kind, payload, created, created_us, "
+            "attempts, visible_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(self.tenant, item.id, item.ticket_id, item.kind, payload_json(item.payload),
+              dumps(instant_to_dict(item.created_at)), micros(item.created_at),
+              item.attempts, 0) for item in items],
+        )
+
+    def add(
+        self,
+        ticket: Ticket,
+        events: Sequence[Event],
+        *,
+        due_at: dt.datetime | None = None,
+        outbox: Sequence[OutboxItem] = (),
+    ) -> Ticket:
+        check_batch(ticket, events, 1)
+        items = check_outbox(outbox)
+        due = None if due_at is None else micros(due_at, "due_at")
+        row = _ticket_row(ticket, due)
+        with self._writing() as conn:
+            if ticket.dedupe_key is not None:
+                found = conn.execute(
+                    "SELECT body FROM tickets WHERE tenant = ? AND dedupe_key = ?",
+                    (self.tenant, ticket.dedupe_key),
+                ).fetchone()
+                if found is not None:
+                    return _ticket(found[0])
+            exists = conn.execute(
+                "SELECT version FROM tickets WHERE tenant = ? AND id = ?", (self.tenant, ticket.id)
+            ).fetchone()
+            if exists is not None:
+                raise ConcurrencyError(ticket_id=ticket.id, expected=0, actual=exists[0])
+            conn.execute(
+                f"INSERT INTO tickets (tenant, id, number, dedupe_key, received_us, "
+                f"{_TICKET_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (self.tenant, ticket.id, ticket.number, ticket.dedupe_key,
+                 micros(ticket.received_at), *row),
+            )
+            self._append(conn, events)
+            self._enqueue(conn, items)
+        return ticket
+
+    def save(
+        self,
+        ticket: Ticket,
+        events: Sequence[Event],
+        *,
+        expected_version: int,
+        due_at: dt.datetime | None = None,
+        outbox: Sequence[OutboxItem] = (),
+    ) -> None:
+        items = check_outbox(outbox)
+        due = None if due_at is None else micros(due_at, "due_at")
+        row = _ticket_row(ticket, due)
+        with self._writing() as conn:
+            current = conn.execute(
+                "SELECT version, last_seq FROM tickets WHERE tenant = ? AND id = ?",
+                (self.tenant, ticket.id),
+            ).fetchone()
+            if current is None:
+                raise NotFound("ticket", ticket.id)
+            if current[0] != expected_version:
+                raise ConcurrencyError(ticket_id=ticket.id, expected=expected_version,
+                                       actual=current[0])
+            check_batch(ticket, events, current[1] + 1)
+            # The snapshot first, then the log: a failure in between rolls both back.
+            conn.execute(
+                "UPDATE tickets SET version = ?, last_seq = ?, status = ?, assignee = ?, "
+                "department = ?, priority = ?, updated_us = ?, due_us = ?, body = ?, "
+                "due_lease_us = 0, due_worker = NULL WHERE tenant = ? AND id = ?",
+                (*row, self.tenant, ticket.id),
+            )
+            self._append(conn, events)
+            self._enqueue(conn, items)
+
+    def next_number(self, *, prefix: str, day: dt.date) -> str:
+        with self._writing() as conn:
+            (last,) = conn.execute(
+                "INSERT INTO counters (tenant, prefix, day, last) VALUES (?, ?, ?, 1) "
+                "ON CONFLICT (tenant, prefix, day) DO UPDATE SET last = last + 1 "
+                "RETURNING last",
+                (self.tenant, prefix, day.isoformat()),
+            ).fetchone()
+        return format_ticket_number(prefix, day, last)
+
+    def record_alert(self, key: str) -> bool:
+        with self._writing() as conn:
+            cursor = conn.execute(
+                "INSERT INTO alerts (tenant, key) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (self.tenant, key),
+            )
+            return cursor.rowcount == 1
+
+    # -- reads --------------------------------------------------------------
+
+    def get(self, ticket_id: str) -> Ticket:
+        with self._reading() as conn:
+            row = conn.execute(
+                "SELECT body FROM tickets WHERE tenant = ? AND id = ?", (self.tenant, ticket_id)
+            ).fetchone()
+        if row is None:
+            raise NotFound("ticket", ticket_id)
+        return _ticket(row[0])
+
+    def events(self, ticket_id: str, *, after: int = 0) -> list[Event]:
+        with self._reading() as conn:
+            rows = conn.execute(
+                "SELECT body FROM events WHERE tenant = ? AND ticket_id = ? AND seq > ? "
+                "ORDER BY seq",
+                (self.tenant, ticket_id, after),
+            ).fetchall()
+            if not rows and conn.execute(
+                "SELECT 1 FROM tickets WHERE tenant = ? AND id = ?", (self.tenant, ticket_id)
+            ).fetchone() is None:
+                raise NotFound("ticket", ticket_id)
+        return [event_from_dict(json.loads(body)) for (body,) in rows]
+
+    def find_by_dedupe_key(self, key: str) -> Ticket | None:
+        with self._reading() as conn:
+            row = conn.execute(
+                "SELECT body FROM tickets WHERE tenant = ? AND dedupe_key = ?", (self.tenant, key)
+            ).fetchone()
+        return None if row is None else _ticket(row[0])
+
+    def find(
+        self,
+        *,
+        status: Status | Iterable[Status] | None = None,
+        assignee: str | None = None,
+        department: str | None = None,
+        priority: Priority | None = None,
+        due_before: dt.datetime | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Page:
+        query = Query(status=status, assignee=assignee, department=department,
+                      priority=priority, due_before=due_before, limit=limit, cursor=cursor)
+        key = "received_us" if query.due_before is None else "due_us"
+        where: list[str] = ["tenant = ?"]
+        args: list[object] = [self.tenant]
+        if query.statuses is not None:
+            where.append(f"status IN ({', '.join('?' * len(query.statuses))})")
+            args.extend(sorted(s.value for s in query.statuses))
+        for column, value in (("assignee", query.assignee), ("department", query.department),
+                              ("priority", query.priority)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(str(value))
+        if query.due_before is not None:
+            where.append("due_us <= ?")
+            args.append(query.due_before)
+        if query.after is not None:
+            where.append(f"({key}, id) > (?, ?)")
+            args.extend(query.after)
+        sql = (f"SELECT {key}, id, body FROM tickets WHERE {' AND '.join(where)} "
+               f"ORDER BY {key}, id LIMIT ?")
+        with self._reading() as conn:
+            rows = conn.execute(sql, (*args, query.limit + 1)).fetchall()
+        page = rows[: query.limit]
+        next_cursor = encode_cursor(page[-1][0], page[-1][1]) if len(rows) > query.limit else None
+        return Page(tuple(_ticket(row[2]) for row in page), next_cursor)
+
+    # -- leases: outbox and due tickets --------------------------------------
+
+    def claim_outbox(
+        self, *, worker: str, limit: int, lease: dt.timedelta, now: dt.datetime
+    ) -> list[OutboxItem]:
+        check_limit(limit)
+        start = micros(now, "now")
+        until = start + lease_micros(lease)
+        with self._writing() as conn:
+            rows = conn.execute(
+                "SELECT id, ticket_id, kind, payload, created, attempts FROM outbox "
+                "WHERE tenant = ? AND visible_us <= ? ORDER BY created_us, id LIMIT ?",
+                (self.tenant, start, limit),
+            ).fetchall()
+            conn.executemany(
+                "UPDATE outbox SET visible_us = ?, worker = ?, attempts = attempts + 1 "
+                "WHERE tenant = ? AND id = ?",
+                [(until, worker, self.tenant, row[0]) for row in rows],
+            )
+        return [
+            OutboxItem(id=row[0], ticket_id=row[1], kind=row[2], payload=json.loads(row[3]),
+                       created_at=instant_from_dict(json.loads(row[4])), attempts=row[5] + 1)
+            for row in rows
+        ]
+
+    def ack_outbox(self, ids: Iterable[str]) -> None:
+        with self._writing() as conn:
+            conn.executemany("DELETE FROM outbox WHERE tenant = ? AND id = ?",
+                             [(self.tenant, item_id) for item_id in ids])
+
+    def claim_due(
+        self, *, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta
+    ) -> list[Ticket]:
+        check_limit(limit)
+        start = micros(now, "now")
+        until = start + lease_micros(lease)
+        with self._writing() as conn:
+            rows = conn.execute(
+                "SELECT id, body FROM tickets WHERE tenant = ? AND due_us <= ? "
+                "AND due_lease_us <= ? ORDER BY due_us, id LIMIT ?",
+                (self.tenant, start, start, limit),
+            ).fetchall()
+            conn.executemany(
+                "UPDATE tickets SET due_lease_us = ?, due_worker = ? WHERE tenant = ? AND id = ?",
+                [(until, worker, self.tenant, row[0]) for row in rows],
+            )
+        return [_ticket(row[1]) for row in rows]

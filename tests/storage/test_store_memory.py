@@ -1,0 +1,21 @@
+"""InMemoryStore against the shipped conformance suite."""
+
+from __future__ import annotations
+
+import pytest
+
+from complaintflow.storage import InMemoryStore, TicketStore
+from complaintflow.testing.storage import StoreConformance
+
+
+class TestInMemoryStore(StoreConformance):
+    supports_claim_due = True
+
+    @pytest.fixture
+    def make_store(self) -> object:
+        root = InMemoryStore()
+        return root.for_tenant
+
+
+def test_in_memory_store_is_a_ticket_store() -> None:
+    assert isinstance(InMemoryStore(), TicketStore)
