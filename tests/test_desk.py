@@ -26,6 +26,7 @@ from complaintflow import (
     TicketDraft,
     ValidationError,
 )
+from complaintflow.classify import Classification
 from complaintflow.demo import START, run_story
 from complaintflow.vocabulary import Category
 
@@ -65,17 +66,17 @@ def test_intake_is_idempotent_on_the_dedupe_key(desk: ComplaintDesk, clock: Manu
 
 def test_intake_with_a_classifier_triages(clock: ManualClock) -> None:
     class Fixed:
-        kind, category, priority = Kind.COMPLAINT, Category.LOGISTICS_PACKAGE, Priority.P3
-
-        def classify(self, draft: TicketDraft) -> Fixed:
-            return self
+        def classify(self, draft: TicketDraft) -> Classification:
+            return Classification(kind=Kind.COMPLAINT, category=Category.LOGISTICS_PACKAGE,
+                                  priority=Priority.P3)
 
     desk = ComplaintDesk(InMemoryStore(), clock, classifier=Fixed())
     ticket = desk.intake(draft(clock))
     assert ticket.status is Status.TRIAGED
     assert (ticket.kind, ticket.category, ticket.priority) == (
         Kind.COMPLAINT, Category.LOGISTICS_PACKAGE, Priority.P3)
-    assert [e.type for e in desk.history(ticket.id)] == ["received", "triaged"]
+    assert [e.type for e in desk.history(ticket.id)] == ["received", "triaged",
+                                                         "notification_queued"]
     assert Ticket.replay(desk.history(ticket.id)) == ticket
 
 
@@ -99,7 +100,7 @@ def test_a_refused_command_changes_nothing(desk: ComplaintDesk, clock: ManualClo
     with pytest.raises(InvalidTransition):
         desk.complete(ticket.id, actor=AGENT)
     assert desk.get(ticket.id) == ticket
-    assert len(desk.history(ticket.id)) == 1
+    assert [e.type for e in desk.history(ticket.id)] == ["received", "notification_queued"]
 
 
 def test_expected_version_guards_a_stale_screen(desk: ComplaintDesk, clock: ManualClock) -> None:
@@ -120,7 +121,7 @@ def test_retrying_reloads_after_a_concurrent_save(clock: ManualClock) -> None:
     real_save = store.save
     raced = threading.Event()
 
-    def save_after_a_rival(ticket: Ticket, events: list, *, expected_version: int) -> None:  # type: ignore[type-arg]
+    def save_after_a_rival(ticket: Ticket, events: list, **kw: object) -> None:  # type: ignore[type-arg]
         if not raced.is_set():
             raced.set()
             rival = desk.get(ticket.id)
@@ -128,7 +129,7 @@ def test_retrying_reloads_after_a_concurrent_save(clock: ManualClock) -> None:
 
             new, evs = apply(rival, Comment("rival note"), actor=SUPERVISOR, at=clock.now())
             real_save(new, evs, expected_version=rival.version)
-        real_save(ticket, events, expected_version=expected_version)
+        real_save(ticket, events, **kw)  # type: ignore[arg-type]
 
     store.save = save_after_a_rival  # type: ignore[method-assign]
     from complaintflow import Respond
@@ -143,7 +144,8 @@ def test_retrying_gives_up_after_the_attempts(clock: ManualClock) -> None:
     desk = ComplaintDesk(store, clock)
     ticket = desk.intake(draft(clock))
 
-    def always_conflict(ticket: Ticket, events: list, *, expected_version: int) -> None:  # type: ignore[type-arg]
+    def always_conflict(ticket: Ticket, events: list, *, expected_version: int,  # type: ignore[type-arg]
+                        **kw: object) -> None:
         raise ConcurrencyError(ticket_id=ticket.id, expected=expected_version, actual=99)
 
     store.save = always_conflict  # type: ignore[method-assign]
@@ -177,7 +179,10 @@ def test_the_demo_story_ends_closed_with_eleven_events() -> None:
     ticket = run_story(store)
     assert ticket.status is Status.CLOSED
     events = store.events(ticket.id)
-    assert len(events) == 11
+    assert len(events) == 15  # 11 steps and 4 customer notifications
+    assert ticket.version == 11
+    assert [e.payload.kind for e in events if e.type == "notification_queued"] == [
+        "accepted", "in_progress", "solution_ready", "result"]
     assert Ticket.replay(events) == ticket
     assert ticket.solution is not None
     assert ticket.solution.approved

@@ -2,45 +2,40 @@
 
 The desk is the thin application service over the pure core: every
 method loads a ticket from the store, applies one command with the pure
-lifecycle, and saves the new snapshot and its events atomically with the
-version it loaded.  It owns no rules of its own; it wires the injected
-clock, ids, store, classifier and lifecycle rules together.
+lifecycle, adds the follow-ups (customer notifications, the next SLA due
+time) and saves the new snapshot, its events and its outbox items
+atomically with the version it loaded.  It owns no rules of its own; it
+wires the injected clock, ids, store, classifier, router, SLA policy,
+calendar and approval policy together.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Callable, Iterable
 
 import pendulum
 
 from complaintflow import commands as c
+from complaintflow.approval import ApprovalPolicy
+from complaintflow.classify import Classifier
 from complaintflow.clock import Clock
 from complaintflow.errors import ConcurrencyError, ValidationError
 from complaintflow.events import Event
-from complaintflow.lifecycle import DEFAULT_RULES, LifecycleRules, apply, open_ticket
+from complaintflow.followup import FollowUp
+from complaintflow.lifecycle import LifecycleRules, apply, open_ticket
 from complaintflow.model import Actor, Attachment, SurveyResponse, Ticket, TicketDraft
 from complaintflow.money import Money
-from complaintflow.storage.protocol import TicketStore
+from complaintflow.notify import Notifier, Templates
+from complaintflow.routing import Router
+from complaintflow.sla.policy import SlaPolicy
+from complaintflow.sla.targets import BusinessTime
+from complaintflow.storage.protocol import OutboxItem, TicketStore
+from complaintflow.sweep import DeliveryReport, SweepSummary, deliver, sweep
 from complaintflow.vocabulary import Category, Kind, Priority
 
 __all__ = ["ComplaintDesk"]
-
-
-class _Proposal(Protocol):
-    """What the desk reads from a classification (see complaintflow.classify)."""
-
-    @property
-    def kind(self) -> Kind: ...
-    @property
-    def category(self) -> Category | None: ...
-    @property
-    def priority(self) -> Priority: ...
-
-
-class _Classifier(Protocol):
-    def classify(self, draft: TicketDraft) -> _Proposal: ...
 
 
 def _uuid() -> str:
@@ -48,11 +43,15 @@ def _uuid() -> str:
 
 
 class ComplaintDesk:
-    """Intake and one method per lifecycle command, over any :class:`TicketStore`.
+    """Intake, one method per lifecycle command, the SLA sweep and outbox delivery.
 
-    ``ids`` makes ticket ids (default: random UUID hex); ``zone`` is the
-    office time zone whose local date goes into ticket numbers
-    (``TS20240520-0001``).  With a ``classifier``, intake also triages.
+    Everything but ``store`` and ``clock`` is optional: without a
+    ``classifier`` intake does not triage; without ``sla`` (an
+    :class:`SlaPolicy`, which needs ``calendar``) there are no deadlines;
+    ``sla_history`` keeps earlier policy versions that open tickets were
+    stamped with.  ``ids`` makes ticket ids; ``zone`` is the office time
+    zone whose local date goes into ticket numbers (``TS20240520-0001``)
+    and into the times shown to customers.
     """
 
     def __init__(
@@ -60,8 +59,16 @@ class ComplaintDesk:
         store: TicketStore,
         clock: Clock,
         *,
-        classifier: _Classifier | None = None,
-        rules: LifecycleRules = DEFAULT_RULES,
+        classifier: Classifier | None = None,
+        router: Router | None = None,
+        rules: LifecycleRules | None = None,
+        sla: SlaPolicy | None = None,
+        sla_history: Iterable[SlaPolicy] = (),
+        calendar: BusinessTime | None = None,
+        staff_calendar: BusinessTime | None = None,
+        templates: Templates | None = None,
+        lang: str = "zh-CN",
+        notify: bool = True,
         ids: Callable[[], str] = _uuid,
         number_prefix: str = "TS",
         zone: str = "Asia/Shanghai",
@@ -70,7 +77,13 @@ class ComplaintDesk:
         self.store = store
         self.clock = clock
         self.classifier = classifier
-        self.rules = rules
+        self.router = router
+        self.rules = rules or LifecycleRules(approvals=ApprovalPolicy.default())
+        self.staff_calendar = staff_calendar
+        self.follow = FollowUp(
+            self.rules, sla, {policy.version: policy for policy in sla_history}, calendar,
+            templates or Templates(), lang, zone, notify,
+        )
         self._ids = ids
         self._prefix = number_prefix
         self._zone = pendulum.timezone(zone)
@@ -86,27 +99,82 @@ class ComplaintDesk:
 
     # -- intake ------------------------------------------------------------
     def intake(self, draft: TicketDraft, *, receiver: Actor | None = None) -> Ticket:
-        """Record feedback as a ticket; the same ``dedupe_key`` twice gives one ticket."""
+        """Record feedback as a ticket; the same ``dedupe_key`` twice gives one ticket.
+
+        With a classifier the ticket is triaged at once (a proposal a
+        supervisor may override), routed if there is a router, stamped with
+        the SLA policy version, and the customer's "accepted" notification
+        is queued, all in the one write that creates it.
+        """
         if not isinstance(draft, TicketDraft):
             raise ValidationError("intake needs a TicketDraft", field="draft")
         if draft.dedupe_key is not None:
             existing = self.store.find_by_dedupe_key(draft.dedupe_key)
             if existing is not None:
                 return existing
-        actor = receiver or self._intake_actor
         now = self.clock.now()
         day = draft.received_at.in_timezone(self._zone).date()
         number = self.store.next_number(prefix=self._prefix, day=day)
+        policy = self.follow.policy
         ticket, events = open_ticket(draft, ticket_id=self._ids(), number=number,
-                                     actor=actor, at=now)
+                                     actor=receiver or self._intake_actor, at=now,
+                                     sla_version=policy.version if policy else None)
         if self.classifier is not None:
-            proposal = self.classifier.classify(draft)
-            triage = c.Triage(draft.kind or proposal.kind, draft.category or proposal.category,
-                              draft.priority or proposal.priority)
-            ticket, more = apply(ticket, triage, actor=Actor.system("classifier"), at=now,
+            ticket, more = self._triage(ticket, draft, now)
+            events += more
+        ticket, notes, outbox = self.follow.notifications(ticket, events, events, now)
+        events += notes
+        return self.store.add(ticket, events, due_at=self.follow.next_due(events, now),
+                              outbox=outbox)
+
+    def _triage(self, ticket: Ticket, draft: TicketDraft,
+                now: pendulum.DateTime) -> tuple[Ticket, list[Event]]:
+        assert self.classifier is not None
+        proposal = self.classifier.classify(draft)
+        kind = draft.kind or proposal.kind
+        category = draft.category or proposal.category
+        priority = draft.priority or proposal.priority
+        department: str | None = None
+        cc: tuple[str, ...] = ()
+        assignee: str | None = None
+        if self.router is not None:
+            decision = self.router.route(draft, proposal)
+            department, cc, assignee = decision.department, decision.cc, decision.assignee
+            priority = max(priority, decision.priority or priority)
+        events: list[Event] = []
+        steps: list[c.Command] = [c.Triage(kind, category, priority, department=department,
+                                           cc=cc)]
+        if proposal.needs_human:
+            why = "; ".join(f"{r.field}: {r.rule} ({r.evidence})" for r in proposal.reasons
+                            if r.field == "needs_human") or "the classifier is unsure"
+            steps.append(c.Comment(f"needs a human look: {why}"))
+        if assignee is not None:
+            steps.append(c.Assign(assignee, department))
+        for step in steps:
+            ticket, more = apply(ticket, step, actor=Actor.system("classifier"), at=now,
                                  rules=self.rules)
             events += more
-        return self.store.add(ticket, events)
+        return ticket, events
+
+    # -- background jobs ---------------------------------------------------
+    def sweep(self, now: dt.datetime | None = None, *,
+              grace: dt.timedelta = dt.timedelta(hours=4)) -> SweepSummary:
+        """Record every SLA warning, breach and escalation due by ``now``, once each.
+
+        Safe to run from several workers at once: each alert key is claimed
+        in the store before it is recorded.  ``grace`` (business time) is
+        the new expected time promised in the customer's overdue apology.
+        """
+        when = self.clock.now() if now is None else pendulum.instance(now)
+        return sweep(self.store, self.follow, when, staff_calendar=self.staff_calendar,
+                     grace=grace)
+
+    def deliver_pending(self, notifier: Notifier, *, worker: str = "complaintflow",
+                        limit: int = 100,
+                        lease: dt.timedelta = dt.timedelta(minutes=5)) -> DeliveryReport:
+        """Hand queued notifications to ``notifier``; at least once, never lost."""
+        return deliver(self.store, notifier, self.clock.now(), worker=worker, limit=limit,
+                       lease=lease)
 
     # -- commands ----------------------------------------------------------
     def execute(
@@ -126,8 +194,17 @@ class ComplaintDesk:
         if expected_version is not None and ticket.version != expected_version:
             raise ConcurrencyError(ticket_id=ticket_id, expected=expected_version,
                                    actual=ticket.version)
-        new, events = apply(ticket, command, actor=actor, at=self.clock.now(), rules=self.rules)
-        self.store.save(new, events, expected_version=ticket.version)
+        now = self.clock.now()
+        new, events = apply(ticket, command, actor=actor, at=now, rules=self.rules)
+        outbox: list[OutboxItem] = []
+        due = None
+        if self.follow.notify or self.follow.policy is not None:
+            log = [*self.store.events(ticket_id), *events]
+            new, notes, outbox = self.follow.notifications(new, log, events, now)
+            events += notes
+            due = self.follow.next_due([*log, *notes], now)
+        self.store.save(new, events, expected_version=ticket.version, due_at=due,
+                        outbox=outbox)
         return new
 
     def retrying(

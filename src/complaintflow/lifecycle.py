@@ -373,11 +373,14 @@ def apply(
     actor: Actor,
     at: dt.datetime,
     rules: LifecycleRules = DEFAULT_RULES,
+    continue_batch: bool = False,
 ) -> tuple[Ticket, list[e.Event]]:
     """Apply one command; return the next ticket and the events that explain it.
 
     Pure: the same inputs always give the same outputs, nothing is read
     from the clock or a store, and a refusal raises without side effects.
+    ``continue_batch`` adds a bookkeeping event (``notify``, ``alert``) to
+    the batch that produced ``ticket`` instead of starting a new version.
     """
     when = instant(at, "at")
     if when < ticket.updated_at:
@@ -387,6 +390,12 @@ def apply(
             field="at",
         )
     trigger = command.trigger
+    if continue_batch and trigger not in SYSTEM_ONLY:
+        raise ValidationError(
+            f"only bookkeeping ({', '.join(sorted(SYSTEM_ONLY))}) can continue a batch, "
+            f"not {trigger!r}",
+            field="continue_batch",
+        )
     _check_role(trigger, actor)
     if ticket.status not in _SOURCES.get(trigger, ()):
         raise _refuse(ticket, trigger, actor, when, rules)
@@ -401,7 +410,7 @@ def apply(
             row.trigger == trigger and row.when == guard and ticket.status in row.sources
             for row in TRANSITIONS) and not getattr(cursor, guard))
         raise _refuse(ticket, trigger, actor, when, rules, _REFUSALS[failed])
-    version = ticket.version + 1
+    version = ticket.version if continue_batch else ticket.version + 1
     event = e.Event(ticket.id, ticket.last_seq + 1, version, when, actor,
                     _STATUS[cursor.state], payload)
     return evolve(ticket, event), [event]

@@ -66,9 +66,7 @@ def _alerts_of(ticket_id: str, clock: MetricClock, policy: SlaPolicy,
     found = []
     for kind, threshold, role, reassign in steps:
         amount = clock.budget * threshold
-        reached = clock.consumed > amount if kind is not AlertKind.WARNING \
-            else clock.consumed >= amount
-        if not reached:
+        if clock.consumed < amount:  # a threshold is reached at its instant, not after
             continue
         suffix = f":{role}" if role is not None else ""
         key = f"{ticket_id}:{clock.metric}:{clock.cycle}:{kind}:{threshold:g}{suffix}"

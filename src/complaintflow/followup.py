@@ -1,0 +1,146 @@
+"""What follows a change of a ticket: customer notifications and the next SLA deadline.
+
+After every command the desk asks :class:`FollowUp` two things, both pure:
+which node notifications the new events call for (they are recorded as
+``notification_queued`` events *and* written to the outbox in the same
+transaction), and when the store should next wake the sweep for this
+ticket (the earliest SLA threshold not yet alerted).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import pendulum
+
+from complaintflow import commands as c
+from complaintflow import events as e
+from complaintflow.errors import ValidationError
+from complaintflow.lifecycle import LifecycleRules, apply
+from complaintflow.model import Actor, Ticket
+from complaintflow.notify import Notification, NotificationKind, Templates, compose, node_of
+from complaintflow.sla.alerts import due_alerts
+from complaintflow.sla.measure import ClockState, SlaStatus, measure, reach
+from complaintflow.sla.policy import SlaPolicy
+from complaintflow.sla.targets import BusinessTime
+from complaintflow.storage.protocol import OutboxItem
+
+__all__ = ["SYSTEM", "FollowUp", "notification_from_outbox", "to_outbox"]
+
+#: The actor the desk records its own bookkeeping as.
+SYSTEM = Actor.system("complaintflow")
+
+
+def to_outbox(notification: Notification, *, audience: str = "customer") -> OutboxItem:
+    """The outbox item that carries ``notification`` to a :class:`Notifier`."""
+    payload: dict[str, Any] = {
+        "audience": audience, "kind": notification.kind.value, "key": notification.key,
+        "recipient": notification.recipient, "contact": notification.contact,
+        "lang": notification.lang, "subject": notification.subject, "body": notification.body,
+    }
+    return OutboxItem(id=notification.key, ticket_id=notification.ticket_id,
+                      kind=notification.kind.value, payload=payload,
+                      created_at=notification.created_at)
+
+
+def notification_from_outbox(item: OutboxItem) -> Notification:
+    p = item.payload
+    try:
+        return Notification(p["key"], item.ticket_id, NotificationKind(p["kind"]),
+                            p["recipient"], p["contact"], p["lang"], p["subject"], p["body"],
+                            item.created_at)
+    except (KeyError, ValueError) as error:
+        raise ValidationError(f"outbox item {item.id} is not a notification: {error!r}",
+                              field="outbox") from None
+
+
+def recorded_alerts(events: Iterable[e.Event]) -> frozenset[str]:
+    """Keys of the SLA alerts already in the log."""
+    return frozenset(ev.payload.key for ev in events if isinstance(ev.payload, e.SlaAlerted))
+
+
+@attrs.frozen
+class FollowUp:
+    """The desk's bookkeeping rules: SLA policy versions, calendars, templates."""
+
+    rules: LifecycleRules
+    policy: SlaPolicy | None = None
+    history: Mapping[str, SlaPolicy] = attrs.field(factory=dict)
+    calendar: BusinessTime | None = None
+    templates: Templates = attrs.field(factory=Templates)
+    lang: str = "zh-CN"
+    zone: str = "Asia/Shanghai"
+    notify: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        if self.policy is not None and self.calendar is None:
+            raise ValidationError(
+                "an SLA policy needs a calendar: pass calendar=BusinessCalendar(...)",
+                field="calendar",
+            )
+
+    @property
+    def book(self) -> dict[str, SlaPolicy]:
+        book = dict(self.history)
+        if self.policy is not None:
+            book[self.policy.version] = self.policy
+        return book
+
+    def status(self, log: Sequence[e.Event], now: dt.datetime) -> SlaStatus | None:
+        if self.policy is None or self.calendar is None:
+            return None
+        return measure(log, self.book, self.calendar, now)
+
+    def expected(self, log: Sequence[e.Event], now: pendulum.DateTime,
+                 metric: str) -> pendulum.DateTime | None:
+        """The promised time of ``metric``'s current cycle, for a notification."""
+        status = self.status(log, now)
+        clock = status.current(metric) if status is not None else None
+        return clock.due_at if clock is not None else None
+
+    def next_due(self, log: Sequence[e.Event], now: pendulum.DateTime) -> pendulum.DateTime | None:
+        """When the sweep should next look at this ticket (None: nothing pending)."""
+        status = self.status(log, now)
+        if status is None or self.policy is None or self.calendar is None:
+            return None
+        done = recorded_alerts(log)
+        pending = [alert.at for alert in due_alerts(status, self.policy, self.calendar).due
+                   if alert.key not in done]
+        if pending:
+            return min(pending)
+        upcoming = []
+        for clock in status.clocks:
+            if clock.state is not ClockState.RUNNING and not (
+                    clock.state is ClockState.BREACHED and clock.stopped_at is None):
+                continue
+            for fraction in (*self.policy.warnings, 1.0,
+                             *(1.0 + step.after for step in self.policy.escalation)):
+                amount = clock.budget * fraction
+                if clock.consumed < amount:
+                    upcoming.append(reach(clock, amount, self.calendar))
+        return min(upcoming) if upcoming else None
+
+    def notifications(self, ticket: Ticket, log: Sequence[e.Event], new: Sequence[e.Event],
+                      now: pendulum.DateTime) -> tuple[Ticket, list[e.Event], list[OutboxItem]]:
+        """Queue the node notifications ``new`` events call for; return the grown batch."""
+        if not self.notify:
+            return ticket, [], []
+        events: list[e.Event] = []
+        outbox: list[OutboxItem] = []
+        for event in new:
+            kind = node_of(event)
+            if kind is None:
+                continue
+            metric = "first_response" if kind is NotificationKind.ACCEPTED else "resolution"
+            expected = self.expected([*log, *events], now, metric)
+            notification = compose(kind, ticket, key=f"{ticket.id}:{kind}:{event.seq}", at=now,
+                                   expected=expected, lang=self.lang, zone=self.zone,
+                                   templates=self.templates)
+            ticket, more = apply(ticket, c.QueueNotification(notification.key, kind, self.lang),
+                                 actor=SYSTEM, at=now, rules=self.rules, continue_batch=True)
+            events += more
+            outbox.append(to_outbox(notification))
+        return ticket, events, outbox

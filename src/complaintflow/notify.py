@@ -1,0 +1,252 @@
+"""Node notifications to the customer (seed 001 §4.1; seed 000 §2.3.3).
+
+At five points of a ticket's life the customer is told where things
+stand: accepted (with the ticket number), in progress (department and
+expected time), solution ready, an overdue apology with a new expected
+time, and the result.  This module only *composes* them from events, in
+zh-CN or English from templates a host may override; the desk writes
+them to the store's outbox in the same transaction as the events, and a
+:class:`Notifier` delivers them at least once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import string
+from collections.abc import Mapping
+from typing import Protocol, runtime_checkable
+
+import attrs
+import pendulum
+
+from complaintflow import events as e
+from complaintflow.errors import ValidationError
+from complaintflow.model import Ticket, mask_email, mask_phone
+
+__all__ = [
+    "TEMPLATES",
+    "Notification",
+    "NotificationKind",
+    "Notifier",
+    "Templates",
+    "compose",
+    "node_of",
+]
+
+
+class NotificationKind(enum.StrEnum):
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    SOLUTION_READY = "solution_ready"
+    OVERDUE_APOLOGY = "overdue_apology"
+    RESULT = "result"
+    SLA_ALERT = "sla_alert"  # to staff, not the customer
+
+    @property
+    def to_staff(self) -> bool:
+        return self is NotificationKind.SLA_ALERT
+
+
+#: Built-in templates by language and kind: (subject, body), ``str.format`` fields.
+TEMPLATES: Mapping[str, Mapping[NotificationKind, tuple[str, str]]] = {
+    "zh-CN": {
+        NotificationKind.ACCEPTED: (
+            "您的反馈已受理（{number}）",
+            "您好，您的反馈已受理，工单号 {number}。我们将在 {expected} 前与您联系，感谢您的反馈！",
+        ),
+        NotificationKind.IN_PROGRESS: (
+            "工单 {number} 处理中",
+            "您好，工单 {number} 已由{department}处理中，预计 {expected} 前给出解决方案。",
+        ),
+        NotificationKind.SOLUTION_READY: (
+            "工单 {number} 的解决方案",
+            "您好，针对工单 {number}，我们的解决方案是：{solution}。请确认是否接受。",
+        ),
+        NotificationKind.OVERDUE_APOLOGY: (
+            "工单 {number} 处理延迟致歉",
+            "非常抱歉，工单 {number} 的处理超出了承诺时间。我们正在加紧处理，"
+            "新的预计完成时间为 {expected}。",
+        ),
+        NotificationKind.SLA_ALERT: (
+            "工单 {number}：{metric} {alert}",
+            "工单 {number} 的 {metric} 时限为 {expected}，现已{alert}；请 {role} 跟进。",
+        ),
+        NotificationKind.RESULT: (
+            "工单 {number} 已办结",
+            "您好，工单 {number} 已处理完毕：{result}。如有疑问，欢迎随时联系我们。",
+        ),
+    },
+    "en": {
+        NotificationKind.ACCEPTED: (
+            "We have received your feedback ({number})",
+            "Hello, we have recorded your feedback as ticket {number} and will contact you "
+            "by {expected}. Thank you for telling us.",
+        ),
+        NotificationKind.IN_PROGRESS: (
+            "Ticket {number} is in progress",
+            "Hello, ticket {number} is being handled by {department}; we expect to propose "
+            "a solution by {expected}.",
+        ),
+        NotificationKind.SOLUTION_READY: (
+            "A solution for ticket {number}",
+            "Hello, for ticket {number} we propose: {solution}. Please tell us whether you "
+            "accept it.",
+        ),
+        NotificationKind.OVERDUE_APOLOGY: (
+            "Ticket {number} is late: our apologies",
+            "We are sorry that ticket {number} has taken longer than we promised. We are "
+            "working on it and now expect to finish by {expected}.",
+        ),
+        NotificationKind.SLA_ALERT: (
+            "Ticket {number}: {metric} {alert}",
+            "Ticket {number}: {metric} is due {expected} and has reached {alert}; "
+            "{role}, please follow up.",
+        ),
+        NotificationKind.RESULT: (
+            "Ticket {number} is resolved",
+            "Hello, ticket {number} is resolved: {result}. Contact us any time if anything "
+            "is unclear.",
+        ),
+    },
+}
+
+_FIELDS = frozenset({"number", "department", "expected", "solution", "result", "metric",
+                     "alert", "role"})
+
+
+def _check_templates(value: Mapping[str, Mapping[NotificationKind, tuple[str, str]]]
+                     ) -> Mapping[str, Mapping[NotificationKind, tuple[str, str]]]:
+    for lang, kinds in value.items():
+        for kind, pair in kinds.items():
+            NotificationKind(kind)
+            for text in pair:
+                names = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+                if names - _FIELDS:
+                    raise ValidationError(
+                        f"template {lang}/{kind} uses unknown fields {sorted(names - _FIELDS)}; "
+                        f"available: {', '.join(sorted(_FIELDS))}",
+                        field="templates",
+                    )
+    return value
+
+
+@attrs.frozen
+class Templates:
+    """Templates by language; a host's own override the built-ins kind by kind."""
+
+    overrides: Mapping[str, Mapping[NotificationKind, tuple[str, str]]] = attrs.field(
+        factory=dict, converter=_check_templates)
+
+    def get(self, lang: str, kind: NotificationKind) -> tuple[str, str]:
+        own = self.overrides.get(lang, {}).get(kind)
+        if own is not None:
+            return own
+        try:
+            return TEMPLATES[lang][kind]
+        except KeyError:
+            known = sorted({*TEMPLATES, *self.overrides})
+            raise ValidationError(f"no {kind} template for language {lang!r}; known: {known}",
+                                  field="lang") from None
+
+
+@attrs.frozen
+class Notification:
+    """A message for the customer, ready for the outbox.
+
+    ``key`` is unique per ticket and node (the event that caused it), so a
+    host delivering twice can recognise the duplicate.
+    """
+
+    key: str
+    ticket_id: str
+    kind: NotificationKind
+    recipient: str | None
+    contact: str | None
+    lang: str
+    subject: str
+    body: str
+    created_at: pendulum.DateTime
+
+    def staff_view(self) -> str:
+        """One line for staff screens and logs: the contact appears masked."""
+        contact = self.contact or "no contact"
+        masked = mask_email(contact) if "@" in contact else mask_phone(contact)
+        return f"[{self.kind}] {self.ticket_id} → {self.recipient or 'anonymous'} ({masked}): " \
+               f"{self.subject}"
+
+    def __repr__(self) -> str:
+        return f"Notification({self.key!r}, {self.kind}, to={self.recipient!r})"
+
+
+@runtime_checkable
+class Notifier(Protocol):
+    """Delivers one notification (SMS, e-mail, app push); raise to have it retried."""
+
+    def send(self, notification: Notification) -> None: ...
+
+
+def node_of(event: e.Event) -> NotificationKind | None:
+    """Which customer notification an event calls for, if any."""
+    p = event.payload
+    if isinstance(p, e.Received):
+        return NotificationKind.ACCEPTED
+    if isinstance(p, e.InvestigationStarted):
+        return NotificationKind.IN_PROGRESS
+    if event.status.value == "awaiting_customer" and isinstance(p, e.SolutionProposed
+                                                                | e.Approved):
+        return NotificationKind.SOLUTION_READY
+    if isinstance(p, e.Completed | e.ResolvedAtFirstContact):
+        return NotificationKind.RESULT
+    return None
+
+
+def _local(moment: dt.datetime | None, zone: str, lang: str) -> str:
+    if moment is None:
+        return "尽快" if lang.startswith("zh") else "as soon as possible"
+    local = pendulum.instance(moment).in_timezone(zone)
+    return local.format("YYYY-MM-DD HH:mm")
+
+
+def compose(
+    kind: NotificationKind,
+    ticket: Ticket,
+    *,
+    key: str,
+    at: dt.datetime,
+    expected: dt.datetime | None = None,
+    lang: str = "zh-CN",
+    zone: str = "Asia/Shanghai",
+    templates: Templates | None = None,
+    extra: Mapping[str, str] | None = None,
+) -> Notification:
+    """Fill ``kind``'s template for ``ticket``; ``expected`` is the promised time.
+
+    ``extra`` fills the staff alert's ``metric``, ``alert`` and ``role``.
+    Staff notifications carry no customer contact at all.
+    """
+    subject_t, body_t = (templates or Templates()).get(lang, kind)
+    zh = lang.startswith("zh")
+    solution = ticket.solution
+    offer = ""
+    if solution is not None:
+        amount = f"（{solution.amount}）" if zh else f" ({solution.amount})"
+        offer = solution.text + (amount if solution.amount else "")
+    fields = {
+        "number": ticket.number,
+        "department": ticket.department or ("客服中心" if zh else "our team"),
+        "expected": _local(expected, zone, lang),
+        "solution": offer,
+        "result": offer or ("已解答" if zh else "answered"),
+        "metric": "", "alert": "", "role": "",
+        **(extra or {}),
+    }
+    customer = ticket.customer
+    if kind.to_staff:
+        recipient, contact = fields["role"] or ticket.assignee, None
+    else:
+        recipient = customer.id if customer else None
+        contact = (customer.phone or customer.email) if customer else None
+    return Notification(key, ticket.id, kind, recipient, contact, lang,
+                        subject_t.format(**fields), body_t.format(**fields),
+                        pendulum.instance(at))
