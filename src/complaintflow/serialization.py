@@ -57,7 +57,8 @@ def instant_from_dict(data: dict[str, Any]) -> pendulum.DateTime:
             return moment.in_timezone(data["zone"])
         return moment.in_timezone(pendulum.FixedTimezone(int(data["offset"])))
     except (KeyError, TypeError, ValueError, AssertionError) as error:
-        raise ValidationError(f"not a stored instant: {data!r} ({error})", field="instant") from None
+        raise ValidationError(f"not a stored instant: {data!r} ({error})",
+                              field="instant") from None
 
 
 def _unstructure_event(converter: cattrs.Converter, event: Event) -> dict[str, Any]:
