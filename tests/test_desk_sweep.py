@@ -1,0 +1,216 @@
+"""The desk's follow-ups: notifications in the outbox, the SLA sweep, delivery."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from itertools import count
+
+import pendulum
+import pytest
+
+from complaintflow import (
+    Actor,
+    BusinessCalendar,
+    ComplaintDesk,
+    Customer,
+    InMemoryStore,
+    KeywordClassifier,
+    ManualClock,
+    Notification,
+    Role,
+    Router,
+    SlaPolicy,
+    Status,
+    Ticket,
+    TicketDraft,
+)
+from complaintflow.events import NotificationQueued, SlaAlerted
+
+SH = "Asia/Shanghai"
+OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
+CAL = BusinessCalendar(tz=SH, week={day: OFFICE for day in range(5)},
+                       holidays=[dt.date(2024, 6, 10)])
+AGENT = Actor.staff("a1", Role.AGENT)
+SUPERVISOR = Actor.staff("s1", Role.SUPERVISOR)
+CUSTOMER = Actor.customer("C1")
+
+
+def at(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
+    return pendulum.datetime(2024, 6, day, hour, minute, tz=SH)
+
+
+class Outbox:
+    """A notifier that remembers what it sent and can be told to fail."""
+
+    def __init__(self) -> None:
+        self.sent: list[Notification] = []
+        self.fail = False
+
+    def send(self, notification: Notification) -> None:
+        if self.fail:
+            raise ConnectionError("SMS gateway down")
+        self.sent.append(notification)
+
+
+def make_desk(store: InMemoryStore, clock: ManualClock, **kw: object) -> ComplaintDesk:
+    serial = count(1)
+    return ComplaintDesk(store, clock, sla=SlaPolicy.default(), calendar=CAL,
+                         ids=lambda: f"t{next(serial)}", **kw)  # type: ignore[arg-type]
+
+
+def draft(when: pendulum.DateTime, text: str = "快递一周还没到，物流信息不更新") -> TicketDraft:
+    return TicketDraft(text, "phone", when, Customer("C1", phone="13812345678"))
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(at(7, 17))          # Friday 17:00; Monday the 10th is a holiday
+
+
+@pytest.fixture
+def store() -> InMemoryStore:
+    return InMemoryStore()
+
+
+def test_intake_triages_routes_stamps_and_queues_the_acceptance(
+        store: InMemoryStore, clock: ManualClock) -> None:
+    desk = make_desk(store, clock, classifier=KeywordClassifier(), router=Router.default())
+    ticket = desk.intake(draft(clock.now()))
+    assert ticket.status is Status.TRIAGED
+    assert ticket.sla_version == "default-1"
+    assert ticket.department is not None
+    assert ticket.version == 2          # received, triaged; the notification joins the batch
+    items = store.claim_outbox(worker="t", limit=10, lease=dt.timedelta(minutes=1), now=at(7, 17))
+    assert [item.kind for item in items] == ["accepted"]
+    body = items[0].payload["body"]
+    assert ticket.number in body
+    assert "2024-06-11 12:00" in body    # first response promised: 4 business hours later
+    assert store.find(due_before=at(11, 11)).items[0].id == ticket.id   # warning at 11:00
+
+
+def test_the_sweep_records_each_alert_once_and_escalates(store: InMemoryStore,
+                                                         clock: ManualClock) -> None:
+    desk = make_desk(store, clock)
+    ticket = desk.intake(draft(clock.now()))
+    desk.triage(ticket.id, "complaint", "logistics.timeliness", "P3", actor=AGENT)
+    assert desk.sweep(at(11, 10)).checked == 0                   # nothing due yet
+    clock.set(at(11, 11))
+    first = desk.sweep()
+    assert (first.warnings, first.breaches) == (1, 0)            # first response at 75 %
+    assert desk.sweep().alerts == ()                              # same instant: nothing new
+    clock.set(at(11, 16))
+    later = desk.sweep()
+    assert later.breaches == 1
+    assert later.escalations == 2                                 # supervisor, then +50 %
+    log = desk.history(ticket.id)
+    keys = [e.payload.key for e in log if isinstance(e.payload, SlaAlerted)]
+    assert len(keys) == len(set(keys)) == 4
+    assert Ticket.replay(log) == desk.get(ticket.id)
+    kinds = [e.payload.kind for e in log if isinstance(e.payload, NotificationQueued)]
+    assert kinds == ["accepted", "overdue_apology"]
+
+
+def test_concurrent_sweepers_emit_every_alert_exactly_once(store: InMemoryStore,
+                                                           clock: ManualClock) -> None:
+    desks = [make_desk(store, clock) for _ in range(4)]
+    for i in range(5):
+        desks[0].intake(draft(clock.now(), f"第{i}个包裹没到"))
+    now = at(12, 16)
+    summaries = []
+
+    def run(desk: ComplaintDesk) -> None:
+        summaries.append(desk.sweep(now))
+
+    threads = [threading.Thread(target=run, args=(desk,)) for desk in desks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    emitted = [key for summary in summaries for key in summary.alerts]
+    assert len(emitted) == len(set(emitted))
+    logged = [e.payload.key for t in store.find(limit=10).items for e in store.events(t.id)
+              if isinstance(e.payload, SlaAlerted)]
+    assert sorted(logged) == sorted(emitted)
+    assert sum(s.conflicts for s in summaries) == 0
+
+
+def test_resolved_tickets_leave_the_sweep(store: InMemoryStore, clock: ManualClock) -> None:
+    desk = make_desk(store, clock)
+    ticket = desk.intake(draft(clock.now(), "请问会员积分怎么兑换？"))
+    desk.triage(ticket.id, "inquiry", None, "P3", actor=AGENT)
+    desk.resolve_now(ticket.id, "在个人中心-积分商城兑换", actor=AGENT)
+    assert store.find(due_before=at(30, 9)).items == ()
+
+
+def test_delivery_is_at_least_once_and_acknowledged(store: InMemoryStore,
+                                                    clock: ManualClock) -> None:
+    desk = make_desk(store, clock)
+    desk.intake(draft(clock.now()))
+    notifier = Outbox()
+    notifier.fail = True
+    failed = desk.deliver_pending(notifier, lease=dt.timedelta(minutes=5))
+    assert (failed.delivered, failed.failed) == (0, 1)
+    assert "SMS gateway down" in failed.errors[0]
+    notifier.fail = False
+    assert desk.deliver_pending(notifier).delivered == 0          # still leased
+    clock.advance(minutes=6)
+    assert desk.deliver_pending(notifier).delivered == 1          # lease expired: resent
+    clock.advance(minutes=6)
+    assert desk.deliver_pending(notifier).delivered == 0          # acknowledged: never again
+    sent = notifier.sent[0]
+    assert sent.contact == "13812345678"                           # the notifier needs it
+    assert "13812345678" not in repr(sent)
+    assert "138****5678" in sent.staff_view()
+
+
+def test_english_templates_and_host_overrides(store: InMemoryStore, clock: ManualClock) -> None:
+    from complaintflow import NotificationKind, Templates
+
+    own = Templates({"en": {NotificationKind.ACCEPTED: ("Got it: {number}",
+                                                         "Ticket {number}, reply by {expected}.")}})
+    desk = make_desk(store, clock, lang="en", templates=own)
+    ticket = desk.intake(draft(clock.now()))
+    item = store.claim_outbox(worker="t", limit=1, lease=dt.timedelta(minutes=1),
+                              now=clock.now())[0]
+    assert item.payload["subject"] == f"Got it: {ticket.number}"
+    assert item.payload["body"] == f"Ticket {ticket.number}, reply by 2024-06-11 12:00."
+
+
+def test_a_bad_template_field_is_refused() -> None:
+    from complaintflow import NotificationKind, Templates, ValidationError
+
+    with pytest.raises(ValidationError, match="unknown fields"):
+        Templates({"en": {NotificationKind.RESULT: ("{phone}", "x")}})
+
+
+def test_an_sla_policy_needs_a_calendar(store: InMemoryStore, clock: ManualClock) -> None:
+    from complaintflow import ValidationError
+
+    with pytest.raises(ValidationError, match="needs a calendar"):
+        ComplaintDesk(store, clock, sla=SlaPolicy.default())
+
+
+def test_staff_alerts_are_held_outside_staff_hours(store: InMemoryStore,
+                                                   clock: ManualClock) -> None:
+    desk = make_desk(store, clock, staff_calendar=CAL)
+    desk.intake(draft(clock.now()))
+    night = desk.sweep(at(11, 22))
+    assert night.held > 0
+    assert night.alerts == ()
+    morning = desk.sweep(at(12, 9))
+    assert morning.breaches == 1
+
+
+def test_reassigning_escalation_hands_the_ticket_up(store: InMemoryStore,
+                                                    clock: ManualClock) -> None:
+    import attrs
+
+    from complaintflow.sla.policy import Escalation
+
+    policy = attrs.evolve(SlaPolicy.default(),
+                          escalation=(Escalation(Role.SUPERVISOR, 0.0, reassign=True),))
+    desk = ComplaintDesk(store, clock, sla=policy, calendar=CAL)
+    ticket = desk.intake(draft(clock.now()))
+    desk.sweep(at(11, 14))
+    assert desk.get(ticket.id).escalated_to is Role.SUPERVISOR
