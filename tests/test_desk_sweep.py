@@ -29,7 +29,7 @@ from complaintflow.events import NotificationQueued, SlaAlerted
 
 SH = "Asia/Shanghai"
 OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
-CAL = BusinessCalendar(tz=SH, week={day: OFFICE for day in range(5)},
+CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE),
                        holidays=[dt.date(2024, 6, 10)])
 AGENT = Actor.staff("a1", Role.AGENT)
 SUPERVISOR = Actor.staff("s1", Role.SUPERVISOR)
