@@ -1,4 +1,4 @@
-"""The ticket state machine (SPEC §2.3), declared as data.
+"""Applying commands: the pure ``apply`` over the shared machine.
 
 :data:`TRANSITIONS` is the whole lifecycle in one table.  It is loaded
 into ONE module-level ``transitions.Machine`` shared by every ticket; each
@@ -18,11 +18,9 @@ never touched.
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple, Protocol
 
-import attrs
 import pendulum
-from transitions import Machine, MachineError
+from transitions import MachineError
 
 from complaintflow import commands as c
 from complaintflow import events as e
@@ -34,160 +32,24 @@ from complaintflow.errors import (
     SelfApprovalError,
     ValidationError,
 )
+from complaintflow.lifecycle._rules import DEFAULT_RULES, LifecycleRules
+from complaintflow.lifecycle._table import (
+    CUSTOMER_TRIGGERS,
+    MACHINE,
+    SOURCES,
+    STAFF_ROLE,
+    SYSTEM_ONLY,
+    SYSTEM_TRIGGERS,
+    TRANSITIONS,
+)
 from complaintflow.model import Actor, Ticket, TicketDraft
-from complaintflow.money import Money
 from complaintflow.vocabulary import ActorKind, Kind, Role, SatisfactionLevel, Status
 
-__all__ = [
-    "COMMANDS",
-    "TRANSITIONS",
-    "ApprovalGate",
-    "LifecycleRules",
-    "SupervisorForAnyMoney",
-    "Transition",
-    "allowed_commands",
-    "apply",
-    "open_ticket",
-    "replay",
-]
-
-S = Status
+__all__ = ["allowed_commands", "apply", "open_ticket", "replay"]
 
 
-class Transition(NamedTuple):
-    """One row of the lifecycle: ``trigger`` from ``sources`` to ``dest``.
-
-    ``dest`` None keeps the state (an action such as respond or comment).
-    ``when`` / ``unless`` name a guard that must hold / must not hold.
-    """
-
-    trigger: str
-    sources: tuple[Status, ...]
-    dest: Status | None
-    when: str | None = None
-    unless: str | None = None
-
-
-_ACTIVE = (S.RECEIVED, S.TRIAGED, S.ASSIGNED, S.INVESTIGATING, S.AWAITING_APPROVAL,
-           S.AWAITING_CUSTOMER, S.EXECUTING)
-_OWNED = _ACTIVE[2:]
-
-#: The lifecycle of a ticket; rows sharing a trigger are tried in order.
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition("triage", (S.RECEIVED,), S.TRIAGED),
-    Transition("override", (*_ACTIVE[1:], S.RESOLVED), None),
-    Transition("assign", (S.TRIAGED,), S.ASSIGNED),
-    Transition("assign", _OWNED, None),
-    Transition("investigate", (S.ASSIGNED,), S.INVESTIGATING),
-    Transition("respond", _ACTIVE, None),
-    Transition("transfer", (S.TRIAGED, S.ASSIGNED, S.INVESTIGATING), S.ASSIGNED),
-    Transition("comment", (*_ACTIVE, S.RESOLVED), None),
-    Transition("attach", (*_ACTIVE, S.RESOLVED), None),
-    Transition("propose_solution", (S.INVESTIGATING,), S.AWAITING_APPROVAL, when="needs_approval"),
-    Transition("propose_solution", (S.INVESTIGATING,), S.AWAITING_CUSTOMER),
-    Transition("approve", (S.AWAITING_APPROVAL,), S.AWAITING_CUSTOMER, when="approvals_complete"),
-    Transition("approve", (S.AWAITING_APPROVAL,), None),
-    Transition("reject", (S.AWAITING_APPROVAL,), S.INVESTIGATING),
-    Transition("customer_accepts", (S.AWAITING_CUSTOMER,), S.EXECUTING),
-    Transition("customer_declines", (S.AWAITING_CUSTOMER,), S.INVESTIGATING),
-    Transition("complete", (S.EXECUTING,), S.RESOLVED),
-    Transition("resolve_now", _ACTIVE[:4], S.RESOLVED, when="first_contact_kind"),
-    Transition("record_survey", (S.RESOLVED,), S.INVESTIGATING, when="unsatisfied"),
-    Transition("record_survey", (S.RESOLVED,), None, when="survey_open"),
-    Transition("reopen", (S.RESOLVED,), S.INVESTIGATING),
-    Transition("reopen", (S.CLOSED,), S.INVESTIGATING, when="within_reopen_window"),
-    Transition("close", (S.RESOLVED,), S.CLOSED, when="survey_settled"),
-    Transition("merge", _ACTIVE, S.MERGED),
-    Transition("withdraw", _ACTIVE, S.WITHDRAWN),
-    Transition("restamp_sla", (*_ACTIVE, S.RESOLVED), None),
-    Transition("notify", (*_ACTIVE, S.RESOLVED), None),
-    Transition("alert", (*_ACTIVE, S.RESOLVED), None),
-)
-
-#: Command class by trigger name, for hosts that dispatch on strings.
-COMMANDS: dict[str, type[c.Command]] = {
-    cls.trigger: cls
-    for cls in (c.Triage, c.Override, c.Assign, c.Investigate, c.Respond, c.Transfer,
-                c.Comment, c.Attach, c.ProposeSolution, c.Approve, c.Reject,
-                c.CustomerAccepts, c.CustomerDeclines, c.Complete, c.ResolveNow,
-                c.RecordSurvey, c.Reopen, c.Close, c.Merge, c.Withdraw, c.RestampSla,
-                c.QueueNotification, c.RecordAlert)
-}
-
-#: Minimum staff role per trigger (agent where absent).
-STAFF_ROLE = {"override": Role.SUPERVISOR, "restamp_sla": Role.SUPERVISOR}
-#: What a customer may do themselves, and what the system (sweeps) may do.
-CUSTOMER_TRIGGERS = frozenset(
-    {"customer_accepts", "customer_declines", "withdraw", "record_survey", "comment", "attach"}
-)
-SYSTEM_TRIGGERS = frozenset(
-    {"triage", "assign", "transfer", "comment", "close", "notify", "alert"}
-)
-#: Bookkeeping only the system records (outbox entries, SLA alerts).
-SYSTEM_ONLY = frozenset({"notify", "alert"})
-
-_SOURCES: dict[str, frozenset[Status]] = {}
-for _row in TRANSITIONS:
-    _SOURCES[_row.trigger] = _SOURCES.get(_row.trigger, frozenset()) | set(_row.sources)
-# A guard on one row only, when another row of the trigger from the same state has none,
-# merely picks the row; the guards below refuse the command when they fail.
-_REFUSING_GUARDS = {"first_contact_kind", "within_reopen_window", "survey_settled"}
-
-_MACHINE = Machine(
-    model=None,
-    states=[s.value for s in Status],
-    initial=None,
-    auto_transitions=False,
-    send_event=False,
-)
-for _row in TRANSITIONS:
-    _MACHINE.add_transition(
-        _row.trigger,
-        [s.value for s in _row.sources],
-        None if _row.dest is None else _row.dest.value,
-        conditions=_row.when,
-        unless=_row.unless,
-    )
-
-
-class ApprovalGate(Protocol):
-    """What the lifecycle asks of an approval policy (see :mod:`complaintflow.approval`)."""
-
-    def needs_approval(self, amount: Money | None, proposer: Role) -> bool: ...
-
-    def approvers(self, amount: Money | None, proposer: Role) -> tuple[Role, ...]: ...
-
-
-class SupervisorForAnyMoney:
-    """The simplest gate: any money needs a supervisor, so an agent's needs one's approval."""
-
-    def needs_approval(self, amount: Money | None, proposer: Role) -> bool:
-        return bool(self.approvers(amount, proposer))
-
-    def approvers(self, amount: Money | None, proposer: Role) -> tuple[Role, ...]:
-        if amount is None or amount.is_zero or proposer >= Role.SUPERVISOR:
-            return ()
-        return (Role.SUPERVISOR,)
-
-
-@attrs.frozen
-class LifecycleRules:
-    """The knobs of the lifecycle a host may turn.
-
-    ``survey_window``: how long a resolved ticket waits for its survey
-    before it may be closed.  ``reopen_window``: how long after closing
-    staff may still reopen.  ``surveyed_kinds``: kinds that get a survey
-    (seed 000 §2.4.1: complaints and suggestions).
-    """
-
-    approvals: ApprovalGate = attrs.field(factory=SupervisorForAnyMoney)
-    survey_window: dt.timedelta = dt.timedelta(hours=72)
-    reopen_window: dt.timedelta = dt.timedelta(days=7)
-    surveyed_kinds: frozenset[Kind] = frozenset({Kind.COMPLAINT, Kind.SUGGESTION})
-
-
-DEFAULT_RULES = LifecycleRules()
 _STATUS = {status.value: status for status in Status}
+
 
 
 class _Cursor:
@@ -231,6 +93,9 @@ class _Cursor:
         return closed is not None and self._at <= closed + self._rules.reopen_window
 
 
+# A guard on one row only, when another row of the trigger from the same state has none,
+# merely picks the row; the guards below refuse the command when they fail.
+_REFUSING_GUARDS = {"first_contact_kind", "within_reopen_window", "survey_settled"}
 _REFUSALS = {
     "first_contact_kind": "only inquiries and praise can be resolved at first contact",
     "within_reopen_window": "the reopen window after closing has passed",
@@ -397,12 +262,12 @@ def apply(
             field="continue_batch",
         )
     _check_role(trigger, actor)
-    if ticket.status not in _SOURCES.get(trigger, ()):
+    if ticket.status not in SOURCES.get(trigger, ()):
         raise _refuse(ticket, trigger, actor, when, rules)
     cursor = _Cursor(ticket, when, rules)
     payload = _decide(ticket, command, actor, cursor, rules)
     try:
-        fired = _MACHINE.events[trigger].trigger(cursor)
+        fired = MACHINE.events[trigger].trigger(cursor)
     except MachineError as error:  # the table check above makes this a bug, not misuse
         raise _refuse(ticket, trigger, actor, when, rules, str(error)) from None
     if not fired:
@@ -464,7 +329,7 @@ def allowed_commands(
         return ()  # apply would refuse any command at this time
     cursor = _Cursor(ticket, when, rules)
     allowed = []
-    for trigger, sources in _SOURCES.items():
+    for trigger, sources in SOURCES.items():
         if ticket.status not in sources:
             continue
         try:
