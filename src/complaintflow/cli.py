@@ -201,7 +201,7 @@ def _report(args: argparse.Namespace) -> int:
     if not _has_tickets_table(path):
         raise _Refused(f"{path} is not a complaintflow database")
     year, month = args.month
-    with SqliteStore(path) as store:
+    with SqliteStore(path, migrate=False) as store:  # a report never changes the schema
         report = _monthly(store, year, month)
     if args.format == "json":
         text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"

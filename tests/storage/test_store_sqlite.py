@@ -158,3 +158,18 @@ def test_importing_the_package_does_not_import_drivers() -> None:
     code = ("import sys, complaintflow, complaintflow.storage, complaintflow.testing.storage; "
             "assert 'psycopg' not in sys.modules, 'psycopg imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_migrate_false_refuses_a_foreign_database_and_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "crm.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE customers (id TEXT)")
+    conn.close()
+    with pytest.raises(StorageError, match="no complaintflow schema"):
+        SqliteStore(path, migrate=False)
+    with sqlite3.connect(path) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    conn.close()
+    assert tables == {"customers"}
+    SqliteStore(path).close()                       # creates the schema
+    SqliteStore(path, migrate=False).close()        # now current: accepted

@@ -132,7 +132,12 @@ def _ticket_row(ticket: Ticket, due: int | None) -> tuple[Any, ...]:
 
 
 class SqliteStore:
-    """A :class:`~complaintflow.storage.TicketStore` in one SQLite file."""
+    """A :class:`~complaintflow.storage.TicketStore` in one SQLite file.
+
+    Opening creates or upgrades complaintflow's tables; pass
+    ``migrate=False`` to refuse (with ``StorageError``) a file that does
+    not already hold the current schema, e.g. for read-only reports.
+    """
 
     def __init__(
         self,
@@ -141,6 +146,7 @@ class SqliteStore:
         tenant: str = "default",
         synchronous: Literal["FULL", "NORMAL"] = "FULL",
         busy_timeout: dt.timedelta = dt.timedelta(seconds=30),
+        migrate: bool = True,
     ) -> None:
         if synchronous not in ("FULL", "NORMAL"):
             raise ValueError("synchronous must be 'FULL' or 'NORMAL'")
@@ -163,7 +169,7 @@ class SqliteStore:
             if self._shared is not None:
                 self._lock = threading.RLock()
         try:
-            self._migrate()
+            self._migrate() if migrate else self._check_schema()
         except BaseException:
             self.close()
             raise
@@ -215,6 +221,20 @@ class SqliteStore:
                 elif conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+
+    def _check_schema(self) -> None:
+        """With ``migrate=False``: refuse a database whose schema is not current, write nothing."""
+        with self._reading() as conn:
+            known = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                                 "AND name = 'schema_version'").fetchone()
+            current = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] \
+                if known else None
+        if current != len(MIGRATIONS):
+            found = "no complaintflow schema" if current is None else f"schema {current}"
+            raise StorageError(
+                f"{self._path or 'the database'} has {found}, this complaintflow needs "
+                f"{len(MIGRATIONS)}; open it with migrate=True to create or upgrade it"
+            )
 
     def _migrate(self) -> None:
         with self._writing() as conn:
