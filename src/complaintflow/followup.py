@@ -19,11 +19,11 @@ import pendulum
 from complaintflow import commands as c
 from complaintflow import events as e
 from complaintflow.errors import ValidationError
-from complaintflow.lifecycle import LifecycleRules, apply
+from complaintflow.lifecycle import TRANSITIONS, LifecycleRules, apply
 from complaintflow.model import Actor, Ticket
 from complaintflow.notify import Notification, NotificationKind, Templates, compose, node_of
 from complaintflow.sla.alerts import due_alerts
-from complaintflow.sla.measure import ClockState, SlaStatus, measure, reach
+from complaintflow.sla.measure import ClockState, MetricClock, SlaStatus, measure, reach
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.sla.targets import BusinessTime
 from complaintflow.storage.protocol import OutboxItem
@@ -55,6 +55,20 @@ def notification_from_outbox(item: OutboxItem) -> Notification:
     except (KeyError, ValueError) as error:
         raise ValidationError(f"outbox item {item.id} is not a notification: {error!r}",
                               field="outbox") from None
+
+
+#: Statuses in which the sweep can still record an alert; in any other (closed, merged,
+#: withdrawn) a due date would make every sweep visit the ticket and record nothing.
+_ALERTABLE = frozenset(status for row in TRANSITIONS if row.trigger == "alert"
+                       for status in row.sources)
+
+
+def _ticking(clock: MetricClock) -> bool:
+    """Whether the clock is using its budget right now (running, not stopped or paused)."""
+    if clock.state is ClockState.RUNNING:
+        return True
+    paused = bool(clock.pauses) and clock.pauses[-1][1] is None
+    return clock.state is ClockState.BREACHED and clock.stopped_at is None and not paused
 
 
 def recorded_alerts(events: Iterable[e.Event]) -> frozenset[str]:
@@ -102,7 +116,15 @@ class FollowUp:
         return clock.due_at if clock is not None else None
 
     def next_due(self, log: Sequence[e.Event], now: pendulum.DateTime) -> pendulum.DateTime | None:
-        """When the sweep should next look at this ticket (None: nothing pending)."""
+        """When the sweep should next look at this ticket (None: nothing pending).
+
+        A paused clock (the ticket waits on the customer) has no next
+        threshold until it runs again, and a ticket that can take no more
+        alerts has no due date at all: either would leave the ticket due
+        for every sweep to visit while it records nothing.
+        """
+        if not log or log[-1].status not in _ALERTABLE:
+            return None
         status = self.status(log, now)
         if status is None or self.policy is None or self.calendar is None:
             return None
@@ -113,8 +135,7 @@ class FollowUp:
             return min(pending)
         upcoming = []
         for clock in status.clocks:
-            if clock.state is not ClockState.RUNNING and not (
-                    clock.state is ClockState.BREACHED and clock.stopped_at is None):
+            if not _ticking(clock):
                 continue
             for fraction in (*self.policy.warnings, 1.0,
                              *(1.0 + step.after for step in self.policy.escalation)):

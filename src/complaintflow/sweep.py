@@ -90,11 +90,11 @@ def _record(follow: FollowUp, ticket: Ticket, alerts: list[Alert], now: pendulum
     return ticket, events, outbox
 
 
-def _sweep_one(store: TicketStore, follow: FollowUp, ticket_id: str, now: pendulum.DateTime,
+def _sweep_one(store: TicketStore, follow: FollowUp, found: Ticket, now: pendulum.DateTime,
                staff_calendar: BusinessTime | None, grace: dt.timedelta) -> SweepSummary:
     assert follow.policy is not None
     assert follow.calendar is not None
-    log = store.events(ticket_id)
+    log = store.events(found.id)
     status = follow.status(log, now)
     assert status is not None
     plan = due_alerts(status, follow.policy, follow.calendar, staff_calendar=staff_calendar)
@@ -104,9 +104,13 @@ def _sweep_one(store: TicketStore, follow: FollowUp, ticket_id: str, now: pendul
     summary = SweepSummary(checked=1, held=len(plan.held))
     if not claimed:
         return summary
+    # The snapshot the page brought and the log just read agree unless someone saved in
+    # between; then (and after a conflict on save) read both again.
+    ticket: Ticket | None = found if log and found.last_seq == log[-1].seq else None
     for _ in range(_ATTEMPTS):
-        ticket = store.get(ticket_id)
-        log = store.events(ticket_id)
+        if ticket is None:
+            ticket = store.get(found.id)
+            log = store.events(found.id)
         done = recorded_alerts(log)
         todo = [alert for alert in claimed if alert.key not in done]
         try:
@@ -119,6 +123,7 @@ def _sweep_one(store: TicketStore, follow: FollowUp, ticket_id: str, now: pendul
             store.save(new, events, expected_version=ticket.version,
                        due_at=follow.next_due([*log, *events], now), outbox=outbox)
         except ConcurrencyError:
+            ticket = None
             continue
         break
     else:
@@ -141,7 +146,7 @@ def sweep(store: TicketStore, follow: FollowUp, now: pendulum.DateTime, *,
     while True:
         page = store.find(due_before=now, limit=page_size, cursor=cursor)
         for ticket in page.items:
-            total += _sweep_one(store, follow, ticket.id, now, staff_calendar, grace)
+            total += _sweep_one(store, follow, ticket, now, staff_calendar, grace)
         cursor = page.cursor
         if cursor is None:
             return total
