@@ -115,17 +115,20 @@ class FollowUp:
         clock = status.current(metric) if status is not None else None
         return clock.due_at if clock is not None else None
 
-    def next_due(self, log: Sequence[e.Event], now: pendulum.DateTime) -> pendulum.DateTime | None:
+    def next_due(self, log: Sequence[e.Event], now: pendulum.DateTime, *,
+                 status: SlaStatus | None = None) -> pendulum.DateTime | None:
         """When the sweep should next look at this ticket (None: nothing pending).
 
         A paused clock (the ticket waits on the customer) has no next
         threshold until it runs again, and a ticket that can take no more
         alerts has no due date at all: either would leave the ticket due
-        for every sweep to visit while it records nothing.
+        for every sweep to visit while it records nothing.  ``status`` is
+        the SLA status at ``now`` if the caller already measured it (the
+        sweep does: the alerts and notifications it adds move no clock).
         """
         if not log or log[-1].status not in _ALERTABLE:
             return None
-        status = self.status(log, now)
+        status = status or self.status(log, now)
         if status is None or self.policy is None or self.calendar is None:
             return None
         done = recorded_alerts(log)

@@ -25,6 +25,7 @@ from complaintflow.lifecycle import apply
 from complaintflow.model import Ticket
 from complaintflow.notify import NotificationKind, Notifier, compose
 from complaintflow.sla.alerts import Alert, AlertKind, due_alerts
+from complaintflow.sla.measure import SlaStatus
 from complaintflow.sla.targets import BusinessTime
 from complaintflow.storage.protocol import OutboxItem, TicketStore
 
@@ -106,11 +107,14 @@ def _sweep_one(store: TicketStore, follow: FollowUp, found: Ticket, now: pendulu
         return summary
     # The snapshot the page brought and the log just read agree unless someone saved in
     # between; then (and after a conflict on save) read both again.
+    # ``status`` stays valid for the grown log: alerts and notifications move no clock.
     ticket: Ticket | None = found if log and found.last_seq == log[-1].seq else None
+    measured: SlaStatus | None = status if ticket is not None else None
     for _ in range(_ATTEMPTS):
         if ticket is None:
             ticket = store.get(found.id)
             log = store.events(found.id)
+            measured = None
         done = recorded_alerts(log)
         todo = [alert for alert in claimed if alert.key not in done]
         try:
@@ -121,7 +125,8 @@ def _sweep_one(store: TicketStore, follow: FollowUp, found: Ticket, now: pendulu
             break
         try:
             store.save(new, events, expected_version=ticket.version,
-                       due_at=follow.next_due([*log, *events], now), outbox=outbox)
+                       due_at=follow.next_due([*log, *events], now, status=measured),
+                       outbox=outbox)
         except ConcurrencyError:
             ticket = None
             continue
