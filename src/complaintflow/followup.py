@@ -22,11 +22,12 @@ from complaintflow.errors import ValidationError
 from complaintflow.lifecycle import TRANSITIONS, LifecycleRules, apply
 from complaintflow.model import Actor, Ticket
 from complaintflow.notify import Notification, NotificationKind, Templates, compose, node_of
-from complaintflow.sla.alerts import due_alerts
+from complaintflow.sla.alerts import AlertKind, due_alerts
 from complaintflow.sla.measure import ClockState, MetricClock, SlaStatus, measure, reach
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.sla.targets import BusinessTime
 from complaintflow.storage.protocol import OutboxItem
+from complaintflow.vocabulary import Role
 
 __all__ = ["SYSTEM", "FollowUp", "notification_from_outbox", "to_outbox"]
 
@@ -136,15 +137,25 @@ class FollowUp:
                    if alert.key not in done]
         if pending:
             return min(pending)
+        # A threshold alerted once stays done for its cycle, even when an override (say
+        # P1 -> P2) moved the target so that the clock is below it again: the sweep will
+        # not record it twice, so it must not make the ticket due either.
+        alerted = {(ev.payload.metric, ev.payload.cycle, ev.payload.kind, ev.payload.threshold,
+                    ev.payload.role) for ev in log if isinstance(ev.payload, e.SlaAlerted)}
+        steps: list[tuple[AlertKind, float, Role | None]] = [
+            (AlertKind.WARNING, fraction, None) for fraction in self.policy.warnings]
+        steps.append((AlertKind.BREACH, 1.0, None))
+        steps += [(AlertKind.ESCALATION, 1.0 + step.after, step.role)
+                  for step in self.policy.escalation]
         upcoming = []
         for clock in status.clocks:
             if not _ticking(clock):
                 continue
-            for fraction in (*self.policy.warnings, 1.0,
-                             *(1.0 + step.after for step in self.policy.escalation)):
-                amount = clock.budget * fraction
-                if clock.consumed < amount:
-                    upcoming.append(reach(clock, amount, self.calendar))
+            amounts = [clock.budget * fraction for kind, fraction, role in steps
+                       if clock.consumed < clock.budget * fraction
+                       and (clock.metric, clock.cycle, kind.value, fraction, role) not in alerted]
+            if amounts:  # a clock reaches its smallest threshold first: one projection
+                upcoming.append(reach(clock, min(amounts), self.calendar))
         return min(upcoming) if upcoming else None
 
     def notifications(self, ticket: Ticket, log: Sequence[e.Event], new: Sequence[e.Event],
