@@ -122,10 +122,8 @@ class ComplaintDesk:
         if self.classifier is not None:
             ticket, more = self._triage(ticket, draft, now)
             events += more
-        ticket, notes, outbox = self.follow.notifications(ticket, events, events, now)
-        events += notes
-        return self.store.add(ticket, events, due_at=self.follow.next_due(events, now),
-                              outbox=outbox)
+        ticket, notes, outbox, due = self.follow.after(ticket, events, events, now)
+        return self.store.add(ticket, [*events, *notes], due_at=due, outbox=outbox)
 
     def _triage(self, ticket: Ticket, draft: TicketDraft,
                 now: pendulum.DateTime) -> tuple[Ticket, list[Event]]:
@@ -200,9 +198,8 @@ class ComplaintDesk:
         due = None
         if self.follow.notify or self.follow.policy is not None:
             log = [*self.store.events(ticket_id), *events]
-            new, notes, outbox = self.follow.notifications(new, log, events, now)
+            new, notes, outbox, due = self.follow.after(new, log, events, now)
             events += notes
-            due = self.follow.next_due([*log, *notes], now)
         self.store.save(new, events, expected_version=ticket.version, due_at=due,
                         outbox=outbox)
         return new

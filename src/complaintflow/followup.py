@@ -109,13 +109,6 @@ class FollowUp:
             return None
         return measure(log, self.book, self.calendar, now)
 
-    def expected(self, log: Sequence[e.Event], now: pendulum.DateTime,
-                 metric: str) -> pendulum.DateTime | None:
-        """The promised time of ``metric``'s current cycle, for a notification."""
-        status = self.status(log, now)
-        clock = status.current(metric) if status is not None else None
-        return clock.due_at if clock is not None else None
-
     def next_due(self, log: Sequence[e.Event], now: pendulum.DateTime, *,
                  status: SlaStatus | None = None) -> pendulum.DateTime | None:
         """When the sweep should next look at this ticket (None: nothing pending).
@@ -158,24 +151,30 @@ class FollowUp:
                 upcoming.append(reach(clock, min(amounts), self.calendar))
         return min(upcoming) if upcoming else None
 
-    def notifications(self, ticket: Ticket, log: Sequence[e.Event], new: Sequence[e.Event],
-                      now: pendulum.DateTime) -> tuple[Ticket, list[e.Event], list[OutboxItem]]:
-        """Queue the node notifications ``new`` events call for; return the grown batch."""
-        if not self.notify:
-            return ticket, [], []
+    def after(self, ticket: Ticket, log: Sequence[e.Event], new: Sequence[e.Event],
+              now: pendulum.DateTime
+              ) -> tuple[Ticket, list[e.Event], list[OutboxItem], pendulum.DateTime | None]:
+        """The follow-ups of ``new`` (the tail of ``log``): notifications and the next due time.
+
+        Returns the ticket grown by the ``notification_queued`` events, those
+        events, their outbox items and the ticket's next due time.  The SLA
+        clocks are measured once: queued notifications move no clock.
+        """
+        status = self.status(log, now)
         events: list[e.Event] = []
         outbox: list[OutboxItem] = []
-        for event in new:
+        for event in new if self.notify else ():
             kind = node_of(event)
             if kind is None:
                 continue
             metric = "first_response" if kind is NotificationKind.ACCEPTED else "resolution"
-            expected = self.expected([*log, *events], now, metric)
+            clock = status.current(metric) if status is not None else None
             notification = compose(kind, ticket, key=f"{ticket.id}:{kind}:{event.seq}", at=now,
-                                   expected=expected, lang=self.lang, zone=self.zone,
-                                   templates=self.templates)
+                                   expected=clock.due_at if clock is not None else None,
+                                   lang=self.lang, zone=self.zone, templates=self.templates)
             ticket, more = apply(ticket, c.QueueNotification(notification.key, kind, self.lang),
                                  actor=SYSTEM, at=now, rules=self.rules, continue_batch=True)
             events += more
             outbox.append(to_outbox(notification))
-        return ticket, events, outbox
+        due = self.next_due([*log, *events], now, status=status) if status is not None else None
+        return ticket, events, outbox, due
