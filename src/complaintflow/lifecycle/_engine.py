@@ -271,10 +271,10 @@ def apply(
     except MachineError as error:  # the table check above makes this a bug, not misuse
         raise _refuse(ticket, trigger, actor, when, rules, str(error)) from None
     if not fired:
-        failed = next(guard for guard in _REFUSALS if any(
+        failed = next((guard for guard in _REFUSALS if any(
             row.trigger == trigger and row.when == guard and ticket.status in row.sources
-            for row in TRANSITIONS) and not getattr(cursor, guard))
-        raise _refuse(ticket, trigger, actor, when, rules, _REFUSALS[failed])
+            for row in TRANSITIONS) and not getattr(cursor, guard)), None)
+        raise _refuse(ticket, trigger, actor, when, rules, _REFUSALS.get(failed or ""))
     version = ticket.version if continue_batch else ticket.version + 1
     event = e.Event(ticket.id, ticket.last_seq + 1, version, when, actor,
                     _STATUS[cursor.state], payload)
