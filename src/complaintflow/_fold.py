@@ -17,6 +17,7 @@ import attrs
 from complaintflow import events as e
 from complaintflow.errors import ValidationError
 from complaintflow.model import Approval, Solution, Ticket
+from complaintflow.ticket import Handling
 from complaintflow.vocabulary import Role
 
 __all__ = ["evolve", "replay"]
@@ -138,10 +139,12 @@ _STEPS: dict[type[e.Payload], _Step] = {
 }
 
 
-# attrs.evolve, minus its per-call walk over attrs.fields(): this is apply's hot path.
-_TICKET_FIELDS = tuple(field.name for field in attrs.fields(Ticket))
-assert all(field.init and field.alias == field.name for field in attrs.fields(Ticket))
-_ticket_values = operator.attrgetter(*_TICKET_FIELDS)
+# The hot path of apply: a new ticket shares the intake record and, when the event changed
+# none of it, the handling record; only the bookkeeping slots are written.
+_new_ticket = Ticket.__new__
+_set = object.__setattr__
+_HANDLING_FIELDS = tuple(field.name for field in attrs.fields(Handling))
+_handling_values = operator.attrgetter(*_HANDLING_FIELDS)
 
 
 def evolve(ticket: Ticket, event: e.Event) -> Ticket:
@@ -155,11 +158,21 @@ def evolve(ticket: Ticket, event: e.Event) -> Ticket:
     step = _STEPS.get(type(event.payload))
     if step is None:
         raise ValidationError(f"no fold step for event type {event.type!r}", field="events")
-    fields = dict(zip(_TICKET_FIELDS, _ticket_values(ticket), strict=True))
-    fields.update(step(ticket, event, event.payload))
-    fields.update(version=event.version, last_seq=event.seq, status=event.status,
-                  updated_at=event.at)
-    return Ticket(**fields)
+    changes = step(ticket, event, event.payload)
+    handling = ticket.handling
+    if changes:
+        fields = dict(zip(_HANDLING_FIELDS, _handling_values(handling), strict=True))
+        fields.update(changes)
+        handling = Handling(**fields)
+    after = _new_ticket(Ticket)
+    _set(after, "id", ticket.id)
+    _set(after, "version", event.version)
+    _set(after, "last_seq", event.seq)
+    _set(after, "status", event.status)
+    _set(after, "updated_at", event.at)
+    _set(after, "intake", ticket.intake)
+    _set(after, "handling", handling)
+    return after
 
 
 def _born(event: e.Event) -> Ticket:

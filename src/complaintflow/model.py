@@ -4,13 +4,16 @@ A :class:`Ticket` is never changed in place: the lifecycle returns a new one
 together with the events that explain the difference, and
 :meth:`Ticket.replay` rebuilds it from those events alone.  Values validate
 on construction so a bad draft fails at intake, not three steps later.
+
+The :class:`Ticket` itself lives in :mod:`complaintflow.ticket` and is
+re-exported here.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import attrs
 import pendulum
@@ -18,6 +21,7 @@ import pendulum
 from complaintflow.clock import instant
 from complaintflow.errors import ValidationError
 from complaintflow.money import Money
+from complaintflow.ticket import Handling, Intake, Ticket
 from complaintflow.vocabulary import (
     ActorKind,
     Category,
@@ -28,12 +32,8 @@ from complaintflow.vocabulary import (
     Priority,
     Role,
     SatisfactionLevel,
-    Status,
     parse_enum,
 )
-
-if TYPE_CHECKING:
-    from complaintflow.events import Event
 
 __all__ = [
     "Actor",
@@ -113,10 +113,6 @@ def _to_tier(value: object) -> CustomerTier:
 
 def _to_role(value: object) -> Role | None:
     return None if value is None else parse_enum(Role, value, "role")
-
-
-def _to_status(value: object) -> Status:
-    return parse_enum(Status, value, "status")
 
 
 def _to_tags(value: object) -> tuple[str, ...]:
@@ -360,56 +356,8 @@ class TicketDraft:
     dedupe_key: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text)
 
 
-@attrs.frozen(kw_only=True)
-class Ticket:
-    """A complaint or piece of feedback at one version of its life.
-
-    Build one with :func:`complaintflow.lifecycle.open_ticket`, change it
-    with :func:`complaintflow.lifecycle.apply`, rebuild it with
-    :meth:`replay`.  ``version`` counts the command batches applied.
-    """
-
-    id: str
-    number: str
-    version: int
-    last_seq: int
-    status: Status = attrs.field(converter=_to_status)
-    received_at: pendulum.DateTime
-    updated_at: pendulum.DateTime
-    channel: Channel
-    description: str
-    customer: Customer | None = None
-    kind: Kind | None = None
-    category: Category | None = None
-    priority: Priority | None = None
-    expectation: Expectation | None = None
-    product_ref: str | None = None
-    order_ref: str | None = None
-    product_line: str | None = None
-    region: str | None = None
-    claimed_amount: Money | None = None
-    attachments: tuple[Attachment, ...] = ()
-    receiver: str | None = None
-    assignee: str | None = None
-    department: str | None = None
-    cc: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    dedupe_key: str | None = None
-    complex: bool = False
-    escalated_to: Role | None = None
-    solution: Solution | None = None
-    first_response_at: pendulum.DateTime | None = None
-    resolved_at: pendulum.DateTime | None = None
-    resolved_at_first_contact: bool = False
-    closed_at: pendulum.DateTime | None = None
-    reopen_count: int = 0
-    merged_into: str | None = None
-    survey: SurveyResponse | None = None
-    sla_version: str | None = None
-
-    @classmethod
-    def replay(cls, events: Sequence[Event]) -> Ticket:
-        """Rebuild the ticket from its whole event log, oldest first."""
-        from complaintflow._fold import replay
-
-        return replay(events)
+# The ticket's records name the value types above only for type checkers (ticket.py cannot
+# import this module at run time); resolve them here, where the types live, so cattrs and
+# typing.get_type_hints see real classes.
+attrs.resolve_types(Intake, globals())
+attrs.resolve_types(Handling, globals())

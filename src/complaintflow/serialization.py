@@ -14,12 +14,14 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+import attrs
 import cattrs
 import pendulum
 
 from complaintflow.errors import ValidationError
 from complaintflow.events import PAYLOAD_TYPES, Event
 from complaintflow.model import Actor, Ticket
+from complaintflow.ticket import FLAT_FIELDS, Handling, Intake
 from complaintflow.vocabulary import Status
 
 __all__ = [
@@ -92,6 +94,37 @@ def _structure_event(converter: cattrs.Converter, data: dict[str, Any]) -> Event
         raise ValidationError(f"not a stored event: {error!r}", field="event") from None
 
 
+_INTAKE = frozenset(field.name for field in attrs.fields(Intake))
+_HANDLING = frozenset(field.name for field in attrs.fields(Handling))
+
+
+def _unstructure_ticket(converter: cattrs.Converter, ticket: Ticket) -> dict[str, Any]:
+    """The flat form: the split into records is an in-memory detail, not a storage format."""
+    data: dict[str, Any] = {
+        "id": ticket.id,
+        "version": ticket.version,
+        "last_seq": ticket.last_seq,
+        "status": ticket.status.value,
+        "updated_at": instant_to_dict(ticket.updated_at),
+        **converter.unstructure(ticket.intake),
+        **converter.unstructure(ticket.handling),
+    }
+    return {name: data[name] for name in FLAT_FIELDS}
+
+
+def _structure_ticket(converter: cattrs.Converter, data: dict[str, Any]) -> Ticket:
+    return Ticket.from_records(
+        id=converter.structure(data["id"], str),
+        version=converter.structure(data["version"], int),
+        last_seq=converter.structure(data["last_seq"], int),
+        status=Status(data["status"]),
+        updated_at=instant_from_dict(data["updated_at"]),
+        intake=converter.structure({k: v for k, v in data.items() if k in _INTAKE}, Intake),
+        handling=converter.structure({k: v for k, v in data.items() if k in _HANDLING},
+                                     Handling),
+    )
+
+
 @cache
 def make_converter() -> cattrs.Converter:
     """The converter every adapter should use; built once, safe to share."""
@@ -104,6 +137,8 @@ def make_converter() -> cattrs.Converter:
     )
     converter.register_unstructure_hook(Event, lambda ev: _unstructure_event(converter, ev))
     converter.register_structure_hook(Event, lambda data, _: _structure_event(converter, data))
+    converter.register_unstructure_hook(Ticket, lambda t: _unstructure_ticket(converter, t))
+    converter.register_structure_hook(Ticket, lambda data, _: _structure_ticket(converter, data))
     return converter
 
 
@@ -115,7 +150,7 @@ def ticket_to_dict(ticket: Ticket) -> dict[str, Any]:
 def ticket_from_dict(data: dict[str, Any]) -> Ticket:
     try:
         return make_converter().structure(data, Ticket)
-    except (cattrs.BaseValidationError, KeyError, TypeError) as error:
+    except (cattrs.BaseValidationError, KeyError, TypeError, ValueError) as error:
         raise ValidationError(f"not a stored ticket: {error!r}", field="ticket") from None
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import attrs
 import pendulum
 
 import complaintflow
@@ -113,3 +114,9 @@ def approve_flow(current: Ticket) -> list[Event]:
 stored: dict[str, object] = ticket_to_dict(ticket)
 copies: list[Event] = [event_from_dict(event_to_dict(event)) for event in events]
 rebuilt: Ticket = Ticket.replay(copies)
+
+# The flat reading of a ticket stays typed although it is kept in two records.
+priority: Priority | None = ticket.priority
+number: str = ticket.number
+received: dt.datetime = ticket.received_at
+raised: Ticket = attrs.evolve(ticket, priority=Priority.P2)
