@@ -4,12 +4,24 @@ Every metric reads a ticket through :func:`facts`, which replays only the
 events strictly before the cut-off.  A report for May therefore says what
 was known at the end of May, and does not change when a May ticket is
 reclassified or reopened in June.
+
+One instant is not an event's: the customer's contact, ``received_at``,
+decides which period a ticket is intake of, and it can precede the desk's
+recording of it (feedback left at 23:50 on 31 May, typed in at 00:10 on
+1 June).  Cutting such a ticket by event time alone would drop it from May
+(not known by the cut-off) and from June (not received in June).  So a
+ticket received before the cut-off but recorded at or after it is still
+known, as a *late entry*: its ticket is the intake record (the events
+written at the instant it was recorded: the draft and its triage), and it
+has no events before the cut-off, so no response, resolution, survey or
+SLA clock of it falls before the cut-off either.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from itertools import takewhile
 
 import attrs
 import pendulum
@@ -105,6 +117,21 @@ class TicketFacts:
         return self.ticket.received_at
 
     @property
+    def recorded(self) -> bool:
+        """False for a late entry: received before the cut-off, recorded after it."""
+        return bool(self.events)
+
+    @property
+    def status(self) -> Status:
+        """The status at the cut-off; a late entry had been received and nothing more."""
+        return self.ticket.status if self.recorded else Status.RECEIVED
+
+    @property
+    def first_response_at(self) -> pendulum.DateTime | None:
+        """The first contact before the cut-off (never, for a late entry)."""
+        return self.ticket.first_response_at if self.recorded else None
+
+    @property
     def counted(self) -> bool:
         """Merged duplicates are not counted as feedback of their own."""
         return self.ticket.status is not Status.MERGED
@@ -121,7 +148,7 @@ def facts(log: Sequence[e.Event], cutoff: dt.datetime) -> TicketFacts | None:
     limit = instant(cutoff, "cutoff")
     known = tuple(event for event in log if event.at < limit)
     if not known:
-        return None
+        return _late_entry(log, limit)
     resolutions: list[Resolution] = []
     reopens: list[pendulum.DateTime] = []
     surveys: list[tuple[pendulum.DateTime, SurveyResponse]] = []
@@ -140,6 +167,17 @@ def facts(log: Sequence[e.Event], cutoff: dt.datetime) -> TicketFacts | None:
             resolutions.append(Resolution(event.at, first, transfers, len(reopens)))
         was = now
     return TicketFacts(replay(known), known, tuple(resolutions), tuple(reopens), tuple(surveys))
+
+
+def _late_entry(log: Sequence[e.Event], limit: pendulum.DateTime) -> TicketFacts | None:
+    """The intake record of a ticket received before ``limit`` and recorded after it."""
+    first = log[0]
+    if isinstance(first.payload, e.Received) and first.payload.draft.received_at >= limit:
+        return None  # the common case, a ticket of a later period: skip the replay
+    ticket = replay(tuple(takewhile(lambda event: event.at == first.at, log)))
+    if ticket.received_at >= limit:
+        return None
+    return TicketFacts(ticket, (), (), (), ())
 
 
 def collect(logs: Iterable[Sequence[e.Event]], cutoff: dt.datetime) -> list[TicketFacts]:

@@ -6,14 +6,17 @@ and reads each log only up to ``period.end`` (see :mod:`._facts`).  Which
 tickets a KPI counts depends on what it measures:
 
 - *volume* (distributions, top categories, first response time): tickets
-  **received** in the period;
+  **received** in the period, by ``received_at`` (the customer's contact,
+  not the instant the desk recorded it), so every ticket is the intake of
+  exactly one month; a ticket recorded after the period's end is counted
+  as it was recorded, with nothing done to it yet (see :mod:`._facts`);
 - *resolution* (handle time, first contact resolution, reopen rate):
   tickets **resolved** in the period, each once, at its last resolution in
   the period;
 - *satisfaction*: survey answers **recorded** in the period;
 - *SLA compliance*: clock cycles that **finished** (met or breached, not
   cancelled) in the period;
-- *backlog*: tickets still open at an instant.
+- *backlog*: tickets received before an instant and still open then.
 
 Merged tickets are duplicates of another ticket and are left out of every
 count.  Rates whose denominator is zero have the value ``None``, never 0.
@@ -113,7 +116,7 @@ def _spans(calendar: BusinessTime, pairs: Sequence[tuple[pendulum.DateTime, pend
 def first_response_of(items: Sequence[TicketFacts], period: Period,
                       calendar: BusinessTime) -> Durations:
     mine = received(items, period)
-    pairs = [(f.received_at, f.ticket.first_response_at) for f in mine]
+    pairs = [(f.received_at, f.first_response_at) for f in mine]
     answered = [(a, b) for a, b in pairs if b is not None]
     return _spans(calendar, answered, len(mine) - len(answered))
 
@@ -121,7 +124,7 @@ def first_response_of(items: Sequence[TicketFacts], period: Period,
 def handle_time_of(items: Sequence[TicketFacts], period: Period,
                    calendar: BusinessTime) -> Durations:
     pairs = [(f.received_at, r.at) for f, r in resolved(items, period)]
-    waiting = sum(f.ticket.status.open for f in received(items, period))
+    waiting = sum(f.status.open for f in received(items, period))
     return _spans(calendar, pairs, waiting)
 
 
@@ -149,7 +152,9 @@ def compliance_of(items: Iterable[TicketFacts], period: Period, policy: Policies
                   calendar: BusinessTime) -> tuple[Compliance, ...]:
     counts = {metric: [0, 0, 0, 0] for metric in ("first_response", "resolution")}
     for f in items:
-        if not f.counted or (f.events[-1].at < period.start and not f.ticket.status.open):
+        if not f.counted or not f.recorded:
+            continue  # a late entry has no clock running before the period's end
+        if f.events[-1].at < period.start and not f.status.open:
             continue  # nothing of this ticket can finish or be overdue in the period
         for clock in measure(f.events, policy, calendar, period.end).clocks:
             tally = counts.get(clock.metric)
@@ -167,8 +172,8 @@ def compliance_of(items: Iterable[TicketFacts], period: Period, policy: Policies
 
 
 def backlog_of(items: Iterable[TicketFacts], at: pendulum.DateTime) -> Backlog:
-    still = [f for f in items if f.counted and f.ticket.status.open]
-    by_status = {s.value: sum(f.ticket.status is s for f in still) for s in Status if s.open}
+    still = [f for f in items if f.counted and f.status.open]
+    by_status = {s.value: sum(f.status is s for f in still) for s in Status if s.open}
     by_age = dict.fromkeys((label for label, _ in AGE_BUCKETS), 0)
     for f in still:
         age = elapsed(f.received_at, at)
