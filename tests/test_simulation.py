@@ -1,0 +1,48 @@
+"""The simulated month behind ``complaintflow demo``: driver and office, one seed, one month."""
+
+from __future__ import annotations
+
+import pytest
+
+from complaintflow import simulation, simulation_office
+from complaintflow.simulation import (
+    MONTH,
+    ZONE,
+    CountingNotifier,
+    SimulationResult,
+    office_calendar,
+    simulate,
+)
+from complaintflow.storage.memory import InMemoryStore
+
+
+def test_the_driver_keeps_offering_the_office_names_it_always_had() -> None:
+    """cli.py and benchmarks/desk.py import these from ``complaintflow.simulation``."""
+    assert set(simulation.__all__) == {"MONTH", "ZONE", "CountingNotifier", "SimulationResult",
+                                       "office_calendar", "simulate"}
+    assert (MONTH, ZONE) == ((2024, 5), "Asia/Shanghai")
+    assert CountingNotifier is simulation_office.CountingNotifier
+    assert office_calendar is simulation_office.office_calendar
+
+
+def _events(store: InMemoryStore) -> list[str]:
+    page = store.find(limit=10_000)
+    return [repr(store.events(t.id)) for t in page.items]
+
+
+def test_two_office_days_on_memory_are_the_same_for_a_seed() -> None:
+    days: list[tuple[int, int]] = []
+    first, again = InMemoryStore(), InMemoryStore()
+    result = simulate(first, seed=5, days=2, progress=lambda done, total: days.append(
+        (done, total)))
+    assert isinstance(result, SimulationResult)
+    assert result.business_days == 2
+    assert days == [(n, len(days)) for n in range(1, len(days) + 1)]  # one call a day
+    assert result.tickets > 0
+    assert simulate(again, seed=5, days=2) == result
+    assert _events(again) == _events(first)
+
+
+def test_a_month_needs_at_least_one_day() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        simulate(InMemoryStore(), days=0)
