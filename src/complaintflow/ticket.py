@@ -77,6 +77,7 @@ class Handling:
 _BOOKKEEPING = ("id", "version", "last_seq", "status", "updated_at")
 _INTAKE = tuple(field.name for field in attrs.fields(Intake))
 _HANDLING = tuple(field.name for field in attrs.fields(Handling))
+_RECORD_FIELDS = frozenset((*_INTAKE, *_HANDLING))
 #: Every field a ticket shows, in the order of its stored (flat) form.
 FLAT_FIELDS = (
     "id", "number", "version", "last_seq", "status", "received_at", "updated_at", "channel",
@@ -139,7 +140,7 @@ class Ticket:
             handling: Handling | None = None, **fields: Any,
         ) -> None:
             """Flat fields, or the two records plus flat changes (what ``attrs.evolve`` passes)."""
-            unknown = sorted(set(fields) - set(_INTAKE) - set(_HANDLING))
+            unknown = sorted(fields.keys() - _RECORD_FIELDS)
             if unknown:
                 raise TypeError(f"Ticket() got unexpected keyword arguments: {', '.join(unknown)}")
             intake_changes = {name: fields[name] for name in _INTAKE if name in fields}
