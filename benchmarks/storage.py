@@ -1,4 +1,5 @@
-"""Storage benchmark: committed transitions/s, due-query latency, outbox claim throughput.
+"""Storage benchmark: committed transitions/s, due-query latency, outbox claim throughput,
+and what batching (``save_many``, ``record_alerts``) buys when every commit is an fsync.
 
     python benchmarks/storage.py [--tickets 100000] [--postgres CONNINFO | --no-postgres]
 
@@ -30,7 +31,7 @@ from pathlib import Path
 
 from complaintflow import commands as c
 from complaintflow.lifecycle import apply
-from complaintflow.storage import OutboxItem, SqliteStore, TicketStore
+from complaintflow.storage import BatchSaves, OutboxItem, SaveItem, SqliteStore, TicketStore
 from complaintflow.testing.storage_workload import AGENT, T0, make_ticket
 from complaintflow.vocabulary import Status
 
@@ -47,6 +48,37 @@ def transitions_per_second(store: TicketStore, tickets: int = 100, count: int = 
         ticket = store.get(f"B{n % tickets}")
         new, events = apply(ticket, c.Comment(f"note {n}"), actor=AGENT, at=at)
         store.save(new, events, expected_version=ticket.version)
+    return count / (time.perf_counter() - start)
+
+
+def batched_transitions_per_second(store: BatchSaves, tickets: int = 100,
+                                   rounds: int = 30) -> float:
+    """Comments on ``tickets`` tickets saved with one ``save_many`` per round."""
+    for n in range(tickets):
+        store.add(*make_ticket(f"M{n}"))
+    at = T0.add(days=1)
+    start = time.perf_counter()
+    for round_ in range(rounds):
+        items = []
+        for n in range(tickets):
+            ticket = store.get(f"M{n}")
+            new, events = apply(ticket, c.Comment(f"note {round_}"), actor=AGENT, at=at)
+            items.append(SaveItem(new, events, ticket.version))
+        assert not store.save_many(items)
+    return tickets * rounds / (time.perf_counter() - start)
+
+
+def alert_claims_per_second(store: TicketStore, count: int = 3000,
+                            batch: int = 1) -> float:
+    """Alert keys claimed per second, ``batch`` keys per transaction."""
+    keys = [f"sla:A{n}:{batch}:breach:1" for n in range(count)]
+    start = time.perf_counter()
+    if batch == 1:
+        for key in keys:
+            store.record_alert(key)
+    else:
+        for first in range(0, count, batch):
+            store.record_alerts(keys[first:first + batch])
     return count / (time.perf_counter() - start)
 
 
@@ -104,8 +136,14 @@ def sqlite_rows(tickets: int) -> list[tuple[str, str]]:
         for sync in ("FULL", "NORMAL"):
             with SqliteStore(Path(tmp) / f"tr-{sync}.db", synchronous=sync) as store:
                 rate = transitions_per_second(store)
+                batched = batched_transitions_per_second(store)
+                alerts = [alert_claims_per_second(store, batch=size) for size in (1, 500)]
             note = "recommended" if sync == "FULL" else "fsync at checkpoints only"
             rows.append((f"SQLite {sync}: committed transitions/s ({note})", f"{rate:,.0f}"))
+            rows.append((f"SQLite {sync}:   saved by save_many, 100 per transaction",
+                         f"{batched:,.0f}"))
+            rows.append((f"SQLite {sync}: alert keys claimed/s, one by one / 500 per batch",
+                         f"{alerts[0]:,.0f} / {alerts[1]:,.0f}"))
         path = Path(tmp) / "due.db"
         host = sqlite3.connect(path, isolation_level=None)
         loader = SqliteStore(host)

@@ -177,6 +177,18 @@ class JsonFileStore:
             data["alerts"].append(key)
             return True
 
+    def record_alerts(self, keys: Iterable[str]) -> frozenset[str]:
+        if isinstance(keys, str):  # a str is iterable too: refuse, don't claim its letters
+            raise ValidationError("record_alerts takes a list of keys", field="keys")
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return frozenset()
+        with self._data(write=True) as data:  # one read-change-write: all keys or none
+            taken = set(data["alerts"])
+            fresh = [key for key in wanted if key not in taken]
+            data["alerts"].extend(fresh)
+            return frozenset(fresh)
+
     # -- reads ---------------------------------------------------------------
 
     def get(self, ticket_id: str) -> Ticket:

@@ -9,19 +9,23 @@ database driver.
 
 from complaintflow.storage.memory import InMemoryStore
 from complaintflow.storage.protocol import (
+    BatchSaves,
     DueClaims,
     OutboxItem,
     Page,
+    SaveItem,
     TicketStore,
     format_ticket_number,
 )
 from complaintflow.storage.sqlite import SqliteStore
 
 __all__ = [
+    "BatchSaves",
     "DueClaims",
     "InMemoryStore",
     "OutboxItem",
     "Page",
+    "SaveItem",
     "SqliteStore",
     "TicketStore",
     "format_ticket_number",

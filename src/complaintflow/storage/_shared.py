@@ -18,7 +18,7 @@ from complaintflow.clock import instant
 from complaintflow.errors import ValidationError
 from complaintflow.events import Event
 from complaintflow.model import Ticket
-from complaintflow.storage.protocol import OutboxItem, statuses
+from complaintflow.storage.protocol import OutboxItem, SaveItem, statuses
 from complaintflow.vocabulary import Priority, Status
 
 _EPOCH = dt.datetime(1970, 1, 1)
@@ -74,6 +74,34 @@ def check_outbox(items: Sequence[OutboxItem]) -> list[OutboxItem]:
         payload_json(item.payload)
     if len({item.id for item in result}) != len(result):
         raise ValidationError("outbox item ids repeat within one save", field="outbox")
+    return result
+
+
+def alert_keys(keys: Iterable[str]) -> list[str]:
+    """``record_alerts``' argument as distinct keys, first occurrence first.
+
+    A bare string is refused: it is iterable too, and claiming its single
+    characters would be a silent disaster.
+    """
+    if isinstance(keys, str):
+        raise ValidationError("record_alerts takes a list of keys, not one string; "
+                              "for one key use record_alert(key)", field="keys")
+    result = list(dict.fromkeys(keys))
+    for key in result:
+        if not isinstance(key, str):
+            raise ValidationError(f"an alert key is a str, got {key!r}", field="keys")
+    return result
+
+
+def check_saves(items: Sequence[SaveItem]) -> list[SaveItem]:
+    """``save_many``'s items: SaveItems, one per ticket, in the order given."""
+    result = list(items)
+    for item in result:
+        if not isinstance(item, SaveItem):
+            raise ValidationError(f"not a SaveItem: {item!r}", field="items")
+    ids = [item.ticket.id for item in result]
+    if len(set(ids)) != len(ids):
+        raise ValidationError("a ticket is saved twice in one batch", field="items")
     return result
 
 

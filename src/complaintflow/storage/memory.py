@@ -21,15 +21,17 @@ from complaintflow.events import Event
 from complaintflow.model import Ticket
 from complaintflow.storage._shared import (
     Query,
+    alert_keys,
     check_batch,
     check_limit,
     check_outbox,
+    check_saves,
     duplicate_outbox,
     encode_cursor,
     lease_micros,
     micros,
 )
-from complaintflow.storage.protocol import OutboxItem, Page, format_ticket_number
+from complaintflow.storage.protocol import OutboxItem, Page, SaveItem, format_ticket_number
 from complaintflow.vocabulary import Priority, Status
 
 __all__ = ["InMemoryStore", "check_batch"]
@@ -142,6 +144,32 @@ class InMemoryStore:
             self._data.tickets[ticket.id] = ticket
             self._set_due(ticket.id, due)
 
+    def save_many(self, items: Sequence[SaveItem]) -> frozenset[str]:
+        batch = [(item, check_outbox(item.outbox),
+                  None if item.due_at is None else micros(item.due_at, "due_at"))
+                 for item in check_saves(items)]
+        with self._lock:
+            data, stale, ready, queued = self._data, set(), [], set()
+            for item, outbox, due in batch:  # check everything before writing anything
+                current = data.tickets.get(item.ticket.id)
+                if current is None:
+                    raise NotFound("ticket", item.ticket.id)
+                if current.version != item.expected_version:
+                    stale.add(item.ticket.id)
+                    continue
+                check_batch(item.ticket, item.events, current.last_seq + 1)
+                for entry in outbox:
+                    if entry.id in data.outbox or entry.id in queued:
+                        raise duplicate_outbox(entry.id)
+                    queued.add(entry.id)
+                ready.append((item, outbox, due))
+            for item, outbox, due in ready:
+                self._enqueue(outbox)
+                data.events[item.ticket.id].extend(item.events)
+                data.tickets[item.ticket.id] = item.ticket
+                self._set_due(item.ticket.id, due)
+            return frozenset(stale)
+
     def events(self, ticket_id: str, *, after: int = 0) -> list[Event]:
         with self._lock:
             if ticket_id not in self._data.events:
@@ -217,6 +245,13 @@ class InMemoryStore:
                 return False
             self._data.alerts.add(key)
             return True
+
+    def record_alerts(self, keys: Iterable[str]) -> frozenset[str]:
+        wanted = alert_keys(keys)
+        with self._lock:
+            fresh = frozenset(key for key in wanted if key not in self._data.alerts)
+            self._data.alerts.update(fresh)
+            return fresh
 
     def claim_due(
         self, *, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta

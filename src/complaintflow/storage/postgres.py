@@ -44,15 +44,17 @@ from complaintflow.serialization import (
 )
 from complaintflow.storage._shared import (
     Query,
+    alert_keys,
     check_batch,
     check_limit,
     check_outbox,
+    check_saves,
     duplicate_outbox,
     encode_cursor,
     lease_micros,
     micros,
 )
-from complaintflow.storage.protocol import OutboxItem, Page, format_ticket_number
+from complaintflow.storage.protocol import OutboxItem, Page, SaveItem, format_ticket_number
 from complaintflow.vocabulary import Priority, Status
 
 __all__ = ["MIGRATIONS", "ConnectionPoolLike", "PostgresStore"]
@@ -306,28 +308,57 @@ class PostgresStore:
         due_at: dt.datetime | None = None,
         outbox: Sequence[OutboxItem] = (),
     ) -> None:
-        items = check_outbox(outbox)
-        row = self._snapshot(ticket, None if due_at is None else micros(due_at, "due_at"))
+        item = SaveItem(ticket, events, expected_version, due_at, outbox)
+        prepared = self._prepare(item)
         with self._tx() as cur:
-            cur.execute(self._sql("SELECT version, last_seq FROM {s}.tickets "
-                                  "WHERE tenant = %s AND id = %s FOR UPDATE"),
-                        (self.tenant, ticket.id))
-            current = cur.fetchone()
-            if current is None:
-                raise NotFound("ticket", ticket.id)
-            if current[0] != expected_version:
-                raise ConcurrencyError(ticket_id=ticket.id, expected=expected_version,
-                                       actual=current[0])
-            check_batch(ticket, events, current[1] + 1)
-            # The snapshot first, then the log: a failure in between rolls both back.
-            cur.execute(self._sql(
-                "UPDATE {s}.tickets SET version = %(version)s, last_seq = %(last_seq)s, "
-                "status = %(status)s, assignee = %(assignee)s, department = %(department)s, "
-                "priority = %(priority)s, updated_at = %(updated_at)s, due_at = %(due_at)s, "
-                "body = %(body)s, due_lease = '-infinity', due_worker = NULL "
-                "WHERE tenant = %(tenant)s AND id = %(id)s"), row)
-            self._append(cur, events)
-            self._enqueue(cur, items)
+            actual = self._save(cur, item, *prepared)
+        if actual is not None:
+            raise ConcurrencyError(ticket_id=ticket.id, expected=expected_version, actual=actual)
+
+    def save_many(self, items: Sequence[SaveItem]) -> frozenset[str]:
+        """One transaction; rows locked in ticket id order.
+
+        Two batches that share tickets then queue on the first one they
+        share instead of each holding a row the other waits for: no deadlock.
+        """
+        batch = sorted(((item, *self._prepare(item)) for item in check_saves(items)),
+                       key=lambda entry: entry[0].ticket.id)
+        if not batch:
+            return frozenset()
+        stale = []
+        with self._tx() as cur:
+            for item, outbox, row in batch:
+                if self._save(cur, item, outbox, row) is not None:
+                    stale.append(item.ticket.id)
+        return frozenset(stale)
+
+    def _prepare(self, item: SaveItem) -> tuple[list[OutboxItem], dict[str, Any]]:
+        due = None if item.due_at is None else micros(item.due_at, "due_at")
+        return check_outbox(item.outbox), self._snapshot(item.ticket, due)
+
+    def _save(self, cur: psycopg.Cursor[Any], item: SaveItem, outbox: list[OutboxItem],
+              row: dict[str, Any]) -> int | None:
+        """Write one save inside the caller's transaction; the stored version if stale."""
+        ticket = item.ticket
+        cur.execute(self._sql("SELECT version, last_seq FROM {s}.tickets "
+                              "WHERE tenant = %s AND id = %s FOR UPDATE"),
+                    (self.tenant, ticket.id))
+        current = cur.fetchone()
+        if current is None:
+            raise NotFound("ticket", ticket.id)
+        if current[0] != item.expected_version:
+            return int(current[0])
+        check_batch(ticket, item.events, current[1] + 1)
+        # The snapshot first, then the log: a failure in between rolls both back.
+        cur.execute(self._sql(
+            "UPDATE {s}.tickets SET version = %(version)s, last_seq = %(last_seq)s, "
+            "status = %(status)s, assignee = %(assignee)s, department = %(department)s, "
+            "priority = %(priority)s, updated_at = %(updated_at)s, due_at = %(due_at)s, "
+            "body = %(body)s, due_lease = '-infinity', due_worker = NULL "
+            "WHERE tenant = %(tenant)s AND id = %(id)s"), row)
+        self._append(cur, item.events)
+        self._enqueue(cur, outbox)
+        return None
 
     def next_number(self, *, prefix: str, day: dt.date) -> str:
         with self._tx() as cur:
@@ -345,6 +376,22 @@ class PostgresStore:
             cur.execute(self._sql("INSERT INTO {s}.alerts (tenant, key) VALUES (%s, %s) "
                                   "ON CONFLICT DO NOTHING RETURNING 1"), (self.tenant, key))
             return cur.fetchone() is not None
+
+    def record_alerts(self, keys: Iterable[str]) -> frozenset[str]:
+        """One statement, keys inserted in sorted order.
+
+        Two batches that overlap queue on the first key they share (the
+        second waits for the first to commit, then skips what it took)
+        instead of each holding a key the other waits for: no deadlock.
+        """
+        wanted = alert_keys(keys)
+        if not wanted:
+            return frozenset()
+        with self._tx() as cur:
+            cur.execute(self._sql(
+                "INSERT INTO {s}.alerts (tenant, key) SELECT %s, k FROM unnest(%s::text[]) AS k "
+                "ORDER BY k ON CONFLICT DO NOTHING RETURNING key"), (self.tenant, sorted(wanted)))
+            return frozenset(row[0] for row in cur.fetchall())
 
     # -- reads --------------------------------------------------------------
 

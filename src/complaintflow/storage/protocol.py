@@ -13,6 +13,9 @@ needed.  The hard rules, checked by :mod:`complaintflow.testing.storage`:
   unique per tenant.
 - A backend failure is raised as :class:`~complaintflow.errors.StorageError`
   (never a driver exception), and nothing was written.
+- An alert key is recorded once per tenant, ever: :meth:`TicketStore.record_alert`
+  and :meth:`TicketStore.record_alerts` report each key as new to exactly one
+  caller, however many race for it.
 
 Ordering is part of the contract, so pages are stable: :meth:`TicketStore.find`
 returns tickets by ``(received_at, id)``, or by ``(due_at, id)`` (most
@@ -36,9 +39,11 @@ from complaintflow.model import Ticket
 from complaintflow.vocabulary import Priority, Status
 
 __all__ = [
+    "BatchSaves",
     "DueClaims",
     "OutboxItem",
     "Page",
+    "SaveItem",
     "TicketStore",
     "format_ticket_number",
     "statuses",
@@ -76,6 +81,25 @@ class OutboxItem:
     payload: dict[str, Any] = attrs.field(converter=_payload, hash=False)
     created_at: pendulum.DateTime = attrs.field(converter=_created_at)
     attempts: int = 0
+
+
+def _events(value: Iterable[Event]) -> tuple[Event, ...]:
+    return tuple(value)
+
+
+def _items(value: Iterable[OutboxItem]) -> tuple[OutboxItem, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class SaveItem:
+    """One ticket's :meth:`TicketStore.save`, as a value, for :meth:`BatchSaves.save_many`."""
+
+    ticket: Ticket
+    events: tuple[Event, ...] = attrs.field(converter=_events)
+    expected_version: int
+    due_at: dt.datetime | None = None
+    outbox: tuple[OutboxItem, ...] = attrs.field(default=(), converter=_items)
 
 
 @attrs.frozen
@@ -192,6 +216,18 @@ class TicketStore(Protocol):
         """True the first time ``key`` is recorded, False ever after, even under races."""
         ...
 
+    def record_alerts(self, keys: Iterable[str]) -> frozenset[str]:
+        """Record many keys in one transaction; return those recorded now for the first time.
+
+        The batch form of :meth:`record_alert`, so a sweep pays one commit
+        per page instead of one per alert.  Each key is claimed by exactly
+        one call ever (either form), even under races: callers whose keys
+        overlap get disjoint results.  All or nothing: on a failure nothing
+        is recorded.  Repeated keys count once; an empty batch writes
+        nothing; a bare ``str`` is refused (ValidationError).
+        """
+        ...
+
 
 @runtime_checkable
 class DueClaims(Protocol):
@@ -204,5 +240,27 @@ class DueClaims(Protocol):
 
         Each is leased to ``worker`` until ``now + lease`` (or until the next
         save of the ticket, which sets a new due date and frees it).
+        """
+        ...
+
+
+@runtime_checkable
+class BatchSaves(Protocol):
+    """Optional: many tickets' saves in one transaction (all built-in stores have it).
+
+    What the SLA sweep uses to pay one commit (one fsync on SQLite) per
+    page of due tickets instead of one per ticket.  A store without it is
+    saved ticket by ticket.
+    """
+
+    def save_many(self, items: Sequence[SaveItem]) -> frozenset[str]:
+        """Save each item as :meth:`TicketStore.save` would, all in one transaction.
+
+        An item whose ticket is no longer at ``expected_version`` is skipped
+        (nothing of it written) and its ticket id returned: the caller
+        reads it again and retries, exactly as after a ConcurrencyError.
+        Every other item is saved.  Any other error (ValidationError,
+        NotFound, StorageError) writes nothing at all, of any item.  A
+        ticket appears at most once per batch (else ValidationError).
         """
         ...

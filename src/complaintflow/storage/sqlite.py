@@ -49,9 +49,11 @@ from complaintflow.serialization import (
 )
 from complaintflow.storage._shared import (
     Query,
+    alert_keys,
     check_batch,
     check_limit,
     check_outbox,
+    check_saves,
     dumps,
     duplicate_outbox,
     encode_cursor,
@@ -59,7 +61,7 @@ from complaintflow.storage._shared import (
     micros,
     payload_json,
 )
-from complaintflow.storage.protocol import OutboxItem, Page, format_ticket_number
+from complaintflow.storage.protocol import OutboxItem, Page, SaveItem, format_ticket_number
 from complaintflow.vocabulary import Priority, Status
 
 __all__ = ["MIGRATIONS", "SqliteStore"]
@@ -349,29 +351,57 @@ class SqliteStore:
         due_at: dt.datetime | None = None,
         outbox: Sequence[OutboxItem] = (),
     ) -> None:
-        items = check_outbox(outbox)
-        due = None if due_at is None else micros(due_at, "due_at")
-        row = _ticket_row(ticket, due)
+        item = SaveItem(ticket, events, expected_version, due_at, outbox)
+        prepared = self._prepare(item)
         with self._writing() as conn:
-            current = conn.execute(
-                "SELECT version, last_seq FROM tickets WHERE tenant = ? AND id = ?",
-                (self.tenant, ticket.id),
-            ).fetchone()
-            if current is None:
-                raise NotFound("ticket", ticket.id)
-            if current[0] != expected_version:
-                raise ConcurrencyError(ticket_id=ticket.id, expected=expected_version,
-                                       actual=current[0])
-            check_batch(ticket, events, current[1] + 1)
-            # The snapshot first, then the log: a failure in between rolls both back.
-            conn.execute(
-                "UPDATE tickets SET version = ?, last_seq = ?, status = ?, assignee = ?, "
-                "department = ?, priority = ?, updated_us = ?, due_us = ?, body = ?, "
-                "due_lease_us = 0, due_worker = NULL WHERE tenant = ? AND id = ?",
-                (*row, self.tenant, ticket.id),
-            )
-            self._append(conn, events)
-            self._enqueue(conn, items)
+            actual = self._save(conn, item, *prepared)
+        if actual is not None:
+            raise ConcurrencyError(ticket_id=ticket.id, expected=expected_version, actual=actual)
+
+    def save_many(self, items: Sequence[SaveItem]) -> frozenset[str]:
+        """One ``BEGIN IMMEDIATE`` for the whole batch: one commit (one fsync), not one per save.
+
+        Rows are serialised before the write lock is taken, so other
+        writers wait only for the SQL itself.
+        """
+        batch = [(item, *self._prepare(item)) for item in check_saves(items)]
+        if not batch:
+            return frozenset()
+        stale = []
+        with self._writing() as conn:
+            for item, outbox, row in batch:
+                if self._save(conn, item, outbox, row) is not None:
+                    stale.append(item.ticket.id)
+        return frozenset(stale)
+
+    @staticmethod
+    def _prepare(item: SaveItem) -> tuple[list[OutboxItem], tuple[Any, ...]]:
+        due = None if item.due_at is None else micros(item.due_at, "due_at")
+        return check_outbox(item.outbox), _ticket_row(item.ticket, due)
+
+    def _save(self, conn: sqlite3.Connection, item: SaveItem, outbox: list[OutboxItem],
+              row: tuple[Any, ...]) -> int | None:
+        """Write one save inside the caller's transaction; the stored version if stale."""
+        ticket = item.ticket
+        current = conn.execute(
+            "SELECT version, last_seq FROM tickets WHERE tenant = ? AND id = ?",
+            (self.tenant, ticket.id),
+        ).fetchone()
+        if current is None:
+            raise NotFound("ticket", ticket.id)
+        if current[0] != item.expected_version:
+            return int(current[0])
+        check_batch(ticket, item.events, current[1] + 1)
+        # The snapshot first, then the log: a failure in between rolls both back.
+        conn.execute(
+            "UPDATE tickets SET version = ?, last_seq = ?, status = ?, assignee = ?, "
+            "department = ?, priority = ?, updated_us = ?, due_us = ?, body = ?, "
+            "due_lease_us = 0, due_worker = NULL WHERE tenant = ? AND id = ?",
+            (*row, self.tenant, ticket.id),
+        )
+        self._append(conn, item.events)
+        self._enqueue(conn, outbox)
+        return None
 
     def next_number(self, *, prefix: str, day: dt.date) -> str:
         with self._writing() as conn:
@@ -390,6 +420,22 @@ class SqliteStore:
                 (self.tenant, key),
             )
             return cursor.rowcount == 1
+
+    def record_alerts(self, keys: Iterable[str]) -> frozenset[str]:
+        """One ``BEGIN IMMEDIATE`` for the whole batch: one commit (one fsync), not one per key."""
+        wanted = alert_keys(keys)
+        if not wanted:
+            return frozenset()
+        fresh = []
+        with self._writing() as conn:
+            for key in wanted:  # the write lock is held: no other claim interleaves
+                cursor = conn.execute(
+                    "INSERT INTO alerts (tenant, key) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    (self.tenant, key),
+                )
+                if cursor.rowcount == 1:
+                    fresh.append(key)
+        return frozenset(fresh)
 
     # -- reads --------------------------------------------------------------
 

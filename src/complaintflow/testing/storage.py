@@ -38,11 +38,12 @@ from complaintflow.errors import (
     ValidationError,
 )
 from complaintflow.model import Ticket
-from complaintflow.storage.protocol import DueClaims, OutboxItem, TicketStore
+from complaintflow.storage.protocol import BatchSaves, DueClaims, OutboxItem, SaveItem, TicketStore
 from complaintflow.testing.storage_stateful import build_store_machine
 from complaintflow.testing.storage_workload import (
     T0,
     StoreFactory,
+    claim_alerts,
     contend,
     die_mid_batch,
     intake,
@@ -329,6 +330,75 @@ class StoreConformance:
         assert store.record_alert("sla:T1:breach") is False
         assert store.record_alert("sla:T1:warn") is True
 
+    def test_record_alerts_claims_each_key_once(self, store: TicketStore) -> None:
+        assert store.record_alert("sla:T1:breach") is True
+        batch = ["sla:T1:breach", "sla:T2:warn", "sla:T3:warn", "sla:T2:warn"]
+        assert store.record_alerts(batch) == {"sla:T2:warn", "sla:T3:warn"}
+        assert store.record_alerts(batch) == frozenset()
+        assert store.record_alerts(iter(["sla:T4:warn"])) == {"sla:T4:warn"}
+        assert store.record_alerts([]) == frozenset()
+        assert store.record_alert("sla:T3:warn") is False      # the two forms share the keys
+        assert store.record_alerts(["sla:T5:warn", "sla:T1:breach"]) == {"sla:T5:warn"}
+
+    def test_record_alerts_refuses_a_bare_string(self, store: TicketStore) -> None:
+        with pytest.raises(ValidationError):
+            store.record_alerts("sla:T1:breach")  # a str is an Iterable[str] too
+        assert store.record_alerts(["s", "sla:T1:breach"]) == {"s", "sla:T1:breach"}
+
+    # -- batch saves (BatchSaves: tested when the adapter has it) ------------
+
+    @staticmethod
+    def _batch(store: TicketStore) -> BatchSaves:
+        if not isinstance(store, BatchSaves):
+            pytest.skip("the adapter has no save_many (BatchSaves is optional)")
+        return store
+
+    def test_save_many_saves_each_item_and_skips_the_stale(self, store: TicketStore) -> None:
+        batch = self._batch(store)
+        for ticket_id in ("T1", "T2", "T3"):
+            store.add(*make_ticket(ticket_id))
+        moved, more = transition(store.get("T2"), c.Comment("meanwhile"))
+        store.save(moved, more, expected_version=1)
+        items = [SaveItem(*transition(make_ticket(ticket_id)[0], c.Comment(f"batch {n}")), 1,
+                          due_at=T0.add(hours=n), outbox=[outbox_item(n, ticket_id)])
+                 for n, ticket_id in enumerate(("T1", "T2", "T3"))]
+        assert batch.save_many(items) == {"T2"}
+        assert store.get("T1") == items[0].ticket
+        assert store.get("T2") == moved                 # the stale item wrote nothing
+        assert store.get("T3") == items[2].ticket
+        for ticket_id in ("T1", "T2", "T3"):
+            assert Ticket.replay(store.events(ticket_id)) == store.get(ticket_id)
+        assert [t.id for t in store.find(due_before=T0.add(hours=5)).items] == ["T1", "T3"]
+        claimed = store.claim_outbox(worker="w", limit=10, lease=LEASE, now=T0)
+        assert sorted(item.id for item in claimed) == ["ob-0", "ob-2"]
+        assert batch.save_many([]) == frozenset()
+
+    def test_save_many_writes_nothing_when_one_item_is_wrong(self, store: TicketStore) -> None:
+        batch = self._batch(store)
+        for ticket_id in ("T1", "T2"):
+            store.add(*make_ticket(ticket_id))
+        first, second = make_ticket("T1")[0], make_ticket("T2")[0]
+        good = SaveItem(*transition(first), 1, due_at=T0, outbox=[outbox_item(1, "T1")])
+        skipping = SaveItem(*transition(transition(second)[0]), 1)  # does not continue the log
+        same_outbox = SaveItem(*transition(second), 1, outbox=[outbox_item(1, "T2")])
+        missing = SaveItem(*transition(make_ticket("T9")[0]), 1)
+        for wrong, error in ((skipping, ValidationError), (same_outbox, ValidationError),
+                             (good, ValidationError), (missing, NotFound)):
+            with pytest.raises(error):
+                batch.save_many([good, wrong])
+        _unchanged(store)
+
+    def test_save_many_writes_nothing_when_the_backend_fails(self, store: TicketStore) -> None:
+        batch = self._batch(store)
+        for ticket_id in ("T1", "T2"):
+            store.add(*make_ticket(ticket_id))
+        items = [SaveItem(*transition(make_ticket(ticket_id)[0]), 1, due_at=T0,
+                          outbox=[outbox_item(ticket_id, ticket_id)])
+                 for ticket_id in ("T1", "T2")]
+        with self.failing_event_append(store), pytest.raises(StorageError):
+            batch.save_many(items)
+        _unchanged(store)
+
     # -- due claims (DueClaims) ------------------------------------------
 
     def test_claim_due_splits_due_tickets(self, store: TicketStore) -> None:
@@ -354,6 +424,7 @@ class StoreConformance:
         a, b = make_store("acme"), make_store("globex")
         a.add(*make_ticket("T1", dedupe_key="k"), due_at=T0, outbox=[outbox_item(1, "T1")])
         assert a.record_alert("x") is True
+        assert a.record_alerts(["y", "z"]) == {"y", "z"}
         assert a.next_number(prefix="TS", day=T0.date()) == "TS20240520-0001"
         with pytest.raises(NotFound):
             b.get("T1")
@@ -364,6 +435,7 @@ class StoreConformance:
         assert b.find_by_dedupe_key("k") is None
         assert b.claim_outbox(worker="w", limit=5, lease=LEASE, now=T0) == []
         assert b.record_alert("x") is True
+        assert b.record_alerts(["x", "y", "z"]) == {"y", "z"}
         assert b.next_number(prefix="TS", day=T0.date()) == "TS20240520-0001"
         # the same ids and keys may exist in both tenants
         b.add(*make_ticket("T1", dedupe_key="k"), outbox=[outbox_item(1, "T1")])
@@ -411,6 +483,46 @@ class StoreConformance:
         firsts = [flag for result in results for flag in result[1]]
         assert firsts.count(True) == 10
 
+    def test_threads_claim_disjoint_alert_batches(self, make_store: MakeStore) -> None:
+        """Sweepers batch-claiming overlapping keys: each key won by exactly one of them."""
+        stores = self._thread_stores(make_store, "threads")
+        keys = [f"sla:T{k:02d}:breach" for k in range(60)]
+
+        def job(n: int) -> list[str]:
+            # every thread wants every key, from its own start, in batches of its own size,
+            # half of them back to front; single claims race with the batches
+            mine = keys[n * 13 % 60:] + keys[:n * 13 % 60]
+            if n % 2:
+                mine.reverse()
+            won = [key for key in mine[::9] if stores[n].record_alert(key)]
+            return won + claim_alerts(stores[n], mine, 7 + 4 * n)
+
+        won = [key for keys_won in _threads(self.threads, job) for key in keys_won]
+        assert sorted(won) == keys, "a key was claimed twice, or by nobody"
+        assert stores[0].record_alerts(keys) == frozenset()
+
+    def test_threads_batch_saves_lose_no_update(self, make_store: MakeStore) -> None:
+        stores = self._thread_stores(make_store, "threads")
+        self._batch(stores[0])
+        ids = ["T1", "T2", "T3"]
+        for ticket_id in ids:
+            stores[0].add(*make_ticket(ticket_id))
+
+        def job(n: int) -> list[tuple[str, int, str]]:
+            store, won = self._batch(stores[n]), []
+            for round_ in range(10):
+                text, items = f"w{n}:{round_}", []
+                for ticket_id in ids if n % 2 else ids[::-1]:  # opposite orders: no deadlock
+                    ticket = stores[n].get(ticket_id)
+                    items.append(SaveItem(*transition(ticket, c.Comment(text)), ticket.version))
+                stale = store.save_many(items)
+                won += [(item.ticket.id, item.ticket.version, text) for item in items
+                        if item.ticket.id not in stale]
+            return won
+
+        won = _threads(self.threads, job)
+        _check_contention(stores[0], ids, [win for wins in won for win in wins])
+
     def test_threads_claim_disjoint_outbox_batches(self, make_store: MakeStore) -> None:
         stores = self._thread_stores(make_store, "threads")
         stores[0].add(*make_ticket("T1"), outbox=[outbox_item(n, "T1") for n in range(40)])
@@ -449,11 +561,16 @@ class StoreConformance:
             intakes = pool.starmap(process_job, [
                 (store_factory, tenant, "intake", (f"D{k}", "dup")) for k in range(n)])
             alerts = pool.starmap(process_job, [(store_factory, tenant, "alert", "a")] * n)
+            keys = [f"k{i:02d}" for i in range(40)]
+            batches = pool.starmap(process_job, [
+                (store_factory, tenant, "alerts", (keys[k::-1] + keys[:k:-1], 6 + k))
+                for k in range(n)])
         _check_contention(store, ids, [win for wins in won for win in wins])
         flat = [number for batch in numbers for number in batch]
         assert len(set(flat)) == len(flat) == 20 * n
         assert len(set(intakes)) == 1
         assert alerts.count(True) == 1
+        assert sorted(key for won in batches for key in won) == keys
         _close(store)
 
     def test_processes_outbox_survives_a_dead_worker(
@@ -508,6 +625,14 @@ def _check_contention(store: TicketStore, ids: list[str],
         assert Ticket.replay(events) == ticket
         texts = [(ev.version, getattr(ev.payload, "text", None)) for ev in events[1:]]
         assert texts == mine
+
+
+def _unchanged(store: TicketStore) -> None:
+    """T1 and T2 as ``make_ticket`` added them: one event, no due date, no outbox item."""
+    assert (store.get("T1").version, store.get("T2").version) == (1, 1)
+    assert [len(store.events(ticket_id)) for ticket_id in ("T1", "T2")] == [1, 1]
+    assert store.find(due_before=T0).items == ()
+    assert store.claim_outbox(worker="w", limit=10, lease=LEASE, now=T0) == []
 
 
 def _close(store: TicketStore) -> None:

@@ -209,6 +209,11 @@ def build_store_machine(
         def alert(self, key: str) -> None:
             self.both(lambda s: s.record_alert(key))
 
+        @rule(keys=st.lists(st.sampled_from(["sla:T001:warn", "sla:T001:breach",
+                                             "sla:T002:warn", "sla:T003:warn"]), max_size=4))
+        def alerts(self, keys: list[str]) -> None:
+            self.both(lambda s: s.record_alerts(keys))
+
         @precondition(lambda self: isinstance(self.real, DueClaims))
         @rule(limit=st.integers(1, 3), advance=st.integers(0, 120), lease=st.integers(1, 30))
         def claim_due(self, limit: int, advance: int, lease: int) -> None:

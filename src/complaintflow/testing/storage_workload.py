@@ -27,6 +27,7 @@ __all__ = [
     "AGENT",
     "T0",
     "StoreFactory",
+    "claim_alerts",
     "commands_for",
     "contend",
     "die_mid_batch",
@@ -141,6 +142,14 @@ def take_numbers(store: TicketStore, count: int) -> list[str]:
     return [store.next_number(prefix="TS", day=T0.date()) for _ in range(count)]
 
 
+def claim_alerts(store: TicketStore, keys: Sequence[str], size: int) -> list[str]:
+    """Claim ``keys`` with ``record_alerts`` in batches of ``size``; return those won."""
+    won: list[str] = []
+    for start in range(0, len(keys), size):
+        won.extend(sorted(store.record_alerts(keys[start:start + size])))
+    return won
+
+
 def process_job(factory: StoreFactory, tenant: str, job: str, args: Any) -> Any:
     """Run one job in a (spawned) process on a store it opens itself."""
     store = factory(tenant=tenant)
@@ -154,6 +163,9 @@ def process_job(factory: StoreFactory, tenant: str, job: str, args: Any) -> Any:
             return intake(store, ticket_id, dedupe_key=key).id
         if job == "alert":
             return store.record_alert(args)
+        if job == "alerts":
+            keys, size = args
+            return claim_alerts(store, keys, size)
         raise ValueError(job)
     finally:
         close = getattr(store, "close", None)
