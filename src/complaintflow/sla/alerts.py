@@ -1,20 +1,34 @@
 """Alerts due at ``now``: warnings, breaches and escalation steps, each with a stable key.
 
-A sweeper lists what is due with :func:`due_alerts` and records each key
-in the store before acting (``record_alert`` returns False for a key seen
-before), so several sweepers running at once still emit every alert
-exactly once.  The key names the ticket, metric, cycle and threshold, so a
-new cycle after a reopening gets fresh alerts and an old one never repeats.
+A sweeper lists what is due with :func:`due_alerts` and records each alert
+in the ticket's log once (the sweep claims the keys in the store first,
+and its version-checked save settles races), so several sweepers running
+at once still emit every alert exactly once.  The key names the ticket,
+metric, cycle and threshold, so a new cycle after a reopening gets fresh
+alerts and an old one never repeats.
+
+An alert is a call to act, so only a clock that is still running raises
+one.  A stopped clock (met, cancelled, or stopped after it breached: the
+ticket was answered or resolved) raises none, even for a threshold it
+passed while no sweep ran: a breach alert and an overdue apology on a
+ticket already resolved would only confuse.  The breach itself is not
+forgotten: it is in the events, and compliance metrics count it from
+there.  A paused clock (the ticket waits on the customer) raises none
+either while the pause lasts: nobody can act on it, and its consumed time
+does not grow; a threshold it passed unrecorded before the pause is
+alerted when it runs again, or never if it stops first.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
+import weakref
 
 import attrs
 import pendulum
 
-from complaintflow.sla.measure import ClockState, MetricClock, SlaStatus, reach
+from complaintflow.sla.measure import MetricClock, SlaStatus, reach
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.sla.targets import BusinessTime
 from complaintflow.vocabulary import Role
@@ -53,9 +67,15 @@ class AlertPlan:
     release_at: pendulum.DateTime | None = None
 
 
+def _running(clock: MetricClock) -> bool:
+    """Not stopped (met, cancelled, or ended after a breach) and not paused."""
+    paused = bool(clock.pauses) and clock.pauses[-1][1] is None
+    return clock.stopped_at is None and not paused
+
+
 def _alerts_of(ticket_id: str, clock: MetricClock, policy: SlaPolicy,
                calendar: BusinessTime, now: pendulum.DateTime) -> list[Alert]:
-    if clock.state in (ClockState.MET, ClockState.CANCELLED):
+    if not _running(clock):  # see the module docstring: only a running clock calls to act
         return []
     steps: list[tuple[AlertKind, float, Role | None, bool]] = [
         (AlertKind.WARNING, fraction, None, False) for fraction in policy.warnings
@@ -64,15 +84,54 @@ def _alerts_of(ticket_id: str, clock: MetricClock, policy: SlaPolicy,
     steps += [(AlertKind.ESCALATION, 1.0 + step.after, step.role, step.reassign)
               for step in policy.escalation]
     found = []
+    # Projecting a threshold onto the calendar is the costly part: once per amount (the
+    # breach and a first escalation step share theirs), and the breach instant is the
+    # clock's own due time, which measure() already projected.
+    reached = {clock.budget: clock.due_at}
     for kind, threshold, role, reassign in steps:
         amount = clock.budget * threshold
         if clock.consumed < amount:  # a threshold is reached at its instant, not after
             continue
         suffix = f":{role}" if role is not None else ""
         key = f"{ticket_id}:{clock.metric}:{clock.cycle}:{kind}:{threshold:g}{suffix}"
-        at = reach(clock, amount, calendar)
+        at = reached.get(amount)
+        if at is None:
+            at = reached[amount] = reach(clock, amount, calendar)
         found.append(Alert(key, ticket_id, clock.metric, clock.cycle, kind, threshold, at,
                            clock.due_at, role, reassign))
+    return found
+
+
+#: The alerts of each clock still alive, by the clock's identity.  A sweep plans a page of
+#: tickets and then asks each for its next due time, which plans the very same statuses
+#: again; projecting thresholds onto the calendar is most of the cost, and the answer
+#: depends only on the clock, the policy, the calendar and the instant.  An entry holds a
+#: weak reference to its clock and leaves with it, so the cache never outlives what it
+#: describes and an id reused by a later clock never matches.
+_Entry = tuple["weakref.ref[MetricClock]", SlaPolicy, BusinessTime, str, pendulum.DateTime,
+               tuple[Alert, ...]]
+_PLANNED: dict[int, _Entry] = {}
+
+
+def _forget(key: int, ref: weakref.ref[MetricClock]) -> None:
+    entry = _PLANNED.get(key)
+    if entry is not None and entry[0] is ref:
+        _PLANNED.pop(key, None)
+
+
+def _remembered(ticket_id: str, clock: MetricClock, policy: SlaPolicy,
+                calendar: BusinessTime, now: pendulum.DateTime) -> tuple[Alert, ...]:
+    key = id(clock)
+    entry = _PLANNED.get(key)
+    if (entry is not None and entry[0]() is clock and entry[1] is policy
+            and entry[2] is calendar and entry[3] == ticket_id and entry[4] == now):
+        return entry[5]
+    found = tuple(_alerts_of(ticket_id, clock, policy, calendar, now))
+    try:
+        ref = weakref.ref(clock, functools.partial(_forget, key))
+    except TypeError:  # a clock type without weak references: plan it every time
+        return found
+    _PLANNED[key] = (ref, policy, calendar, ticket_id, now, found)
     return found
 
 
@@ -83,16 +142,17 @@ def due_alerts(
     *,
     staff_calendar: BusinessTime | None = None,
 ) -> AlertPlan:
-    """Every alert whose threshold the ticket's clocks have passed by ``status.now``.
+    """Every alert whose threshold the ticket's running clocks have passed by ``status.now``.
 
-    Alerts already emitted are listed again: de-duplication is the job of
-    the store's alert keys, which is what makes concurrent sweeps safe.
-    With a ``staff_calendar`` that is closed at ``now``, alerts are held
+    Stopped and paused clocks raise none (module docstring).  Alerts
+    already emitted are listed again: de-duplication is the caller's job
+    (the sweep skips the keys already in the ticket's log).  With a
+    ``staff_calendar`` that is closed at ``now``, alerts are held
     (reminders are not sent at midnight) and ``release_at`` says when to
     sweep again.
     """
     alerts = [alert for clock in status.clocks
-              for alert in _alerts_of(status.ticket_id, clock, policy, calendar, status.now)]
+              for alert in _remembered(status.ticket_id, clock, policy, calendar, status.now)]
     if staff_calendar is not None and alerts and not staff_calendar.is_open(status.now):
         return AlertPlan((), tuple(alerts), staff_calendar.next_open(status.now))
     return AlertPlan(tuple(alerts))
