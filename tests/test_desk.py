@@ -19,6 +19,7 @@ from complaintflow import (
     Kind,
     ManualClock,
     NotFound,
+    PermissionDenied,
     Priority,
     Role,
     Status,
@@ -27,7 +28,9 @@ from complaintflow import (
     ValidationError,
 )
 from complaintflow.classify import Classification
+from complaintflow.commands import Command, QueueNotification, RecordAlert, RestampSla
 from complaintflow.demo import START, run_story
+from complaintflow.followup import SYSTEM
 from complaintflow.vocabulary import Category
 
 AGENT = Actor.staff("a1", Role.AGENT)
@@ -186,3 +189,54 @@ def test_the_demo_story_ends_closed_with_eleven_events() -> None:
     assert Ticket.replay(events) == ticket
     assert ticket.solution is not None
     assert ticket.solution.approved
+
+
+BOOKKEEPING = [
+    QueueNotification("t1:result:99", "result"),
+    RecordAlert("t1:resolution:1:breach:1", "resolution", 1, "breach", 1.0, START),
+]
+
+
+@pytest.mark.parametrize("command", BOOKKEEPING, ids=lambda command: command.trigger)
+@pytest.mark.parametrize("actor", [Actor.system(), SYSTEM, SUPERVISOR],
+                         ids=["system", "the-desk's-own-actor", "staff"])
+def test_the_desk_refuses_bookkeeping_from_callers(desk: ComplaintDesk, clock: ManualClock,
+                                                   command: Command, actor: Actor) -> None:
+    ticket = desk.intake(draft(clock))
+    log = desk.history(ticket.id)
+    with pytest.raises(PermissionDenied, match="records notifications and SLA alerts") as refused:
+        desk.execute(ticket.id, command, actor=actor)
+    assert refused.value.trigger == command.trigger
+    with pytest.raises(PermissionDenied):
+        desk.retrying(ticket.id, command, actor=actor)
+    assert desk.get(ticket.id) == ticket
+    assert desk.history(ticket.id) == log
+    outbox = desk.store.claim_outbox(worker="t", limit=10, lease=dt.timedelta(minutes=1),
+                                     now=clock.now())
+    assert [item.kind for item in outbox] == ["accepted"]   # intake's own notification only
+
+
+def sla_desk(clock: ManualClock) -> ComplaintDesk:
+    from complaintflow import BusinessCalendar, SlaPolicy
+
+    calendar = BusinessCalendar(tz="Asia/Shanghai",
+                                week={day: [("09:00", "18:00")] for day in range(5)})
+    return ComplaintDesk(InMemoryStore(), clock, sla=SlaPolicy.default("v2"),
+                         sla_history=[SlaPolicy.default("v1")], calendar=calendar)
+
+
+def test_a_supervisor_restamps_a_ticket_to_a_version_the_desk_knows(clock: ManualClock) -> None:
+    desk = sla_desk(clock)
+    ticket = desk.intake(draft(clock))
+    assert ticket.sla_version == "v2"
+    restamped = desk.restamp_sla(ticket.id, "v1", "contract signed under v1", actor=SUPERVISOR)
+    assert restamped.sla_version == "v1"
+    assert desk.history(ticket.id)[-1].type == "sla_stamped"
+    with pytest.raises(ValidationError, match="sla_history") as unknown:
+        desk.restamp_sla(ticket.id, "v9", "typo", actor=SUPERVISOR)
+    assert unknown.value.field == "version"
+    with pytest.raises(PermissionDenied):                     # a supervisor's decision
+        desk.execute(ticket.id, RestampSla("v2", "policy upgrade"), actor=Actor.system())
+    with pytest.raises(PermissionDenied):
+        desk.restamp_sla(ticket.id, "v2", "policy upgrade", actor=AGENT)
+    assert desk.get(ticket.id) == restamped

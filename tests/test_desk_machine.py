@@ -197,7 +197,7 @@ class Notifier:
 
 
 class Interleaving:
-    """A store proxy: after its first claimed alert key, run ``hook`` (another sweeper)."""
+    """A store proxy: after its first claimed alert keys, run ``hook`` (another sweeper)."""
 
     def __init__(self, store: TicketStore) -> None:
         self._store = store
@@ -209,6 +209,13 @@ class Interleaving:
             hook, self.hook = self.hook, None
             hook()
         return first
+
+    def record_alerts(self, keys: Any) -> frozenset[str]:
+        fresh = self._store.record_alerts(keys)
+        if fresh and self.hook is not None:
+            hook, self.hook = self.hook, None
+            hook()
+        return fresh
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)

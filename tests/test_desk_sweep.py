@@ -214,3 +214,81 @@ def test_reassigning_escalation_hands_the_ticket_up(store: InMemoryStore,
     ticket = desk.intake(draft(clock.now()))
     desk.sweep(at(11, 14))
     assert desk.get(ticket.id).escalated_to is Role.SUPERVISOR
+
+
+def p1(desk: ComplaintDesk, clock: ManualClock) -> Ticket:
+    """A P1 complaint (resolution: 24 elapsed hours) received now and answered at once."""
+    ticket = desk.intake(draft(clock.now(), "重复扣款两次"))
+    desk.triage(ticket.id, "complaint", "billing.payment", "P1", actor=AGENT)
+    return desk.respond(ticket.id, "您好，正在核实扣款", actor=AGENT)
+
+
+def test_a_breach_at_night_leaves_the_ticket_alone_until_the_office_opens(
+        store: InMemoryStore, clock: ManualClock) -> None:
+    clock.set(at(11, 20))                         # Tuesday 20:00: breach Wed 20:00
+    desk = make_desk(store, clock, staff_calendar=CAL)
+    ticket = p1(desk, clock)
+    assert desk.sweep(at(12, 14)).warnings == 1   # 75 % of 24 h, inside staff hours
+    for night in (at(12, 20), at(12, 23), at(13, 8, 59)):
+        assert store.find(due_before=night).items == ()
+        swept = desk.sweep(night)
+        assert (swept.checked, swept.held) == (0, 0), night   # not even loaded
+    opening = desk.sweep(at(13, 9))
+    assert (opening.breaches, opening.escalations) == (1, 2)  # held since Wed 20:00 / Thu 08:00
+    assert desk.sweep(at(13, 9)).checked == 0
+    keys = [e.payload.key for e in desk.history(ticket.id) if isinstance(e.payload, SlaAlerted)]
+    assert len(keys) == len(set(keys)) == 4
+    assert store.find(due_before=at(30, 9)).items == ()       # every step of the ladder done
+
+
+V1 = SlaPolicy.default("v1")
+
+
+def v2() -> SlaPolicy:
+    """The host's upgrade: the second escalation goes to the director, a whole target late."""
+    import attrs
+
+    from complaintflow.sla.policy import Escalation
+
+    return attrs.evolve(SlaPolicy.default("v2"), escalation=(
+        Escalation(Role.SUPERVISOR, 0.0), Escalation(Role.DIRECTOR, 1.0)))
+
+
+def upgraded(store: InMemoryStore, clock: ManualClock) -> tuple[ComplaintDesk, ComplaintDesk]:
+    serial = count(1)
+    old = ComplaintDesk(store, clock, sla=V1, calendar=CAL, ids=lambda: f"old{next(serial)}")
+    new = ComplaintDesk(store, clock, sla=v2(), sla_history=[V1], calendar=CAL,
+                        ids=lambda: f"new{next(serial)}")
+    return old, new
+
+
+def escalated_to(desk: ComplaintDesk, ticket_id: str) -> list[str | None]:
+    return [e.payload.role for e in desk.history(ticket_id)
+            if isinstance(e.payload, SlaAlerted) and e.payload.kind == "escalation"]
+
+
+def test_after_an_upgrade_open_tickets_stay_due_on_their_stamped_ladder(
+        store: InMemoryStore, clock: ManualClock) -> None:
+    clock.set(at(11, 10))
+    old, new = upgraded(store, clock)
+    ticket = p1(old, clock)                        # stamped v1; breach Wed 10:00
+    assert old.sweep(at(12, 10)).escalations == 1  # the supervisor, in both versions
+    clock.set(at(12, 11))
+    new.comment(ticket.id, "客户再次来电", actor=AGENT)     # saved by the upgraded desk
+    assert new.get(ticket.id).sla_version == "v1"
+    # v1's department manager at +50 % of 24 h (Wed 22:00), not v2's director (Thu 10:00).
+    assert store.find(due_before=at(12, 21, 59)).items == ()
+    assert [t.id for t in store.find(due_before=at(12, 22)).items] == [ticket.id]
+
+
+def test_the_sweep_escalates_each_ticket_along_its_stamped_ladder(
+        store: InMemoryStore, clock: ManualClock) -> None:
+    clock.set(at(11, 10))
+    old, new = upgraded(store, clock)
+    before = p1(old, clock)                        # stamped v1
+    after = p1(new, clock)                         # stamped v2
+    summary = new.sweep(at(13, 10))                # past every step of both ladders
+    assert summary.escalations == 4
+    assert escalated_to(new, before.id) == [Role.SUPERVISOR, Role.DEPARTMENT_MANAGER]
+    assert escalated_to(new, after.id) == [Role.SUPERVISOR, Role.DIRECTOR]
+    assert store.find(due_before=at(30, 9)).items == ()   # nothing left due behind the sweep

@@ -21,10 +21,10 @@ from complaintflow import commands as c
 from complaintflow.approval import ApprovalPolicy
 from complaintflow.classify import Classifier
 from complaintflow.clock import Clock
-from complaintflow.errors import ConcurrencyError, ValidationError
+from complaintflow.errors import ConcurrencyError, PermissionDenied, ValidationError
 from complaintflow.events import Event
 from complaintflow.followup import FollowUp
-from complaintflow.lifecycle import LifecycleRules, apply, open_ticket
+from complaintflow.lifecycle import SYSTEM_ONLY, LifecycleRules, apply, open_ticket
 from complaintflow.model import Actor, Attachment, SurveyResponse, Ticket, TicketDraft
 from complaintflow.money import Money
 from complaintflow.notify import Notifier, Templates
@@ -82,7 +82,7 @@ class ComplaintDesk:
         self.staff_calendar = staff_calendar
         self.follow = FollowUp(
             self.rules, sla, {policy.version: policy for policy in sla_history}, calendar,
-            templates or Templates(), lang, zone, notify,
+            templates or Templates(), lang, zone, notify, staff_calendar,
         )
         self._ids = ids
         self._prefix = number_prefix
@@ -187,7 +187,13 @@ class ComplaintDesk:
 
         ``expected_version`` is the version the user was looking at: if the
         ticket moved on since, ConcurrencyError is raised and nothing changes.
+        The desk's own bookkeeping (``QueueNotification``, ``RecordAlert``)
+        is refused here whoever the actor: a ``notification_queued`` event
+        without its outbox item, or an SLA alert the sweep never claimed,
+        would break the audit trail's promise that each happened exactly once.
         """
+        self._refuse_bookkeeping(command, actor)
+        self._check_restamp(command)
         ticket = self.store.get(ticket_id)
         if expected_version is not None and ticket.version != expected_version:
             raise ConcurrencyError(ticket_id=ticket_id, expected=expected_version,
@@ -203,6 +209,28 @@ class ComplaintDesk:
         self.store.save(new, events, expected_version=ticket.version, due_at=due,
                         outbox=outbox)
         return new
+
+    @staticmethod
+    def _refuse_bookkeeping(command: c.Command, actor: Actor) -> None:
+        if command.trigger in SYSTEM_ONLY:
+            raise PermissionDenied(
+                trigger=command.trigger, actor_id=actor.id,
+                actor_role=actor.role.value if actor.role else None,
+                required="the desk itself",
+                reason="the desk records notifications and SLA alerts itself, with their "
+                       "outbox items and alert claims: send the command that calls for the "
+                       "notification, or run desk.sweep() for the alerts",
+            )
+
+    def _check_restamp(self, command: c.Command) -> None:
+        """A restamp to a version the desk cannot measure would fail on every later save."""
+        if isinstance(command, c.RestampSla) and command.version not in self.follow.book:
+            known = ", ".join(map(repr, sorted(self.follow.book))) or "none"
+            raise ValidationError(
+                f"SLA policy version {command.version!r} is not known to this desk (it knows "
+                f"{known}); pass that policy as sla=... or in sla_history=[...] first",
+                field="version",
+            )
 
     def retrying(
         self, ticket_id: str, command: c.Command, *, actor: Actor, attempts: int = 3
@@ -291,6 +319,15 @@ class ComplaintDesk:
 
     def close(self, ticket_id: str, *, actor: Actor, reason: str | None = None) -> Ticket:
         return self.execute(ticket_id, c.Close(reason), actor=actor)
+
+    def restamp_sla(self, ticket_id: str, version: str, reason: str, *,
+                    actor: Actor) -> Ticket:
+        """Measure the ticket under another SLA policy version from now on (supervisor).
+
+        The version must be one this desk was given (``sla`` or
+        ``sla_history``); the restamp is an audited ``sla_stamped`` event.
+        """
+        return self.execute(ticket_id, c.RestampSla(version, reason), actor=actor)
 
     def merge(self, ticket_id: str, into: str, *, actor: Actor,
               reason: str | None = None) -> Ticket:

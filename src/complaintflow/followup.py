@@ -4,7 +4,13 @@ After every command the desk asks :class:`FollowUp` two things, both pure:
 which node notifications the new events call for (they are recorded as
 ``notification_queued`` events *and* written to the outbox in the same
 transaction), and when the store should next wake the sweep for this
-ticket (the earliest SLA threshold not yet alerted).
+ticket (the earliest SLA threshold not yet alerted, or the staff
+calendar's opening when alerts would be held until then).
+
+Every per-ticket lookup goes through the policy version the ticket was
+stamped with (:meth:`FollowUp.policy_of`), never the desk's current
+policy: a host that upgrades its policy keeps measuring, warning and
+escalating open tickets under the rules they were opened with.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from complaintflow.errors import ValidationError
 from complaintflow.lifecycle import TRANSITIONS, LifecycleRules, apply
 from complaintflow.model import Actor, Ticket
 from complaintflow.notify import Notification, NotificationKind, Templates, compose, node_of
-from complaintflow.sla.alerts import AlertKind, due_alerts
+from complaintflow.sla.alerts import AlertKind, AlertPlan, due_alerts
 from complaintflow.sla.measure import ClockState, MetricClock, SlaStatus, measure, reach
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.sla.targets import BusinessTime
@@ -79,7 +85,14 @@ def recorded_alerts(events: Iterable[e.Event]) -> frozenset[str]:
 
 @attrs.frozen
 class FollowUp:
-    """The desk's bookkeeping rules: SLA policy versions, calendars, templates."""
+    """The desk's bookkeeping rules: SLA policy versions, calendars, templates.
+
+    ``policy`` is the current version (new tickets are stamped with it),
+    ``history`` the earlier versions open tickets may still carry.
+    ``staff_calendar`` is when staff take alerts: a threshold reached
+    while it is closed is held (see :func:`due_alerts`), so the ticket is
+    only due again when it opens.
+    """
 
     rules: LifecycleRules
     policy: SlaPolicy | None = None
@@ -89,6 +102,7 @@ class FollowUp:
     lang: str = "zh-CN"
     zone: str = "Asia/Shanghai"
     notify: bool = True
+    staff_calendar: BusinessTime | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.policy is not None and self.calendar is None:
@@ -105,9 +119,43 @@ class FollowUp:
         return book
 
     def status(self, log: Sequence[e.Event], now: dt.datetime) -> SlaStatus | None:
+        """The ticket's SLA clocks at ``now``, under the version it was stamped with."""
         if self.policy is None or self.calendar is None:
             return None
         return measure(log, self.book, self.calendar, now)
+
+    def policy_of(self, status: SlaStatus) -> SlaPolicy:
+        """The policy ``status`` was measured under: the ticket's stamped version.
+
+        Warnings and the escalation ladder must come from the same version
+        as the targets, or an upgrade would escalate an open ticket along a
+        ladder it was never promised (and skip the steps it was).
+        """
+        return self.book[status.policy_version]
+
+    def plan(self, status: SlaStatus) -> AlertPlan:
+        """The alerts the ticket has passed at ``status.now``, on its own policy version.
+
+        Alerts are held while the staff calendar is closed; this is what
+        the sweep records (each key once) and what :meth:`next_due` plans for.
+        """
+        assert self.calendar is not None  # a status exists only with a policy and calendar
+        return due_alerts(status, self.policy_of(status), self.calendar,
+                          staff_calendar=self.staff_calendar)
+
+    def _staffed(self, at: pendulum.DateTime, now: pendulum.DateTime) -> pendulum.DateTime:
+        """When the sweep can act on a threshold reached at ``at``.
+
+        An alert is held while the staff calendar is closed, so waking the
+        sweep before it opens would load the ticket for nothing: a threshold
+        reached (or still unrecorded at ``now``) outside staff hours is due
+        at the next opening.  Otherwise ``at`` itself, so the most overdue
+        tickets still come first.
+        """
+        if self.staff_calendar is None:
+            return at
+        when = max(at, now)
+        return at if self.staff_calendar.is_open(when) else self.staff_calendar.next_open(when)
 
     def next_due(self, log: Sequence[e.Event], now: pendulum.DateTime, *,
                  status: SlaStatus | None = None) -> pendulum.DateTime | None:
@@ -116,30 +164,35 @@ class FollowUp:
         A paused clock (the ticket waits on the customer) has no next
         threshold until it runs again, and a ticket that can take no more
         alerts has no due date at all: either would leave the ticket due
-        for every sweep to visit while it records nothing.  ``status`` is
-        the SLA status at ``now`` if the caller already measured it (the
-        sweep does: the alerts and notifications it adds move no clock).
+        for every sweep to visit while it records nothing.  For the same
+        reason a threshold the staff calendar would hold is due when that
+        calendar opens (the release time), not when it was reached.  The
+        thresholds are those of the ticket's stamped policy version.
+        ``status`` is the SLA status at ``now`` if the caller already
+        measured it (the sweep does: the alerts and notifications it adds
+        move no clock).
         """
         if not log or log[-1].status not in _ALERTABLE:
             return None
         status = status or self.status(log, now)
-        if status is None or self.policy is None or self.calendar is None:
+        if status is None or self.calendar is None:
             return None
+        policy = self.policy_of(status)
         done = recorded_alerts(log)
-        pending = [alert.at for alert in due_alerts(status, self.policy, self.calendar).due
-                   if alert.key not in done]
+        plan = due_alerts(status, policy, self.calendar)  # held or not: staffed below
+        pending = [alert.at for alert in plan.due if alert.key not in done]
         if pending:
-            return min(pending)
+            return self._staffed(min(pending), now)
         # A threshold alerted once stays done for its cycle, even when an override (say
         # P1 -> P2) moved the target so that the clock is below it again: the sweep will
         # not record it twice, so it must not make the ticket due either.
         alerted = {(ev.payload.metric, ev.payload.cycle, ev.payload.kind, ev.payload.threshold,
                     ev.payload.role) for ev in log if isinstance(ev.payload, e.SlaAlerted)}
         steps: list[tuple[AlertKind, float, Role | None]] = [
-            (AlertKind.WARNING, fraction, None) for fraction in self.policy.warnings]
+            (AlertKind.WARNING, fraction, None) for fraction in policy.warnings]
         steps.append((AlertKind.BREACH, 1.0, None))
         steps += [(AlertKind.ESCALATION, 1.0 + step.after, step.role)
-                  for step in self.policy.escalation]
+                  for step in policy.escalation]
         upcoming = []
         for clock in status.clocks:
             if not _ticking(clock):
@@ -149,7 +202,7 @@ class FollowUp:
                        and (clock.metric, clock.cycle, kind.value, fraction, role) not in alerted]
             if amounts:  # a clock reaches its smallest threshold first: one projection
                 upcoming.append(reach(clock, min(amounts), self.calendar))
-        return min(upcoming) if upcoming else None
+        return self._staffed(min(upcoming), now) if upcoming else None
 
     def after(self, ticket: Ticket, log: Sequence[e.Event], new: Sequence[e.Event],
               now: pendulum.DateTime

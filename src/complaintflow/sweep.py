@@ -1,17 +1,41 @@
 """The SLA sweep and the outbox delivery loop: the desk's two background jobs.
 
 ``sweep`` visits every ticket the store says is due, records each SLA
-warning, breach and escalation step it has passed (claiming the alert key
-in the store first, so concurrent sweepers never emit one twice), queues
-the customer's overdue apology and the staff alert, and stores the
-ticket's next due time.  ``deliver`` hands outbox items to a
+warning, breach and escalation step it has passed, queues the customer's
+overdue apology and the staff alert, and stores the ticket's next due
+time.  ``deliver`` hands outbox items to a
 :class:`~complaintflow.notify.Notifier`; an item is acknowledged only after
 it was sent, so a crash means a resend, never a loss.
+
+How an alert is recorded exactly once, in few commits.  The sweep works a
+page of due tickets at a time: it plans every ticket of the page (reads
+only), claims all the page's new alert keys with one
+:meth:`~complaintflow.storage.TicketStore.record_alerts` call, then saves
+the tickets with their ``sla_alerted`` events and outbox items, all in
+one :meth:`~complaintflow.storage.BatchSaves.save_many` when the store
+has it (else one save each).  Two commits per page, where claiming and
+saving one by one cost a commit (an fsync on SQLite) per alert and per
+ticket.
+
+The claim is written ahead; what makes an alert exactly-once is the
+save: it is atomic and conditional on the version the sweep planned
+from, so of two sweepers racing on a ticket one saves and the other
+re-reads the log, finds the alerts there, and records nothing.  So the
+sweep acts on the log, not on who won the claim: a key that is claimed
+but missing from the log belongs to a sweeper that died, or gave up
+after repeated conflicts, between its claim and its save.  The ticket is
+still due (its due time was not moved), and the next sweep records the
+alert then.  A crash, even one that takes a whole page's saves with it,
+delays alerts and never loses them; claiming first and acting only on a
+won claim, as sweeps did key by key before, lost such an alert for good.
+Hence the store's alert keys always include every key in a log, and may
+include a few that were recorded late.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import attrs
 import pendulum
@@ -24,10 +48,10 @@ from complaintflow.followup import to_outbox as outbox_item
 from complaintflow.lifecycle import apply
 from complaintflow.model import Ticket
 from complaintflow.notify import NotificationKind, Notifier, compose
-from complaintflow.sla.alerts import Alert, AlertKind, due_alerts
+from complaintflow.sla.alerts import Alert, AlertKind
 from complaintflow.sla.measure import SlaStatus
 from complaintflow.sla.targets import BusinessTime
-from complaintflow.storage.protocol import OutboxItem, TicketStore
+from complaintflow.storage.protocol import BatchSaves, OutboxItem, SaveItem, TicketStore
 
 __all__ = ["DeliveryReport", "SweepSummary", "deliver", "sweep"]
 
@@ -91,67 +115,155 @@ def _record(follow: FollowUp, ticket: Ticket, alerts: list[Alert], now: pendulum
     return ticket, events, outbox
 
 
-def _sweep_one(store: TicketStore, follow: FollowUp, found: Ticket, now: pendulum.DateTime,
-               staff_calendar: BusinessTime | None, grace: dt.timedelta) -> SweepSummary:
-    assert follow.policy is not None
-    assert follow.calendar is not None
+@attrs.frozen
+class _Plan:
+    """One due ticket as planned: the log it was planned from and its unrecorded alerts."""
+
+    found: Ticket
+    log: list[Event]
+    status: SlaStatus
+    todo: tuple[Alert, ...]
+    held: int
+
+
+def _plan(store: TicketStore, follow: FollowUp, found: Ticket, now: pendulum.DateTime) -> _Plan:
     log = store.events(found.id)
+    status, todo, held = _measured(follow, log, now)
+    return _Plan(found, log, status, todo, held)
+
+
+def _measured(follow: FollowUp, log: list[Event],
+              now: pendulum.DateTime) -> tuple[SlaStatus, tuple[Alert, ...], int]:
+    """The ticket's SLA status and the alerts due that its log does not hold yet.
+
+    The plan uses the policy version stamped on the ticket, like its next due time.
+    """
     status = follow.status(log, now)
     assert status is not None
-    plan = due_alerts(status, follow.policy, follow.calendar, staff_calendar=staff_calendar)
+    plan = follow.plan(status)
     done = recorded_alerts(log)
-    claimed = [alert for alert in plan.due
-               if alert.key not in done and store.record_alert(alert.key)]
-    summary = SweepSummary(checked=1, held=len(plan.held))
-    if not claimed:
-        return summary
-    # The snapshot the page brought and the log just read agree unless someone saved in
-    # between; then (and after a conflict on save) read both again.
+    return status, tuple(alert for alert in plan.due if alert.key not in done), len(plan.held)
+
+
+def _prepare(follow: FollowUp, ticket: Ticket, log: list[Event], status: SlaStatus,
+             todo: tuple[Alert, ...], now: pendulum.DateTime,
+             grace: dt.timedelta) -> SaveItem | None:
+    """The save that records ``todo`` on ``ticket``; None if there is nothing to record."""
+    try:
+        new, events, outbox = _record(follow, ticket, list(todo), now, grace)
+    except ComplaintflowError:  # closed or merged since it was due: nothing to alert
+        return None
+    if not events:
+        return None
     # ``status`` stays valid for the grown log: alerts and notifications move no clock.
-    ticket: Ticket | None = found if log and found.last_seq == log[-1].seq else None
-    measured: SlaStatus | None = status if ticket is not None else None
+    return SaveItem(new, events, ticket.version,
+                    follow.next_due([*log, *events], now, status=status), outbox)
+
+
+def _recorded(todo: tuple[Alert, ...]) -> SweepSummary:
+    kinds = [alert.kind for alert in todo]  # recorded by this save, and by no other sweeper
+    return SweepSummary(warnings=kinds.count(AlertKind.WARNING),
+                        breaches=kinds.count(AlertKind.BREACH),
+                        escalations=kinds.count(AlertKind.ESCALATION),
+                        alerts=tuple(alert.key for alert in todo))
+
+
+def _current(plan: _Plan) -> bool:
+    """Whether the snapshot the page brought is the one the log was read up to.
+
+    They agree unless someone saved in between; then both are read again.
+    """
+    return bool(plan.log) and plan.found.last_seq == plan.log[-1].seq
+
+
+def _settle(store: TicketStore, follow: FollowUp, plan: _Plan, claimed: set[str],
+            now: pendulum.DateTime, grace: dt.timedelta, *,
+            stale: bool = False) -> SweepSummary:
+    """Save the planned alerts of one ticket; on a conflict re-read, re-plan and retry."""
+    found, log, status, todo = plan.found, plan.log, plan.status, plan.todo
+    ticket: Ticket | None = None if stale or not _current(plan) else found
     for _ in range(_ATTEMPTS):
         if ticket is None:
             ticket = store.get(found.id)
             log = store.events(found.id)
-            measured = None
-        done = recorded_alerts(log)
-        todo = [alert for alert in claimed if alert.key not in done]
+            # Whatever changed may have stopped a clock (no alert any more) or moved one.
+            status, todo, _held = _measured(follow, log, now)
+            unclaimed = [alert.key for alert in todo if alert.key not in claimed]
+            if unclaimed:  # the claim comes first, always: keep the keys a superset
+                store.record_alerts(unclaimed)
+                claimed.update(unclaimed)
+        save = _prepare(follow, ticket, log, status, todo, now, grace) if todo else None
+        if save is None:
+            return SweepSummary()
         try:
-            new, events, outbox = _record(follow, ticket, todo, now, grace)
-        except ComplaintflowError:  # closed or merged since it was due: nothing to alert
-            return summary
-        if not events:
-            break
-        try:
-            store.save(new, events, expected_version=ticket.version,
-                       due_at=follow.next_due([*log, *events], now, status=measured),
-                       outbox=outbox)
+            store.save(save.ticket, save.events, expected_version=save.expected_version,
+                       due_at=save.due_at, outbox=save.outbox)
         except ConcurrencyError:
             ticket = None
             continue
-        break
-    else:
-        return attrs.evolve(summary, conflicts=1)
-    kinds = [alert.kind for alert in claimed]  # each claimed key was recorded once, here
-    return attrs.evolve(summary, warnings=kinds.count(AlertKind.WARNING),
-                        breaches=kinds.count(AlertKind.BREACH),
-                        escalations=kinds.count(AlertKind.ESCALATION),
-                        alerts=tuple(alert.key for alert in claimed))
+        return _recorded(todo)
+    return SweepSummary(conflicts=1)
+
+
+def _save_page(store: TicketStore, saver: BatchSaves, follow: FollowUp, plans: list[_Plan],
+               claimed: set[str], now: pendulum.DateTime,
+               grace: dt.timedelta) -> SweepSummary:
+    """Every ticket of the page in one ``save_many``; the ones that moved, one by one."""
+    summary = SweepSummary()
+    ready: list[tuple[_Plan, SaveItem]] = []
+    later: list[_Plan] = []
+    for plan in plans:
+        if not _current(plan):
+            later.append(plan)
+        elif (save := _prepare(follow, plan.found, plan.log, plan.status, plan.todo, now,
+                               grace)) is not None:
+            ready.append((plan, save))
+    moved = saver.save_many([save for _, save in ready]) if ready else frozenset()
+    for plan, save in ready:
+        if save.ticket.id in moved:
+            later.append(plan)
+        else:
+            summary += _recorded(plan.todo)
+    for plan in later:
+        summary += _settle(store, follow, plan, claimed, now, grace, stale=True)
+    return summary
+
+
+def _sweep_page(store: TicketStore, follow: FollowUp, tickets: Sequence[Ticket],
+                now: pendulum.DateTime, grace: dt.timedelta) -> SweepSummary:
+    plans = [_plan(store, follow, ticket, now) for ticket in tickets]
+    summary = SweepSummary(checked=len(plans), held=sum(plan.held for plan in plans))
+    todo = [plan for plan in plans if plan.todo]
+    keys = [alert.key for plan in todo for alert in plan.todo]
+    if keys:
+        store.record_alerts(keys)  # one commit for the page; see the module docstring
+    claimed = set(keys)
+    if isinstance(store, BatchSaves):  # and one more for all the page's saves
+        return summary + _save_page(store, store, follow, todo, claimed, now, grace)
+    for plan in todo:
+        summary += _settle(store, follow, plan, claimed, now, grace)
+    return summary
 
 
 def sweep(store: TicketStore, follow: FollowUp, now: pendulum.DateTime, *,
           staff_calendar: BusinessTime | None = None,
           grace: dt.timedelta = dt.timedelta(hours=4), page_size: int = 500) -> SweepSummary:
-    """Visit every ticket due by ``now`` (all pages) and record what it has passed."""
+    """Visit every ticket due by ``now`` (all pages) and record what it has passed.
+
+    Each alert is recorded once even with several sweepers at once; one
+    that dies half way leaves its alerts to the next sweep (module docstring).
+    ``staff_calendar``, if given, replaces ``follow.staff_calendar``: when
+    staff take alerts (others are held until it opens).
+    """
     total = SweepSummary()
     if follow.policy is None:
         return total
+    if staff_calendar is not None:
+        follow = attrs.evolve(follow, staff_calendar=staff_calendar)
     cursor: str | None = None
     while True:
         page = store.find(due_before=now, limit=page_size, cursor=cursor)
-        for ticket in page.items:
-            total += _sweep_one(store, follow, ticket, now, staff_calendar, grace)
+        total += _sweep_page(store, follow, page.items, now, grace)
         cursor = page.cursor
         if cursor is None:
             return total
