@@ -20,7 +20,7 @@ from complaintflow.model import Approval, Solution, Ticket
 from complaintflow.ticket import Handling
 from complaintflow.vocabulary import Role
 
-__all__ = ["evolve", "replay"]
+__all__ = ["advance", "evolve", "replay"]
 
 _Changes = dict[str, Any]
 
@@ -155,6 +155,11 @@ def evolve(ticket: Ticket, event: e.Event) -> Ticket:
             f"{ticket.id}#{ticket.last_seq}",
             field="events",
         )
+    return advance(ticket, event)
+
+
+def advance(ticket: Ticket, event: e.Event) -> Ticket:
+    """:func:`evolve` for an event known to be the next one (``apply`` just made it)."""
     step = _STEPS.get(type(event.payload))
     if step is None:
         raise ValidationError(f"no fold step for event type {event.type!r}", field="events")
