@@ -41,7 +41,7 @@ from complaintflow.serialization import (
     ticket_from_dict,
     ticket_to_dict,
 )
-from complaintflow.storage import OutboxItem, Page, format_ticket_number
+from complaintflow.storage import OutboxItem, Page, Reschedule, format_ticket_number
 from complaintflow.storage.memory import check_batch
 from complaintflow.vocabulary import Priority, Status
 
@@ -188,6 +188,29 @@ class JsonFileStore:
             fresh = [key for key in wanted if key not in taken]
             data["alerts"].extend(fresh)
             return frozenset(fresh)
+
+    def reschedule(self, items: Sequence[Reschedule]) -> frozenset[str]:
+        """Move due times without an event: one read-change-write, all items or none."""
+        batch = list(items)
+        if any(not isinstance(item, Reschedule) for item in batch):
+            raise ValidationError("reschedule takes Reschedule items", field="items")
+        if len({item.ticket_id for item in batch}) != len(batch):
+            raise ValidationError("a ticket is rescheduled twice in one batch", field="items")
+        if not batch:
+            return frozenset()
+        with self._data(write=True) as data:
+            for item in batch:  # check everything before changing anything
+                if item.ticket_id not in data["tickets"]:
+                    raise NotFound("ticket", item.ticket_id)
+            stale = {item.ticket_id for item in batch
+                     if data["tickets"][item.ticket_id]["version"] != item.version}
+            for item in batch:
+                if item.ticket_id not in stale:  # like a save: a new due time frees the lease
+                    data["due"].pop(item.ticket_id, None)
+                    data["leases"].pop(item.ticket_id, None)
+                    if item.due_at is not None:
+                        data["due"][item.ticket_id] = _us(item.due_at, "due_at")
+            return frozenset(stale)
 
     # -- reads ---------------------------------------------------------------
 

@@ -241,6 +241,31 @@ def test_a_breach_at_night_leaves_the_ticket_alone_until_the_office_opens(
     assert store.find(due_before=at(30, 9)).items == ()       # every step of the ladder done
 
 
+def test_a_threshold_reached_before_closing_but_unswept_waits_for_the_opening(
+        store: InMemoryStore, clock: ManualClock) -> None:
+    """Breach at 17:30, no sweep before the office closes at 18:00: the night sweep holds
+    the alerts and moves the ticket to the opening, so later night sweeps load nothing."""
+    clock.set(at(11, 17, 30))                     # Tuesday 17:30: breach Wed 17:30
+    desk = make_desk(store, clock, staff_calendar=CAL)
+    ticket = p1(desk, clock)
+    assert desk.sweep(at(12, 11, 45)).warnings == 1   # 75 % of 24 h: Wed 11:30
+    assert [t.id for t in store.find(due_before=at(12, 17, 30)).items] == [ticket.id]
+    evening = desk.sweep(at(12, 20))              # the breach passed unswept; staff gone
+    assert (evening.checked, evening.alerts) == (1, ())
+    assert evening.held > 0
+    assert store.find(due_before=at(13, 8, 59)).items == ()
+    assert [t.id for t in store.find(due_before=at(13, 9)).items] == [ticket.id]
+    for night in (at(12, 23), at(13, 8, 59)):
+        swept = desk.sweep(night)
+        assert (swept.checked, swept.held) == (0, 0), night   # not even loaded
+    opening = desk.sweep(at(13, 9))
+    assert (opening.breaches, opening.escalations) == (1, 2)  # held since 17:30 / Thu 05:30
+    assert desk.sweep(at(13, 9)).checked == 0
+    keys = [e.payload.key for e in desk.history(ticket.id) if isinstance(e.payload, SlaAlerted)]
+    assert len(keys) == len(set(keys)) == 4
+    assert store.find(due_before=at(30, 9)).items == ()
+
+
 V1 = SlaPolicy.default("v1")
 
 

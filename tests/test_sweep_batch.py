@@ -5,7 +5,9 @@ in its ticket's log exactly once, every logged key was claimed in the
 store first, and nothing due is left behind once a sweep completes.  And
 since issue 6: one claim (one commit) per page, not one per alert; and
 stopped clocks raise no alerts, so a ticket resolved after a breach that
-no sweep saw is neither alerted nor due.
+no sweep saw is neither alerted nor due.  And a due ticket the sweep has
+nothing to record on is rescheduled (one call per page, version-checked),
+so it is not reloaded by every later sweep.
 """
 
 from __future__ import annotations
@@ -34,9 +36,11 @@ from complaintflow import (
     Status,
     TicketDraft,
 )
+from complaintflow import commands as c
 from complaintflow.events import NotificationQueued, SlaAlerted
+from complaintflow.lifecycle import apply
 from complaintflow.sla.measure import ClockState
-from complaintflow.storage import BatchSaves, SaveItem, TicketStore
+from complaintflow.storage import BatchSaves, Reschedule, SaveItem, TicketStore
 from complaintflow.sweep import SweepSummary, sweep
 
 SH = "Asia/Shanghai"
@@ -77,7 +81,8 @@ def logged(store: TicketStore, ids: Iterable[str]) -> list[str]:
 
 
 class Spy:
-    """A store proxy that counts claims and saves, can fail a save or run a hook after a claim.
+    """A store proxy that counts claims, saves and reschedules; can fail a save or a
+    reschedule, or run a hook after a claim or before a reschedule.
 
     It saves ticket by ticket: ``save_many`` is hidden (see :class:`BatchSpy`).
     """
@@ -90,6 +95,10 @@ class Spy:
         self.saves: list[int] = []                  # tickets per save call
         self.save_fails: Callable[[], BaseException | None] = lambda: None
         self.after_claim: Callable[[], object] | None = None
+        self.reschedules: list[int] = []            # tickets per reschedule call
+        self.skipped: set[str] = set()              # what reschedule returned
+        self.reschedule_fails: Callable[[], BaseException | None] = lambda: None
+        self.before_reschedule: Callable[[], object] | None = None
 
     def record_alert(self, key: str) -> bool:
         self.single += 1
@@ -104,6 +113,18 @@ class Spy:
             hook, self.after_claim = self.after_claim, None
             hook()
         return won
+
+    def reschedule(self, items: list[Reschedule]) -> frozenset[str]:
+        if self.before_reschedule is not None:
+            hook, self.before_reschedule = self.before_reschedule, None
+            hook()
+        error = self.reschedule_fails()
+        if error is not None:
+            raise error
+        self.reschedules.append(len(items))
+        skipped = self.store.reschedule(items)
+        self.skipped |= skipped
+        return skipped
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         error = self.save_fails()
@@ -167,6 +188,7 @@ def test_a_sweep_claims_and_saves_each_page_in_one_batch(
     assert spy.saves == ([2, 2, 1] if isinstance(spy, BatchSpy) else [1] * 5)
     assert sorted(logged(store, ids)) == sorted(summary.alerts) == sorted(spy.claimed)
     assert store.find(due_before=at(11, 16)).items == ()
+    assert spy.reschedules == []                    # every ticket saved its own due time
     again = sweep(spy, desk.follow, at(11, 16))
     assert again == SweepSummary()
     assert len(spy.batches) == 3                    # nothing due: nothing claimed
@@ -317,3 +339,92 @@ def test_a_response_after_an_unswept_breach_stops_its_alerts_only(
     assert store.find(due_before=at(13, 10, 44)).items == ()
     assert [t.id for t in store.find(due_before=at(13, 10, 45)).items] == [ticket_id]
     assert desk.sweep(at(13, 11)).alerts == (f"{ticket_id}:resolution:1:warning:0.75",)
+
+
+# -- a due ticket with nothing to record is rescheduled ------------------------------------------
+
+
+def stale_due(store: TicketStore, desk: ComplaintDesk, ticket_id: str, due: dt.datetime,
+              when: dt.datetime) -> None:
+    """Store ``due`` as the ticket's due time, as an older complaintflow might have.
+
+    A comment carries it, saved straight through the store, so no
+    follow-up recomputes it.
+    """
+    ticket = store.get(ticket_id)
+    new, events = apply(ticket, c.Comment("客户来电催促"), actor=AGENT, at=when,
+                        rules=desk.follow.rules)
+    store.save(new, events, expected_version=ticket.version, due_at=due)
+
+
+def test_a_ticket_due_with_nothing_to_record_is_rescheduled_to_its_next_threshold(
+        store: TicketStore, spy: Spy, clock: ManualClock) -> None:
+    desk = make_desk(store, clock)
+    ids = open_tickets(desk, clock, 5)
+    # Their real next due time: the first-response warning, Tuesday 11:00 (3 of 4 business
+    # hours from Friday 17:00, Monday a holiday).  Stored instead: Saturday 10:00.
+    for ticket_id in ids:
+        stale_due(store, desk, ticket_id, at(8, 10), at(7, 18))
+    versions = [store.get(ticket_id).version for ticket_id in ids]
+    summary = sweep(spy, desk.follow, at(8, 12), page_size=2)
+    assert (summary.checked, summary.alerts) == (5, ())
+    assert (spy.batches, spy.saves) == ([], [])     # nothing claimed, nothing saved
+    assert spy.reschedules == [2, 2, 1]             # one reschedule per page
+    assert store.find(due_before=at(11, 10, 59)).items == ()
+    assert sorted(t.id for t in store.find(due_before=at(11, 11)).items) == ids
+    assert sweep(spy, desk.follow, at(8, 12)).checked == 0   # not reloaded any more
+    assert [store.get(ticket_id).version for ticket_id in ids] == versions  # no event
+    on_time = desk.sweep(at(11, 11))                # and alerted when it is really due
+    assert (on_time.checked, on_time.warnings) == (5, 5)
+
+
+def test_a_resolved_ticket_with_a_stale_due_time_leaves_the_sweep(
+        store: TicketStore, spy: Spy, clock: ManualClock) -> None:
+    """A database written before stopped clocks stopped raising alerts (issue 6)."""
+    desk = make_desk(store, clock)
+    (ticket_id,) = open_tickets(desk, clock, 1)
+    clock.set(at(11, 16))
+    desk.assign(ticket_id, "a1", actor=AGENT)
+    desk.investigate(ticket_id, actor=AGENT)
+    desk.respond(ticket_id, "您好，已补发", actor=AGENT)
+    desk.propose_solution(ticket_id, "补发包裹", actor=AGENT)
+    desk.customer_accepts(ticket_id, actor=CUSTOMER)
+    assert desk.complete(ticket_id, actor=AGENT).status is Status.RESOLVED
+    stale_due(store, desk, ticket_id, at(11, 12), at(11, 16))   # the unswept breach
+    summary = sweep(spy, desk.follow, at(11, 17))
+    assert (summary.checked, summary.alerts) == (1, ())
+    assert spy.reschedules == [1]
+    assert store.find(due_before=FAR).items == ()   # next_due is None: no due time at all
+    assert sweep(spy, desk.follow, at(11, 18)) == SweepSummary()
+
+
+def test_a_ticket_saved_before_the_reschedule_keeps_the_due_time_of_its_save(
+        store: TicketStore, spy: Spy, clock: ManualClock) -> None:
+    desk = make_desk(store, clock)
+    raced, calm = open_tickets(desk, clock, 2)
+    for ticket_id in (raced, calm):
+        stale_due(store, desk, ticket_id, at(8, 10), at(7, 18))
+    # Between the sweep's page read and its reschedule, someone saves ``raced`` with a due
+    # time of its own (Sunday 09:00): that save is newer than the log the sweep planned from.
+    spy.before_reschedule = lambda: stale_due(store, desk, raced, at(9, 9), at(8, 11))
+    assert sweep(spy, desk.follow, at(8, 12)).checked == 2
+    assert spy.skipped == {raced}
+    assert store.find(due_before=at(9, 8, 59)).items == ()
+    assert [t.id for t in store.find(due_before=at(9, 9)).items] == [raced]
+    assert [t.id for t in store.find(due_before=at(11, 11)).items] == [raced, calm]
+    assert sweep(spy, desk.follow, at(9, 10)).checked == 1   # due again: moved this time
+    assert [t.id for t in store.find(due_before=at(11, 10, 59)).items] == []
+
+
+def test_a_sweep_that_dies_before_its_reschedule_leaves_the_tickets_due(
+        store: TicketStore, spy: Spy, clock: ManualClock) -> None:
+    desk = make_desk(store, clock)
+    ids = open_tickets(desk, clock, 2)
+    for ticket_id in ids:
+        stale_due(store, desk, ticket_id, at(8, 10), at(7, 18))
+    spy.reschedule_fails = lambda: Died()
+    with pytest.raises(Died):
+        sweep(spy, desk.follow, at(8, 12))
+    assert len(store.find(due_before=at(8, 12)).items) == 2
+    assert desk.sweep(at(8, 13)).checked == 2
+    assert store.find(due_before=at(11, 10, 59)).items == ()

@@ -30,6 +30,23 @@ delays alerts and never loses them; claiming first and acting only on a
 won claim, as sweeps did key by key before, lost such an alert for good.
 Hence the store's alert keys always include every key in a log, and may
 include a few that were recorded late.
+
+A visited ticket that records nothing (its alerts are held until the
+staff calendar opens, or its stored due time is stale, e.g. written
+before stopped clocks stopped raising alerts) makes no save, since a save
+needs an event; its stored due time would stay in the past and every
+later sweep would reload it for nothing.  So the sweep recomputes its due
+time from the log it planned from
+(:meth:`~complaintflow.followup.FollowUp.next_due`) and moves all such
+tickets of the page with one
+:meth:`~complaintflow.storage.TicketStore.reschedule` (a third commit,
+paid only by pages that have them).  That never hides an alert: only a
+ticket whose log already holds every alert it could record now is moved,
+so a ticket with a claimed but unrecorded key stays due as above.  The
+move is conditional on the version planned from, so a ticket saved
+meanwhile keeps the due time its save stored.  It comes after the page's
+saves: a sweep that dies before it leaves those tickets due, and the next
+sweep moves them.
 """
 
 from __future__ import annotations
@@ -51,7 +68,13 @@ from complaintflow.notify import NotificationKind, Notifier, compose
 from complaintflow.sla.alerts import Alert, AlertKind
 from complaintflow.sla.measure import SlaStatus
 from complaintflow.sla.targets import BusinessTime
-from complaintflow.storage.protocol import BatchSaves, OutboxItem, SaveItem, TicketStore
+from complaintflow.storage.protocol import (
+    BatchSaves,
+    OutboxItem,
+    Reschedule,
+    SaveItem,
+    TicketStore,
+)
 
 __all__ = ["DeliveryReport", "SweepSummary", "deliver", "sweep"]
 
@@ -160,6 +183,19 @@ def _prepare(follow: FollowUp, ticket: Ticket, log: list[Event], status: SlaStat
                     follow.next_due([*log, *events], now, status=status), outbox)
 
 
+def _moved(follow: FollowUp, ticket_id: str, log: list[Event], status: SlaStatus,
+           now: pendulum.DateTime) -> Reschedule | None:
+    """The due time of a ticket that records nothing now, as of the log it was planned from.
+
+    None when that time is not after ``now``: the ticket stays due either
+    way, and moving it would only let a later page of this sweep meet it again.
+    """
+    if not log:
+        return None
+    due = follow.next_due(log, now, status=status)
+    return Reschedule(ticket_id, log[-1].version, due) if due is None or due > now else None
+
+
 def _recorded(todo: tuple[Alert, ...]) -> SweepSummary:
     kinds = [alert.kind for alert in todo]  # recorded by this save, and by no other sweeper
     return SweepSummary(warnings=kinds.count(AlertKind.WARNING),
@@ -177,9 +213,12 @@ def _current(plan: _Plan) -> bool:
 
 
 def _settle(store: TicketStore, follow: FollowUp, plan: _Plan, claimed: set[str],
-            now: pendulum.DateTime, grace: dt.timedelta, *,
+            moves: list[Reschedule], now: pendulum.DateTime, grace: dt.timedelta, *,
             stale: bool = False) -> SweepSummary:
-    """Save the planned alerts of one ticket; on a conflict re-read, re-plan and retry."""
+    """Save the planned alerts of one ticket; on a conflict re-read, re-plan and retry.
+
+    If nothing is left to record, the ticket's new due time joins ``moves``.
+    """
     found, log, status, todo = plan.found, plan.log, plan.status, plan.todo
     ticket: Ticket | None = None if stale or not _current(plan) else found
     for _ in range(_ATTEMPTS):
@@ -194,6 +233,8 @@ def _settle(store: TicketStore, follow: FollowUp, plan: _Plan, claimed: set[str]
                 claimed.update(unclaimed)
         save = _prepare(follow, ticket, log, status, todo, now, grace) if todo else None
         if save is None:
+            if (move := _moved(follow, found.id, log, status, now)) is not None:
+                moves.append(move)
             return SweepSummary()
         try:
             store.save(save.ticket, save.events, expected_version=save.expected_version,
@@ -206,7 +247,7 @@ def _settle(store: TicketStore, follow: FollowUp, plan: _Plan, claimed: set[str]
 
 
 def _save_page(store: TicketStore, saver: BatchSaves, follow: FollowUp, plans: list[_Plan],
-               claimed: set[str], now: pendulum.DateTime,
+               claimed: set[str], moves: list[Reschedule], now: pendulum.DateTime,
                grace: dt.timedelta) -> SweepSummary:
     """Every ticket of the page in one ``save_many``; the ones that moved, one by one."""
     summary = SweepSummary()
@@ -218,6 +259,8 @@ def _save_page(store: TicketStore, saver: BatchSaves, follow: FollowUp, plans: l
         elif (save := _prepare(follow, plan.found, plan.log, plan.status, plan.todo, now,
                                grace)) is not None:
             ready.append((plan, save))
+        elif (move := _moved(follow, plan.found.id, plan.log, plan.status, now)) is not None:
+            moves.append(move)  # closed or merged since it was due: nothing to record
     moved = saver.save_many([save for _, save in ready]) if ready else frozenset()
     for plan, save in ready:
         if save.ticket.id in moved:
@@ -225,7 +268,7 @@ def _save_page(store: TicketStore, saver: BatchSaves, follow: FollowUp, plans: l
         else:
             summary += _recorded(plan.todo)
     for plan in later:
-        summary += _settle(store, follow, plan, claimed, now, grace, stale=True)
+        summary += _settle(store, follow, plan, claimed, moves, now, grace, stale=True)
     return summary
 
 
@@ -234,14 +277,19 @@ def _sweep_page(store: TicketStore, follow: FollowUp, tickets: Sequence[Ticket],
     plans = [_plan(store, follow, ticket, now) for ticket in tickets]
     summary = SweepSummary(checked=len(plans), held=sum(plan.held for plan in plans))
     todo = [plan for plan in plans if plan.todo]
+    moves = [move for plan in plans if not plan.todo
+             if (move := _moved(follow, plan.found.id, plan.log, plan.status, now)) is not None]
     keys = [alert.key for plan in todo for alert in plan.todo]
     if keys:
         store.record_alerts(keys)  # one commit for the page; see the module docstring
     claimed = set(keys)
     if isinstance(store, BatchSaves):  # and one more for all the page's saves
-        return summary + _save_page(store, store, follow, todo, claimed, now, grace)
-    for plan in todo:
-        summary += _settle(store, follow, plan, claimed, now, grace)
+        summary += _save_page(store, store, follow, todo, claimed, moves, now, grace)
+    else:
+        for plan in todo:
+            summary += _settle(store, follow, plan, claimed, moves, now, grace)
+    if moves:  # after the saves: a sweep that dies first leaves these tickets due
+        store.reschedule(moves)  # version-checked: a ticket saved meanwhile is skipped
     return summary
 
 

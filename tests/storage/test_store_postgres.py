@@ -70,6 +70,25 @@ class TestPostgresStore(StoreConformance):
                 cur.execute("DROP TRIGGER fail_append ON complaintflow.events")
                 cur.execute("DROP FUNCTION complaintflow.fail()")
 
+    @contextmanager
+    def failing_reschedule(self, store: TicketStore, ticket_id: str) -> Iterator[None]:
+        assert isinstance(store, PostgresStore)
+        tenant, ticket = (value.replace("'", "''") for value in (store.tenant, ticket_id))
+        with store._tx() as cur:
+            cur.execute("CREATE FUNCTION complaintflow.fail_due() RETURNS trigger "
+                        "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; "
+                        "END $$")
+            cur.execute("CREATE TRIGGER fail_due BEFORE UPDATE OF due_at ON "
+                        "complaintflow.tickets FOR EACH ROW WHEN (NEW.tenant = "
+                        f"'{tenant}' AND NEW.id = '{ticket}') "
+                        "EXECUTE FUNCTION complaintflow.fail_due()")
+        try:
+            yield
+        finally:
+            with store._tx() as cur:
+                cur.execute("DROP TRIGGER fail_due ON complaintflow.tickets")
+                cur.execute("DROP FUNCTION complaintflow.fail_due()")
+
 
 def test_a_host_connection_in_a_transaction_is_joined(postgres_conninfo: str) -> None:
     with psycopg.connect(postgres_conninfo) as conn:  # autocommit off, as hosts often have

@@ -71,6 +71,22 @@ class TestSqliteStore(StoreConformance):
                 admin.execute("DROP TRIGGER fail_append")
         admin.close()
 
+    @contextmanager
+    def failing_reschedule(self, store: TicketStore, ticket_id: str) -> Iterator[None]:
+        assert isinstance(store, SqliteStore)
+        path = store.path
+        assert path is not None
+        quoted = ticket_id.replace("'", "''")  # a trigger takes no parameters
+        with sqlite3.connect(path, isolation_level=None) as admin:
+            admin.execute(f"CREATE TRIGGER fail_due BEFORE UPDATE OF due_us ON tickets "
+                          f"WHEN NEW.id = '{quoted}' "
+                          "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+            try:
+                yield
+            finally:
+                admin.execute("DROP TRIGGER fail_due")
+        admin.close()
+
 
 # -- SQLite specifics: settings, migrations, host connections, errors ---------
 

@@ -18,7 +18,7 @@ from complaintflow.clock import instant
 from complaintflow.errors import ValidationError
 from complaintflow.events import Event
 from complaintflow.model import Ticket
-from complaintflow.storage.protocol import OutboxItem, SaveItem, statuses
+from complaintflow.storage.protocol import OutboxItem, Reschedule, SaveItem, statuses
 from complaintflow.vocabulary import Priority, Status
 
 _EPOCH = dt.datetime(1970, 1, 1)
@@ -102,6 +102,22 @@ def check_saves(items: Sequence[SaveItem]) -> list[SaveItem]:
     ids = [item.ticket.id for item in result]
     if len(set(ids)) != len(ids):
         raise ValidationError("a ticket is saved twice in one batch", field="items")
+    return result
+
+
+def check_reschedules(items: Sequence[Reschedule]) -> list[tuple[Reschedule, int | None]]:
+    """``reschedule``'s items, each with its due time in epoch microseconds (None: none).
+
+    Checked before any write, so a bad item writes nothing of the batch.
+    """
+    result = []
+    for item in items:
+        if not isinstance(item, Reschedule):
+            raise ValidationError(f"not a Reschedule: {item!r}", field="items")
+        result.append((item, None if item.due_at is None else micros(item.due_at, "due_at")))
+    if len({item.ticket_id for item, _ in result}) != len(result):
+        raise ValidationError("a ticket is rescheduled twice in one batch; send one "
+                              "Reschedule per ticket", field="items")
     return result
 
 

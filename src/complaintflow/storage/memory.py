@@ -25,13 +25,20 @@ from complaintflow.storage._shared import (
     check_batch,
     check_limit,
     check_outbox,
+    check_reschedules,
     check_saves,
     duplicate_outbox,
     encode_cursor,
     lease_micros,
     micros,
 )
-from complaintflow.storage.protocol import OutboxItem, Page, SaveItem, format_ticket_number
+from complaintflow.storage.protocol import (
+    OutboxItem,
+    Page,
+    Reschedule,
+    SaveItem,
+    format_ticket_number,
+)
 from complaintflow.vocabulary import Priority, Status
 
 __all__ = ["InMemoryStore", "check_batch"]
@@ -169,6 +176,20 @@ class InMemoryStore:
                 data.tickets[item.ticket.id] = item.ticket
                 self._set_due(item.ticket.id, due)
             return frozenset(stale)
+
+    def reschedule(self, items: Sequence[Reschedule]) -> frozenset[str]:
+        batch = check_reschedules(items)
+        with self._lock:
+            tickets = self._data.tickets
+            for item, _ in batch:  # check everything before writing anything
+                if item.ticket_id not in tickets:
+                    raise NotFound("ticket", item.ticket_id)
+            stale = frozenset(item.ticket_id for item, _ in batch
+                              if tickets[item.ticket_id].version != item.version)
+            for item, due in batch:
+                if item.ticket_id not in stale:
+                    self._set_due(item.ticket_id, due)
+            return stale
 
     def events(self, ticket_id: str, *, after: int = 0) -> list[Event]:
         with self._lock:

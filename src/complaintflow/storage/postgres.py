@@ -48,13 +48,20 @@ from complaintflow.storage._shared import (
     check_batch,
     check_limit,
     check_outbox,
+    check_reschedules,
     check_saves,
     duplicate_outbox,
     encode_cursor,
     lease_micros,
     micros,
 )
-from complaintflow.storage.protocol import OutboxItem, Page, SaveItem, format_ticket_number
+from complaintflow.storage.protocol import (
+    OutboxItem,
+    Page,
+    Reschedule,
+    SaveItem,
+    format_ticket_number,
+)
 from complaintflow.vocabulary import Priority, Status
 
 __all__ = ["MIGRATIONS", "ConnectionPoolLike", "PostgresStore"]
@@ -359,6 +366,33 @@ class PostgresStore:
         self._append(cur, item.events)
         self._enqueue(cur, outbox)
         return None
+
+    def reschedule(self, items: Sequence[Reschedule]) -> frozenset[str]:
+        """One transaction; the rows are locked first, in ticket id order.
+
+        So a reschedule queues behind a ``save_many`` (which locks in the
+        same order) or a save of the same tickets instead of deadlocking,
+        and the version it compares cannot change before its UPDATE.
+        """
+        batch = check_reschedules(items)
+        if not batch:
+            return frozenset()
+        with self._tx() as cur:
+            cur.execute(self._sql("SELECT id, version FROM {s}.tickets WHERE tenant = %s "
+                                  "AND id = ANY(%s) ORDER BY id FOR UPDATE"),
+                        (self.tenant, [item.ticket_id for item, _ in batch]))
+            versions = dict(cur.fetchall())
+            for item, _ in batch:
+                if item.ticket_id not in versions:
+                    raise NotFound("ticket", item.ticket_id)
+            ready = [(None if due is None else _utc(due), self.tenant, item.ticket_id)
+                     for item, due in batch if versions[item.ticket_id] == item.version]
+            if ready:
+                cur.executemany(self._sql(
+                    "UPDATE {s}.tickets SET due_at = %s, due_lease = '-infinity', "
+                    "due_worker = NULL WHERE tenant = %s AND id = %s"), ready)
+        return frozenset(item.ticket_id for item, _ in batch
+                         if versions[item.ticket_id] != item.version)
 
     def next_number(self, *, prefix: str, day: dt.date) -> str:
         with self._tx() as cur:

@@ -16,6 +16,9 @@ needed.  The hard rules, checked by :mod:`complaintflow.testing.storage`:
 - An alert key is recorded once per tenant, ever: :meth:`TicketStore.record_alert`
   and :meth:`TicketStore.record_alerts` report each key as new to exactly one
   caller, however many race for it.
+- A due time is bookkeeping derived from the log, not a fact of the ticket's
+  life: :meth:`TicketStore.reschedule` moves it without an event, and only
+  on a ticket still at the version it was computed from.
 
 Ordering is part of the contract, so pages are stable: :meth:`TicketStore.find`
 returns tickets by ``(received_at, id)``, or by ``(due_at, id)`` (most
@@ -43,6 +46,7 @@ __all__ = [
     "DueClaims",
     "OutboxItem",
     "Page",
+    "Reschedule",
     "SaveItem",
     "TicketStore",
     "format_ticket_number",
@@ -100,6 +104,39 @@ class SaveItem:
     expected_version: int
     due_at: dt.datetime | None = None
     outbox: tuple[OutboxItem, ...] = attrs.field(default=(), converter=_items)
+
+
+def _ticket_id(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value:
+        raise ValidationError(f"a ticket id is a non-empty str, got {value!r}",
+                              field=attribute.name)
+
+
+def _version(_: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(
+            f"version is the ticket version the due time was computed from (an int >= 1, "
+            f"e.g. ticket.version), got {value!r}", field=attribute.name)
+
+
+def _due_at(value: dt.datetime | None) -> pendulum.DateTime | None:
+    return None if value is None else instant(value, "due_at")
+
+
+@attrs.frozen
+class Reschedule:
+    """Move one ticket's due time, for :meth:`TicketStore.reschedule`.
+
+    ``due_at`` is the ticket's next SLA deadline as computed from its log
+    at ``version`` (None: it has none, so due sweeps no longer find it).
+    The version makes the move safe to race with saves: a ticket saved
+    since keeps the due time that save stored.  A naive ``due_at`` is
+    refused here, where it was made (NaiveDatetimeError).
+    """
+
+    ticket_id: str = attrs.field(validator=_ticket_id)
+    version: int = attrs.field(validator=_version)
+    due_at: pendulum.DateTime | None = attrs.field(converter=_due_at)
 
 
 @attrs.frozen
@@ -228,6 +265,27 @@ class TicketStore(Protocol):
         """
         ...
 
+    def reschedule(self, items: Sequence[Reschedule]) -> frozenset[str]:
+        """Set each ticket's due time, without an event, in one transaction.
+
+        The due time is derived bookkeeping (when the sweep should next
+        look), not something that happened to the ticket, so moving it
+        writes no event and bumps no version: the sweep uses it for a
+        ticket it visited and had nothing to record on, which would
+        otherwise stay due and be reloaded by every sweep.  Only a ticket
+        whose stored version still equals ``item.version`` is moved (and
+        any :class:`DueClaims` lease on it freed, as a save frees it);
+        one saved since keeps the due time its save stored, and its id is
+        returned.  Every other item is applied.
+
+        All or nothing on errors: an id this tenant does not hold raises
+        NotFound, something other than a :class:`Reschedule` or a ticket
+        listed twice raises ValidationError, a backend failure raises
+        StorageError, and then no item is applied.  An empty batch writes
+        nothing.
+        """
+        ...
+
 
 @runtime_checkable
 class DueClaims(Protocol):
@@ -239,7 +297,8 @@ class DueClaims(Protocol):
         """Up to ``limit`` tickets with ``due_at <= now`` nobody else holds, most overdue first.
 
         Each is leased to ``worker`` until ``now + lease`` (or until the next
-        save of the ticket, which sets a new due date and frees it).
+        save or :meth:`~TicketStore.reschedule` of the ticket, which sets a
+        new due date and frees it).
         """
         ...
 

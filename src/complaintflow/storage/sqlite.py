@@ -53,6 +53,7 @@ from complaintflow.storage._shared import (
     check_batch,
     check_limit,
     check_outbox,
+    check_reschedules,
     check_saves,
     dumps,
     duplicate_outbox,
@@ -61,7 +62,13 @@ from complaintflow.storage._shared import (
     micros,
     payload_json,
 )
-from complaintflow.storage.protocol import OutboxItem, Page, SaveItem, format_ticket_number
+from complaintflow.storage.protocol import (
+    OutboxItem,
+    Page,
+    Reschedule,
+    SaveItem,
+    format_ticket_number,
+)
 from complaintflow.vocabulary import Priority, Status
 
 __all__ = ["MIGRATIONS", "SqliteStore"]
@@ -402,6 +409,27 @@ class SqliteStore:
         self._append(conn, item.events)
         self._enqueue(conn, outbox)
         return None
+
+    def reschedule(self, items: Sequence[Reschedule]) -> frozenset[str]:
+        """One ``BEGIN IMMEDIATE`` for the whole batch; the version check is in each UPDATE."""
+        batch = check_reschedules(items)
+        if not batch:
+            return frozenset()
+        stale = []
+        with self._writing() as conn:
+            for item, due in batch:
+                moved = conn.execute(
+                    "UPDATE tickets SET due_us = ?, due_lease_us = 0, due_worker = NULL "
+                    "WHERE tenant = ? AND id = ? AND version = ?",
+                    (due, self.tenant, item.ticket_id, item.version),
+                ).rowcount
+                if moved:
+                    continue
+                if conn.execute("SELECT 1 FROM tickets WHERE tenant = ? AND id = ?",
+                                (self.tenant, item.ticket_id)).fetchone() is None:
+                    raise NotFound("ticket", item.ticket_id)  # rolls back the batch
+                stale.append(item.ticket_id)
+        return frozenset(stale)
 
     def next_number(self, *, prefix: str, day: dt.date) -> str:
         with self._writing() as conn:

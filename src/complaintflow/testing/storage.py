@@ -38,7 +38,14 @@ from complaintflow.errors import (
     ValidationError,
 )
 from complaintflow.model import Ticket
-from complaintflow.storage.protocol import BatchSaves, DueClaims, OutboxItem, SaveItem, TicketStore
+from complaintflow.storage.protocol import (
+    BatchSaves,
+    DueClaims,
+    OutboxItem,
+    Reschedule,
+    SaveItem,
+    TicketStore,
+)
 from complaintflow.testing.storage_stateful import build_store_machine
 from complaintflow.testing.storage_workload import (
     T0,
@@ -106,6 +113,16 @@ class StoreConformance:
 
     def failing_event_append(self, store: TicketStore) -> AbstractContextManager[None]:
         """Override: make the backend fail when events are appended, inside the block."""
+        pytest.skip("the adapter gives no way to inject a backend failure")
+
+    def failing_reschedule(
+        self, store: TicketStore, ticket_id: str
+    ) -> AbstractContextManager[None]:
+        """Override: make the backend fail when ``ticket_id``'s due time is written, inside.
+
+        The suite reschedules that ticket after others in one batch and
+        checks that none of the batch was applied.
+        """
         pytest.skip("the adapter gives no way to inject a backend failure")
 
     # -- add, get, events ----------------------------------------------------
@@ -398,6 +415,98 @@ class StoreConformance:
         with self.failing_event_append(store), pytest.raises(StorageError):
             batch.save_many(items)
         _unchanged(store)
+
+    # -- reschedule: due times move without an event -------------------------
+
+    def _due_ids(self, store: TicketStore, before: dt.datetime) -> list[str]:
+        return [t.id for t in iter_pages(store, due_before=before)]
+
+    def test_reschedule_moves_and_clears_due_times(self, store: TicketStore) -> None:
+        for ticket_id in ("T1", "T2", "T3"):
+            store.add(*make_ticket(ticket_id), due_at=T0)
+        moves = [Reschedule("T1", 1, T0.add(hours=3)), Reschedule("T2", 1, None)]
+        assert store.reschedule(moves) == frozenset()
+        assert self._due_ids(store, T0) == ["T3"]
+        assert self._due_ids(store, T0.add(hours=3)) == ["T3", "T1"]
+        assert self._due_ids(store, T0.add(years=1)) == ["T3", "T1"]   # T2 has none now
+        for ticket_id in ("T1", "T2", "T3"):                 # bookkeeping, not history
+            assert store.get(ticket_id) == make_ticket(ticket_id)[0]
+            assert store.events(ticket_id) == make_ticket(ticket_id)[1]
+        assert store.reschedule([Reschedule("T2", 1, T0.subtract(hours=1))]) == frozenset()
+        assert self._due_ids(store, T0) == ["T2", "T3"]      # a cleared ticket can be due again
+        assert store.reschedule([]) == frozenset()
+
+    def test_reschedule_skips_a_ticket_saved_meanwhile(self, store: TicketStore) -> None:
+        for ticket_id in ("T1", "T2"):
+            store.add(*make_ticket(ticket_id), due_at=T0)
+        # T2's due time was computed at version 1, but T2 was saved since: its save's due
+        # time (T0 + 1h) is the one computed from its newest log, and it stays.
+        _advanced(store, "T2", c.Comment("meanwhile"), due_at=T0.add(hours=1))
+        moves = [Reschedule("T1", 1, T0.add(hours=5)), Reschedule("T2", 1, None)]
+        assert store.reschedule(moves) == {"T2"}
+        assert self._due_ids(store, T0.add(hours=1)) == ["T2"]
+        assert self._due_ids(store, T0.add(hours=5)) == ["T2", "T1"]
+        assert store.reschedule([Reschedule("T2", 2, None)]) == frozenset()
+        assert self._due_ids(store, T0.add(years=1)) == ["T1"]
+        assert store.get("T2").version == 2                  # a reschedule makes no version
+
+    def test_reschedule_refuses_bad_input_and_writes_nothing(self, store: TicketStore) -> None:
+        store.add(*make_ticket("T1"), due_at=T0)
+        later = Reschedule("T1", 1, T0.add(hours=1))
+        with pytest.raises(NaiveDatetimeError):
+            Reschedule("T1", 1, dt.datetime(2024, 5, 20))  # refused where it is made
+        with pytest.raises(ValidationError):
+            Reschedule("T1", 0, None)
+        for wrong, error in (([later, Reschedule("T9", 1, None)], NotFound),
+                             ([later, Reschedule("T1", 1, None)], ValidationError),
+                             ([later, SaveItem(*transition(make_ticket("T1")[0]), 1)],
+                              ValidationError)):
+            with pytest.raises(error):
+                store.reschedule(wrong)  # type: ignore[arg-type]
+        assert self._due_ids(store, T0) == ["T1"]
+        with pytest.raises(NotFound) as caught:
+            store.reschedule([Reschedule("nope", 1, None)])
+        assert caught.value.key == "nope"
+
+    def test_reschedule_writes_nothing_when_the_backend_fails(
+        self, store: TicketStore
+    ) -> None:
+        for ticket_id in ("T1", "T2", "T3"):
+            store.add(*make_ticket(ticket_id), due_at=T0)
+        moves = [Reschedule("T1", 1, None), Reschedule("T3", 1, T0.add(hours=2)),
+                 Reschedule("T2", 1, None)]
+        with self.failing_reschedule(store, "T2"), pytest.raises(StorageError):
+            store.reschedule(moves)
+        assert self._due_ids(store, T0) == ["T1", "T2", "T3"]
+        assert store.reschedule(moves) == frozenset()
+        assert self._due_ids(store, T0.add(years=1)) == ["T3"]
+
+    def test_reschedule_frees_a_due_claim_like_a_save(self, store: TicketStore) -> None:
+        if not self.supports_claim_due:
+            pytest.skip("the adapter does not claim DueClaims")
+        assert isinstance(store, DueClaims)
+        for ticket_id in ("T1", "T2"):
+            store.add(*make_ticket(ticket_id), due_at=T0)
+        claimed = store.claim_due(now=T0, limit=5, worker="a", lease=LEASE)
+        assert [t.id for t in claimed] == ["T1", "T2"]
+        assert store.reschedule([Reschedule("T1", 1, T0), Reschedule("T2", 2, None)]) == {"T2"}
+        assert [t.id for t in store.claim_due(now=T0, limit=5, worker="b", lease=LEASE)] == [
+            "T1"]                                            # the skipped T2 stays leased
+
+    def test_reschedule_is_tenant_scoped(self, make_store: MakeStore) -> None:
+        a, b = make_store("acme"), make_store("globex")
+        a.add(*make_ticket("T1"), due_at=T0)
+        with pytest.raises(NotFound):
+            b.reschedule([Reschedule("T1", 1, None)])
+        b.add(*make_ticket("T1"), due_at=T0)
+        _advanced(b, "T1", c.Comment("globex only"), due_at=T0)
+        assert b.reschedule([Reschedule("T1", 1, None)]) == {"T1"}   # b's T1 is at 2
+        assert a.reschedule([Reschedule("T1", 1, T0.add(hours=1))]) == frozenset()
+        assert [t.id for t in b.find(due_before=T0).items] == ["T1"]
+        assert b.reschedule([Reschedule("T1", 2, None)]) == frozenset()
+        assert b.find(due_before=T0.add(years=1)).items == ()
+        assert [t.id for t in a.find(due_before=T0.add(hours=1)).items] == ["T1"]
+        assert a.find(due_before=T0).items == ()
 
     # -- due claims (DueClaims) ------------------------------------------
 

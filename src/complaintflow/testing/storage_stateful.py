@@ -19,7 +19,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, preco
 from complaintflow.errors import ComplaintflowError
 from complaintflow.model import Ticket
 from complaintflow.storage.memory import InMemoryStore
-from complaintflow.storage.protocol import DueClaims, OutboxItem, TicketStore
+from complaintflow.storage.protocol import DueClaims, OutboxItem, Reschedule, TicketStore
 from complaintflow.testing.storage_workload import T0, commands_for, make_ticket, transition
 from complaintflow.vocabulary import Priority, Status
 
@@ -138,6 +138,22 @@ def build_store_machine(
             self.both(
                 lambda s: s.save(new, events, expected_version=expected, due_at=due, outbox=outbox)
             )
+
+        @rule(
+            moves=st.lists(
+                st.tuples(st.sampled_from(["T001", "T002", "T003", "T999"]),
+                          st.integers(-1, 0), _DUE),
+                max_size=4,
+            )
+        )
+        def reschedule(self, moves: list[tuple[str, int, dt.datetime | None]]) -> None:
+            """Move due times; ``-1`` asks with a stale version, T999 and repeats are refused."""
+            items = []
+            for ticket_id, lag, due in moves:
+                known = ticket_id in self.ids
+                version = self.model.get(ticket_id).version + lag if known else 1
+                items.append(Reschedule(ticket_id, max(version, 1), due))
+            self.both(lambda s: s.reschedule(items))
 
         @rule(ticket_id=tickets, after=st.integers(0, 4))
         def read(self, ticket_id: str, after: int) -> None:
