@@ -158,7 +158,8 @@ class FollowUp:
         return at if self.staff_calendar.is_open(when) else self.staff_calendar.next_open(when)
 
     def next_due(self, log: Sequence[e.Event], now: pendulum.DateTime, *,
-                 status: SlaStatus | None = None) -> pendulum.DateTime | None:
+                 status: SlaStatus | None = None,
+                 plan: AlertPlan | None = None) -> pendulum.DateTime | None:
         """When the sweep should next look at this ticket (None: nothing pending).
 
         A paused clock (the ticket waits on the customer) has no next
@@ -170,7 +171,7 @@ class FollowUp:
         thresholds are those of the ticket's stamped policy version.
         ``status`` is the SLA status at ``now`` if the caller already
         measured it (the sweep does: the alerts and notifications it adds
-        move no clock).
+        move no clock), and ``plan`` its :meth:`plan` of that status.
         """
         if not log or log[-1].status not in _ALERTABLE:
             return None
@@ -179,8 +180,9 @@ class FollowUp:
             return None
         policy = self.policy_of(status)
         done = recorded_alerts(log)
-        plan = due_alerts(status, policy, self.calendar)  # held or not: staffed below
-        pending = [alert.at for alert in plan.due if alert.key not in done]
+        passed = (plan.due + plan.held if plan is not None  # held or not: staffed below
+                  else due_alerts(status, policy, self.calendar).due)
+        pending = [alert.at for alert in passed if alert.key not in done]
         if pending:
             return self._staffed(min(pending), now)
         # A threshold alerted once stays done for its cycle, even when an override (say

@@ -65,7 +65,7 @@ from complaintflow.followup import to_outbox as outbox_item
 from complaintflow.lifecycle import apply
 from complaintflow.model import Ticket
 from complaintflow.notify import NotificationKind, Notifier, compose
-from complaintflow.sla.alerts import Alert, AlertKind
+from complaintflow.sla.alerts import Alert, AlertKind, AlertPlan
 from complaintflow.sla.measure import SlaStatus
 from complaintflow.sla.targets import BusinessTime
 from complaintflow.storage.protocol import (
@@ -145,19 +145,18 @@ class _Plan:
     found: Ticket
     log: list[Event]
     status: SlaStatus
+    alerts: AlertPlan
     todo: tuple[Alert, ...]
-    held: int
 
 
 def _plan(store: TicketStore, follow: FollowUp, found: Ticket, now: pendulum.DateTime) -> _Plan:
     log = store.events(found.id)
-    status, todo, held = _measured(follow, log, now)
-    return _Plan(found, log, status, todo, held)
+    return _Plan(found, log, *_measured(follow, log, now))
 
 
 def _measured(follow: FollowUp, log: list[Event],
-              now: pendulum.DateTime) -> tuple[SlaStatus, tuple[Alert, ...], int]:
-    """The ticket's SLA status and the alerts due that its log does not hold yet.
+              now: pendulum.DateTime) -> tuple[SlaStatus, AlertPlan, tuple[Alert, ...]]:
+    """The ticket's SLA status, its alert plan, and the due alerts its log does not hold yet.
 
     The plan uses the policy version stamped on the ticket, like its next due time.
     """
@@ -165,35 +164,36 @@ def _measured(follow: FollowUp, log: list[Event],
     assert status is not None
     plan = follow.plan(status)
     done = recorded_alerts(log)
-    return status, tuple(alert for alert in plan.due if alert.key not in done), len(plan.held)
+    return status, plan, tuple(alert for alert in plan.due if alert.key not in done)
 
 
-def _prepare(follow: FollowUp, ticket: Ticket, log: list[Event], status: SlaStatus,
-             todo: tuple[Alert, ...], now: pendulum.DateTime,
+def _prepare(follow: FollowUp, plan: _Plan, now: pendulum.DateTime,
              grace: dt.timedelta) -> SaveItem | None:
-    """The save that records ``todo`` on ``ticket``; None if there is nothing to record."""
+    """The save that records the plan's alerts; None if there is nothing to record."""
+    ticket = plan.found
     try:
-        new, events, outbox = _record(follow, ticket, list(todo), now, grace)
+        new, events, outbox = _record(follow, ticket, list(plan.todo), now, grace)
     except ComplaintflowError:  # closed or merged since it was due: nothing to alert
         return None
     if not events:
         return None
-    # ``status`` stays valid for the grown log: alerts and notifications move no clock.
-    return SaveItem(new, events, ticket.version,
-                    follow.next_due([*log, *events], now, status=status), outbox)
+    # ``status`` (and its plan) stay valid for the grown log: alerts and notifications move
+    # no clock.
+    due = follow.next_due([*plan.log, *events], now, status=plan.status, plan=plan.alerts)
+    return SaveItem(new, events, ticket.version, due, outbox)
 
 
-def _moved(follow: FollowUp, ticket_id: str, log: list[Event], status: SlaStatus,
-           now: pendulum.DateTime) -> Reschedule | None:
+def _moved(follow: FollowUp, plan: _Plan, now: pendulum.DateTime) -> Reschedule | None:
     """The due time of a ticket that records nothing now, as of the log it was planned from.
 
     None when that time is not after ``now``: the ticket stays due either
     way, and moving it would only let a later page of this sweep meet it again.
     """
-    if not log:
+    if not plan.log:
         return None
-    due = follow.next_due(log, now, status=status)
-    return Reschedule(ticket_id, log[-1].version, due) if due is None or due > now else None
+    due = follow.next_due(plan.log, now, status=plan.status, plan=plan.alerts)
+    return (Reschedule(plan.found.id, plan.log[-1].version, due)
+            if due is None or due > now else None)
 
 
 def _recorded(todo: tuple[Alert, ...]) -> SweepSummary:
@@ -219,30 +219,30 @@ def _settle(store: TicketStore, follow: FollowUp, plan: _Plan, claimed: set[str]
 
     If nothing is left to record, the ticket's new due time joins ``moves``.
     """
-    found, log, status, todo = plan.found, plan.log, plan.status, plan.todo
-    ticket: Ticket | None = None if stale or not _current(plan) else found
+    fresh = not stale and _current(plan)
     for _ in range(_ATTEMPTS):
-        if ticket is None:
-            ticket = store.get(found.id)
-            log = store.events(found.id)
+        if not fresh:
+            ticket = store.get(plan.found.id)
+            log = store.events(ticket.id)
             # Whatever changed may have stopped a clock (no alert any more) or moved one.
-            status, todo, _held = _measured(follow, log, now)
-            unclaimed = [alert.key for alert in todo if alert.key not in claimed]
+            plan = _Plan(ticket, log, *_measured(follow, log, now))
+            fresh = True
+            unclaimed = [alert.key for alert in plan.todo if alert.key not in claimed]
             if unclaimed:  # the claim comes first, always: keep the keys a superset
                 store.record_alerts(unclaimed)
                 claimed.update(unclaimed)
-        save = _prepare(follow, ticket, log, status, todo, now, grace) if todo else None
+        save = _prepare(follow, plan, now, grace) if plan.todo else None
         if save is None:
-            if (move := _moved(follow, found.id, log, status, now)) is not None:
+            if (move := _moved(follow, plan, now)) is not None:
                 moves.append(move)
             return SweepSummary()
         try:
             store.save(save.ticket, save.events, expected_version=save.expected_version,
                        due_at=save.due_at, outbox=save.outbox)
         except ConcurrencyError:
-            ticket = None
+            fresh = False
             continue
-        return _recorded(todo)
+        return _recorded(plan.todo)
     return SweepSummary(conflicts=1)
 
 
@@ -256,10 +256,9 @@ def _save_page(store: TicketStore, saver: BatchSaves, follow: FollowUp, plans: l
     for plan in plans:
         if not _current(plan):
             later.append(plan)
-        elif (save := _prepare(follow, plan.found, plan.log, plan.status, plan.todo, now,
-                               grace)) is not None:
+        elif (save := _prepare(follow, plan, now, grace)) is not None:
             ready.append((plan, save))
-        elif (move := _moved(follow, plan.found.id, plan.log, plan.status, now)) is not None:
+        elif (move := _moved(follow, plan, now)) is not None:
             moves.append(move)  # closed or merged since it was due: nothing to record
     moved = saver.save_many([save for _, save in ready]) if ready else frozenset()
     for plan, save in ready:
@@ -275,10 +274,10 @@ def _save_page(store: TicketStore, saver: BatchSaves, follow: FollowUp, plans: l
 def _sweep_page(store: TicketStore, follow: FollowUp, tickets: Sequence[Ticket],
                 now: pendulum.DateTime, grace: dt.timedelta) -> SweepSummary:
     plans = [_plan(store, follow, ticket, now) for ticket in tickets]
-    summary = SweepSummary(checked=len(plans), held=sum(plan.held for plan in plans))
+    summary = SweepSummary(checked=len(plans), held=sum(len(plan.alerts.held) for plan in plans))
     todo = [plan for plan in plans if plan.todo]
     moves = [move for plan in plans if not plan.todo
-             if (move := _moved(follow, plan.found.id, plan.log, plan.status, now)) is not None]
+             if (move := _moved(follow, plan, now)) is not None]
     keys = [alert.key for plan in todo for alert in plan.todo]
     if keys:
         store.record_alerts(keys)  # one commit for the page; see the module docstring

@@ -22,8 +22,6 @@ alerted when it runs again, or never if it stops first.
 from __future__ import annotations
 
 import enum
-import functools
-import weakref
 
 import attrs
 import pendulum
@@ -102,39 +100,6 @@ def _alerts_of(ticket_id: str, clock: MetricClock, policy: SlaPolicy,
     return found
 
 
-#: The alerts of each clock still alive, by the clock's identity.  A sweep plans a page of
-#: tickets and then asks each for its next due time, which plans the very same statuses
-#: again; projecting thresholds onto the calendar is most of the cost, and the answer
-#: depends only on the clock, the policy, the calendar and the instant.  An entry holds a
-#: weak reference to its clock and leaves with it, so the cache never outlives what it
-#: describes and an id reused by a later clock never matches.
-_Entry = tuple["weakref.ref[MetricClock]", SlaPolicy, BusinessTime, str, pendulum.DateTime,
-               tuple[Alert, ...]]
-_PLANNED: dict[int, _Entry] = {}
-
-
-def _forget(key: int, ref: weakref.ref[MetricClock]) -> None:
-    entry = _PLANNED.get(key)
-    if entry is not None and entry[0] is ref:
-        _PLANNED.pop(key, None)
-
-
-def _remembered(ticket_id: str, clock: MetricClock, policy: SlaPolicy,
-                calendar: BusinessTime, now: pendulum.DateTime) -> tuple[Alert, ...]:
-    key = id(clock)
-    entry = _PLANNED.get(key)
-    if (entry is not None and entry[0]() is clock and entry[1] is policy
-            and entry[2] is calendar and entry[3] == ticket_id and entry[4] == now):
-        return entry[5]
-    found = tuple(_alerts_of(ticket_id, clock, policy, calendar, now))
-    try:
-        ref = weakref.ref(clock, functools.partial(_forget, key))
-    except TypeError:  # a clock type without weak references: plan it every time
-        return found
-    _PLANNED[key] = (ref, policy, calendar, ticket_id, now, found)
-    return found
-
-
 def due_alerts(
     status: SlaStatus,
     policy: SlaPolicy,
@@ -152,7 +117,7 @@ def due_alerts(
     sweep again.
     """
     alerts = [alert for clock in status.clocks
-              for alert in _remembered(status.ticket_id, clock, policy, calendar, status.now)]
+              for alert in _alerts_of(status.ticket_id, clock, policy, calendar, status.now)]
     if staff_calendar is not None and alerts and not staff_calendar.is_open(status.now):
         return AlertPlan((), tuple(alerts), staff_calendar.next_open(status.now))
     return AlertPlan(tuple(alerts))
