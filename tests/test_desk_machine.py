@@ -30,6 +30,7 @@ worker in this model dies between sending and acknowledging).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import shutil
 import tempfile
 import threading
@@ -248,11 +249,17 @@ def status_before(log: list[e.Event], cutoff: pendulum.DateTime) -> Status | Non
     return known[-1].status if known else None
 
 
+def known_at(log: list[e.Event], cutoff: pendulum.DateTime) -> list[e.Event]:
+    """What a report cut at ``cutoff`` sees of a ticket: its events before the cut, or, for
+    a late entry (received before the cut, recorded after it), its intake (the events the
+    desk wrote at the instant it recorded the ticket)."""
+    return ([ev for ev in log if ev.at < cutoff]
+            or list(itertools.takewhile(lambda ev: ev.at == log[0].at, log)))
+
+
 def kind_before(log: list[e.Event], cutoff: pendulum.DateTime) -> Kind | None:
     kind = None
-    for ev in log:
-        if ev.at >= cutoff:
-            break
+    for ev in known_at(log, cutoff):
         payload = ev.payload
         if isinstance(payload, e.Received):
             kind = payload.draft.kind
@@ -477,13 +484,14 @@ class DeskMachine(RuleBasedStateMachine):
         report = monthly_report(logs.values(), year=local.year, month=local.month, zone=SH,
                                 policy={p.version: p for p in (POLICY, OLD_POLICY)},
                                 calendar=CALENDAR)
-        # What was known at the end of the month (a report never changes afterwards):
-        # tickets received in the month and recorded before its end, minus duplicates.
-        counted = {
+        # Tickets received in the month, minus those merged as duplicates by its end; one
+        # received before the end but recorded after it counts as first recorded.
+        received = {
             tid: log for tid, log in logs.items()
             if log[0].payload.draft.received_at in period  # type: ignore[union-attr]
-            and status_before(log, period.end) not in (None, Status.MERGED)
         }
+        counted = {tid: log for tid, log in received.items()
+                   if status_before(log, period.end) is not Status.MERGED}
         assert report.received == len(counted)
         channels = Counter(str(log[0].payload.draft.channel)  # type: ignore[union-attr]
                            for log in counted.values())
@@ -493,8 +501,9 @@ class DeskMachine(RuleBasedStateMachine):
         assert {k: v for k, v in report.distributions["kind"].items() if v} == kinds
         for name, counts in report.distributions.items():
             assert sum(counts.values()) == len(counted), name
-        still_open = sum(1 for log in logs.values()
-                         if (s := status_before(log, period.end)) is not None and s.open)
+        late = sum(1 for log in received.values() if status_before(log, period.end) is None)
+        still_open = late + sum(1 for log in logs.values()
+                                if (s := status_before(log, period.end)) is not None and s.open)
         assert report.backlog.total == still_open
 
     # -- invariants --------------------------------------------------------
