@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pendulum
 import pytest
 
-from complaintflow.clock import Clock, ManualClock, SystemClock, instant
+from complaintflow.clock import Clock, ManualClock, SystemClock, instant, named_zone
 from complaintflow.errors import ClockError, NaiveDatetimeError, ValidationError
 
 START = pendulum.datetime(2024, 5, 20, 9, 0, tz="Asia/Shanghai")
@@ -118,3 +118,14 @@ def test_instant_refuses_naive_with_the_field_name() -> None:
     assert info.value.field == "due_at"
     with pytest.raises(NaiveDatetimeError):
         instant(pendulum.naive(2024, 5, 20))
+
+
+def test_named_zone_is_built_once_per_name_and_refuses_bad_names() -> None:
+    shanghai = named_zone("Asia/Shanghai")
+    assert named_zone("Asia/Shanghai") is shanghai
+    assert pendulum.datetime(2024, 5, 20, 9, tz=shanghai) == pendulum.datetime(
+        2024, 5, 20, 1, tz="UTC")
+    with pytest.raises(ValueError, match="Mars/Base"):
+        named_zone("Mars/Base")
+    with pytest.raises(TypeError, match="zone name is a str"):
+        named_zone(8)

@@ -18,6 +18,7 @@ import attrs
 import cattrs
 import pendulum
 
+from complaintflow.clock import named_zone
 from complaintflow.errors import ValidationError
 from complaintflow.events import PAYLOAD_TYPES, Event
 from complaintflow.model import Actor, Ticket
@@ -52,18 +53,6 @@ def instant_to_dict(value: dt.datetime) -> dict[str, Any]:
     return {"utc": utc, "zone": name}
 
 
-@cache
-def _stored_zone(name: str) -> pendulum.Timezone | pendulum.FixedTimezone:
-    """``pendulum.timezone(name)``, remembered: building one costs ~50 µs, every time.
-
-    Only names that exist are remembered (a bad one raises), so the cache
-    holds at most the IANA database.
-    """
-    if not isinstance(name, str):
-        raise TypeError(f"a zone name is a str, got {name!r}")
-    return pendulum.timezone(name)
-
-
 def instant_from_dict(data: dict[str, Any]) -> pendulum.DateTime:
     """The instant :func:`instant_to_dict` stored, in its zone (or fixed offset) again.
 
@@ -84,7 +73,7 @@ def instant_from_dict(data: dict[str, Any]) -> pendulum.DateTime:
             moment = parsed
         if moment.tzinfo is None:  # read as UTC, as pendulum.parse does
             moment = moment.replace(tzinfo=dt.UTC)
-        zone = (_stored_zone(data["zone"]) if "zone" in data
+        zone = (named_zone(data["zone"]) if "zone" in data
                 else pendulum.FixedTimezone(int(data["offset"])))
         local = moment.astimezone(zone)
         return pendulum.DateTime(local.year, local.month, local.day, local.hour, local.minute,

@@ -20,7 +20,7 @@ import pendulum
 
 from complaintflow import events as e
 from complaintflow._fold import evolve
-from complaintflow.clock import instant
+from complaintflow.clock import instant, named_zone
 from complaintflow.errors import ValidationError
 from complaintflow.model import Ticket
 from complaintflow.sla.policy import METRICS, ReopenMode, SlaPolicy
@@ -261,7 +261,7 @@ def _measure_cycle(cycle: _Cycle, target: Target, calendar: BusinessTime,
         cursor = max(cursor, stop)
     if end > cursor:
         segments.append((cursor, end))
-    zone = pendulum.timezone(getattr(calendar, "tz", "UTC"))
+    zone = named_zone(getattr(calendar, "tz", "UTC"))
     allowed = budget(target, cycle.start, calendar, zone)
     consumed = sum((_span(target, calendar, a, b) for a, b in segments), _ZERO)
     ongoing_pause = bool(cycle.pauses) and cycle.pauses[-1][1] is None and cycle.stop is None
