@@ -83,10 +83,6 @@ def _to_instant(value: object) -> pendulum.DateTime:
     return instant(value, "received_at")
 
 
-def _to_optional_instant(value: object) -> pendulum.DateTime | None:
-    return None if value is None else instant(value)
-
-
 def _to_channel(value: object) -> Channel:
     return parse_enum(Channel, value, "channel")
 
