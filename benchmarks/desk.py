@@ -23,7 +23,7 @@ peak memory of the demo.
    again (nothing left due: the cost of finding nothing), and the cost per
    due ticket.  Target: < 2 s for the first sweep.
 3. **Demo memory.**  In a fresh process: the peak RSS of
-   :func:`complaintflow.simulation.simulate` (a month of feedback on a
+   :func:`complaintflow.demo.simulation.simulate` (a month of feedback on a
    SQLite file), and its growth over the process after imports; without
    the simulation module, a 1,000-ticket lifecycle run instead.
 
@@ -72,11 +72,11 @@ from complaintflow import (
     SurveyResponse,
     TicketDraft,
 )
-from complaintflow.events import Event, Received
-from complaintflow.lifecycle import LifecycleRules
-from complaintflow.model import Ticket
-from complaintflow.notify import Notification
-from complaintflow.simulation_data import FEEDBACK
+from complaintflow.demo.data import FEEDBACK
+from complaintflow.domain.events import Event, Received
+from complaintflow.domain.lifecycle import LifecycleRules
+from complaintflow.domain.values import Ticket
+from complaintflow.service.notifications import Notification
 
 SH = "Asia/Shanghai"
 OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
@@ -326,7 +326,7 @@ def demo_child(path: Path) -> None:
     start = time.perf_counter()
     store = SqliteStore(path)
     try:
-        from complaintflow.simulation import simulate
+        from complaintflow.demo.simulation import simulate
     except ImportError:
         result = lifecycle(path.with_suffix(".lifecycle.db"), 1000, "FULL")
         what, tickets = "1,000-ticket lifecycle run", 1000

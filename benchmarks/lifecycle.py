@@ -31,10 +31,10 @@ from collections.abc import Callable
 import pendulum
 from transitions import Machine
 
-from complaintflow import commands as c
-from complaintflow.lifecycle import TRANSITIONS, apply, open_ticket
-from complaintflow.model import Actor, Customer, Ticket, TicketDraft
-from complaintflow.vocabulary import Category, Channel, Kind, Priority, Role, Status
+from complaintflow.domain import commands as c
+from complaintflow.domain.lifecycle import TRANSITIONS, apply, open_ticket
+from complaintflow.domain.values import Actor, Customer, Ticket, TicketDraft
+from complaintflow.domain.vocabulary import Category, Channel, Kind, Priority, Role, Status
 
 QUICK = "--quick" in sys.argv
 T0 = pendulum.datetime(2024, 5, 20, 9, 0, tz="Asia/Shanghai")

@@ -29,11 +29,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from complaintflow import commands as c
-from complaintflow.lifecycle import apply
+from complaintflow.domain import commands as c
+from complaintflow.domain.lifecycle import apply
+from complaintflow.domain.vocabulary import Status
 from complaintflow.storage import BatchSaves, OutboxItem, SaveItem, SqliteStore, TicketStore
 from complaintflow.testing.storage_workload import AGENT, T0, make_ticket
-from complaintflow.vocabulary import Status
 
 OPEN = [Status.RECEIVED, Status.TRIAGED, Status.ASSIGNED, Status.INVESTIGATING]
 LEASE = dt.timedelta(minutes=5)

@@ -48,7 +48,7 @@ from complaintflow import (
     SqliteStore,
     TicketDraft,
 )
-from complaintflow.audit import describe
+from complaintflow.domain.audit import describe
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

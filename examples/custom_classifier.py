@@ -28,7 +28,7 @@ from complaintflow.classify import (
     load_classifier,
     register_classifier,
 )
-from complaintflow.model import Customer, TicketDraft
+from complaintflow.domain.values import Customer, TicketDraft
 
 URGENT_CARD_WORDS = ("吞卡", "卡丢了", "挂失", "lost my card", "card was swallowed")
 

@@ -24,6 +24,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from complaintflow.domain.events import Event
+from complaintflow.domain.values import Ticket
+from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import (
     ConcurrencyError,
     NaiveDatetimeError,
@@ -31,9 +34,8 @@ from complaintflow.errors import (
     StorageError,
     ValidationError,
 )
-from complaintflow.events import Event
-from complaintflow.model import Ticket
-from complaintflow.serialization import (
+from complaintflow.storage import OutboxItem, Page, Reschedule, format_ticket_number
+from complaintflow.storage.encoding import (
     event_from_dict,
     event_to_dict,
     instant_from_dict,
@@ -41,9 +43,7 @@ from complaintflow.serialization import (
     ticket_from_dict,
     ticket_to_dict,
 )
-from complaintflow.storage import OutboxItem, Page, Reschedule, format_ticket_number
 from complaintflow.storage.memory import check_batch
-from complaintflow.vocabulary import Priority, Status
 
 __all__ = ["JsonFileStore"]
 

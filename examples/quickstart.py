@@ -39,7 +39,7 @@ from complaintflow import (
     explain,
     measure,
 )
-from complaintflow.audit import render_table
+from complaintflow.domain.audit import render_table
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]

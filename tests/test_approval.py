@@ -18,15 +18,15 @@ from complaintflow.approval import (
     Tier,
     UnknownCurrencyError,
 )
+from complaintflow.domain.money import Money
+from complaintflow.domain.values import Actor, Approval, Solution
+from complaintflow.domain.vocabulary import Role
 from complaintflow.errors import (
     MoneyError,
     PermissionDenied,
     SelfApprovalError,
     ValidationError,
 )
-from complaintflow.model import Actor, Approval, Solution
-from complaintflow.money import Money
-from complaintflow.vocabulary import Role
 
 NOW = pendulum.datetime(2024, 5, 20, 14, 35, tz="Asia/Shanghai")
 

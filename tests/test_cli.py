@@ -11,7 +11,7 @@ import pytest
 
 from complaintflow import __version__
 from complaintflow.cli import main
-from complaintflow.diagram import mermaid
+from complaintflow.domain.diagram import mermaid
 
 
 def test_demo_story_prints_the_audit_trail(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from complaintflow import commands as c
+from complaintflow.domain import commands as c
+from complaintflow.domain.lifecycle import COMMANDS, TRANSITIONS
+from complaintflow.domain.money import Money
+from complaintflow.domain.values import Attachment, SurveyResponse
+from complaintflow.domain.vocabulary import Category, Kind, Priority
 from complaintflow.errors import ValidationError
-from complaintflow.lifecycle import COMMANDS, TRANSITIONS
-from complaintflow.model import Attachment, SurveyResponse
-from complaintflow.money import Money
-from complaintflow.vocabulary import Category, Kind, Priority
 
 
 def test_one_command_class_per_trigger() -> None:

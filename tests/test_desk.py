@@ -28,10 +28,10 @@ from complaintflow import (
     ValidationError,
 )
 from complaintflow.classify import Classification
-from complaintflow.commands import Command, QueueNotification, RecordAlert, RestampSla
-from complaintflow.demo import START, run_story
-from complaintflow.followup import SYSTEM
-from complaintflow.vocabulary import Category
+from complaintflow.demo.story import START, run_story
+from complaintflow.domain.commands import Command, QueueNotification, RecordAlert, RestampSla
+from complaintflow.domain.vocabulary import Category
+from complaintflow.service.followups import SYSTEM
 
 AGENT = Actor.staff("a1", Role.AGENT)
 SUPERVISOR = Actor.staff("s1", Role.SUPERVISOR)

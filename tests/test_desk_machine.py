@@ -52,31 +52,38 @@ from hypothesis.stateful import (
     rule,
 )
 
-from complaintflow import commands as c
-from complaintflow import events as e
 from complaintflow.approval import ApprovalPolicy
 from complaintflow.classify import KeywordClassifier
 from complaintflow.clock import ManualClock
-from complaintflow.desk import ComplaintDesk
-from complaintflow.errors import ComplaintflowError
-from complaintflow.lifecycle import (
+from complaintflow.demo.data import FEEDBACK
+from complaintflow.domain import commands as c
+from complaintflow.domain import events as e
+from complaintflow.domain.lifecycle import (
     COMMANDS,
     SYSTEM_ONLY,
     TRANSITIONS,
     LifecycleRules,
     allowed_commands,
 )
+from complaintflow.domain.money import Money
+from complaintflow.domain.values import (
+    Actor,
+    Attachment,
+    Customer,
+    SurveyResponse,
+    Ticket,
+    TicketDraft,
+)
+from complaintflow.domain.vocabulary import Kind, Role, Status
+from complaintflow.errors import ComplaintflowError
 from complaintflow.metrics import Period, monthly_report
-from complaintflow.model import Actor, Attachment, Customer, SurveyResponse, Ticket, TicketDraft
-from complaintflow.money import Money
-from complaintflow.notify import Notification
 from complaintflow.routing import Router
-from complaintflow.simulation_data import FEEDBACK
+from complaintflow.service.desk import ComplaintDesk
+from complaintflow.service.notifications import Notification
 from complaintflow.sla import BusinessCalendar
 from complaintflow.sla.alerts import AlertKind, due_alerts
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.storage import InMemoryStore, SqliteStore, TicketStore
-from complaintflow.vocabulary import Kind, Role, Status
 
 SH = "Asia/Shanghai"
 OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]

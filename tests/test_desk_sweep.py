@@ -25,7 +25,7 @@ from complaintflow import (
     Ticket,
     TicketDraft,
 )
-from complaintflow.events import NotificationQueued, SlaAlerted
+from complaintflow.domain.events import NotificationQueued, SlaAlerted
 
 SH = "Asia/Shanghai"
 OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from complaintflow.diagram import mermaid
+from complaintflow.domain.diagram import mermaid
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

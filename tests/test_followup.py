@@ -7,16 +7,16 @@ import datetime as dt
 import attrs
 import pendulum
 
-from complaintflow import commands as c
 from complaintflow.approval import ApprovalPolicy
-from complaintflow.events import Event, SlaAlerted
-from complaintflow.followup import SYSTEM, FollowUp
-from complaintflow.lifecycle import LifecycleRules, apply, open_ticket
-from complaintflow.model import Actor, Customer, Ticket, TicketDraft
+from complaintflow.domain import commands as c
+from complaintflow.domain.events import Event, SlaAlerted
+from complaintflow.domain.lifecycle import LifecycleRules, apply, open_ticket
+from complaintflow.domain.values import Actor, Customer, Ticket, TicketDraft
+from complaintflow.domain.vocabulary import Role
+from complaintflow.service.followups import SYSTEM, FollowUp
 from complaintflow.sla import BusinessCalendar
 from complaintflow.sla.alerts import AlertKind
 from complaintflow.sla.policy import Escalation, SlaPolicy
-from complaintflow.vocabulary import Role
 
 SH = "Asia/Shanghai"
 OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]

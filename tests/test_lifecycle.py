@@ -8,16 +8,9 @@ import attrs
 import pendulum
 import pytest
 
-from complaintflow import commands as c
-from complaintflow import events as e
-from complaintflow.errors import (
-    InvalidTransition,
-    NaiveDatetimeError,
-    PermissionDenied,
-    SelfApprovalError,
-    ValidationError,
-)
-from complaintflow.lifecycle import (
+from complaintflow.domain import commands as c
+from complaintflow.domain import events as e
+from complaintflow.domain.lifecycle import (
     TRANSITIONS,
     LifecycleRules,
     SupervisorForAnyMoney,
@@ -25,9 +18,16 @@ from complaintflow.lifecycle import (
     apply,
     open_ticket,
 )
-from complaintflow.model import Actor, SurveyResponse, Ticket, TicketDraft
-from complaintflow.money import Money
-from complaintflow.vocabulary import Category, Channel, Kind, Priority, Role, Status
+from complaintflow.domain.money import Money
+from complaintflow.domain.values import Actor, SurveyResponse, Ticket, TicketDraft
+from complaintflow.domain.vocabulary import Category, Channel, Kind, Priority, Role, Status
+from complaintflow.errors import (
+    InvalidTransition,
+    NaiveDatetimeError,
+    PermissionDenied,
+    SelfApprovalError,
+    ValidationError,
+)
 
 T0 = pendulum.datetime(2024, 5, 20, 9, 0, tz="Asia/Shanghai")
 AGENT = Actor.staff("wang.fang", Role.AGENT)

@@ -21,10 +21,9 @@ from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from complaintflow import commands as c
-from complaintflow.errors import ComplaintflowError, ValidationError
-from complaintflow.events import Event
-from complaintflow.lifecycle import (
+from complaintflow.domain import commands as c
+from complaintflow.domain.events import Event
+from complaintflow.domain.lifecycle import (
     COMMANDS,
     LifecycleRules,
     SupervisorForAnyMoney,
@@ -32,15 +31,16 @@ from complaintflow.lifecycle import (
     apply,
     open_ticket,
 )
-from complaintflow.model import Actor, Attachment, SurveyResponse, Ticket, TicketDraft
-from complaintflow.money import Money
-from complaintflow.serialization import (
+from complaintflow.domain.money import Money
+from complaintflow.domain.values import Actor, Attachment, SurveyResponse, Ticket, TicketDraft
+from complaintflow.domain.vocabulary import Category, Channel, Kind, Priority, Role, Status
+from complaintflow.errors import ComplaintflowError, ValidationError
+from complaintflow.storage.encoding import (
     event_from_dict,
     event_to_dict,
     ticket_from_dict,
     ticket_to_dict,
 )
-from complaintflow.vocabulary import Category, Channel, Kind, Priority, Role, Status
 
 START = pendulum.datetime(2024, 5, 20, 9, 0, tz="Asia/Shanghai")
 

@@ -11,13 +11,12 @@ import datetime as dt
 import pendulum
 import pytest
 
-from complaintflow import commands as c
-from complaintflow import events as e
-from complaintflow.errors import InvalidTransition, PermissionDenied, SelfApprovalError
-from complaintflow.lifecycle import LifecycleRules, allowed_commands, apply, open_ticket
-from complaintflow.model import Actor, Customer, SurveyResponse, Ticket, TicketDraft
-from complaintflow.money import Money
-from complaintflow.vocabulary import (
+from complaintflow.domain import commands as c
+from complaintflow.domain import events as e
+from complaintflow.domain.lifecycle import LifecycleRules, allowed_commands, apply, open_ticket
+from complaintflow.domain.money import Money
+from complaintflow.domain.values import Actor, Customer, SurveyResponse, Ticket, TicketDraft
+from complaintflow.domain.vocabulary import (
     Category,
     Channel,
     Expectation,
@@ -27,6 +26,7 @@ from complaintflow.vocabulary import (
     SatisfactionLevel,
     Status,
 )
+from complaintflow.errors import InvalidTransition, PermissionDenied, SelfApprovalError
 
 SHANGHAI = "Asia/Shanghai"
 MONDAY_MORNING = pendulum.datetime(2024, 5, 20, 9, 12, tz=SHANGHAI)

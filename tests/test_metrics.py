@@ -17,11 +17,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from complaintflow import commands as c
-from complaintflow._fold import replay
+from complaintflow.domain import commands as c
+from complaintflow.domain.events import Event, SurveyRecorded
+from complaintflow.domain.fold import replay
+from complaintflow.domain.lifecycle import apply, open_ticket
+from complaintflow.domain.values import Actor, SurveyResponse, Ticket, TicketDraft
+from complaintflow.domain.vocabulary import Category, Kind, Status
 from complaintflow.errors import ComplaintflowError, ValidationError
-from complaintflow.events import Event, SurveyRecorded
-from complaintflow.lifecycle import apply, open_ticket
 from complaintflow.metrics import (
     Period,
     backlog,
@@ -36,10 +38,8 @@ from complaintflow.metrics import (
     sla_compliance,
     top_categories,
 )
-from complaintflow.model import Actor, SurveyResponse, Ticket, TicketDraft
 from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.sla.policy import SlaPolicy
-from complaintflow.vocabulary import Category, Kind, Status
 
 SH = "Asia/Shanghai"
 OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]

@@ -16,12 +16,13 @@ import pendulum
 from hypothesis import given
 from hypothesis import strategies as st
 
-from complaintflow import commands as c
 from complaintflow.classify import KeywordClassifier
 from complaintflow.clock import ManualClock
-from complaintflow.desk import ComplaintDesk
-from complaintflow.events import Event, Received
-from complaintflow.lifecycle import apply, open_ticket
+from complaintflow.domain import commands as c
+from complaintflow.domain.events import Event, Received
+from complaintflow.domain.lifecycle import apply, open_ticket
+from complaintflow.domain.values import Actor, TicketDraft
+from complaintflow.domain.vocabulary import Status
 from complaintflow.metrics import (
     Period,
     backlog,
@@ -31,11 +32,10 @@ from complaintflow.metrics import (
     monthly_report,
     sla_compliance,
 )
-from complaintflow.model import Actor, TicketDraft
+from complaintflow.service.desk import ComplaintDesk
 from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.storage.memory import InMemoryStore
-from complaintflow.vocabulary import Status
 
 SH = "Asia/Shanghai"
 OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]

@@ -10,13 +10,8 @@ import attrs
 import pendulum
 import pytest
 
-from complaintflow.errors import (
-    CurrencyMismatchError,
-    MoneyError,
-    NaiveDatetimeError,
-    ValidationError,
-)
-from complaintflow.model import (
+from complaintflow.domain.money import Money
+from complaintflow.domain.values import (
     Actor,
     Attachment,
     Customer,
@@ -26,8 +21,7 @@ from complaintflow.model import (
     mask_email,
     mask_phone,
 )
-from complaintflow.money import Money
-from complaintflow.vocabulary import (
+from complaintflow.domain.vocabulary import (
     ActorKind,
     Category,
     Channel,
@@ -35,6 +29,12 @@ from complaintflow.vocabulary import (
     Priority,
     Role,
     SatisfactionLevel,
+)
+from complaintflow.errors import (
+    CurrencyMismatchError,
+    MoneyError,
+    NaiveDatetimeError,
+    ValidationError,
 )
 
 RECEIVED = pendulum.datetime(2024, 5, 20, 9, 12, tz="Asia/Shanghai")

@@ -10,14 +10,14 @@ from html.parser import HTMLParser
 import pendulum
 import pytest
 
-from complaintflow import commands as c
-from complaintflow.demo import run_story
+from complaintflow.demo.story import run_story
+from complaintflow.domain import commands as c
+from complaintflow.domain.events import Event
+from complaintflow.domain.lifecycle import apply, open_ticket
+from complaintflow.domain.values import Actor, Customer, SurveyResponse, TicketDraft
 from complaintflow.errors import ValidationError
-from complaintflow.events import Event
-from complaintflow.lifecycle import apply, open_ticket
 from complaintflow.metrics import MonthlyReport, monthly_report
 from complaintflow.metrics._svg import TOP
-from complaintflow.model import Actor, Customer, SurveyResponse, TicketDraft
 from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.storage.memory import InMemoryStore

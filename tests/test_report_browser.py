@@ -18,12 +18,12 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from complaintflow import commands as c
-from complaintflow.events import Event
-from complaintflow.lifecycle import apply, open_ticket
+from complaintflow.domain import commands as c
+from complaintflow.domain.events import Event
+from complaintflow.domain.lifecycle import apply, open_ticket
+from complaintflow.domain.values import Actor, SurveyResponse, TicketDraft
 from complaintflow.metrics import MonthlyReport, monthly_report
 from complaintflow.metrics._svg import BAR, LINE, MUTED, TOP
-from complaintflow.model import Actor, SurveyResponse, TicketDraft
 from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.sla.policy import SlaPolicy
 

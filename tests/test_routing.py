@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from complaintflow.domain.values import Customer, TicketDraft
+from complaintflow.domain.vocabulary import Category, Channel, CustomerTier, Kind, Priority
 from complaintflow.errors import ValidationError
-from complaintflow.model import Customer, TicketDraft
 from complaintflow.routing import (
     Router,
     RoutingFacts,
@@ -23,7 +24,6 @@ from complaintflow.routing import (
     least_loaded,
     round_robin,
 )
-from complaintflow.vocabulary import Category, Channel, CustomerTier, Kind, Priority
 
 RECEIVED = pendulum.datetime(2024, 5, 20, 14, 35, 10, tz="Asia/Shanghai")
 

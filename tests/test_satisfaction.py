@@ -14,8 +14,17 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from complaintflow.domain.values import Customer, SurveyResponse, Ticket
+from complaintflow.domain.vocabulary import (
+    Category,
+    Channel,
+    CustomerTier,
+    Kind,
+    Priority,
+    SatisfactionLevel,
+    Status,
+)
 from complaintflow.errors import NaiveDatetimeError, ValidationError
-from complaintflow.model import Customer, SurveyResponse, Ticket
 from complaintflow.satisfaction import (
     Blackout,
     DuplicateSurveyResponse,
@@ -38,15 +47,6 @@ from complaintflow.satisfaction import (
 )
 from complaintflow.sla import BusinessCalendar
 from complaintflow.testing.strategies import calendar_kwargs, instants
-from complaintflow.vocabulary import (
-    Category,
-    Channel,
-    CustomerTier,
-    Kind,
-    Priority,
-    SatisfactionLevel,
-    Status,
-)
 
 TZ = "Asia/Shanghai"
 WEEK = {d: [("09:00", "12:00"), ("13:00", "18:00")] for d in range(5)}

@@ -13,22 +13,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from complaintflow import commands as c
-from complaintflow.errors import ComplaintflowError, ValidationError
-from complaintflow.events import Event
-from complaintflow.lifecycle import COMMANDS, allowed_commands, apply, open_ticket
-from complaintflow.model import Actor, Attachment, Customer, SurveyResponse, Ticket, TicketDraft
-from complaintflow.money import Money
-from complaintflow.serialization import (
-    event_from_dict,
-    event_to_dict,
-    instant_from_dict,
-    instant_to_dict,
-    make_converter,
-    ticket_from_dict,
-    ticket_to_dict,
+from complaintflow.domain import commands as c
+from complaintflow.domain.events import Event
+from complaintflow.domain.lifecycle import COMMANDS, allowed_commands, apply, open_ticket
+from complaintflow.domain.money import Money
+from complaintflow.domain.values import (
+    Actor,
+    Attachment,
+    Customer,
+    SurveyResponse,
+    Ticket,
+    TicketDraft,
 )
-from complaintflow.vocabulary import (
+from complaintflow.domain.vocabulary import (
     Category,
     Channel,
     CustomerTier,
@@ -36,6 +33,16 @@ from complaintflow.vocabulary import (
     Kind,
     Priority,
     Role,
+)
+from complaintflow.errors import ComplaintflowError, ValidationError
+from complaintflow.storage.encoding import (
+    event_from_dict,
+    event_to_dict,
+    instant_from_dict,
+    instant_to_dict,
+    make_converter,
+    ticket_from_dict,
+    ticket_to_dict,
 )
 
 ZONES = ["Asia/Shanghai", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC"]

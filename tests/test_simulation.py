@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from complaintflow import simulation, simulation_office
-from complaintflow.simulation import (
+from complaintflow.demo import office as simulation_office
+from complaintflow.demo import simulation
+from complaintflow.demo.simulation import (
     MONTH,
     ZONE,
     CountingNotifier,
@@ -17,7 +18,7 @@ from complaintflow.storage.memory import InMemoryStore
 
 
 def test_the_driver_keeps_offering_the_office_names_it_always_had() -> None:
-    """cli.py and benchmarks/desk.py import these from ``complaintflow.simulation``."""
+    """cli.py and benchmarks/desk.py import these from ``complaintflow.demo.simulation``."""
     assert set(simulation.__all__) == {"MONTH", "ZONE", "CountingNotifier", "SimulationResult",
                                        "office_calendar", "simulate"}
     assert (MONTH, ZONE) == ((2024, 5), "Asia/Shanghai")

@@ -36,12 +36,12 @@ from complaintflow import (
     Status,
     TicketDraft,
 )
-from complaintflow import commands as c
-from complaintflow.events import NotificationQueued, SlaAlerted
-from complaintflow.lifecycle import apply
+from complaintflow.domain import commands as c
+from complaintflow.domain.events import NotificationQueued, SlaAlerted
+from complaintflow.domain.lifecycle import apply
+from complaintflow.service.sweep import SweepSummary, sweep
 from complaintflow.sla.measure import ClockState
 from complaintflow.storage import BatchSaves, Reschedule, SaveItem, TicketStore
-from complaintflow.sweep import SweepSummary, sweep
 
 SH = "Asia/Shanghai"
 OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]

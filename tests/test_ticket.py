@@ -6,12 +6,12 @@ import attrs
 import pendulum
 import pytest
 
-from complaintflow import commands as c
-from complaintflow.lifecycle import apply, open_ticket
-from complaintflow.model import Actor, Customer, TicketDraft
-from complaintflow.serialization import ticket_from_dict, ticket_to_dict
-from complaintflow.ticket import FLAT_FIELDS, Handling, Intake, Ticket
-from complaintflow.vocabulary import Category, Channel, Kind, Priority, Role, Status
+from complaintflow.domain import commands as c
+from complaintflow.domain.lifecycle import apply, open_ticket
+from complaintflow.domain.ticket import FLAT_FIELDS, Handling, Intake, Ticket
+from complaintflow.domain.values import Actor, Customer, TicketDraft
+from complaintflow.domain.vocabulary import Category, Channel, Kind, Priority, Role, Status
+from complaintflow.storage.encoding import ticket_from_dict, ticket_to_dict
 
 T0 = pendulum.datetime(2024, 5, 20, 9, tz="Asia/Shanghai")
 AGENT = Actor.staff("wang.fang", Role.AGENT)

@@ -25,7 +25,7 @@ from complaintflow.classify import (
     register_classifier,
 )
 from complaintflow.clock import Clock, ManualClock, SystemClock
-from complaintflow.commands import (
+from complaintflow.domain.commands import (
     Approve,
     Assign,
     Attach,
@@ -48,7 +48,36 @@ from complaintflow.commands import (
     Triage,
     Withdraw,
 )
-from complaintflow.desk import ComplaintDesk
+from complaintflow.domain.events import Event
+from complaintflow.domain.lifecycle import (
+    ApprovalGate,
+    LifecycleRules,
+    allowed_commands,
+    apply,
+    open_ticket,
+)
+from complaintflow.domain.money import Money
+from complaintflow.domain.values import (
+    Actor,
+    Attachment,
+    Customer,
+    Solution,
+    SurveyResponse,
+    Ticket,
+    TicketDraft,
+)
+from complaintflow.domain.vocabulary import (
+    ActorKind,
+    Category,
+    Channel,
+    CustomerTier,
+    Expectation,
+    Kind,
+    Priority,
+    Role,
+    SatisfactionLevel,
+    Status,
+)
 from complaintflow.errors import (
     CalendarError,
     CalendarHorizonError,
@@ -65,26 +94,7 @@ from complaintflow.errors import (
     StorageError,
     ValidationError,
 )
-from complaintflow.events import Event
-from complaintflow.lifecycle import (
-    ApprovalGate,
-    LifecycleRules,
-    allowed_commands,
-    apply,
-    open_ticket,
-)
 from complaintflow.metrics import MonthlyReport, Period, monthly_report
-from complaintflow.model import (
-    Actor,
-    Attachment,
-    Customer,
-    Solution,
-    SurveyResponse,
-    Ticket,
-    TicketDraft,
-)
-from complaintflow.money import Money
-from complaintflow.notify import Notification, NotificationKind, Notifier, Templates
 from complaintflow.routing import (
     Router,
     RoutingDecision,
@@ -106,6 +116,8 @@ from complaintflow.satisfaction import (
     nps,
     schedule_survey,
 )
+from complaintflow.service.desk import ComplaintDesk
+from complaintflow.service.notifications import Notification, NotificationKind, Notifier, Templates
 from complaintflow.sla import (
     BusinessCalendar,
     HolidayData,
@@ -120,18 +132,6 @@ from complaintflow.sla.measure import ClockState, MetricClock, SlaPolicyMismatch
 from complaintflow.sla.policy import Escalation, ReopenMode, SlaMatch, SlaPolicy, SlaRule
 from complaintflow.sla.targets import BusinessDays, BusinessHours, Elapsed
 from complaintflow.storage import InMemoryStore, OutboxItem, Page, SqliteStore, TicketStore
-from complaintflow.vocabulary import (
-    ActorKind,
-    Category,
-    Channel,
-    CustomerTier,
-    Expectation,
-    Kind,
-    Priority,
-    Role,
-    SatisfactionLevel,
-    Status,
-)
 
 try:
     __version__ = version("complaintflow")

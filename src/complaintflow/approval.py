@@ -24,15 +24,15 @@ from typing import Any
 
 import attrs
 
+from complaintflow.domain.money import ISO_4217, Money
+from complaintflow.domain.values import Actor, Approval, Solution
+from complaintflow.domain.vocabulary import Role, parse_enum
 from complaintflow.errors import (
     MoneyError,
     PermissionDenied,
     SelfApprovalError,
     ValidationError,
 )
-from complaintflow.model import Actor, Approval, Solution
-from complaintflow.money import ISO_4217, Money
-from complaintflow.vocabulary import Role, parse_enum
 
 __all__ = [
     "ApprovalPlan",

@@ -22,7 +22,7 @@ import pendulum
 from complaintflow.errors import ComplaintflowError
 
 if TYPE_CHECKING:
-    from complaintflow.events import Event
+    from complaintflow.domain.events import Event
     from complaintflow.metrics import MonthlyReport
     from complaintflow.storage import SqliteStore
 
@@ -133,7 +133,7 @@ def _progress(stream: TextIO) -> Callable[[int, int], None]:
 def _demo(args: argparse.Namespace) -> int:
     if args.story:
         return _story()
-    from complaintflow.simulation import simulate
+    from complaintflow.demo.simulation import simulate
     from complaintflow.storage import SqliteStore
 
     path = Path(args.db)
@@ -159,8 +159,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _story() -> int:
-    from complaintflow.audit import render_table
-    from complaintflow.demo import run_story
+    from complaintflow.demo.story import run_story
+    from complaintflow.domain.audit import render_table
     from complaintflow.storage import InMemoryStore
 
     store = InMemoryStore()
@@ -184,8 +184,8 @@ def _logs(store: SqliteStore) -> Iterator[list[Event]]:
 
 
 def _monthly(store: SqliteStore, year: int, month: int) -> MonthlyReport:
+    from complaintflow.demo.simulation import office_calendar
     from complaintflow.metrics import monthly_report
-    from complaintflow.simulation import office_calendar
     from complaintflow.sla.policy import SlaPolicy
 
     return monthly_report(_logs(store), year=year, month=month, zone=_ZONE,
@@ -235,10 +235,10 @@ def _has_tickets_table(path: Path) -> bool:
 
 # -- sla -------------------------------------------------------------------
 def _sla(args: argparse.Namespace) -> int:
-    from complaintflow.commands import Triage
-    from complaintflow.lifecycle import apply, open_ticket
-    from complaintflow.model import Actor, Customer, TicketDraft
-    from complaintflow.simulation import office_calendar
+    from complaintflow.demo.simulation import office_calendar
+    from complaintflow.domain.commands import Triage
+    from complaintflow.domain.lifecycle import apply, open_ticket
+    from complaintflow.domain.values import Actor, Customer, TicketDraft
     from complaintflow.sla.explain import explain
     from complaintflow.sla.measure import measure
     from complaintflow.sla.policy import SlaPolicy
@@ -284,7 +284,7 @@ def _classify(args: argparse.Namespace) -> int:
         raise _Usage("give the TEXT to classify, or --evaluate FILE")
     from complaintflow.classify import load_classifier
     from complaintflow.clock import SystemClock
-    from complaintflow.model import TicketDraft
+    from complaintflow.domain.values import TicketDraft
 
     draft = TicketDraft(args.text, args.channel, SystemClock().now())
     found = load_classifier(args.classifier).classify(draft)
@@ -295,7 +295,7 @@ def _classify(args: argparse.Namespace) -> int:
 
 
 def _diagram(args: argparse.Namespace) -> int:
-    from complaintflow.diagram import mermaid
+    from complaintflow.domain.diagram import mermaid
 
     print(mermaid(), end="")
     return 0
@@ -304,7 +304,7 @@ def _diagram(args: argparse.Namespace) -> int:
 # -- the parser ------------------------------------------------------------
 def _parser() -> argparse.ArgumentParser:
     from complaintflow import __version__
-    from complaintflow.vocabulary import Channel, CustomerTier, Kind, Priority
+    from complaintflow.domain.vocabulary import Channel, CustomerTier, Kind, Priority
 
     parser = argparse.ArgumentParser(
         prog="complaintflow",

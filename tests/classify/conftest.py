@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from complaintflow.classify import KeywordClassifier
-from complaintflow.model import Customer, TicketDraft
+from complaintflow.domain.values import Customer, TicketDraft
 
 AT = datetime(2026, 5, 20, 10, 0, tzinfo=UTC)
 

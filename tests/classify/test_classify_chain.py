@@ -15,9 +15,9 @@ from complaintflow.classify import (
     RuleClassifier,
     merge,
 )
+from complaintflow.domain.values import TicketDraft
+from complaintflow.domain.vocabulary import Category, Kind, Priority
 from complaintflow.errors import ValidationError
-from complaintflow.model import TicketDraft
-from complaintflow.vocabulary import Category, Kind, Priority
 
 MakeDraft = Callable[..., Any]
 

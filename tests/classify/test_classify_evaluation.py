@@ -12,7 +12,7 @@ import pytest
 
 from complaintflow.classify import KeywordClassifier, SampleError, evaluate, load_samples
 from complaintflow.classify.evaluation import main
-from complaintflow.vocabulary import Category, Kind, Priority
+from complaintflow.domain.vocabulary import Category, Kind, Priority
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "classification_samples.jsonl"
 

@@ -10,9 +10,9 @@ import pytest
 from complaintflow.classify import KeywordClassifier, Lexicon, LexiconError, normalize
 from complaintflow.classify.amounts import find_amounts, parse_chinese_number
 from complaintflow.classify.lexicon import parse_signals
+from complaintflow.domain.money import Money
+from complaintflow.domain.vocabulary import Category, Kind, Priority
 from complaintflow.errors import ValidationError
-from complaintflow.money import Money
-from complaintflow.vocabulary import Category, Kind, Priority
 
 MakeDraft = Callable[..., Any]
 

@@ -17,9 +17,9 @@ from complaintflow.classify import (
     RuleValueError,
     UnknownRuleFieldError,
 )
+from complaintflow.domain.money import Money
+from complaintflow.domain.vocabulary import Category, Kind, Priority
 from complaintflow.errors import ValidationError
-from complaintflow.money import Money
-from complaintflow.vocabulary import Category, Kind, Priority
 
 MakeDraft = Callable[..., Any]
 

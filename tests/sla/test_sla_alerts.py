@@ -23,13 +23,13 @@ from complaintflow import (
     Triage,
     apply,
 )
-from complaintflow import commands as c
 from complaintflow import open_ticket as open_
+from complaintflow.domain import commands as c
+from complaintflow.domain.vocabulary import Status
 from complaintflow.sla.alerts import AlertKind, due_alerts
 from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.sla.measure import ClockState, measure
 from complaintflow.sla.policy import SlaPolicy
-from complaintflow.vocabulary import Status
 
 SH = "Asia/Shanghai"
 OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]

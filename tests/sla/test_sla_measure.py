@@ -30,7 +30,7 @@ from complaintflow import (
     apply,
     open_ticket,
 )
-from complaintflow.commands import Command, RestampSla
+from complaintflow.domain.commands import Command, RestampSla
 from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.sla.measure import ClockState, SlaPolicyMismatch, measure
 from complaintflow.sla.policy import ReopenMode, SlaMatch, SlaPolicy, SlaRule

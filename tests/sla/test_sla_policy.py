@@ -9,14 +9,14 @@ import pytest
 
 from complaintflow import Actor, Assign, Investigate, TicketDraft, Triage, ValidationError, apply
 from complaintflow import open_ticket as open_
-from complaintflow.model import Customer, Ticket
+from complaintflow.domain.values import Customer, Ticket
+from complaintflow.domain.vocabulary import Priority, Role
 from complaintflow.sla.alerts import AlertKind, due_alerts
 from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.sla.explain import explain
 from complaintflow.sla.measure import measure
 from complaintflow.sla.policy import Escalation, ReopenMode, SlaMatch, SlaPolicy, SlaRule
 from complaintflow.sla.targets import BusinessDays, BusinessHours, Elapsed
-from complaintflow.vocabulary import Priority, Role
 
 SH = "Asia/Shanghai"
 OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from complaintflow.errors import ValidationError
-from complaintflow.serialization import instant_from_dict, instant_to_dict
+from complaintflow.storage.encoding import instant_from_dict, instant_to_dict
 
 ZONES = ["Asia/Shanghai", "America/New_York", "Europe/London", "UTC", "Asia/Kathmandu",
          "Australia/Lord_Howe", "America/St_Johns"]

@@ -44,7 +44,7 @@ from complaintflow import (
     apply,
     open_ticket,
 )
-from complaintflow.serialization import event_from_dict, event_to_dict, ticket_to_dict
+from complaintflow.storage.encoding import event_from_dict, event_to_dict, ticket_to_dict
 
 version: str = complaintflow.__version__
 

@@ -2,7 +2,7 @@
 
 :func:`find_amounts` reads ``¥600,000``, ``60万元``, ``五十万元``,
 ``RMB 1.2万``, ``600000 CNY``, ``$70,000`` or ``70k USD`` and returns
-:class:`~complaintflow.money.Money` values.  A number without a currency
+:class:`~complaintflow.domain.money.Money` values.  A number without a currency
 word is not an amount (``订单号 2024052012``), except a number with 万/亿,
 which in a complaint is money unless a measure word follows (``5万人``).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from complaintflow.money import Money
+from complaintflow.domain.money import Money
 
 __all__ = ["find_amounts", "parse_chinese_number"]
 

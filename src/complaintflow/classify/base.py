@@ -19,9 +19,9 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 import attrs
 
+from complaintflow.domain.values import TicketDraft
+from complaintflow.domain.vocabulary import Category, Kind, Priority, parse_enum
 from complaintflow.errors import ValidationError
-from complaintflow.model import TicketDraft
-from complaintflow.vocabulary import Category, Kind, Priority, parse_enum
 
 __all__ = ["FIELDS", "Classification", "Classifier", "Field", "Reason"]
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from complaintflow.classify.base import FIELDS, Classification, Classifier, Field
+from complaintflow.domain.values import TicketDraft
 from complaintflow.errors import ValidationError
-from complaintflow.model import TicketDraft
 
 __all__ = ["ClassifierChain", "merge"]
 

@@ -17,10 +17,10 @@ from complaintflow.classify.errors import (
     UnknownRuleFieldError,
 )
 from complaintflow.classify.lexicon import normalize
+from complaintflow.domain.money import Money
+from complaintflow.domain.values import TicketDraft
+from complaintflow.domain.vocabulary import Channel, CustomerTier
 from complaintflow.errors import ValidationError
-from complaintflow.model import TicketDraft
-from complaintflow.money import Money
-from complaintflow.vocabulary import Channel, CustomerTier
 
 __all__ = ["WHEN_KEYS", "Condition", "build_conditions", "check_keys", "enum_value", "strings"]
 

@@ -27,9 +27,16 @@ import attrs
 
 from complaintflow.classify.base import FIELDS, Classification, Classifier, Field
 from complaintflow.classify.errors import SampleError
+from complaintflow.domain.values import Customer, TicketDraft
+from complaintflow.domain.vocabulary import (
+    Category,
+    Channel,
+    CustomerTier,
+    Kind,
+    Priority,
+    parse_enum,
+)
 from complaintflow.errors import ValidationError
-from complaintflow.model import Customer, TicketDraft
-from complaintflow.vocabulary import Category, Channel, CustomerTier, Kind, Priority, parse_enum
 
 __all__ = [
     "ConfusionMatrix",

@@ -28,10 +28,10 @@ from complaintflow.classify.automaton import Backend
 from complaintflow.classify.base import Classification, Field, Reason
 from complaintflow.classify.lexicon import Lexicon
 from complaintflow.classify.matching import Hit, LexiconMatcher
+from complaintflow.domain.money import Money
+from complaintflow.domain.values import TicketDraft
+from complaintflow.domain.vocabulary import Category, Channel, CustomerTier, Kind, Priority
 from complaintflow.errors import ValidationError
-from complaintflow.model import TicketDraft
-from complaintflow.money import Money
-from complaintflow.vocabulary import Category, Channel, CustomerTier, Kind, Priority
 
 __all__ = ["DEFAULT_AMOUNT_THRESHOLD", "KeywordClassifier"]
 

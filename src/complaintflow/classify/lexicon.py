@@ -28,7 +28,7 @@ from typing import Literal
 import attrs
 
 from complaintflow.classify.errors import LexiconError
-from complaintflow.vocabulary import Category, Kind, Priority
+from complaintflow.domain.vocabulary import Category, Kind, Priority
 
 __all__ = ["Lexicon", "LexiconError", "Signal", "SignalKind", "normalize", "parse_signals"]
 

@@ -50,9 +50,9 @@ from complaintflow.classify.conditions import (
 )
 from complaintflow.classify.errors import RuleValueError
 from complaintflow.classify.lexicon import normalize as normalize_text
+from complaintflow.domain.values import TicketDraft
+from complaintflow.domain.vocabulary import Category, Kind, Priority
 from complaintflow.errors import ValidationError
-from complaintflow.model import TicketDraft
-from complaintflow.vocabulary import Category, Kind, Priority
 
 __all__ = ["Rule", "RuleClassifier"]
 

@@ -26,12 +26,12 @@ from itertools import takewhile
 import attrs
 import pendulum
 
-from complaintflow import events as e
-from complaintflow._fold import replay
 from complaintflow.clock import instant
+from complaintflow.domain import events as e
+from complaintflow.domain.fold import replay
+from complaintflow.domain.values import SurveyResponse, Ticket
+from complaintflow.domain.vocabulary import Status
 from complaintflow.errors import ValidationError
-from complaintflow.model import SurveyResponse, Ticket
-from complaintflow.vocabulary import Status
 
 __all__ = ["Period", "Resolution", "TicketFacts", "collect", "facts"]
 

@@ -6,8 +6,8 @@ import datetime as dt
 import html
 import re
 
+from complaintflow.domain.values import mask_email, mask_phone
 from complaintflow.errors import ValidationError
-from complaintflow.model import mask_email, mask_phone
 
 LANGS = ("zh", "en")
 

@@ -9,9 +9,9 @@ from collections.abc import Mapping, Sequence
 import attrs
 import pendulum
 
+from complaintflow.domain.values import SurveyResponse
+from complaintflow.domain.vocabulary import SatisfactionLevel
 from complaintflow.metrics._facts import Period
-from complaintflow.model import SurveyResponse
-from complaintflow.vocabulary import SatisfactionLevel
 
 __all__ = ["Backlog", "Compliance", "Durations", "Rate", "Satisfaction", "TimeStats", "TrendPoint"]
 

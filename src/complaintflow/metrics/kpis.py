@@ -30,8 +30,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import pendulum
 
 from complaintflow.clock import instant
+from complaintflow.domain.events import Event
+from complaintflow.domain.values import Ticket
+from complaintflow.domain.vocabulary import (
+    Category,
+    Channel,
+    Kind,
+    Priority,
+    Status,
+)
 from complaintflow.errors import ValidationError
-from complaintflow.events import Event
 from complaintflow.metrics._facts import Period, Resolution, TicketFacts, collect
 from complaintflow.metrics._values import (
     Backlog,
@@ -42,17 +50,9 @@ from complaintflow.metrics._values import (
     TimeStats,
     TrendPoint,
 )
-from complaintflow.model import Ticket
 from complaintflow.sla.measure import ClockState, measure
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.sla.targets import BusinessTime
-from complaintflow.vocabulary import (
-    Category,
-    Channel,
-    Kind,
-    Priority,
-    Status,
-)
 
 __all__ = [
     "AGE_BUCKETS",

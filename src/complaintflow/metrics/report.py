@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from complaintflow.events import Event
+from complaintflow.domain.events import Event
 from complaintflow.metrics import _labels as lb
 from complaintflow.metrics import kpis as k
 from complaintflow.metrics._facts import Period, TicketFacts, collect

@@ -24,9 +24,9 @@ from typing import Any
 
 import attrs
 
+from complaintflow.domain.values import Ticket
+from complaintflow.domain.vocabulary import CustomerTier, Kind, Priority
 from complaintflow.errors import ValidationError
-from complaintflow.model import Ticket
-from complaintflow.vocabulary import CustomerTier, Kind, Priority
 
 __all__ = ["SurveySampler", "must_survey", "service_type"]
 

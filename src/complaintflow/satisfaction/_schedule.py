@@ -24,10 +24,10 @@ import attrs
 import pendulum
 
 from complaintflow.clock import instant
+from complaintflow.domain.values import Ticket
+from complaintflow.domain.vocabulary import CustomerTier, Kind, Priority, parse_enum
 from complaintflow.errors import ValidationError
-from complaintflow.model import Ticket
 from complaintflow.sla.targets import BusinessTime
-from complaintflow.vocabulary import CustomerTier, Kind, Priority, parse_enum
 
 __all__ = [
     "Blackout",

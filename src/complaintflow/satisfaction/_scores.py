@@ -20,9 +20,9 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from complaintflow.domain.values import SurveyResponse
+from complaintflow.domain.vocabulary import SatisfactionLevel
 from complaintflow.errors import ValidationError
-from complaintflow.model import SurveyResponse
-from complaintflow.vocabulary import SatisfactionLevel
 
 __all__ = [
     "DuplicateSurveyResponse",

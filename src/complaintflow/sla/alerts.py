@@ -26,10 +26,10 @@ import enum
 import attrs
 import pendulum
 
+from complaintflow.domain.vocabulary import Role
 from complaintflow.sla.measure import MetricClock, SlaStatus, reach
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.sla.targets import BusinessTime
-from complaintflow.vocabulary import Role
 
 __all__ = ["Alert", "AlertKind", "AlertPlan", "due_alerts"]
 

@@ -18,14 +18,14 @@ from collections.abc import Mapping, Sequence
 import attrs
 import pendulum
 
-from complaintflow import events as e
-from complaintflow._fold import evolve
 from complaintflow.clock import instant, named_zone
+from complaintflow.domain import events as e
+from complaintflow.domain.fold import evolve
+from complaintflow.domain.values import Ticket
+from complaintflow.domain.vocabulary import ActorKind, Status
 from complaintflow.errors import ValidationError
-from complaintflow.model import Ticket
 from complaintflow.sla.policy import METRICS, ReopenMode, SlaPolicy
 from complaintflow.sla.targets import BusinessTime, Target, budget
-from complaintflow.vocabulary import ActorKind, Status
 
 __all__ = ["ClockState", "MetricClock", "SlaPolicyMismatch", "SlaStatus", "measure"]
 

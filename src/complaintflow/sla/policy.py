@@ -20,10 +20,10 @@ from typing import Any
 
 import attrs
 
+from complaintflow.domain.values import Ticket
+from complaintflow.domain.vocabulary import Channel, CustomerTier, Kind, Priority, Role, Status
 from complaintflow.errors import ValidationError
-from complaintflow.model import Ticket
 from complaintflow.sla.targets import BusinessDays, BusinessHours, Elapsed, Target
-from complaintflow.vocabulary import Channel, CustomerTier, Kind, Priority, Role, Status
 
 __all__ = [
     "METRICS",

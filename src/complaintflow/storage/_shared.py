@@ -15,11 +15,11 @@ from typing import Any
 import pendulum
 
 from complaintflow.clock import instant
+from complaintflow.domain.events import Event
+from complaintflow.domain.values import Ticket
+from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import ValidationError
-from complaintflow.events import Event
-from complaintflow.model import Ticket
 from complaintflow.storage.protocol import OutboxItem, Reschedule, SaveItem, statuses
-from complaintflow.vocabulary import Priority, Status
 
 _EPOCH = dt.datetime(1970, 1, 1)
 _US = dt.timedelta(microseconds=1)

@@ -16,9 +16,10 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from complaintflow.domain.events import Event
+from complaintflow.domain.values import Ticket
+from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import ConcurrencyError, NotFound
-from complaintflow.events import Event
-from complaintflow.model import Ticket
 from complaintflow.storage._shared import (
     Query,
     alert_keys,
@@ -39,7 +40,6 @@ from complaintflow.storage.protocol import (
     SaveItem,
     format_ticket_number,
 )
-from complaintflow.vocabulary import Priority, Status
 
 __all__ = ["InMemoryStore", "check_batch"]
 

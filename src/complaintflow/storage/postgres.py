@@ -31,17 +31,10 @@ from typing import Any, Protocol
 import psycopg
 from psycopg.types.json import Jsonb
 
+from complaintflow.domain.events import Event
+from complaintflow.domain.values import Ticket
+from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import ComplaintflowError, ConcurrencyError, NotFound, StorageError
-from complaintflow.events import Event
-from complaintflow.model import Ticket
-from complaintflow.serialization import (
-    event_from_dict,
-    event_to_dict,
-    instant_from_dict,
-    instant_to_dict,
-    ticket_from_dict,
-    ticket_to_dict,
-)
 from complaintflow.storage._shared import (
     Query,
     alert_keys,
@@ -55,6 +48,14 @@ from complaintflow.storage._shared import (
     lease_micros,
     micros,
 )
+from complaintflow.storage.encoding import (
+    event_from_dict,
+    event_to_dict,
+    instant_from_dict,
+    instant_to_dict,
+    ticket_from_dict,
+    ticket_to_dict,
+)
 from complaintflow.storage.protocol import (
     OutboxItem,
     Page,
@@ -62,7 +63,6 @@ from complaintflow.storage.protocol import (
     SaveItem,
     format_ticket_number,
 )
-from complaintflow.vocabulary import Priority, Status
 
 __all__ = ["MIGRATIONS", "ConnectionPoolLike", "PostgresStore"]
 

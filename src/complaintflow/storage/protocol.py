@@ -36,10 +36,10 @@ import attrs
 import pendulum
 
 from complaintflow.clock import instant
+from complaintflow.domain.events import Event
+from complaintflow.domain.values import Ticket
+from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import ValidationError
-from complaintflow.events import Event
-from complaintflow.model import Ticket
-from complaintflow.vocabulary import Priority, Status
 
 __all__ = [
     "BatchSaves",

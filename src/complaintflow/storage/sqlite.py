@@ -16,7 +16,7 @@ under a lock; if the host already has a transaction open on it, the
 store's writes join it as a savepoint, so they commit with the host's.
 
 Every instant reaches SQLite as integer microseconds (UTC) or as JSON
-text from :mod:`complaintflow.serialization`, never as a datetime, and
+text from :mod:`complaintflow.storage.encoding`, never as a datetime, and
 every ``sqlite3.Error`` leaves as a :class:`~complaintflow.errors.StorageError`.
 """
 
@@ -31,21 +31,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import Any, Literal
 
+from complaintflow.domain.events import Event
+from complaintflow.domain.values import Ticket
+from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import (
     ComplaintflowError,
     ConcurrencyError,
     NotFound,
     StorageError,
-)
-from complaintflow.events import Event
-from complaintflow.model import Ticket
-from complaintflow.serialization import (
-    event_from_dict,
-    event_to_dict,
-    instant_from_dict,
-    instant_to_dict,
-    ticket_from_dict,
-    ticket_to_dict,
 )
 from complaintflow.storage._shared import (
     Query,
@@ -62,6 +55,14 @@ from complaintflow.storage._shared import (
     micros,
     payload_json,
 )
+from complaintflow.storage.encoding import (
+    event_from_dict,
+    event_to_dict,
+    instant_from_dict,
+    instant_to_dict,
+    ticket_from_dict,
+    ticket_to_dict,
+)
 from complaintflow.storage.protocol import (
     OutboxItem,
     Page,
@@ -69,7 +70,6 @@ from complaintflow.storage.protocol import (
     SaveItem,
     format_ticket_number,
 )
-from complaintflow.vocabulary import Priority, Status
 
 __all__ = ["MIGRATIONS", "SqliteStore"]
 

@@ -36,7 +36,7 @@ import pendulum
 import pytest
 
 from complaintflow.clock import ManualClock
-from complaintflow.desk import ComplaintDesk
+from complaintflow.service.desk import ComplaintDesk
 from complaintflow.sla import BusinessCalendar
 from complaintflow.sla.holidays import CHINA_OFFICE_HOURS
 from complaintflow.sla.policy import SlaPolicy

@@ -29,7 +29,9 @@ from typing import Any
 import pytest
 from hypothesis.stateful import run_state_machine_as_test
 
-from complaintflow import commands as c
+from complaintflow.domain import commands as c
+from complaintflow.domain.values import Ticket
+from complaintflow.domain.vocabulary import Kind, Priority, Status
 from complaintflow.errors import (
     ConcurrencyError,
     NaiveDatetimeError,
@@ -37,7 +39,6 @@ from complaintflow.errors import (
     StorageError,
     ValidationError,
 )
-from complaintflow.model import Ticket
 from complaintflow.storage.protocol import (
     BatchSaves,
     DueClaims,
@@ -59,7 +60,6 @@ from complaintflow.testing.storage_workload import (
     process_job,
     transition,
 )
-from complaintflow.vocabulary import Kind, Priority, Status
 
 __all__ = ["StoreConformance", "build_store_machine"]
 

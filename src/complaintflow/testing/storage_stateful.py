@@ -16,12 +16,12 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, precondition, rule
 
+from complaintflow.domain.values import Ticket
+from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import ComplaintflowError
-from complaintflow.model import Ticket
 from complaintflow.storage.memory import InMemoryStore
 from complaintflow.storage.protocol import DueClaims, OutboxItem, Reschedule, TicketStore
 from complaintflow.testing.storage_workload import T0, commands_for, make_ticket, transition
-from complaintflow.vocabulary import Priority, Status
 
 __all__ = ["build_store_machine"]
 

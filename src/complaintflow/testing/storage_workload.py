@@ -15,13 +15,13 @@ from typing import Any
 
 import pendulum
 
-from complaintflow import commands as c
+from complaintflow.domain import commands as c
+from complaintflow.domain.events import Event
+from complaintflow.domain.lifecycle import apply, open_ticket
+from complaintflow.domain.values import Actor, Ticket, TicketDraft
+from complaintflow.domain.vocabulary import Channel, Kind, Priority, Role, Status
 from complaintflow.errors import ConcurrencyError
-from complaintflow.events import Event
-from complaintflow.lifecycle import apply, open_ticket
-from complaintflow.model import Actor, Ticket, TicketDraft
 from complaintflow.storage.protocol import OutboxItem, TicketStore
-from complaintflow.vocabulary import Channel, Kind, Priority, Role, Status
 
 __all__ = [
     "AGENT",

@@ -16,11 +16,11 @@ from itertools import count
 import pendulum
 
 from complaintflow.clock import ManualClock
-from complaintflow.desk import ComplaintDesk
-from complaintflow.model import Actor, Customer, SurveyResponse, Ticket, TicketDraft
-from complaintflow.money import Money
+from complaintflow.domain.money import Money
+from complaintflow.domain.values import Actor, Customer, SurveyResponse, Ticket, TicketDraft
+from complaintflow.domain.vocabulary import Category, Channel, Expectation, Kind, Priority, Role
+from complaintflow.service.desk import ComplaintDesk
 from complaintflow.storage.protocol import TicketStore
-from complaintflow.vocabulary import Category, Channel, Expectation, Kind, Priority, Role
 
 __all__ = ["START", "run_story"]
 

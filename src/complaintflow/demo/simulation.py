@@ -15,8 +15,8 @@ Some tickets stall and run overdue, as they do in a real office.
 This module is the driver: the days to play, each day's rhythm (arrivals,
 the morning survey round, the hourly sweep) and the summary of the month.
 The office itself, its calendar, people and their steps, is
-:mod:`complaintflow.simulation_office`; the feedback texts and names are
-:mod:`complaintflow.simulation_data`.
+:mod:`complaintflow.demo.office`; the feedback texts and names are
+:mod:`complaintflow.demo.data`.
 
 Nothing here touches a file, the network or the real clock; the CLI
 (``complaintflow demo``) wraps it with a SQLite store and a progress bar.
@@ -32,7 +32,7 @@ from functools import partial
 import attrs
 import pendulum
 
-from complaintflow.simulation_office import (
+from complaintflow.demo.office import (
     MONTH,
     ZONE,
     CountingNotifier,

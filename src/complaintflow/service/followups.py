@@ -22,18 +22,24 @@ from typing import Any
 import attrs
 import pendulum
 
-from complaintflow import commands as c
-from complaintflow import events as e
+from complaintflow.domain import commands as c
+from complaintflow.domain import events as e
+from complaintflow.domain.lifecycle import TRANSITIONS, LifecycleRules, apply
+from complaintflow.domain.values import Actor, Ticket
+from complaintflow.domain.vocabulary import Role
 from complaintflow.errors import ValidationError
-from complaintflow.lifecycle import TRANSITIONS, LifecycleRules, apply
-from complaintflow.model import Actor, Ticket
-from complaintflow.notify import Notification, NotificationKind, Templates, compose, node_of
+from complaintflow.service.notifications import (
+    Notification,
+    NotificationKind,
+    Templates,
+    compose,
+    node_of,
+)
 from complaintflow.sla.alerts import AlertKind, AlertPlan, due_alerts
 from complaintflow.sla.measure import ClockState, MetricClock, SlaStatus, measure, reach
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.sla.targets import BusinessTime
 from complaintflow.storage.protocol import OutboxItem
-from complaintflow.vocabulary import Role
 
 __all__ = ["SYSTEM", "FollowUp", "notification_from_outbox", "to_outbox"]
 

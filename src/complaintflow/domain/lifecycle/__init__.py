@@ -5,15 +5,15 @@
 the pure :func:`apply` that fires triggers on a throw-away cursor.
 """
 
-from complaintflow._fold import replay
-from complaintflow.lifecycle._engine import allowed_commands, apply, open_ticket
-from complaintflow.lifecycle._rules import (
+from complaintflow.domain.fold import replay
+from complaintflow.domain.lifecycle._engine import allowed_commands, apply, open_ticket
+from complaintflow.domain.lifecycle._rules import (
     DEFAULT_RULES,
     ApprovalGate,
     LifecycleRules,
     SupervisorForAnyMoney,
 )
-from complaintflow.lifecycle._table import (
+from complaintflow.domain.lifecycle._table import (
     COMMANDS,
     CUSTOMER_TRIGGERS,
     STAFF_ROLE,

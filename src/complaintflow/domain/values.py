@@ -5,7 +5,7 @@ together with the events that explain the difference, and
 :meth:`Ticket.replay` rebuilds it from those events alone.  Values validate
 on construction so a bad draft fails at intake, not three steps later.
 
-The :class:`Ticket` itself lives in :mod:`complaintflow.ticket` and is
+The :class:`Ticket` itself lives in :mod:`complaintflow.domain.ticket` and is
 re-exported here.
 """
 
@@ -19,10 +19,9 @@ import attrs
 import pendulum
 
 from complaintflow.clock import instant
-from complaintflow.errors import ValidationError
-from complaintflow.money import Money
-from complaintflow.ticket import Handling, Intake, Ticket
-from complaintflow.vocabulary import (
+from complaintflow.domain.money import Money
+from complaintflow.domain.ticket import Handling, Intake, Ticket
+from complaintflow.domain.vocabulary import (
     ActorKind,
     Category,
     Channel,
@@ -34,6 +33,7 @@ from complaintflow.vocabulary import (
     SatisfactionLevel,
     parse_enum,
 )
+from complaintflow.errors import ValidationError
 
 __all__ = [
     "Actor",

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pendulum
 
-from complaintflow.vocabulary import Status, parse_enum
+from complaintflow.domain.vocabulary import Status, parse_enum
 
 if TYPE_CHECKING:
-    from complaintflow.events import Event
-    from complaintflow.model import Attachment, Customer, Solution, SurveyResponse
-    from complaintflow.money import Money
-    from complaintflow.vocabulary import Category, Channel, Expectation, Kind, Priority, Role
+    from complaintflow.domain.events import Event
+    from complaintflow.domain.money import Money
+    from complaintflow.domain.values import Attachment, Customer, Solution, SurveyResponse
+    from complaintflow.domain.vocabulary import Category, Channel, Expectation, Kind, Priority, Role
 
 __all__ = ["FLAT_FIELDS", "Handling", "Intake", "Ticket"]
 
@@ -98,8 +98,8 @@ def _to_status(value: object) -> Status:
 class Ticket:
     """A complaint or piece of feedback at one version of its life.
 
-    Build one with :func:`complaintflow.lifecycle.open_ticket`, change it
-    with :func:`complaintflow.lifecycle.apply`, rebuild it with
+    Build one with :func:`complaintflow.domain.lifecycle.open_ticket`, change it
+    with :func:`complaintflow.domain.lifecycle.apply`, rebuild it with
     :meth:`replay`.  ``version`` counts the command batches applied.
     """
 
@@ -175,7 +175,7 @@ class Ticket:
     @classmethod
     def replay(cls, events: Sequence[Event]) -> Ticket:
         """Rebuild the ticket from its whole event log, oldest first."""
-        from complaintflow._fold import replay
+        from complaintflow.domain.fold import replay
 
         return replay(events)
 

@@ -19,11 +19,11 @@ import cattrs
 import pendulum
 
 from complaintflow.clock import named_zone
+from complaintflow.domain.events import PAYLOAD_TYPES, Event
+from complaintflow.domain.ticket import FLAT_FIELDS, Handling, Intake
+from complaintflow.domain.values import Actor, Ticket
+from complaintflow.domain.vocabulary import Status
 from complaintflow.errors import ValidationError
-from complaintflow.events import PAYLOAD_TYPES, Event
-from complaintflow.model import Actor, Ticket
-from complaintflow.ticket import FLAT_FIELDS, Handling, Intake
-from complaintflow.vocabulary import Status
 
 __all__ = [
     "event_from_dict",

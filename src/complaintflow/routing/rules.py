@@ -13,8 +13,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from complaintflow.errors import ValidationError
-from complaintflow.vocabulary import (
+from complaintflow.domain.vocabulary import (
     Category,
     Channel,
     CustomerTier,
@@ -22,6 +21,7 @@ from complaintflow.vocabulary import (
     Priority,
     parse_enum,
 )
+from complaintflow.errors import ValidationError
 
 __all__ = ["RoutingFacts", "RoutingRule", "rule_from_dict"]
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import attrs
 
-from complaintflow import events as e
+from complaintflow.domain import events as e
+from complaintflow.domain.ticket import Handling
+from complaintflow.domain.values import Approval, Solution, Ticket
+from complaintflow.domain.vocabulary import Role
 from complaintflow.errors import ValidationError
-from complaintflow.model import Approval, Solution, Ticket
-from complaintflow.ticket import Handling
-from complaintflow.vocabulary import Role
 
 __all__ = ["advance", "evolve", "replay"]
 

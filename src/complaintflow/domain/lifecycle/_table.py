@@ -10,8 +10,8 @@ from typing import NamedTuple
 
 from transitions import Machine
 
-from complaintflow import commands as c
-from complaintflow.vocabulary import Role, Status
+from complaintflow.domain import commands as c
+from complaintflow.domain.vocabulary import Role, Status
 
 __all__ = [
     "COMMANDS",

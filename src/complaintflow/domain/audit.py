@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from complaintflow import events as e
+from complaintflow.domain import events as e
 
 __all__ = ["describe", "render_table"]
 

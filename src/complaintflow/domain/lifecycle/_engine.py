@@ -4,7 +4,7 @@
 into ONE module-level ``transitions.Machine`` shared by every ticket; each
 :func:`apply` fires the trigger on a throw-away :class:`_Cursor` holding the
 state and the guard values, never on the frozen ticket itself.  The
-machine decides the next status; :mod:`complaintflow._fold` turns the
+machine decides the next status; :mod:`complaintflow.domain.fold` turns the
 resulting events into the next ticket, and :func:`replay` uses the same
 fold, so a ticket and its log cannot disagree.
 
@@ -23,18 +23,12 @@ import attrs
 import pendulum
 from transitions import MachineError
 
-from complaintflow import commands as c
-from complaintflow import events as e
-from complaintflow._fold import advance, replay
 from complaintflow.clock import instant
-from complaintflow.errors import (
-    InvalidTransition,
-    PermissionDenied,
-    SelfApprovalError,
-    ValidationError,
-)
-from complaintflow.lifecycle._rules import DEFAULT_RULES, LifecycleRules
-from complaintflow.lifecycle._table import (
+from complaintflow.domain import commands as c
+from complaintflow.domain import events as e
+from complaintflow.domain.fold import advance, replay
+from complaintflow.domain.lifecycle._rules import DEFAULT_RULES, LifecycleRules
+from complaintflow.domain.lifecycle._table import (
     CUSTOMER_TRIGGERS,
     MACHINE,
     SOURCES,
@@ -43,8 +37,14 @@ from complaintflow.lifecycle._table import (
     SYSTEM_TRIGGERS,
     TRANSITIONS,
 )
-from complaintflow.model import Actor, Ticket, TicketDraft
-from complaintflow.vocabulary import ActorKind, Kind, Role, SatisfactionLevel, Status
+from complaintflow.domain.values import Actor, Ticket, TicketDraft
+from complaintflow.domain.vocabulary import ActorKind, Kind, Role, SatisfactionLevel, Status
+from complaintflow.errors import (
+    InvalidTransition,
+    PermissionDenied,
+    SelfApprovalError,
+    ValidationError,
+)
 
 __all__ = ["allowed_commands", "apply", "open_ticket", "replay"]
 

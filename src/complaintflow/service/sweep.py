@@ -4,7 +4,7 @@
 warning, breach and escalation step it has passed, queues the customer's
 overdue apology and the staff alert, and stores the ticket's next due
 time.  ``deliver`` hands outbox items to a
-:class:`~complaintflow.notify.Notifier`; an item is acknowledged only after
+:class:`~complaintflow.service.notifications.Notifier`; an item is acknowledged only after
 it was sent, so a crash means a resend, never a loss.
 
 How an alert is recorded exactly once, in few commits.  The sweep works a
@@ -37,7 +37,7 @@ before stopped clocks stopped raising alerts) makes no save, since a save
 needs an event; its stored due time would stay in the past and every
 later sweep would reload it for nothing.  So the sweep recomputes its due
 time from the log it planned from
-(:meth:`~complaintflow.followup.FollowUp.next_due`) and moves all such
+(:meth:`~complaintflow.service.followups.FollowUp.next_due`) and moves all such
 tickets of the page with one
 :meth:`~complaintflow.storage.TicketStore.reschedule` (a third commit,
 paid only by pages that have them).  That never hides an alert: only a
@@ -57,14 +57,19 @@ from collections.abc import Sequence
 import attrs
 import pendulum
 
-from complaintflow import commands as c
+from complaintflow.domain import commands as c
+from complaintflow.domain.events import Event
+from complaintflow.domain.lifecycle import apply
+from complaintflow.domain.values import Ticket
 from complaintflow.errors import ComplaintflowError, ConcurrencyError
-from complaintflow.events import Event
-from complaintflow.followup import SYSTEM, FollowUp, notification_from_outbox, recorded_alerts
-from complaintflow.followup import to_outbox as outbox_item
-from complaintflow.lifecycle import apply
-from complaintflow.model import Ticket
-from complaintflow.notify import NotificationKind, Notifier, compose
+from complaintflow.service.followups import (
+    SYSTEM,
+    FollowUp,
+    notification_from_outbox,
+    recorded_alerts,
+)
+from complaintflow.service.followups import to_outbox as outbox_item
+from complaintflow.service.notifications import NotificationKind, Notifier, compose
 from complaintflow.sla.alerts import Alert, AlertKind, AlertPlan
 from complaintflow.sla.measure import SlaStatus
 from complaintflow.sla.targets import BusinessTime

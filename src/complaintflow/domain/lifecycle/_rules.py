@@ -7,8 +7,8 @@ from typing import Protocol
 
 import attrs
 
-from complaintflow.money import Money
-from complaintflow.vocabulary import Kind, Role
+from complaintflow.domain.money import Money
+from complaintflow.domain.vocabulary import Kind, Role
 
 __all__ = ["DEFAULT_RULES", "ApprovalGate", "LifecycleRules", "SupervisorForAnyMoney"]
 

@@ -17,9 +17,9 @@ from typing import ClassVar
 import attrs
 import pendulum
 
-from complaintflow.model import Actor, Attachment, SurveyResponse, TicketDraft
-from complaintflow.money import Money
-from complaintflow.vocabulary import Category, Kind, Priority, Role, Status
+from complaintflow.domain.money import Money
+from complaintflow.domain.values import Actor, Attachment, SurveyResponse, TicketDraft
+from complaintflow.domain.vocabulary import Category, Kind, Priority, Role, Status
 
 __all__ = [
     "PAYLOAD_TYPES",

@@ -34,10 +34,10 @@ from typing import Any, Protocol
 
 import attrs
 
+from complaintflow.domain.values import Customer
+from complaintflow.domain.vocabulary import Category, Channel, Kind, Priority, parse_enum
 from complaintflow.errors import ValidationError
-from complaintflow.model import Customer
-from complaintflow.routing_rules import RoutingFacts, RoutingRule, rule_from_dict
-from complaintflow.vocabulary import Category, Channel, Kind, Priority, parse_enum
+from complaintflow.routing.rules import RoutingFacts, RoutingRule, rule_from_dict
 
 __all__ = [
     "Classified",

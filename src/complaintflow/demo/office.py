@@ -3,7 +3,7 @@
 :class:`OfficeMonth` holds the desk (on the store it is given), a
 :class:`~complaintflow.ManualClock`, an agenda of timed steps and the cast:
 260 customers, and the agents, supervisors, department managers and
-directors of :mod:`complaintflow.simulation_data`.  Each step is one
+directors of :mod:`complaintflow.demo.data`.  Each step is one
 person's action on one ticket, and books the next: feedback arrives on a
 weighted channel (sometimes re-sent by the chat gateway, sometimes again on
 another channel, to be merged); staff assign, investigate, respond,
@@ -12,7 +12,7 @@ waits for the role :meth:`ApprovalPolicy.default` requires; customers
 accept, decline, withdraw and answer surveys at any hour, and an unsatisfied
 one reopens the ticket to a supervisor.
 
-:mod:`complaintflow.simulation` drives it day by day; every random choice
+:mod:`complaintflow.demo.simulation` drives it day by day; every random choice
 comes from the one seeded ``random.Random``, in the order the agenda runs,
 so a seed replays the same month.
 """
@@ -33,13 +33,7 @@ import pendulum
 from complaintflow.approval import ApprovalPolicy
 from complaintflow.classify import KeywordClassifier
 from complaintflow.clock import ManualClock
-from complaintflow.desk import ComplaintDesk
-from complaintflow.model import Actor, Customer, SurveyResponse, Ticket, TicketDraft
-from complaintflow.money import Money
-from complaintflow.notify import Notification
-from complaintflow.routing import Router
-from complaintflow.satisfaction import SurveySampler, schedule_survey
-from complaintflow.simulation_data import (
+from complaintflow.demo.data import (
     AGENTS,
     CHANNEL_WEIGHTS,
     CHINA_HOLIDAYS,
@@ -51,10 +45,16 @@ from complaintflow.simulation_data import (
     SUPERVISORS,
     Feedback,
 )
+from complaintflow.domain.money import Money
+from complaintflow.domain.values import Actor, Customer, SurveyResponse, Ticket, TicketDraft
+from complaintflow.domain.vocabulary import Kind, Role, Status
+from complaintflow.routing import Router
+from complaintflow.satisfaction import SurveySampler, schedule_survey
+from complaintflow.service.desk import ComplaintDesk
+from complaintflow.service.notifications import Notification
 from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.storage.protocol import TicketStore
-from complaintflow.vocabulary import Kind, Role, Status
 
 __all__ = ["MONTH", "ZONE", "CountingNotifier", "OfficeMonth", "office_calendar"]
 

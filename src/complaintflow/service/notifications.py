@@ -20,9 +20,9 @@ from typing import Protocol, runtime_checkable
 import attrs
 import pendulum
 
-from complaintflow import events as e
+from complaintflow.domain import events as e
+from complaintflow.domain.values import Ticket, mask_email, mask_phone
 from complaintflow.errors import ValidationError
-from complaintflow.model import Ticket, mask_email, mask_phone
 
 __all__ = [
     "TEMPLATES",

@@ -1,6 +1,6 @@
 """The words of the simulated month: customer feedback, staff replies, holidays.
 
-Plain data for :mod:`complaintflow.simulation`.  Each piece of feedback is
+Plain data for :mod:`complaintflow.demo.simulation`.  Each piece of feedback is
 what a customer wrote, in Chinese or English, with the channels it
 typically arrives through, what the customer expects, and the refund or
 compensation (CNY) an agent would propose, if any.  The classifier, not

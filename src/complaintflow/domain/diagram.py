@@ -1,13 +1,13 @@
 """The lifecycle drawn from its own definition, as Mermaid text.
 
-Generated from :data:`complaintflow.lifecycle.TRANSITIONS`, so the picture
+Generated from :data:`complaintflow.domain.lifecycle.TRANSITIONS`, so the picture
 in the docs cannot drift from the machine that runs.
 """
 
 from __future__ import annotations
 
-from complaintflow.lifecycle import TRANSITIONS
-from complaintflow.vocabulary import Status
+from complaintflow.domain.lifecycle import TRANSITIONS
+from complaintflow.domain.vocabulary import Status
 
 __all__ = ["mermaid"]
 

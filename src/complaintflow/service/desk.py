@@ -17,23 +17,23 @@ from collections.abc import Callable, Iterable
 
 import pendulum
 
-from complaintflow import commands as c
 from complaintflow.approval import ApprovalPolicy
 from complaintflow.classify import Classifier
 from complaintflow.clock import Clock
+from complaintflow.domain import commands as c
+from complaintflow.domain.events import Event
+from complaintflow.domain.lifecycle import SYSTEM_ONLY, LifecycleRules, apply, open_ticket
+from complaintflow.domain.money import Money
+from complaintflow.domain.values import Actor, Attachment, SurveyResponse, Ticket, TicketDraft
+from complaintflow.domain.vocabulary import Category, Kind, Priority
 from complaintflow.errors import ConcurrencyError, PermissionDenied, ValidationError
-from complaintflow.events import Event
-from complaintflow.followup import FollowUp
-from complaintflow.lifecycle import SYSTEM_ONLY, LifecycleRules, apply, open_ticket
-from complaintflow.model import Actor, Attachment, SurveyResponse, Ticket, TicketDraft
-from complaintflow.money import Money
-from complaintflow.notify import Notifier, Templates
 from complaintflow.routing import Router
+from complaintflow.service.followups import FollowUp
+from complaintflow.service.notifications import Notifier, Templates
+from complaintflow.service.sweep import DeliveryReport, SweepSummary, deliver, sweep
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.sla.targets import BusinessTime
 from complaintflow.storage.protocol import OutboxItem, TicketStore
-from complaintflow.sweep import DeliveryReport, SweepSummary, deliver, sweep
-from complaintflow.vocabulary import Category, Kind, Priority
 
 __all__ = ["ComplaintDesk"]
 

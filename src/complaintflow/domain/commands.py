@@ -3,7 +3,7 @@
 One class per trigger of the state machine.  A command is a request and
 may be refused; the events it produces are the facts.  Commands validate
 their own arguments on construction, so a malformed one never reaches
-:func:`complaintflow.lifecycle.apply`.
+:func:`complaintflow.domain.lifecycle.apply`.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import attrs
 import pendulum
 
 from complaintflow.clock import instant
+from complaintflow.domain.money import Money
+from complaintflow.domain.values import Attachment, SurveyResponse
+from complaintflow.domain.vocabulary import Category, Kind, Priority, Role, parse_enum
 from complaintflow.errors import ValidationError
-from complaintflow.model import Attachment, SurveyResponse
-from complaintflow.money import Money
-from complaintflow.vocabulary import Category, Kind, Priority, Role, parse_enum
 
 __all__ = [
     "Approve",

@@ -1,0 +1,7 @@
+"""The pure core: values, the ticket, its events and commands, the lifecycle.
+
+Imports go one way inside it: ``vocabulary`` and ``money`` → ``values`` →
+``ticket`` → ``events`` / ``commands`` → ``fold`` → ``lifecycle``.  Nothing
+here does I/O or reads a clock; everything above (the rules, the service,
+storage) builds on it.
+"""
