@@ -75,7 +75,7 @@ from complaintflow import (
 from complaintflow.demo.data import FEEDBACK
 from complaintflow.domain.events import Event, Received
 from complaintflow.domain.lifecycle import LifecycleRules
-from complaintflow.domain.values import Ticket
+from complaintflow.domain.ticket import Ticket
 from complaintflow.service.notifications import Notification
 
 SH = "Asia/Shanghai"

@@ -33,7 +33,8 @@ from transitions import Machine
 
 from complaintflow.domain import commands as c
 from complaintflow.domain.lifecycle import TRANSITIONS, apply, open_ticket
-from complaintflow.domain.values import Actor, Customer, Ticket, TicketDraft
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import Actor, Customer, TicketDraft
 from complaintflow.domain.vocabulary import Category, Channel, Kind, Priority, Role, Status
 
 QUICK = "--quick" in sys.argv

@@ -66,14 +66,8 @@ from complaintflow.domain.lifecycle import (
     allowed_commands,
 )
 from complaintflow.domain.money import Money
-from complaintflow.domain.values import (
-    Actor,
-    Attachment,
-    Customer,
-    SurveyResponse,
-    Ticket,
-    TicketDraft,
-)
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import Actor, Attachment, Customer, SurveyResponse, TicketDraft
 from complaintflow.domain.vocabulary import Kind, Role, Status
 from complaintflow.errors import ComplaintflowError
 from complaintflow.metrics import Period, monthly_report
@@ -82,6 +76,7 @@ from complaintflow.service.desk import ComplaintDesk
 from complaintflow.service.notifications import Notification
 from complaintflow.sla import BusinessCalendar
 from complaintflow.sla.alerts import AlertKind, due_alerts
+from complaintflow.sla.measure import measure
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.storage import InMemoryStore, SqliteStore, TicketStore
 
@@ -461,8 +456,13 @@ class DeskMachine(RuleBasedStateMachine):
         for ticket_id, log in self.logs():
             if log[-1].status not in ALERTABLE:
                 continue  # closed, merged, withdrawn: nothing more is recorded there
-            status = self.desk.follow.status(log, now)
-            assert status is not None
+            # From the log (the audit view), independently of the snapshot's clocks ...
+            status = measure(log, self.desk.follow.book, CALENDAR, now)
+            # ... which must agree with it on every metric's latest cycle.
+            snapshot = self.desk.follow.status(self.store.get(ticket_id), now)
+            assert snapshot is not None
+            latest = {clock.metric: clock for clock in status.clocks}
+            assert {clock.metric: clock for clock in snapshot.clocks} == latest
             done = {ev.payload.key for ev in log if isinstance(ev.payload, e.SlaAlerted)}
             missed = [alert.key for alert in due_alerts(status, POLICY, CALENDAR).due
                       if alert.key not in done]

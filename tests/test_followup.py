@@ -11,7 +11,8 @@ from complaintflow.approval import ApprovalPolicy
 from complaintflow.domain import commands as c
 from complaintflow.domain.events import Event, SlaAlerted
 from complaintflow.domain.lifecycle import LifecycleRules, apply, open_ticket
-from complaintflow.domain.values import Actor, Customer, Ticket, TicketDraft
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import Actor, Customer, TicketDraft
 from complaintflow.domain.vocabulary import Role
 from complaintflow.service.followups import SYSTEM, FollowUp
 from complaintflow.sla import BusinessCalendar
@@ -39,7 +40,8 @@ def p1_ticket(received: pendulum.DateTime, version: str) -> tuple[Ticket, list[E
     """A P1 complaint (resolution: 24 elapsed hours), answered at once, stamped ``version``."""
     draft = TicketDraft("重复扣款两次", "phone", received, Customer("C1"))
     ticket, log = open_ticket(draft, ticket_id="t1", number="TS20240611-0001", actor=AGENT,
-                              at=received, sla_version=version)
+                              at=received, sla_version=version,
+                              sla_rules={"v1": V1, "v2": V2}[version].clock_rules())
     for command in (c.Triage("complaint", "billing.payment", "P1"), c.Respond("您好")):
         ticket, more = apply(ticket, command, actor=AGENT, at=received, rules=RULES)
         log += more
@@ -47,32 +49,32 @@ def p1_ticket(received: pendulum.DateTime, version: str) -> tuple[Ticket, list[E
 
 
 def record(ticket: Ticket, log: list[Event], follow: FollowUp,
-           now: pendulum.DateTime) -> list[Event]:
+           now: pendulum.DateTime) -> tuple[Ticket, list[Event]]:
     """What the sweep records at ``now`` (without a staff calendar): every due alert."""
-    status = follow.status(log, now)
+    status = follow.status(ticket, now)
     assert status is not None
     for alert in follow.plan(status).due:
         ticket, more = apply(ticket, c.RecordAlert(
             alert.key, alert.metric, alert.cycle, alert.kind.value, alert.threshold,
             alert.due_at, role=alert.role), actor=SYSTEM, at=now, rules=RULES)
         log = [*log, *more]
-    return log
+    return ticket, log
 
 
 def test_the_policy_is_the_version_the_ticket_was_stamped_with() -> None:
     follow = FollowUp(RULES, V2, {"v1": V1}, CAL)
-    _, old = p1_ticket(at(11, 10), "v1")
-    _, new = p1_ticket(at(11, 10), "v2")
-    for log, policy in ((old, V1), (new, V2)):
-        status = follow.status(log, at(12, 23))
+    old, _ = p1_ticket(at(11, 10), "v1")
+    new, _ = p1_ticket(at(11, 10), "v2")
+    for ticket, policy in ((old, V1), (new, V2)):
+        status = follow.status(ticket, at(12, 23))
         assert status is not None
         assert follow.policy_of(status) is policy
 
 
 def test_escalation_steps_come_from_the_stamped_version() -> None:
     follow = FollowUp(RULES, V2, {"v1": V1}, CAL)
-    _, log = p1_ticket(at(11, 10), "v1")             # resolution due Wed 12th 10:00
-    status = follow.status(log, at(12, 23))          # 13 hours past the breach
+    ticket, _ = p1_ticket(at(11, 10), "v1")          # resolution due Wed 12th 10:00
+    status = follow.status(ticket, at(12, 23))          # 13 hours past the breach
     assert status is not None
     roles = [alert.role for alert in follow.plan(status).due
              if alert.kind is AlertKind.ESCALATION]
@@ -81,35 +83,35 @@ def test_escalation_steps_come_from_the_stamped_version() -> None:
 
 def test_the_next_due_time_follows_the_stamped_ladder() -> None:
     follow = FollowUp(RULES, V2, {"v1": V1}, CAL)
-    ticket, log = p1_ticket(at(11, 10), "v1")
-    log = record(ticket, log, follow, at(12, 10))     # warning, breach, supervisor
+    ticket, log = record(*p1_ticket(at(11, 10), "v1"), follow, at(12, 10))  # warning, breach,
+    #                                                                        and supervisor
     assert {ev.payload.kind for ev in log if isinstance(ev.payload, SlaAlerted)} == {
         "warning", "breach", "escalation"}
     # v1's department manager at +50 % of 24 h; v2 would say the director at +100 %.
-    assert follow.next_due(log, at(12, 10)) == at(12, 22)
-    fresh = record(*p1_ticket(at(11, 10), "v2"), follow, at(12, 10))
+    assert follow.next_due(ticket, at(12, 10)) == at(12, 22)
+    fresh, _ = record(*p1_ticket(at(11, 10), "v2"), follow, at(12, 10))
     assert follow.next_due(fresh, at(12, 10)) == at(13, 10)
 
 
 def test_a_threshold_reached_at_night_is_due_when_the_staff_calendar_opens() -> None:
     follow = FollowUp(RULES, V1, calendar=CAL, staff_calendar=CAL)
     # Received Tue 20:00: warning Wed 14:00, breach Wed 20:00 when the office is closed.
-    log = record(*p1_ticket(at(11, 20), "v1"), follow, at(12, 14))
-    assert follow.next_due(log, at(12, 14)) == at(13, 9)
+    ticket, _ = record(*p1_ticket(at(11, 20), "v1"), follow, at(12, 14))
+    assert follow.next_due(ticket, at(12, 14)) == at(13, 9)
     without = FollowUp(RULES, V1, calendar=CAL)
-    assert without.next_due(log, at(12, 14)) == at(12, 20)
+    assert without.next_due(ticket, at(12, 14)) == at(12, 20)
 
 
 def test_a_held_alert_makes_the_ticket_due_at_the_release_time() -> None:
     """A command at night on a ticket with an alert not yet recorded: due at the opening."""
     follow = FollowUp(RULES, V1, calendar=CAL, staff_calendar=CAL)
-    _, log = p1_ticket(at(11, 20), "v1")                      # warning Wed 14:00, unswept
-    status = follow.status(log, at(12, 19))
+    ticket, _ = p1_ticket(at(11, 20), "v1")                   # warning Wed 14:00, unswept
+    status = follow.status(ticket, at(12, 19))
     assert status is not None
     plan = follow.plan(status)
     assert plan.due == ()
     assert plan.held
     assert plan.release_at == at(13, 9)
-    assert follow.next_due(log, at(12, 19)) == plan.release_at
+    assert follow.next_due(ticket, at(12, 19)) == plan.release_at
     # While the office is open the overdue instant itself stays due (most overdue first).
-    assert follow.next_due(log, at(12, 15)) == at(12, 14)
+    assert follow.next_due(ticket, at(12, 15)) == at(12, 14)

@@ -32,7 +32,8 @@ from complaintflow.domain.lifecycle import (
     open_ticket,
 )
 from complaintflow.domain.money import Money
-from complaintflow.domain.values import Actor, Attachment, SurveyResponse, Ticket, TicketDraft
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import Actor, Attachment, SurveyResponse, TicketDraft
 from complaintflow.domain.vocabulary import Category, Channel, Kind, Priority, Role, Status
 from complaintflow.errors import ComplaintflowError, ValidationError
 from complaintflow.storage.encoding import (

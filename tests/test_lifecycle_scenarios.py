@@ -15,7 +15,8 @@ from complaintflow.domain import commands as c
 from complaintflow.domain import events as e
 from complaintflow.domain.lifecycle import LifecycleRules, allowed_commands, apply, open_ticket
 from complaintflow.domain.money import Money
-from complaintflow.domain.values import Actor, Customer, SurveyResponse, Ticket, TicketDraft
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import Actor, Customer, SurveyResponse, TicketDraft
 from complaintflow.domain.vocabulary import (
     Category,
     Channel,

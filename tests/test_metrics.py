@@ -21,7 +21,8 @@ from complaintflow.domain import commands as c
 from complaintflow.domain.events import Event, SurveyRecorded
 from complaintflow.domain.fold import replay
 from complaintflow.domain.lifecycle import apply, open_ticket
-from complaintflow.domain.values import Actor, SurveyResponse, Ticket, TicketDraft
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import Actor, SurveyResponse, TicketDraft
 from complaintflow.domain.vocabulary import Category, Kind, Status
 from complaintflow.errors import ComplaintflowError, ValidationError
 from complaintflow.metrics import (

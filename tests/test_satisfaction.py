@@ -14,7 +14,8 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from complaintflow.domain.values import Customer, SurveyResponse, Ticket
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import Customer, SurveyResponse
 from complaintflow.domain.vocabulary import (
     Category,
     Channel,

@@ -17,14 +17,8 @@ from complaintflow.domain import commands as c
 from complaintflow.domain.events import Event
 from complaintflow.domain.lifecycle import COMMANDS, allowed_commands, apply, open_ticket
 from complaintflow.domain.money import Money
-from complaintflow.domain.values import (
-    Actor,
-    Attachment,
-    Customer,
-    SurveyResponse,
-    Ticket,
-    TicketDraft,
-)
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import Actor, Attachment, Customer, SurveyResponse, TicketDraft
 from complaintflow.domain.vocabulary import (
     Category,
     Channel,

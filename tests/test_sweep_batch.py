@@ -40,7 +40,7 @@ from complaintflow.domain import commands as c
 from complaintflow.domain.events import NotificationQueued, SlaAlerted
 from complaintflow.domain.lifecycle import apply
 from complaintflow.service.sweep import SweepSummary, sweep
-from complaintflow.sla.measure import ClockState
+from complaintflow.sla.measure import ClockState, measure
 from complaintflow.storage import BatchSaves, Reschedule, SaveItem, TicketStore
 
 SH = "Asia/Shanghai"
@@ -321,7 +321,8 @@ def test_a_ticket_resolved_after_an_unswept_breach_is_neither_alerted_nor_due(
     queued = [ev.payload.kind for ev in log if isinstance(ev.payload, NotificationQueued)]
     assert "overdue_apology" not in queued
     # the breach is not forgotten: it is measured from the events
-    status = desk.follow.status(log, clock.now())
+    assert desk.follow.calendar is not None
+    status = measure(log, desk.follow.book, desk.follow.calendar, clock.now())
     assert status is not None
     first = status.current("first_response")
     assert first is not None

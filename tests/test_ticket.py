@@ -1,6 +1,8 @@
-"""The ticket value: flat to read and to build, two shared records inside."""
+"""The ticket value: one flat frozen attrs class, SLA clocks included."""
 
 from __future__ import annotations
+
+import json
 
 import attrs
 import pendulum
@@ -8,76 +10,73 @@ import pytest
 
 from complaintflow.domain import commands as c
 from complaintflow.domain.lifecycle import apply, open_ticket
-from complaintflow.domain.ticket import FLAT_FIELDS, Handling, Intake, Ticket
+from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.values import Actor, Customer, TicketDraft
 from complaintflow.domain.vocabulary import Category, Channel, Kind, Priority, Role, Status
+from complaintflow.sla.policy import SlaPolicy
 from complaintflow.storage.encoding import ticket_from_dict, ticket_to_dict
 
 T0 = pendulum.datetime(2024, 5, 20, 9, tz="Asia/Shanghai")
 AGENT = Actor.staff("wang.fang", Role.AGENT)
+POLICY = SlaPolicy.default()
 
 
-def received() -> Ticket:
+def received(*, sla: bool = False) -> Ticket:
     draft = TicketDraft("订单56被重复扣款", Channel.CHAT, T0, Customer("C001", "vip"),
                         order_ref="56")
-    ticket, _ = open_ticket(draft, ticket_id="T-1", number="TS20240520-0001", actor=AGENT)
+    ticket, _ = open_ticket(draft, ticket_id="T-1", number="TS20240520-0001", actor=AGENT,
+                            sla_version=POLICY.version if sla else None,
+                            sla_rules=POLICY.clock_rules() if sla else None)
     return ticket
 
 
-def test_flat_constructor_builds_the_records() -> None:
+def test_the_constructor_takes_every_field_by_keyword() -> None:
     ticket = Ticket(id="T-1", number="TS20240520-0001", version=1, last_seq=1,
                     status="received", received_at=T0, updated_at=T0, channel=Channel.CHAT,
                     description="扣款两次", priority=Priority.P1, order_ref="56")
     assert ticket.status is Status.RECEIVED
-    assert ticket.intake == Intake(number="TS20240520-0001", received_at=T0,
-                                   channel=Channel.CHAT, description="扣款两次",
-                                   order_ref="56")
-    assert ticket.handling == Handling(priority=Priority.P1)
     assert (ticket.number, ticket.priority, ticket.order_ref) == ("TS20240520-0001",
                                                                   Priority.P1, "56")
+    assert attrs.has(Ticket)
 
 
-def test_every_flat_field_reads_through() -> None:
-    ticket = received()
-    for name in FLAT_FIELDS:
-        record = ("" if name in ("id", "version", "last_seq", "status", "updated_at")
-                  else "intake" if hasattr(ticket.intake, name) else "handling")
-        expected = getattr(getattr(ticket, record), name) if record else getattr(ticket, name)
-        assert getattr(ticket, name) == expected
-
-
-def test_attrs_evolve_changes_one_flat_field() -> None:
+def test_attrs_evolve_changes_one_field() -> None:
     ticket = received()
     raised = attrs.evolve(ticket, priority=Priority.P1, region="east")
     assert (raised.priority, raised.region) == (Priority.P1, "east")
-    assert raised.handling == attrs.evolve(ticket.handling, priority=Priority.P1)
     assert attrs.evolve(raised, priority=None, region=None) == ticket
 
 
 def test_unknown_or_missing_fields_are_refused_like_any_constructor() -> None:
-    with pytest.raises(TypeError, match="unexpected keyword arguments: colour"):
+    with pytest.raises(TypeError, match="colour"):
         Ticket(id="T-1", version=1, last_seq=1, status="received", updated_at=T0,
                number="N", received_at=T0, channel=Channel.CHAT, description="d",
                colour="red")  # type: ignore[call-arg]
-    with pytest.raises(TypeError, match="missing keyword arguments: number, description"):
+    with pytest.raises(TypeError, match="description"):
         Ticket(id="T-1", version=1, last_seq=1, status="received",  # type: ignore[call-arg]
-               updated_at=T0, received_at=T0, channel=Channel.CHAT)
+               number="N", updated_at=T0, received_at=T0, channel=Channel.CHAT)
 
 
-def test_a_new_version_shares_what_the_command_did_not_change() -> None:
+def test_a_new_version_leaves_the_earlier_one_untouched() -> None:
     ticket = received()
-    commented, _ = apply(ticket, c.Comment("客户来电"), actor=AGENT, at=T0.add(minutes=1))
-    assert commented.intake is ticket.intake
-    assert commented.handling is ticket.handling
-    triaged, _ = apply(commented, c.Triage(Kind.COMPLAINT, Category.BILLING_PAYMENT,
-                                           Priority.P1), actor=AGENT, at=T0.add(minutes=2))
-    assert triaged.intake is ticket.intake
-    assert triaged.handling.priority is Priority.P1
-    assert commented.handling.priority is None  # the earlier version is untouched
+    triaged, _ = apply(ticket, c.Triage(Kind.COMPLAINT, Category.BILLING_PAYMENT,
+                                        Priority.P1), actor=AGENT, at=T0.add(minutes=2))
+    assert triaged.priority is Priority.P1
+    assert ticket.priority is None
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        triaged.priority = Priority.P2  # type: ignore[misc]
 
 
-def test_the_stored_form_stays_flat() -> None:
-    ticket = received()
-    data = ticket_to_dict(ticket)
-    assert tuple(data) == FLAT_FIELDS
+def test_the_stored_form_is_flat_json_and_round_trips_with_its_clocks() -> None:
+    ticket = received(sla=True)
+    assert ticket.sla is not None
+    assert [cycle.metric for cycle in ticket.sla.cycles] == ["first_response", "resolution"]
+    data = json.loads(json.dumps(ticket_to_dict(ticket)))
+    assert {"id", "number", "priority", "sla"} <= set(data)
     assert ticket_from_dict(data) == ticket
+
+
+def test_a_ticket_stored_before_clocks_lived_in_the_snapshot_still_loads() -> None:
+    data = ticket_to_dict(received())
+    del data["sla"]
+    assert ticket_from_dict(data).sla is None

@@ -57,13 +57,13 @@ from complaintflow.domain.lifecycle import (
     open_ticket,
 )
 from complaintflow.domain.money import Money
+from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.values import (
     Actor,
     Attachment,
     Customer,
     Solution,
     SurveyResponse,
-    Ticket,
     TicketDraft,
 )
 from complaintflow.domain.vocabulary import (

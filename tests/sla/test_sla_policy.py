@@ -9,7 +9,8 @@ import pytest
 
 from complaintflow import Actor, Assign, Investigate, TicketDraft, Triage, ValidationError, apply
 from complaintflow import open_ticket as open_
-from complaintflow.domain.values import Customer, Ticket
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import Customer
 from complaintflow.domain.vocabulary import Priority, Role
 from complaintflow.sla.alerts import AlertKind, due_alerts
 from complaintflow.sla.calendar import BusinessCalendar

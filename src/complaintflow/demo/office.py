@@ -46,7 +46,8 @@ from complaintflow.demo.data import (
     Feedback,
 )
 from complaintflow.domain.money import Money
-from complaintflow.domain.values import Actor, Customer, SurveyResponse, Ticket, TicketDraft
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import Actor, Customer, SurveyResponse, TicketDraft
 from complaintflow.domain.vocabulary import Kind, Role, Status
 from complaintflow.routing import Router
 from complaintflow.satisfaction import SurveySampler, schedule_survey

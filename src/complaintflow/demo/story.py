@@ -17,7 +17,8 @@ import pendulum
 
 from complaintflow.clock import ManualClock
 from complaintflow.domain.money import Money
-from complaintflow.domain.values import Actor, Customer, SurveyResponse, Ticket, TicketDraft
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import Actor, Customer, SurveyResponse, TicketDraft
 from complaintflow.domain.vocabulary import Category, Channel, Expectation, Kind, Priority, Role
 from complaintflow.service.desk import ComplaintDesk
 from complaintflow.storage.protocol import TicketStore

@@ -16,6 +16,7 @@ import pendulum
 
 from complaintflow.clock import instant
 from complaintflow.domain.money import Money
+from complaintflow.domain.sla_state import SlaClocks
 from complaintflow.domain.values import Attachment, SurveyResponse
 from complaintflow.domain.vocabulary import Category, Kind, Priority, Role, parse_enum
 from complaintflow.errors import ValidationError
@@ -297,6 +298,8 @@ class RestampSla(Command):
     trigger: ClassVar[str] = "restamp_sla"
     version: str = attrs.field(validator=_text)
     reason: str = attrs.field(validator=_text)
+    #: The clocks re-folded from the log under the new version (the desk computes them).
+    clocks: SlaClocks | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen

@@ -18,6 +18,7 @@ import attrs
 import pendulum
 
 from complaintflow.domain.money import Money
+from complaintflow.domain.sla_state import SlaClocks
 from complaintflow.domain.values import Actor, Attachment, SurveyResponse, TicketDraft
 from complaintflow.domain.vocabulary import Category, Kind, Priority, Role, Status
 
@@ -222,6 +223,9 @@ class SlaStamped(Payload):
     type: ClassVar[str] = "sla_stamped"
     version: str
     reason: str | None = None
+    #: The clock state from this event on, computed under the new version's rules (absent
+    #: in logs written before clocks lived in the snapshot).
+    clocks: SlaClocks | None = None
 
 
 @attrs.frozen

@@ -8,19 +8,26 @@ recomputed here: this module never re-judges the past.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
 
 from complaintflow.domain import events as e
-from complaintflow.domain.ticket import Handling
-from complaintflow.domain.values import Approval, Solution, Ticket
-from complaintflow.domain.vocabulary import Role
+from complaintflow.domain.sla_state import (
+    REOPENABLE,
+    ClockChange,
+    ClockRules,
+    SlaClocks,
+    is_done,
+    is_final,
+)
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import Approval, Solution
+from complaintflow.domain.vocabulary import ActorKind, Role
 from complaintflow.errors import ValidationError
 
-__all__ = ["advance", "evolve", "replay"]
+__all__ = ["advance_clocks", "evolve", "fold_clocks", "replay"]
 
 _Changes = dict[str, Any]
 
@@ -98,7 +105,7 @@ def _merged(t: Ticket, ev: e.Event, p: e.Merged) -> _Changes:
 
 
 def _stamped(t: Ticket, ev: e.Event, p: e.SlaStamped) -> _Changes:
-    return {"sla_version": p.version}
+    return {"sla_version": p.version, "sla": p.clocks}
 
 
 def _alerted(t: Ticket, ev: e.Event, p: e.SlaAlerted) -> _Changes:
@@ -107,11 +114,8 @@ def _alerted(t: Ticket, ev: e.Event, p: e.SlaAlerted) -> _Changes:
     return {}
 
 
-_NO_CHANGES: _Changes = {}  # read, never written
-
-
 def _nothing(t: Ticket, ev: e.Event, p: e.Payload) -> _Changes:
-    return _NO_CHANGES
+    return {}
 
 
 _Step = Callable[[Ticket, e.Event, Any], _Changes]
@@ -142,19 +146,6 @@ _STEPS: dict[type[e.Payload], _Step] = {
 }
 
 
-# The hot path of apply: a new ticket shares the intake record and, when the event changed
-# none of it, the handling record; only the bookkeeping slots are written, through the slot
-# descriptors themselves (a third cheaper than object.__setattr__).
-_new_ticket = Ticket.__new__
-_set_id, _set_version, _set_last_seq, _set_status, _set_updated_at, _set_intake, \
-    _set_handling = (getattr(Ticket, name).__set__ for name in (
-        "id", "version", "last_seq", "status", "updated_at", "intake", "handling"))
-assert {field.name for field in attrs.fields(Ticket)} == {
-    "id", "version", "last_seq", "status", "updated_at", "intake", "handling"}
-_HANDLING_FIELDS = tuple(field.name for field in attrs.fields(Handling))
-_handling_values = operator.attrgetter(*_HANDLING_FIELDS)
-
-
 def evolve(ticket: Ticket, event: e.Event) -> Ticket:
     """The ticket after ``event``; ``event`` must be the next one in its log."""
     if event.ticket_id != ticket.id or event.seq != ticket.last_seq + 1:
@@ -163,29 +154,70 @@ def evolve(ticket: Ticket, event: e.Event) -> Ticket:
             f"{ticket.id}#{ticket.last_seq}",
             field="events",
         )
-    return advance(ticket, event)
-
-
-def advance(ticket: Ticket, event: e.Event) -> Ticket:
-    """:func:`evolve` for an event known to be the next one (``apply`` just made it)."""
     step = _STEPS.get(type(event.payload))
     if step is None:
         raise ValidationError(f"no fold step for event type {event.type!r}", field="events")
-    changes = step(ticket, event, event.payload)
-    handling = ticket.handling
-    if changes:
-        fields = dict(zip(_HANDLING_FIELDS, _handling_values(handling), strict=True))
-        fields.update(changes)
-        handling = Handling(**fields)
-    after = _new_ticket(Ticket)
-    _set_id(after, ticket.id)
-    _set_version(after, event.version)
-    _set_last_seq(after, event.seq)
-    _set_status(after, event.status)
-    _set_updated_at(after, event.at)
-    _set_intake(after, ticket.intake)
-    _set_handling(after, handling)
+    after = attrs.evolve(ticket, version=event.version, last_seq=event.seq,
+                         status=event.status, updated_at=event.at,
+                         **step(ticket, event, event.payload))
+    if after.sla is not None and not isinstance(event.payload, e.SlaStamped):
+        after = attrs.evolve(after, sla=advance_clocks(after.sla, ticket, after, event))
     return after
+
+
+def advance_clocks(clocks: SlaClocks, before: Ticket | None, after: Ticket,
+                   event: e.Event) -> SlaClocks:
+    """The SLA clocks after ``event`` took the ticket from ``before`` to ``after``.
+
+    A cycle starts at receipt, at a customer's message (the reply clock),
+    at a reopening (per the reopen mode) and at a hand-over to a department
+    with a step target; it stops at the first reply, at resolution, when
+    the step is done, and is cancelled by a merge or withdrawal; it pauses
+    in the statuses the stamped policy names.
+    """
+    at, payload, status = event.at, event.payload, event.status
+    work = ClockChange(clocks)
+    if isinstance(payload, e.Received):
+        work.start("first_response", payload.draft.received_at)
+        work.start("resolution", payload.draft.received_at)
+    was = before.status if before is not None else None
+    if was is not None and is_done(was) and not (is_done(status) or is_final(status)):
+        for metric in REOPENABLE:
+            work.reopen(metric, at)
+    by_customer = event.actor.kind is ActorKind.CUSTOMER
+    if isinstance(payload, e.Commented) and by_customer and not payload.internal:
+        work.start("next_response", at)
+    if isinstance(payload, e.Responded | e.ResolvedAtFirstContact) or (
+            isinstance(payload, e.Commented) and not by_customer and not payload.internal):
+        work.stop("first_response", at)
+        work.stop("next_response", at)
+    old = before.department if before is not None else None
+    new = after.department
+    if old != new and old is not None and old in clocks.rules.steps:
+        work.stop(f"step:{old}", at)
+    if isinstance(payload, e.SolutionProposed) and new is not None:
+        work.stop(f"step:{new}", at)
+    if old != new and new is not None and new in clocks.rules.steps:
+        work.start(f"step:{new}", at)
+    if isinstance(payload, e.SlaAlerted):
+        work.record_alert(payload.metric, payload.cycle, payload.key)
+    if is_done(status) and (was is None or not is_done(was)):
+        work.stop_all(at)
+    if is_final(status):
+        work.stop_all(at, cancelled=True)
+    work.settle(status, at)
+    return work.frozen(clocks)
+
+
+def fold_clocks(events: Sequence[e.Event], version: str, rules: ClockRules) -> SlaClocks:
+    """The clocks of a whole log under ``rules``: what a (re)stamp starts from."""
+    clocks = SlaClocks(version, rules)
+    ticket: Ticket | None = None
+    for event in events:
+        after = _born(event) if ticket is None else evolve(ticket, event)
+        clocks = advance_clocks(clocks, ticket, after, event)
+        ticket = after
+    return clocks
 
 
 def _born(event: e.Event) -> Ticket:

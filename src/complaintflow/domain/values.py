@@ -1,12 +1,8 @@
-"""The ticket and what it is made of, as frozen attrs values.
+"""What a ticket is made of, as frozen attrs values: actors, customers, drafts, solutions.
 
-A :class:`Ticket` is never changed in place: the lifecycle returns a new one
-together with the events that explain the difference, and
-:meth:`Ticket.replay` rebuilds it from those events alone.  Values validate
-on construction so a bad draft fails at intake, not three steps later.
-
-The :class:`Ticket` itself lives in :mod:`complaintflow.domain.ticket` and is
-re-exported here.
+Values validate on construction so a bad draft fails at intake, not three
+steps later.  The :class:`~complaintflow.domain.ticket.Ticket` built from
+them lives one layer up, in :mod:`complaintflow.domain.ticket`.
 """
 
 from __future__ import annotations
@@ -20,7 +16,6 @@ import pendulum
 
 from complaintflow.clock import instant
 from complaintflow.domain.money import Money
-from complaintflow.domain.ticket import Handling, Intake, Ticket
 from complaintflow.domain.vocabulary import (
     ActorKind,
     Category,
@@ -42,7 +37,6 @@ __all__ = [
     "Customer",
     "Solution",
     "SurveyResponse",
-    "Ticket",
     "TicketDraft",
     "mask_email",
     "mask_phone",
@@ -351,9 +345,3 @@ class TicketDraft:
     tags: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_to_tags)
     dedupe_key: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text)
 
-
-# The ticket's records name the value types above only for type checkers (ticket.py cannot
-# import this module at run time); resolve them here, where the types live, so cattrs and
-# typing.get_type_hints see real classes.
-attrs.resolve_types(Intake, globals())
-attrs.resolve_types(Handling, globals())

@@ -29,7 +29,8 @@ import pendulum
 from complaintflow.clock import instant
 from complaintflow.domain import events as e
 from complaintflow.domain.fold import replay
-from complaintflow.domain.values import SurveyResponse, Ticket
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import SurveyResponse
 from complaintflow.domain.vocabulary import Status
 from complaintflow.errors import ValidationError
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from complaintflow.domain.values import Ticket
+from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import CustomerTier, Kind, Priority
 from complaintflow.errors import ValidationError
 

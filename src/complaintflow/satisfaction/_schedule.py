@@ -24,7 +24,7 @@ import attrs
 import pendulum
 
 from complaintflow.clock import instant
-from complaintflow.domain.values import Ticket
+from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import CustomerTier, Kind, Priority, parse_enum
 from complaintflow.errors import ValidationError
 from complaintflow.sla.targets import BusinessTime

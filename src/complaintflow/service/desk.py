@@ -15,17 +15,20 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable
 
+import attrs
 import pendulum
 
 from complaintflow.approval import ApprovalPolicy
 from complaintflow.classify import Classifier
-from complaintflow.clock import Clock
+from complaintflow.clock import Clock, instant
 from complaintflow.domain import commands as c
 from complaintflow.domain.events import Event
+from complaintflow.domain.fold import fold_clocks
 from complaintflow.domain.lifecycle import SYSTEM_ONLY, LifecycleRules, apply, open_ticket
 from complaintflow.domain.money import Money
-from complaintflow.domain.values import Actor, Attachment, SurveyResponse, Ticket, TicketDraft
-from complaintflow.domain.vocabulary import Category, Kind, Priority
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import Actor, Attachment, SurveyResponse, TicketDraft
+from complaintflow.domain.vocabulary import ActorKind, Category, Kind, Priority, Role
 from complaintflow.errors import ConcurrencyError, PermissionDenied, ValidationError
 from complaintflow.routing import Router
 from complaintflow.service.followups import FollowUp
@@ -114,16 +117,26 @@ class ComplaintDesk:
                 return existing
         now = self.clock.now()
         day = draft.received_at.in_timezone(self._zone).date()
+        # Everything that can refuse the draft runs before a number is taken, so a refused
+        # intake leaves no gap in the day's numbers (a crash still can: docs/storage.md).
+        self._open(draft, "?", receiver, now)
         number = self.store.next_number(prefix=self._prefix, day=day)
+        ticket, events, outbox, due = self._open(draft, number, receiver, now)
+        return self.store.add(ticket, events, due_at=due, outbox=outbox)
+
+    def _open(self, draft: TicketDraft, number: str, receiver: Actor | None,
+              now: pendulum.DateTime
+              ) -> tuple[Ticket, list[Event], list[OutboxItem], pendulum.DateTime | None]:
         policy = self.follow.policy
         ticket, events = open_ticket(draft, ticket_id=self._ids(), number=number,
                                      actor=receiver or self._intake_actor, at=now,
-                                     sla_version=policy.version if policy else None)
+                                     sla_version=policy.version if policy else None,
+                                     sla_rules=policy.clock_rules() if policy else None)
         if self.classifier is not None:
             ticket, more = self._triage(ticket, draft, now)
             events += more
-        ticket, notes, outbox, due = self.follow.after(ticket, events, events, now)
-        return self.store.add(ticket, [*events, *notes], due_at=due, outbox=outbox)
+        ticket, notes, outbox, due = self.follow.after(ticket, events, now)
+        return ticket, [*events, *notes], outbox, due
 
     def _triage(self, ticket: Ticket, draft: TicketDraft,
                 now: pendulum.DateTime) -> tuple[Ticket, list[Event]]:
@@ -163,7 +176,7 @@ class ComplaintDesk:
         in the store before it is recorded.  ``grace`` (business time) is
         the new expected time promised in the customer's overdue apology.
         """
-        when = self.clock.now() if now is None else pendulum.instance(now)
+        when = self.clock.now() if now is None else instant(now, "now")
         return sweep(self.store, self.follow, when, staff_calendar=self.staff_calendar,
                      grace=grace)
 
@@ -192,26 +205,54 @@ class ComplaintDesk:
         without its outbox item, or an SLA alert the sweep never claimed,
         would break the audit trail's promise that each happened exactly once.
         """
+        if not isinstance(command, c.Command):
+            raise ValidationError(f"execute needs a Command, not {type(command).__name__}",
+                                  field="command")
+        if not isinstance(actor, Actor):
+            raise ValidationError(f"actor must be an Actor, not {type(actor).__name__}",
+                                  field="actor")
         self._refuse_bookkeeping(command, actor)
-        self._check_restamp(command)
         ticket = self.store.get(ticket_id)
         if expected_version is not None and ticket.version != expected_version:
             raise ConcurrencyError(ticket_id=ticket_id, expected=expected_version,
                                    actual=ticket.version)
         now = self.clock.now()
-        new, events = apply(ticket, command, actor=actor, at=now, rules=self.rules)
-        outbox: list[OutboxItem] = []
-        due = None
-        if self.follow.notify or self.follow.policy is not None:
-            log = [*self.store.events(ticket_id), *events]
-            new, notes, outbox, due = self.follow.after(new, log, events, now)
-            events += notes
-        self.store.save(new, events, expected_version=ticket.version, due_at=due,
+        loaded = ticket
+        ticket, events = self._complete(ticket, now)
+        new, more = apply(ticket, self._restamp(command, loaded, events), actor=actor,
+                          at=now, rules=self.rules)
+        events += more
+        new, notes, outbox, due = self.follow.after(new, more, now)
+        self.store.save(new, [*events, *notes], expected_version=loaded.version, due_at=due,
                         outbox=outbox)
         return new
 
+    def _log(self, ticket: Ticket) -> list[Event]:
+        """The ticket's log, as of the snapshot just loaded (a rare read: see callers)."""
+        log = self.store.events(ticket.id)
+        if not log or log[-1].seq != ticket.last_seq:
+            # Someone saved between the two reads: the command would be built on a stale
+            # ticket, and that is a lost race, not bad input.
+            actual = log[-1].version if log else ticket.version
+            raise ConcurrencyError(ticket_id=ticket.id, expected=ticket.version, actual=actual)
+        return log
+
+    def _complete(self, ticket: Ticket, now: pendulum.DateTime) -> tuple[Ticket, list[Event]]:
+        """A ticket stored without SLA clocks gets them, once, from its log."""
+        if self.follow.policy is None or ticket.sla is not None:
+            return ticket, []
+        return self.follow.complete(ticket, self._log(ticket), now)
+
     @staticmethod
     def _refuse_bookkeeping(command: c.Command, actor: Actor) -> None:
+        if isinstance(command, c.RestampSla) and actor.kind is ActorKind.SYSTEM:
+            raise PermissionDenied(
+                trigger=command.trigger, actor_id=actor.id, actor_role=None,
+                required=f"{Role.SUPERVISOR} or above",
+                reason="which SLA policy a ticket is measured under is a supervisor's "
+                       "decision; the desk restamps on its own only to complete the clocks "
+                       "of a ticket stored without them",
+            )
         if command.trigger in SYSTEM_ONLY:
             raise PermissionDenied(
                 trigger=command.trigger, actor_id=actor.id,
@@ -222,15 +263,26 @@ class ComplaintDesk:
                        "notification, or run desk.sweep() for the alerts",
             )
 
-    def _check_restamp(self, command: c.Command) -> None:
-        """A restamp to a version the desk cannot measure would fail on every later save."""
-        if isinstance(command, c.RestampSla) and command.version not in self.follow.book:
+    def _restamp(self, command: c.Command, loaded: Ticket, earlier: list[Event]
+                 ) -> c.Command:
+        """A restamp with its clocks re-folded from the log under the new version's rules.
+
+        The one command that reads the log: the new version may pause or
+        reopen differently, and the clocks must be as if it had always applied.
+        """
+        if not isinstance(command, c.RestampSla):
+            return command
+        policy = self.follow.book.get(command.version)
+        if policy is None:  # a version the desk cannot measure would fail every later save
             known = ", ".join(map(repr, sorted(self.follow.book))) or "none"
             raise ValidationError(
                 f"SLA policy version {command.version!r} is not known to this desk (it knows "
                 f"{known}); pass that policy as sla=... or in sla_history=[...] first",
                 field="version",
             )
+        log = [*self._log(loaded), *earlier]
+        clocks = fold_clocks(log, command.version, policy.clock_rules())
+        return attrs.evolve(command, clocks=clocks)
 
     def retrying(
         self, ticket_id: str, command: c.Command, *, actor: Actor, attempts: int = 3

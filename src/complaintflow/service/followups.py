@@ -16,17 +16,19 @@ escalating open tickets under the rules they were opened with.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
 import pendulum
 
+from complaintflow.clock import instant
 from complaintflow.domain import commands as c
 from complaintflow.domain import events as e
+from complaintflow.domain.fold import evolve, fold_clocks
 from complaintflow.domain.lifecycle import TRANSITIONS, LifecycleRules, apply
-from complaintflow.domain.values import Actor, Ticket
-from complaintflow.domain.vocabulary import Role
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import Actor
 from complaintflow.errors import ValidationError
 from complaintflow.service.notifications import (
     Notification,
@@ -35,8 +37,8 @@ from complaintflow.service.notifications import (
     compose,
     node_of,
 )
-from complaintflow.sla.alerts import AlertKind, AlertPlan, due_alerts
-from complaintflow.sla.measure import ClockState, MetricClock, SlaStatus, measure, reach
+from complaintflow.sla.alerts import AlertPlan, alert_key, alert_steps, due_alerts
+from complaintflow.sla.measure import SlaPolicyMismatch, SlaStatus, measure, reach
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.sla.targets import BusinessTime
 from complaintflow.storage.protocol import OutboxItem
@@ -76,19 +78,6 @@ _ALERTABLE = frozenset(status for row in TRANSITIONS if row.trigger == "alert"
                        for status in row.sources)
 
 
-def _ticking(clock: MetricClock) -> bool:
-    """Whether the clock is using its budget right now (running, not stopped or paused)."""
-    if clock.state is ClockState.RUNNING:
-        return True
-    paused = bool(clock.pauses) and clock.pauses[-1][1] is None
-    return clock.state is ClockState.BREACHED and clock.stopped_at is None and not paused
-
-
-def recorded_alerts(events: Iterable[e.Event]) -> frozenset[str]:
-    """Keys of the SLA alerts already in the log."""
-    return frozenset(ev.payload.key for ev in events if isinstance(ev.payload, e.SlaAlerted))
-
-
 @attrs.frozen
 class FollowUp:
     """The desk's bookkeeping rules: SLA policy versions, calendars, templates.
@@ -124,11 +113,34 @@ class FollowUp:
             book[self.policy.version] = self.policy
         return book
 
-    def status(self, log: Sequence[e.Event], now: dt.datetime) -> SlaStatus | None:
+    def status(self, ticket: Ticket, now: dt.datetime) -> SlaStatus | None:
         """The ticket's SLA clocks at ``now``, under the version it was stamped with."""
-        if self.policy is None or self.calendar is None:
+        if self.policy is None or self.calendar is None or ticket.sla is None:
             return None
-        return measure(log, self.book, self.calendar, now)
+        return measure(ticket, self.book, self.calendar, now)
+
+    def complete(self, ticket: Ticket, log: Sequence[e.Event], now: pendulum.DateTime
+                 ) -> tuple[Ticket, list[e.Event]]:
+        """A ticket stored without SLA clocks, given them once from its log.
+
+        Tickets stored before the clocks lived in the snapshot (or opened by
+        a desk without a policy) have none; this re-folds their log once,
+        under the stamped version's rules, and records the result as an
+        ``sla_stamped`` event by the system, so that replaying the log gives
+        the same clocks.  It is a data migration, not a decision: no command
+        and no role is involved (a host's restamp is a supervisor's).
+        """
+        if self.policy is None or ticket.sla is not None:
+            return ticket, []
+        version = ticket.sla_version or self.policy.version
+        policy = self.book.get(version)
+        if policy is None:
+            raise SlaPolicyMismatch(ticket.id, version, sorted(self.book))
+        clocks = fold_clocks(log, version, policy.clock_rules())
+        event = e.Event(ticket.id, ticket.last_seq + 1, ticket.version + 1,
+                        max(instant(now, "now"), ticket.updated_at), SYSTEM, ticket.status,
+                        e.SlaStamped(version, "SLA clocks completed from the log", clocks))
+        return evolve(ticket, event), [event]
 
     def policy_of(self, status: SlaStatus) -> SlaPolicy:
         """The policy ``status`` was measured under: the ticket's stamped version.
@@ -163,7 +175,7 @@ class FollowUp:
         when = max(at, now)
         return at if self.staff_calendar.is_open(when) else self.staff_calendar.next_open(when)
 
-    def next_due(self, log: Sequence[e.Event], now: pendulum.DateTime, *,
+    def next_due(self, ticket: Ticket, now: pendulum.DateTime, *,
                  status: SlaStatus | None = None,
                  plan: AlertPlan | None = None) -> pendulum.DateTime | None:
         """When the sweep should next look at this ticket (None: nothing pending).
@@ -174,18 +186,19 @@ class FollowUp:
         for every sweep to visit while it records nothing.  For the same
         reason a threshold the staff calendar would hold is due when that
         calendar opens (the release time), not when it was reached.  The
-        thresholds are those of the ticket's stamped policy version.
+        thresholds are those of the ticket's stamped policy version, and the
+        alerts already recorded come from the snapshot's clocks.
         ``status`` is the SLA status at ``now`` if the caller already
         measured it (the sweep does: the alerts and notifications it adds
         move no clock), and ``plan`` its :meth:`plan` of that status.
         """
-        if not log or log[-1].status not in _ALERTABLE:
+        if ticket.status not in _ALERTABLE or ticket.sla is None:
             return None
-        status = status or self.status(log, now)
+        status = status or self.status(ticket, now)
         if status is None or self.calendar is None:
             return None
         policy = self.policy_of(status)
-        done = recorded_alerts(log)
+        done = ticket.sla.alerts
         passed = (plan.due + plan.held if plan is not None  # held or not: staffed below
                   else due_alerts(status, policy, self.calendar).due)
         pending = [alert.at for alert in passed if alert.key not in done]
@@ -194,34 +207,29 @@ class FollowUp:
         # A threshold alerted once stays done for its cycle, even when an override (say
         # P1 -> P2) moved the target so that the clock is below it again: the sweep will
         # not record it twice, so it must not make the ticket due either.
-        alerted = {(ev.payload.metric, ev.payload.cycle, ev.payload.kind, ev.payload.threshold,
-                    ev.payload.role) for ev in log if isinstance(ev.payload, e.SlaAlerted)}
-        steps: list[tuple[AlertKind, float, Role | None]] = [
-            (AlertKind.WARNING, fraction, None) for fraction in policy.warnings]
-        steps.append((AlertKind.BREACH, 1.0, None))
-        steps += [(AlertKind.ESCALATION, 1.0 + step.after, step.role)
-                  for step in policy.escalation]
+        steps = alert_steps(policy)
         upcoming = []
         for clock in status.clocks:
-            if not _ticking(clock):
+            if not clock.ticking:
                 continue
-            amounts = [clock.budget * fraction for kind, fraction, role in steps
+            amounts = [clock.budget * fraction for kind, fraction, role, _ in steps
                        if clock.consumed < clock.budget * fraction
-                       and (clock.metric, clock.cycle, kind.value, fraction, role) not in alerted]
+                       and alert_key(ticket.id, clock.metric, clock.cycle, kind, fraction,
+                                     role) not in done]
             if amounts:  # a clock reaches its smallest threshold first: one projection
                 upcoming.append(reach(clock, min(amounts), self.calendar))
         return self._staffed(min(upcoming), now) if upcoming else None
 
-    def after(self, ticket: Ticket, log: Sequence[e.Event], new: Sequence[e.Event],
-              now: pendulum.DateTime
+    def after(self, ticket: Ticket, new: Sequence[e.Event], now: pendulum.DateTime
               ) -> tuple[Ticket, list[e.Event], list[OutboxItem], pendulum.DateTime | None]:
-        """The follow-ups of ``new`` (the tail of ``log``): notifications and the next due time.
+        """The follow-ups of ``new`` (the events that made ``ticket``): notifications and
+        the next due time.
 
         Returns the ticket grown by the ``notification_queued`` events, those
         events, their outbox items and the ticket's next due time.  The SLA
         clocks are measured once: queued notifications move no clock.
         """
-        status = self.status(log, now)
+        status = self.status(ticket, now)
         events: list[e.Event] = []
         outbox: list[OutboxItem] = []
         for event in new if self.notify else ():
@@ -237,5 +245,5 @@ class FollowUp:
                                  actor=SYSTEM, at=now, rules=self.rules, continue_batch=True)
             events += more
             outbox.append(to_outbox(notification))
-        due = self.next_due([*log, *events], now, status=status) if status is not None else None
+        due = self.next_due(ticket, now, status=status) if status is not None else None
         return ticket, events, outbox, due

@@ -21,7 +21,8 @@ import attrs
 import pendulum
 
 from complaintflow.domain import events as e
-from complaintflow.domain.values import Ticket, mask_email, mask_phone
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import mask_email, mask_phone
 from complaintflow.errors import ValidationError
 
 __all__ = [

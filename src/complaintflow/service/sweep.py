@@ -60,13 +60,12 @@ import pendulum
 from complaintflow.domain import commands as c
 from complaintflow.domain.events import Event
 from complaintflow.domain.lifecycle import apply
-from complaintflow.domain.values import Ticket
+from complaintflow.domain.ticket import Ticket
 from complaintflow.errors import ComplaintflowError, ConcurrencyError
 from complaintflow.service.followups import (
     SYSTEM,
     FollowUp,
     notification_from_outbox,
-    recorded_alerts,
 )
 from complaintflow.service.followups import to_outbox as outbox_item
 from complaintflow.service.notifications import NotificationKind, Notifier, compose
@@ -145,31 +144,26 @@ def _record(follow: FollowUp, ticket: Ticket, alerts: list[Alert], now: pendulum
 
 @attrs.frozen
 class _Plan:
-    """One due ticket as planned: the log it was planned from and its unrecorded alerts."""
+    """One due ticket as planned from its snapshot: its clocks and its unrecorded alerts."""
 
     found: Ticket
-    log: list[Event]
     status: SlaStatus
     alerts: AlertPlan
     todo: tuple[Alert, ...]
 
 
-def _plan(store: TicketStore, follow: FollowUp, found: Ticket, now: pendulum.DateTime) -> _Plan:
-    log = store.events(found.id)
-    return _Plan(found, log, *_measured(follow, log, now))
+def _plan(follow: FollowUp, found: Ticket, now: pendulum.DateTime) -> _Plan | None:
+    """The plan for one due ticket; None for one without SLA clocks (nothing to alert).
 
-
-def _measured(follow: FollowUp, log: list[Event],
-              now: pendulum.DateTime) -> tuple[SlaStatus, AlertPlan, tuple[Alert, ...]]:
-    """The ticket's SLA status, its alert plan, and the due alerts its log does not hold yet.
-
-    The plan uses the policy version stamped on the ticket, like its next due time.
+    The alerts already recorded and the policy version come from the
+    snapshot, so planning reads nothing but the ticket the page brought.
     """
-    status = follow.status(log, now)
-    assert status is not None
+    status = follow.status(found, now)
+    if status is None or found.sla is None:
+        return None
     plan = follow.plan(status)
-    done = recorded_alerts(log)
-    return status, plan, tuple(alert for alert in plan.due if alert.key not in done)
+    done = found.sla.alerts
+    return _Plan(found, status, plan, tuple(alert for alert in plan.due if alert.key not in done))
 
 
 def _prepare(follow: FollowUp, plan: _Plan, now: pendulum.DateTime,
@@ -182,22 +176,20 @@ def _prepare(follow: FollowUp, plan: _Plan, now: pendulum.DateTime,
         return None
     if not events:
         return None
-    # ``status`` (and its plan) stay valid for the grown log: alerts and notifications move
-    # no clock.
-    due = follow.next_due([*plan.log, *events], now, status=plan.status, plan=plan.alerts)
+    # ``status`` (and its plan) stay valid for the grown ticket: alerts and notifications
+    # move no clock.
+    due = follow.next_due(new, now, status=plan.status, plan=plan.alerts)
     return SaveItem(new, events, ticket.version, due, outbox)
 
 
 def _moved(follow: FollowUp, plan: _Plan, now: pendulum.DateTime) -> Reschedule | None:
-    """The due time of a ticket that records nothing now, as of the log it was planned from.
+    """The due time of a ticket that records nothing now, as of the snapshot planned from.
 
     None when that time is not after ``now``: the ticket stays due either
     way, and moving it would only let a later page of this sweep meet it again.
     """
-    if not plan.log:
-        return None
-    due = follow.next_due(plan.log, now, status=plan.status, plan=plan.alerts)
-    return (Reschedule(plan.found.id, plan.log[-1].version, due)
+    due = follow.next_due(plan.found, now, status=plan.status, plan=plan.alerts)
+    return (Reschedule(plan.found.id, plan.found.version, due)
             if due is None or due > now else None)
 
 
@@ -209,14 +201,6 @@ def _recorded(todo: tuple[Alert, ...]) -> SweepSummary:
                         alerts=tuple(alert.key for alert in todo))
 
 
-def _current(plan: _Plan) -> bool:
-    """Whether the snapshot the page brought is the one the log was read up to.
-
-    They agree unless someone saved in between; then both are read again.
-    """
-    return bool(plan.log) and plan.found.last_seq == plan.log[-1].seq
-
-
 def _settle(store: TicketStore, follow: FollowUp, plan: _Plan, claimed: set[str],
             moves: list[Reschedule], now: pendulum.DateTime, grace: dt.timedelta, *,
             stale: bool = False) -> SweepSummary:
@@ -224,14 +208,14 @@ def _settle(store: TicketStore, follow: FollowUp, plan: _Plan, claimed: set[str]
 
     If nothing is left to record, the ticket's new due time joins ``moves``.
     """
-    fresh = not stale and _current(plan)
+    fresh = not stale
     for _ in range(_ATTEMPTS):
         if not fresh:
-            ticket = store.get(plan.found.id)
-            log = store.events(ticket.id)
             # Whatever changed may have stopped a clock (no alert any more) or moved one.
-            plan = _Plan(ticket, log, *_measured(follow, log, now))
-            fresh = True
+            replanned = _plan(follow, store.get(plan.found.id), now)
+            if replanned is None:
+                return SweepSummary()
+            plan, fresh = replanned, True
             unclaimed = [alert.key for alert in plan.todo if alert.key not in claimed]
             if unclaimed:  # the claim comes first, always: keep the keys a superset
                 store.record_alerts(unclaimed)
@@ -259,9 +243,7 @@ def _save_page(store: TicketStore, saver: BatchSaves, follow: FollowUp, plans: l
     ready: list[tuple[_Plan, SaveItem]] = []
     later: list[_Plan] = []
     for plan in plans:
-        if not _current(plan):
-            later.append(plan)
-        elif (save := _prepare(follow, plan, now, grace)) is not None:
+        if (save := _prepare(follow, plan, now, grace)) is not None:
             ready.append((plan, save))
         elif (move := _moved(follow, plan, now)) is not None:
             moves.append(move)  # closed or merged since it was due: nothing to record
@@ -276,9 +258,32 @@ def _save_page(store: TicketStore, saver: BatchSaves, follow: FollowUp, plans: l
     return summary
 
 
+def _completed(store: TicketStore, follow: FollowUp, ticket: Ticket,
+               now: pendulum.DateTime) -> Ticket:
+    """A due ticket stored without SLA clocks, given them once from its log (and saved).
+
+    Tickets written before the clocks lived in the snapshot are completed
+    the first time a command or a sweep meets them; a ticket that moved or
+    cannot be completed is left as it is, for the next sweep.
+    """
+    if ticket.sla is not None or follow.policy is None:
+        return ticket
+    log = store.events(ticket.id)
+    if not log or log[-1].seq != ticket.last_seq:
+        return ticket
+    try:
+        new, events = follow.complete(ticket, log, now)
+        store.save(new, events, expected_version=ticket.version,
+                   due_at=follow.next_due(new, now))
+    except ComplaintflowError:
+        return ticket
+    return new
+
+
 def _sweep_page(store: TicketStore, follow: FollowUp, tickets: Sequence[Ticket],
                 now: pendulum.DateTime, grace: dt.timedelta) -> SweepSummary:
-    plans = [_plan(store, follow, ticket, now) for ticket in tickets]
+    plans = [plan for ticket in tickets
+             if (plan := _plan(follow, _completed(store, follow, ticket, now), now)) is not None]
     summary = SweepSummary(checked=len(plans), held=sum(len(plan.alerts.held) for plan in plans))
     todo = [plan for plan in plans if plan.todo]
     moves = [move for plan in plans if not plan.todo

@@ -31,7 +31,7 @@ from complaintflow.sla.measure import MetricClock, SlaStatus, reach
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.sla.targets import BusinessTime
 
-__all__ = ["Alert", "AlertKind", "AlertPlan", "due_alerts"]
+__all__ = ["Alert", "AlertKind", "AlertPlan", "alert_key", "alert_steps", "due_alerts"]
 
 
 class AlertKind(enum.StrEnum):
@@ -65,22 +65,29 @@ class AlertPlan:
     release_at: pendulum.DateTime | None = None
 
 
-def _running(clock: MetricClock) -> bool:
-    """Not stopped (met, cancelled, or ended after a breach) and not paused."""
-    paused = bool(clock.pauses) and clock.pauses[-1][1] is None
-    return clock.stopped_at is None and not paused
+def alert_key(ticket_id: str, metric: str, cycle: int, kind: AlertKind, threshold: float,
+              role: Role | None) -> str:
+    """The idempotency key of one alert: the sweep records each key once."""
+    suffix = f":{role}" if role is not None else ""
+    return f"{ticket_id}:{metric}:{cycle}:{kind}:{threshold:g}{suffix}"
 
 
-def _alerts_of(ticket_id: str, clock: MetricClock, policy: SlaPolicy,
-               calendar: BusinessTime, now: pendulum.DateTime) -> list[Alert]:
-    if not _running(clock):  # see the module docstring: only a running clock calls to act
-        return []
+def alert_steps(policy: SlaPolicy) -> list[tuple[AlertKind, float, Role | None, bool]]:
+    """The policy's thresholds as (kind, share of the budget, role, reassign), in order."""
     steps: list[tuple[AlertKind, float, Role | None, bool]] = [
         (AlertKind.WARNING, fraction, None, False) for fraction in policy.warnings
     ]
     steps.append((AlertKind.BREACH, 1.0, None, False))
     steps += [(AlertKind.ESCALATION, 1.0 + step.after, step.role, step.reassign)
               for step in policy.escalation]
+    return steps
+
+
+def _alerts_of(ticket_id: str, clock: MetricClock, policy: SlaPolicy,
+               calendar: BusinessTime, now: pendulum.DateTime) -> list[Alert]:
+    if not clock.ticking:  # see the module docstring: only a running clock calls to act
+        return []
+    steps = alert_steps(policy)
     found = []
     # Projecting a threshold onto the calendar is the costly part: once per amount (the
     # breach and a first escalation step share theirs), and the breach instant is the
@@ -90,8 +97,7 @@ def _alerts_of(ticket_id: str, clock: MetricClock, policy: SlaPolicy,
         amount = clock.budget * threshold
         if clock.consumed < amount:  # a threshold is reached at its instant, not after
             continue
-        suffix = f":{role}" if role is not None else ""
-        key = f"{ticket_id}:{clock.metric}:{clock.cycle}:{kind}:{threshold:g}{suffix}"
+        key = alert_key(ticket_id, clock.metric, clock.cycle, kind, threshold, role)
         at = reached.get(amount)
         if at is None:
             at = reached[amount] = reach(clock, amount, calendar)

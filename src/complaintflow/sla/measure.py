@@ -1,12 +1,13 @@
-"""SLA state from events: a pure function of the log, the policy, the calendar and now.
+"""Where each SLA clock stands at an instant: cycles, plus targets and a calendar.
 
-:func:`measure` reads a ticket's events once and follows each metric's
-clock through *cycles*: a cycle starts (receipt, a customer message, a
-reopening, a hand-over to a department), may pause (while the ticket waits
-on the customer, per policy), and stops (first response, resolution, the
-step finished) or is cancelled (merged, withdrawn).  Each cycle's time is
-counted on the target's own clock, so pauses and breaches are in business
-time for business targets and wall time for elapsed ones.
+The ticket's snapshot carries each metric's latest *cycle* (started,
+paused, stopped; :mod:`complaintflow.domain.sla_state`); :func:`measure`
+adds what the snapshot cannot know: the target the stamped policy sets for
+this ticket, and the calendar that turns it into a budget and a deadline.
+Each cycle's time is counted on the target's own clock, so pauses and
+breaches are in business time for business targets and wall time for
+elapsed ones.  Given the event log instead, it reports every cycle the
+ticket went through (the audit view).
 """
 
 from __future__ import annotations
@@ -20,18 +21,16 @@ import pendulum
 
 from complaintflow.clock import instant, named_zone
 from complaintflow.domain import events as e
-from complaintflow.domain.fold import evolve
-from complaintflow.domain.values import Ticket
-from complaintflow.domain.vocabulary import ActorKind, Status
+from complaintflow.domain.fold import advance_clocks, evolve
+from complaintflow.domain.sla_state import ClockRules, Cycle, SlaClocks
+from complaintflow.domain.ticket import Ticket
 from complaintflow.errors import ValidationError
-from complaintflow.sla.policy import METRICS, ReopenMode, SlaPolicy
+from complaintflow.sla.policy import METRICS, SlaPolicy
 from complaintflow.sla.targets import BusinessTime, Target, budget
 
 __all__ = ["ClockState", "MetricClock", "SlaPolicyMismatch", "SlaStatus", "measure"]
 
 _ZERO = dt.timedelta(0)
-_DONE = (Status.RESOLVED, Status.CLOSED)
-_FINAL = (Status.MERGED, Status.WITHDRAWN)
 
 
 class SlaPolicyMismatch(ValidationError):
@@ -83,6 +82,8 @@ class MetricClock:
     pauses: tuple[tuple[pendulum.DateTime, pendulum.DateTime | None], ...]
     segments: tuple[Span, ...]
     measured_at: pendulum.DateTime
+    #: Keys of the alerts already recorded on this cycle (from the snapshot).
+    alerts: tuple[str, ...] = ()
 
     @property
     def breached_by(self) -> dt.timedelta:
@@ -98,10 +99,9 @@ class MetricClock:
         return self.consumed / self.budget
 
     @property
-    def live(self) -> bool:
-        return self.state in (ClockState.RUNNING, ClockState.PAUSED) or (
-            self.state is ClockState.BREACHED and self.stopped_at is None
-        )
+    def ticking(self) -> bool:
+        """Using its budget right now: not stopped and not paused."""
+        return self.stopped_at is None and not (self.pauses and self.pauses[-1][1] is None)
 
 
 @attrs.frozen
@@ -117,109 +117,6 @@ class SlaStatus:
         """The latest cycle of ``metric``, or None if it never started."""
         found = [clock for clock in self.clocks if clock.metric == metric]
         return found[-1] if found else None
-
-
-@attrs.define
-class _Cycle:
-    metric: str
-    number: int
-    start: pendulum.DateTime
-    stop: pendulum.DateTime | None = None
-    cancelled: bool = False
-    pauses: list[list[pendulum.DateTime | None]] = attrs.Factory(list)
-
-    def pause(self, at: pendulum.DateTime) -> None:
-        if self.stop is None and not (self.pauses and self.pauses[-1][1] is None):
-            self.pauses.append([at, None])
-
-    def resume(self, at: pendulum.DateTime) -> None:
-        if self.pauses and self.pauses[-1][1] is None:
-            self.pauses[-1][1] = at
-
-    def end(self, at: pendulum.DateTime, *, cancelled: bool = False) -> None:
-        if self.stop is None:
-            self.resume(at)
-            self.stop, self.cancelled = at, cancelled
-
-
-class _Tracker:
-    """Follows the cycles of every metric through the event log."""
-
-    def __init__(self, policy: SlaPolicy) -> None:
-        self.policy = policy
-        self.cycles: dict[str, list[_Cycle]] = {}
-
-    def running(self, metric: str) -> _Cycle | None:
-        cycles = self.cycles.get(metric)
-        return cycles[-1] if cycles and cycles[-1].stop is None else None
-
-    def start(self, metric: str, at: pendulum.DateTime) -> None:
-        if self.running(metric) is None:
-            cycles = self.cycles.setdefault(metric, [])
-            number = cycles[-1].number + 1 if cycles else 1
-            cycles.append(_Cycle(metric, number, at))
-
-    def stop(self, metric: str, at: pendulum.DateTime, *, cancelled: bool = False) -> None:
-        cycle = self.running(metric)
-        if cycle is not None:
-            cycle.end(at, cancelled=cancelled)
-
-    def reopen(self, metric: str, at: pendulum.DateTime) -> None:
-        mode = self.policy.reopen_mode(metric)
-        cycles = self.cycles.get(metric, [])
-        if mode is ReopenMode.CONTINUE:
-            if cycles and cycles[-1].stop is not None and metric == "resolution":
-                last = cycles[-1]
-                last.pauses.append([last.stop, at])
-                last.stop = None
-            return
-        if mode is ReopenMode.RESET:
-            number = cycles[-1].number if cycles else 0
-            self.cycles[metric] = [_Cycle(metric, number + 1, at)]
-            return
-        self.start(metric, at)
-
-    def observe(self, before: Ticket | None, after: Ticket, event: e.Event) -> None:
-        at, payload, status = event.at, event.payload, event.status
-        if isinstance(payload, e.Received):
-            self.start("first_response", payload.draft.received_at)
-            self.start("resolution", payload.draft.received_at)
-        was = before.status if before is not None else None
-        if was in _DONE and status not in (*_DONE, *_FINAL):
-            for metric in ("first_response", "resolution"):
-                self.reopen(metric, at)
-        by_customer = event.actor.kind is ActorKind.CUSTOMER
-        if isinstance(payload, e.Commented) and by_customer and not payload.internal:
-            self.start("next_response", at)
-        replied = isinstance(payload, e.Responded | e.ResolvedAtFirstContact) or (
-            isinstance(payload, e.Commented) and not by_customer and not payload.internal)
-        if replied:
-            self.stop("first_response", at)
-            self.stop("next_response", at)
-        self._steps(before, after, event)
-        if status in _DONE and was not in _DONE:
-            for metric in list(self.cycles):
-                self.stop(metric, at)
-        if status in _FINAL:
-            for metric in list(self.cycles):
-                self.stop(metric, at, cancelled=True)
-        for metric, cycles in self.cycles.items():
-            cycle = cycles[-1]
-            if cycle.stop is None:
-                if status in self.policy.pauses_in(metric):
-                    cycle.pause(at)
-                else:
-                    cycle.resume(at)
-
-    def _steps(self, before: Ticket | None, after: Ticket, event: e.Event) -> None:
-        old = before.department if before is not None else None
-        new = after.department
-        if old != new and old is not None and old in self.policy.steps:
-            self.stop(f"step:{old}", event.at)
-        if isinstance(event.payload, e.SolutionProposed) and new is not None:
-            self.stop(f"step:{new}", event.at)
-        if old != new and new is not None and new in self.policy.steps:
-            self.start(f"step:{new}", event.at)
 
 
 def _span(target: Target, calendar: BusinessTime, a: dt.datetime, b: dt.datetime
@@ -245,40 +142,40 @@ def reach(clock: MetricClock, amount: dt.timedelta, calendar: BusinessTime
     return _advance(clock.target, calendar, tail, amount - used)
 
 
-def _measure_cycle(cycle: _Cycle, target: Target, calendar: BusinessTime,
+def _measure_cycle(cycle: Cycle, target: Target, calendar: BusinessTime,
                    now: pendulum.DateTime) -> MetricClock:
-    end = cycle.stop or now
+    end = cycle.stopped_at or now
     segments: list[Span] = []
-    cursor = cycle.start
+    cursor = cycle.started_at
     paused = _ZERO
     for p_start, p_end in cycle.pauses:
-        assert p_start is not None
         stop = min(p_end or end, end)
         if p_start > cursor:
             segments.append((cursor, min(p_start, end)))
         if stop > p_start:
-            paused += _span(target, calendar, max(p_start, cycle.start), stop)
+            paused += _span(target, calendar, max(p_start, cycle.started_at), stop)
         cursor = max(cursor, stop)
     if end > cursor:
         segments.append((cursor, end))
     zone = named_zone(getattr(calendar, "tz", "UTC"))
-    allowed = budget(target, cycle.start, calendar, zone)
+    allowed = budget(target, cycle.started_at, calendar, zone)
     consumed = sum((_span(target, calendar, a, b) for a, b in segments), _ZERO)
-    ongoing_pause = bool(cycle.pauses) and cycle.pauses[-1][1] is None and cycle.stop is None
+    # A running clock that has used its whole budget is breached, even while the calendar
+    # is closed and no more business time passes: ``due_alerts`` lists the breach from
+    # the same instant, and an agent must not read "running, 0 left" on a late ticket.
     if cycle.cancelled:
         state = ClockState.CANCELLED
-    elif consumed > allowed:
+    elif consumed > allowed or (cycle.stopped_at is None and consumed >= allowed):
         state = ClockState.BREACHED
-    elif cycle.stop is not None:
+    elif cycle.stopped_at is not None:
         state = ClockState.MET
     else:
-        state = ClockState.PAUSED if ongoing_pause else ClockState.RUNNING
+        state = ClockState.PAUSED if cycle.paused else ClockState.RUNNING
     clock = MetricClock(
-        metric=cycle.metric, cycle=cycle.number, target=target, started_at=cycle.start,
-        stopped_at=cycle.stop, due_at=cycle.start, state=state, budget=allowed,
-        consumed=consumed, paused=paused,
-        pauses=tuple((a, b) for a, b in cycle.pauses if a is not None), segments=tuple(segments),
-        measured_at=now,
+        metric=cycle.metric, cycle=cycle.number, target=target, started_at=cycle.started_at,
+        stopped_at=cycle.stopped_at, due_at=cycle.started_at, state=state, budget=allowed,
+        consumed=consumed, paused=paused, pauses=cycle.pauses, segments=tuple(segments),
+        measured_at=now, alerts=cycle.alerts,
     )
     return attrs.evolve(clock, due_at=reach(clock, allowed, calendar))
 
@@ -292,40 +189,80 @@ def stamped_version(events: Sequence[e.Event]) -> str | None:
     return found
 
 
-def measure(events: Sequence[e.Event], policy: SlaPolicy | Mapping[str, SlaPolicy],
-            calendar: BusinessTime, now: dt.datetime) -> SlaStatus:
-    """The state of every SLA clock of the ticket whose log is ``events``, at ``now``.
+def cycle_history(events: Sequence[e.Event], version: str, rules: ClockRules
+                  ) -> tuple[Ticket, list[Cycle]]:
+    """Every cycle the log went through under ``rules`` (the audit view), and the ticket.
 
-    ``policy`` is one policy or a mapping of versions to policies; a ticket
-    stamped with a version not supplied raises :class:`SlaPolicyMismatch`.
+    The snapshot keeps only each metric's latest cycle; this folds the log
+    and keeps the others too, except those a ``reset`` reopening forgot.
     """
-    at = instant(now, "now")
-    if not events:
-        raise ValidationError("measure needs the ticket's events", field="events")
-    book = {policy.version: policy} if isinstance(policy, SlaPolicy) else dict(policy)
-    version = stamped_version(events)
+    clocks = SlaClocks(version, rules)
+    seen: dict[tuple[str, int], Cycle] = {}
+    ticket: Ticket | None = None
+    for event in events:
+        after = Ticket.replay([event]) if ticket is None else evolve(ticket, event)
+        clocks = advance_clocks(clocks, ticket, after, event)
+        for cycle in clocks.cycles:
+            if cycle.reset and (cycle.metric, cycle.number) not in seen:
+                seen = {key: old for key, old in seen.items() if key[0] != cycle.metric}
+            seen[cycle.metric, cycle.number] = cycle
+        ticket = after
+    assert ticket is not None
+    return ticket, list(seen.values())
+
+
+def _book(policy: SlaPolicy | Mapping[str, SlaPolicy]) -> dict[str, SlaPolicy]:
+    return {policy.version: policy} if isinstance(policy, SlaPolicy) else dict(policy)
+
+
+def _chosen(book: dict[str, SlaPolicy], ticket_id: str, version: str | None) -> SlaPolicy:
     if version is None:
         if len(book) != 1:
             raise ValidationError("an unstamped ticket needs exactly one policy", field="policy")
         version = next(iter(book))
     if version not in book:
-        raise SlaPolicyMismatch(events[0].ticket_id, version, sorted(book))
-    chosen = book[version]
-    tracker = _Tracker(chosen)
-    ticket: Ticket | None = None
-    for event in events:
-        if event.at > at:
-            break
-        after = evolve(ticket, event) if ticket is not None else Ticket.replay([event])
-        tracker.observe(ticket, after, event)
-        ticket = after
-    assert ticket is not None
+        raise SlaPolicyMismatch(ticket_id, version, sorted(book))
+    return book[version]
+
+
+def measure(subject: Ticket | Sequence[e.Event],
+            policy: SlaPolicy | Mapping[str, SlaPolicy],
+            calendar: BusinessTime, now: dt.datetime) -> SlaStatus:
+    """The state of every SLA clock of a ticket at ``now``.
+
+    Given the ticket (its snapshot), this reads the clocks it carries: each
+    metric's latest cycle, at a cost that does not grow with its history;
+    ``now`` must not be before its last change.  Given its event log, it
+    folds the log up to ``now`` and reports every cycle (the audit view).
+    ``policy`` is one policy or a mapping of versions to policies; a ticket
+    stamped with a version not supplied raises :class:`SlaPolicyMismatch`.
+    """
+    at = instant(now, "now")
+    book = _book(policy)
+    if isinstance(subject, Ticket):
+        ticket = subject
+        if ticket.sla is None:
+            raise ValidationError(
+                f"ticket {ticket.id} carries no SLA clocks (it was never stamped, or was "
+                "stored before clocks lived in the snapshot): measure its events instead, "
+                "or let the desk complete it", field="ticket")
+        if at < ticket.updated_at:
+            raise ValidationError(
+                f"now={at} is before the ticket's last change ({ticket.updated_at}); "
+                "measure its events to look into the past", field="now")
+        chosen = _chosen(book, ticket.id, ticket.sla.version)
+        cycles = list(ticket.sla.cycles)
+    else:
+        events = [event for event in subject if event.at <= at]
+        if not events:
+            raise ValidationError("measure needs the ticket's events", field="events")
+        chosen = _chosen(book, events[0].ticket_id, stamped_version(events))
+        ticket, cycles = cycle_history(events, chosen.version, chosen.clock_rules())
     clocks: list[MetricClock] = []
-    for metric, cycles in tracker.cycles.items():
-        target = chosen.target(metric, ticket)
-        if target is None:
-            continue
-        clocks.extend(_measure_cycle(cycle, target, calendar, at) for cycle in cycles)
+    for cycle in cycles:
+        target = chosen.target(cycle.metric, ticket)
+        if target is not None:
+            clocks.append(_measure_cycle(cycle, target, calendar, at))
     order = {name: index for index, name in enumerate(METRICS)}
     clocks.sort(key=lambda c: (order.get(c.metric, len(order)), c.metric, c.cycle))
-    return SlaStatus(ticket.id, version, at, tuple(clocks))
+    return SlaStatus(ticket.id, chosen.version, at, tuple(clocks))

@@ -20,7 +20,8 @@ from typing import Any
 
 import attrs
 
-from complaintflow.domain.values import Ticket
+from complaintflow.domain.sla_state import REOPENABLE, ClockRules, ReopenMode, rules_from
+from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Channel, CustomerTier, Kind, Priority, Role, Status
 from complaintflow.errors import ValidationError
 from complaintflow.sla.targets import BusinessDays, BusinessHours, Elapsed, Target
@@ -36,20 +37,6 @@ __all__ = [
 
 #: The metrics a policy can set; department steps are ``step:<department>``.
 METRICS = ("first_response", "next_response", "resolution")
-
-
-class ReopenMode(enum.StrEnum):
-    """What a metric's clock does when a resolved or closed ticket reopens.
-
-    ``continue``: the same cycle goes on; the time spent resolved counts as
-    a pause.  ``new_cycle``: a fresh clock with the full target starts at
-    the reopening; the earlier cycle keeps its outcome.  ``reset``: like a
-    new cycle, but earlier cycles are forgotten (they are no longer reported).
-    """
-
-    CONTINUE = "continue"
-    NEW_CYCLE = "new_cycle"
-    RESET = "reset"
 
 
 def _members(kind: type[enum.StrEnum], value: object) -> frozenset[Any] | None:
@@ -198,8 +185,7 @@ def _pauses() -> Mapping[str, frozenset[Status]]:
 
 
 def _reopen() -> Mapping[str, ReopenMode]:
-    return {"first_response": ReopenMode.NEW_CYCLE, "next_response": ReopenMode.NEW_CYCLE,
-            "resolution": ReopenMode.NEW_CYCLE}
+    return {"first_response": ReopenMode.NEW_CYCLE, "resolution": ReopenMode.NEW_CYCLE}
 
 
 @attrs.frozen
@@ -227,6 +213,14 @@ class SlaPolicy:
                 raise ValidationError(
                     f"the fallback rule must set {metric} (use None for no SLA)", field=metric
                 )
+        cannot_reopen = sorted(set(self.reopen) - set(REOPENABLE))
+        if cannot_reopen:
+            raise ValidationError(
+                f"reopen modes apply to {' and '.join(REOPENABLE)} only, not "
+                f"{', '.join(cannot_reopen)}: a reply clock starts on the customer's next "
+                "message and a step clock on the next hand-over, never on a reopening",
+                field="reopen",
+            )
         for name, mapping in (("pauses", self.pauses), ("reopen", self.reopen)):
             unknown = set(mapping) - set(METRICS) - {m for m in mapping if m.startswith("step:")}
             if unknown:
@@ -251,6 +245,10 @@ class SlaPolicy:
 
     def reopen_mode(self, metric: str) -> ReopenMode:
         return self.reopen.get(metric, ReopenMode.NEW_CYCLE)
+
+    def clock_rules(self) -> ClockRules:
+        """What the ticket's snapshot needs to advance its clocks under this version."""
+        return rules_from(self.pauses.items(), self.reopen.items(), self.steps)
 
     @classmethod
     def default(cls, version: str = "default-1") -> SlaPolicy:

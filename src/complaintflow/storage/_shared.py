@@ -16,7 +16,7 @@ import pendulum
 
 from complaintflow.clock import instant
 from complaintflow.domain.events import Event
-from complaintflow.domain.values import Ticket
+from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import ValidationError
 from complaintflow.storage.protocol import OutboxItem, Reschedule, SaveItem, statuses

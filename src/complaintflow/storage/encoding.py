@@ -14,14 +14,13 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-import attrs
 import cattrs
 import pendulum
 
 from complaintflow.clock import named_zone
 from complaintflow.domain.events import PAYLOAD_TYPES, Event
-from complaintflow.domain.ticket import FLAT_FIELDS, Handling, Intake
-from complaintflow.domain.values import Actor, Ticket
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import Actor
 from complaintflow.domain.vocabulary import Status
 from complaintflow.errors import ValidationError
 
@@ -114,37 +113,6 @@ def _structure_event(converter: cattrs.Converter, data: dict[str, Any]) -> Event
         raise ValidationError(f"not a stored event: {error!r}", field="event") from None
 
 
-_INTAKE = frozenset(field.name for field in attrs.fields(Intake))
-_HANDLING = frozenset(field.name for field in attrs.fields(Handling))
-
-
-def _unstructure_ticket(converter: cattrs.Converter, ticket: Ticket) -> dict[str, Any]:
-    """The flat form: the split into records is an in-memory detail, not a storage format."""
-    data: dict[str, Any] = {
-        "id": ticket.id,
-        "version": ticket.version,
-        "last_seq": ticket.last_seq,
-        "status": ticket.status.value,
-        "updated_at": instant_to_dict(ticket.updated_at),
-        **converter.unstructure(ticket.intake),
-        **converter.unstructure(ticket.handling),
-    }
-    return {name: data[name] for name in FLAT_FIELDS}
-
-
-def _structure_ticket(converter: cattrs.Converter, data: dict[str, Any]) -> Ticket:
-    return Ticket.from_records(
-        id=converter.structure(data["id"], str),
-        version=converter.structure(data["version"], int),
-        last_seq=converter.structure(data["last_seq"], int),
-        status=Status(data["status"]),
-        updated_at=instant_from_dict(data["updated_at"]),
-        intake=converter.structure({k: v for k, v in data.items() if k in _INTAKE}, Intake),
-        handling=converter.structure({k: v for k, v in data.items() if k in _HANDLING},
-                                     Handling),
-    )
-
-
 @cache
 def make_converter() -> cattrs.Converter:
     """The converter every adapter should use; built once, safe to share."""
@@ -157,8 +125,6 @@ def make_converter() -> cattrs.Converter:
     )
     converter.register_unstructure_hook(Event, lambda ev: _unstructure_event(converter, ev))
     converter.register_structure_hook(Event, lambda data, _: _structure_event(converter, data))
-    converter.register_unstructure_hook(Ticket, lambda t: _unstructure_ticket(converter, t))
-    converter.register_structure_hook(Ticket, lambda data, _: _structure_ticket(converter, data))
     return converter
 
 

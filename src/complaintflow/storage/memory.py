@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from complaintflow.domain.events import Event
-from complaintflow.domain.values import Ticket
+from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import ConcurrencyError, NotFound
 from complaintflow.storage._shared import (

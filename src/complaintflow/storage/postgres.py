@@ -32,7 +32,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from complaintflow.domain.events import Event
-from complaintflow.domain.values import Ticket
+from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import ComplaintflowError, ConcurrencyError, NotFound, StorageError
 from complaintflow.storage._shared import (

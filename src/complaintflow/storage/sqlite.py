@@ -32,7 +32,7 @@ from contextlib import contextmanager, nullcontext
 from typing import Any, Literal
 
 from complaintflow.domain.events import Event
-from complaintflow.domain.values import Ticket
+from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import (
     ComplaintflowError,

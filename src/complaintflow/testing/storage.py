@@ -30,7 +30,7 @@ import pytest
 from hypothesis.stateful import run_state_machine_as_test
 
 from complaintflow.domain import commands as c
-from complaintflow.domain.values import Ticket
+from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Kind, Priority, Status
 from complaintflow.errors import (
     ConcurrencyError,

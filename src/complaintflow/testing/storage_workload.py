@@ -18,7 +18,8 @@ import pendulum
 from complaintflow.domain import commands as c
 from complaintflow.domain.events import Event
 from complaintflow.domain.lifecycle import apply, open_ticket
-from complaintflow.domain.values import Actor, Ticket, TicketDraft
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import Actor, TicketDraft
 from complaintflow.domain.vocabulary import Channel, Kind, Priority, Role, Status
 from complaintflow.errors import ConcurrencyError
 from complaintflow.storage.protocol import OutboxItem, TicketStore
