@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from complaintflow.domain.events import Event
-from complaintflow.domain.values import Ticket
+from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import (
     ConcurrencyError,
