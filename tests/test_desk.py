@@ -109,7 +109,7 @@ def test_a_refused_command_changes_nothing(desk: ComplaintDesk, clock: ManualClo
 def test_expected_version_guards_a_stale_screen(desk: ComplaintDesk, clock: ManualClock) -> None:
     ticket = desk.intake(draft(clock))
     desk.triage(ticket.id, "complaint", None, "P3", actor=AGENT)
-    from complaintflow import Respond
+    from complaintflow.domain.commands import Respond
 
     with pytest.raises(ConcurrencyError) as caught:
         desk.execute(ticket.id, Respond("您好"), actor=AGENT, expected_version=ticket.version)
@@ -128,14 +128,15 @@ def test_retrying_reloads_after_a_concurrent_save(clock: ManualClock) -> None:
         if not raced.is_set():
             raced.set()
             rival = desk.get(ticket.id)
-            from complaintflow import Comment, apply
+            from complaintflow.domain.commands import Comment
+            from complaintflow.domain.lifecycle import apply
 
             new, evs = apply(rival, Comment("rival note"), actor=SUPERVISOR, at=clock.now())
             real_save(new, evs, expected_version=rival.version)
         real_save(ticket, events, **kw)  # type: ignore[arg-type]
 
     store.save = save_after_a_rival  # type: ignore[method-assign]
-    from complaintflow import Respond
+    from complaintflow.domain.commands import Respond
 
     result = desk.retrying(ticket.id, Respond("您好，我们正在处理"), actor=AGENT)
     assert result.version == 4
@@ -152,7 +153,7 @@ def test_retrying_gives_up_after_the_attempts(clock: ManualClock) -> None:
         raise ConcurrencyError(ticket_id=ticket.id, expected=expected_version, actual=99)
 
     store.save = always_conflict  # type: ignore[method-assign]
-    from complaintflow import Comment
+    from complaintflow.domain.commands import Comment
 
     with pytest.raises(ConcurrencyError):
         desk.retrying(ticket.id, Comment("x"), actor=AGENT, attempts=2)

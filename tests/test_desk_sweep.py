@@ -165,7 +165,8 @@ def test_delivery_is_at_least_once_and_acknowledged(store: InMemoryStore,
 
 
 def test_english_templates_and_host_overrides(store: InMemoryStore, clock: ManualClock) -> None:
-    from complaintflow import NotificationKind, Templates
+    from complaintflow import Templates
+    from complaintflow.service.notifications import NotificationKind
 
     own = Templates({"en": {NotificationKind.ACCEPTED: ("Got it: {number}",
                                                          "Ticket {number}, reply by {expected}.")}})
@@ -178,7 +179,8 @@ def test_english_templates_and_host_overrides(store: InMemoryStore, clock: Manua
 
 
 def test_a_bad_template_field_is_refused() -> None:
-    from complaintflow import NotificationKind, Templates, ValidationError
+    from complaintflow import Templates, ValidationError
+    from complaintflow.service.notifications import NotificationKind
 
     with pytest.raises(ValidationError, match="unknown fields"):
         Templates({"en": {NotificationKind.RESULT: ("{phone}", "x")}})

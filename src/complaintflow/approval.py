@@ -29,8 +29,10 @@ from complaintflow.domain.values import Actor, Approval, Solution
 from complaintflow.domain.vocabulary import Role, parse_enum
 from complaintflow.errors import (
     MoneyError,
+    NegativeAmountError,
     PermissionDenied,
     SelfApprovalError,
+    UnknownCurrencyError,
     ValidationError,
 )
 
@@ -42,30 +44,6 @@ __all__ = [
     "Tier",
     "UnknownCurrencyError",
 ]
-
-
-class UnknownCurrencyError(MoneyError):
-    """The policy has no tiers for the amount's currency; ``known`` lists those it has."""
-
-    def __init__(self, currency: str, known: Iterable[str]) -> None:
-        self.currency = currency
-        self.known = tuple(sorted(known))
-        super().__init__(
-            f"the approval policy has no tiers for {currency}; it knows "
-            f"{', '.join(self.known)}. Convert the amount or add tiers for {currency}",
-            field="currency",
-        )
-
-
-class NegativeAmountError(MoneyError):
-    """A compensation amount below zero: record a charge some other way."""
-
-    def __init__(self, amount: Money) -> None:
-        self.amount = amount
-        super().__init__(
-            f"compensation {amount} is negative; approval amounts must be zero or more",
-            field="amount",
-        )
 
 
 class ChainMode(enum.StrEnum):

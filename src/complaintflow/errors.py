@@ -21,27 +21,51 @@ code written against the built-ins keeps working.
     │   └── SelfApprovalError                 nobody approves their own proposal
     ├── ConcurrencyError                      someone saved the ticket first
     ├── NotFound (LookupError)                no such ticket
+    ├── ClassifierNotFound (LookupError)      no classifier registered under that name
+    ├── ClassifierPluginError                 a plugin that fails to load or is no classifier
     └── StorageError                          the backend failed; nothing was written
+
+Below ``ValidationError``, by the part of the library that raises them::
+
+    MoneyError        UnknownCurrencyError, NegativeAmountError (approval tiers)
+    ValidationError   SlaPolicyMismatch (a ticket stamped with a version not given),
+                      SurveySchedulingError, DuplicateSurveyResponse (satisfaction),
+                      LexiconError, RuleError (UnknownRuleFieldError, RulePatternError,
+                      RuleValueError), SampleError (classification)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 __all__ = [
     "CalendarError",
     "CalendarHorizonError",
+    "ClassifierNotFound",
+    "ClassifierPluginError",
     "ClockError",
     "ComplaintflowError",
     "ConcurrencyError",
     "CurrencyMismatchError",
+    "DuplicateSurveyResponse",
     "InvalidTransition",
+    "LexiconError",
     "MoneyError",
     "NaiveDatetimeError",
+    "NegativeAmountError",
     "NotFound",
     "PermissionDenied",
+    "RuleError",
+    "RulePatternError",
+    "RuleValueError",
+    "SampleError",
     "SelfApprovalError",
+    "SlaPolicyMismatch",
     "StorageError",
+    "SurveySchedulingError",
+    "UnknownCurrencyError",
+    "UnknownRuleFieldError",
     "ValidationError",
 ]
 
@@ -179,3 +203,151 @@ class NotFound(ComplaintflowError, LookupError):
 
 class StorageError(ComplaintflowError):
     """The storage backend failed; the operation wrote nothing."""
+
+
+class LexiconError(ValidationError):
+    """A lexicon entry whose term or signal spec cannot be understood."""
+
+    def __init__(self, message: str, *, term: str | None = None, spec: str | None = None) -> None:
+        super().__init__(message, field="lexicon")
+        self.term = term
+        self.spec = spec
+
+
+class RuleError(ValidationError):
+    """A rule definition is invalid; ``rule`` names it (or its position), ``key`` the key."""
+
+    def __init__(self, message: str, *, rule: str, key: str | None = None) -> None:
+        super().__init__(f"rule {rule}: {message}", field=key)
+        self.rule = rule
+        self.key = key
+
+
+class UnknownRuleFieldError(RuleError):
+    """A key the rule format does not define (a typo such as ``wen`` for ``when``)."""
+
+    def __init__(self, *, rule: str, key: str, section: str, allowed: Iterable[str]) -> None:
+        self.section = section
+        self.allowed = tuple(sorted(allowed))
+        super().__init__(
+            f"unknown {section} key {key!r}; allowed: {', '.join(self.allowed)}", rule=rule, key=key
+        )
+
+
+class RulePatternError(RuleError):
+    """A ``regex`` condition that Python's ``re`` cannot compile."""
+
+    def __init__(self, *, rule: str, pattern: str, reason: str) -> None:
+        self.pattern = pattern
+        self.reason = reason
+        super().__init__(f"regex {pattern!r} does not compile: {reason}", rule=rule, key="regex")
+
+
+class RuleValueError(RuleError):
+    """A value of the wrong type, or a kind / category / priority that does not exist."""
+
+    def __init__(
+        self, *, rule: str, key: str, value: object, expected: str
+    ) -> None:
+        self.value = value
+        self.expected = expected
+        super().__init__(f"{key} = {value!r} is invalid; expected {expected}", rule=rule, key=key)
+
+
+class SampleError(ValidationError):
+    """A labelled sample that cannot be read; ``line`` is 1-based."""
+
+    def __init__(self, message: str, *, source: str, line: int) -> None:
+        super().__init__(f"{source}:{line}: {message}", field="samples")
+        self.source = source
+        self.line = line
+
+
+class ClassifierNotFound(ComplaintflowError, LookupError):
+    """No classifier is registered or installed under that name."""
+
+    def __init__(self, name: str, available: Iterable[str]) -> None:
+        self.name = name
+        self.available = tuple(sorted(available))
+        super().__init__(
+            f"no classifier named {name!r}; available: {', '.join(self.available)}. Register one "
+            "with register_classifier() or the 'complaintflow.classifiers' entry-point group"
+        )
+
+
+class ClassifierPluginError(ComplaintflowError):
+    """A registered classifier factory failed or returned something that cannot classify."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+        super().__init__(f"classifier plugin {name!r}: {reason}")
+
+
+class UnknownCurrencyError(MoneyError):
+    """The policy has no tiers for the amount's currency; ``known`` lists those it has."""
+
+    def __init__(self, currency: str, known: Iterable[str]) -> None:
+        self.currency = currency
+        self.known = tuple(sorted(known))
+        super().__init__(
+            f"the approval policy has no tiers for {currency}; it knows "
+            f"{', '.join(self.known)}. Convert the amount or add tiers for {currency}",
+            field="currency",
+        )
+
+
+class NegativeAmountError(MoneyError):
+    """A compensation amount below zero: record a charge some other way."""
+
+    def __init__(self, amount: object) -> None:
+        self.amount = amount
+        super().__init__(
+            f"compensation {amount} is negative; approval amounts must be zero or more",
+            field="amount",
+        )
+
+
+class SlaPolicyMismatch(ValidationError):
+    """The ticket was stamped with a policy version the caller did not supply."""
+
+    def __init__(self, ticket_id: str, stamped: str, known: Iterable[str]) -> None:
+        super().__init__(
+            f"ticket {ticket_id} is measured under SLA policy {stamped!r}, but only "
+            f"{', '.join(map(repr, known)) or 'none'} was given; keep old policy versions "
+            "available, or restamp the ticket explicitly",
+            field="policy",
+        )
+        self.ticket_id = ticket_id
+        self.stamped = stamped
+        self.known = tuple(known)
+
+
+class SurveySchedulingError(ValidationError):
+    """No acceptable instant within the search limit: the rules leave no room."""
+
+    def __init__(
+        self, *, method: str, after: dt.datetime, until: dt.datetime
+    ) -> None:
+        super().__init__(
+            f"no open instant outside the blackouts for a {method} survey between {after} "
+            f"and {until}; open the calendar, narrow the blackouts or raise "
+            "SurveyRules.search_limit",
+            field="rules",
+        )
+        self.method = method
+        self.after = after
+        self.until = until
+
+
+class DuplicateSurveyResponse(ValidationError):
+    """A second response to the same survey of the same ticket."""
+
+    def __init__(self, *, ticket_id: str, survey: str) -> None:
+        super().__init__(
+            f"ticket {ticket_id} already has a response to survey {survey!r}; "
+            "one response per ticket and survey",
+            field="responses",
+        )
+        self.ticket_id = ticket_id
+        self.survey = survey

@@ -15,16 +15,11 @@ import datetime as dt
 import attrs
 import pendulum
 
-from complaintflow import (
-    Actor,
-    Assign,
-    Investigate,
-    TicketDraft,
-    Triage,
-    apply,
-)
-from complaintflow import open_ticket as open_
+from complaintflow import Actor, TicketDraft
 from complaintflow.domain import commands as c
+from complaintflow.domain.commands import Assign, Investigate, Triage
+from complaintflow.domain.lifecycle import apply
+from complaintflow.domain.lifecycle import open_ticket as open_
 from complaintflow.domain.vocabulary import Status
 from complaintflow.sla.alerts import AlertKind, due_alerts
 from complaintflow.sla.calendar import BusinessCalendar

@@ -9,28 +9,24 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from complaintflow import (
-    Actor,
+from complaintflow import Actor, Event, SurveyResponse, Ticket, TicketDraft
+from complaintflow.domain.commands import (
     Assign,
+    Command,
     Comment,
     Complete,
     CustomerAccepts,
-    Event,
     Investigate,
     Merge,
     ProposeSolution,
     RecordSurvey,
     Reopen,
     Respond,
-    SurveyResponse,
-    Ticket,
-    TicketDraft,
+    RestampSla,
     Transfer,
     Triage,
-    apply,
-    open_ticket,
 )
-from complaintflow.domain.commands import Command, RestampSla
+from complaintflow.domain.lifecycle import apply, open_ticket
 from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.sla.measure import ClockState, SlaPolicyMismatch, measure
 from complaintflow.sla.policy import ReopenMode, SlaMatch, SlaPolicy, SlaRule
@@ -234,7 +230,7 @@ def test_staff_reopen_of_a_closed_ticket_restarts_resolution() -> None:
     story.do(CustomerAccepts(), at(11, 10), actor=CUSTOMER)
     story.do(Complete(), at(11, 11))
     story.do(RecordSurvey(SurveyResponse.from_csat(5)), at(11, 12), actor=CUSTOMER)
-    from complaintflow import Close
+    from complaintflow.domain.commands import Close
 
     story.do(Close(), at(11, 13, 30))
     story.do(Reopen("客户再次来电"), at(12, 9))

@@ -7,8 +7,10 @@ import datetime as dt
 import pendulum
 import pytest
 
-from complaintflow import Actor, Assign, Investigate, TicketDraft, Triage, ValidationError, apply
-from complaintflow import open_ticket as open_
+from complaintflow import Actor, TicketDraft, ValidationError
+from complaintflow.domain.commands import Assign, Investigate, Triage
+from complaintflow.domain.lifecycle import apply
+from complaintflow.domain.lifecycle import open_ticket as open_
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.values import Customer
 from complaintflow.domain.vocabulary import Priority, Role

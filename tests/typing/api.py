@@ -18,13 +18,10 @@ import pendulum
 import complaintflow
 from complaintflow import (
     Actor,
-    Approve,
     Category,
     Channel,
-    Comment,
     ComplaintflowError,
     Customer,
-    CustomerAccepts,
     Event,
     InvalidTransition,
     Kind,
@@ -33,17 +30,14 @@ from complaintflow import (
     Money,
     PermissionDenied,
     Priority,
-    ProposeSolution,
     Role,
     Status,
     SurveyResponse,
     Ticket,
     TicketDraft,
-    Triage,
-    allowed_commands,
-    apply,
-    open_ticket,
 )
+from complaintflow.domain.commands import Approve, Comment, CustomerAccepts, ProposeSolution, Triage
+from complaintflow.domain.lifecycle import allowed_commands, apply, open_ticket
 from complaintflow.storage.encoding import event_from_dict, event_to_dict, ticket_to_dict
 
 version: str = complaintflow.__version__

@@ -20,16 +20,6 @@ from typing import TYPE_CHECKING, Any
 from complaintflow.classify.automaton import Automaton, build_matcher, fast_backend_available
 from complaintflow.classify.base import Classification, Classifier, Reason
 from complaintflow.classify.chain import ClassifierChain, merge
-from complaintflow.classify.errors import (
-    ClassifierNotFound,
-    ClassifierPluginError,
-    LexiconError,
-    RuleError,
-    RulePatternError,
-    RuleValueError,
-    SampleError,
-    UnknownRuleFieldError,
-)
 from complaintflow.classify.keyword import DEFAULT_AMOUNT_THRESHOLD, KeywordClassifier
 from complaintflow.classify.lexicon import Lexicon, Signal, normalize
 from complaintflow.classify.plugins import (
@@ -40,6 +30,16 @@ from complaintflow.classify.plugins import (
     unregister_classifier,
 )
 from complaintflow.classify.rules import Rule, RuleClassifier
+from complaintflow.errors import (
+    ClassifierNotFound,
+    ClassifierPluginError,
+    LexiconError,
+    RuleError,
+    RulePatternError,
+    RuleValueError,
+    SampleError,
+    UnknownRuleFieldError,
+)
 
 if TYPE_CHECKING:
     from complaintflow.classify.evaluation import (

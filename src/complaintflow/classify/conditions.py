@@ -1,7 +1,7 @@
 """Validation and condition builders for :mod:`complaintflow.classify.rules`.
 
 Each ``when`` key becomes a small closure ``(draft, normalized_text) -> bool``;
-each bad value becomes a :class:`~complaintflow.classify.errors.RuleError`
+each bad value becomes a :class:`~complaintflow.errors.RuleError`
 that names the rule and the key.
 """
 
@@ -11,16 +11,16 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from complaintflow.classify.errors import (
-    RulePatternError,
-    RuleValueError,
-    UnknownRuleFieldError,
-)
 from complaintflow.classify.lexicon import normalize
 from complaintflow.domain.money import Money
 from complaintflow.domain.values import TicketDraft
 from complaintflow.domain.vocabulary import Channel, CustomerTier
-from complaintflow.errors import ValidationError
+from complaintflow.errors import (
+    RulePatternError,
+    RuleValueError,
+    UnknownRuleFieldError,
+    ValidationError,
+)
 
 __all__ = ["WHEN_KEYS", "Condition", "build_conditions", "check_keys", "enum_value", "strings"]
 

@@ -26,7 +26,6 @@ from pathlib import Path
 import attrs
 
 from complaintflow.classify.base import FIELDS, Classification, Classifier, Field
-from complaintflow.classify.errors import SampleError
 from complaintflow.domain.values import Customer, TicketDraft
 from complaintflow.domain.vocabulary import (
     Category,
@@ -36,7 +35,7 @@ from complaintflow.domain.vocabulary import (
     Priority,
     parse_enum,
 )
-from complaintflow.errors import ValidationError
+from complaintflow.errors import SampleError, ValidationError
 
 __all__ = [
     "ConfusionMatrix",

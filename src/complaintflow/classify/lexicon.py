@@ -27,8 +27,8 @@ from typing import Literal
 
 import attrs
 
-from complaintflow.classify.errors import LexiconError
 from complaintflow.domain.vocabulary import Category, Kind, Priority
+from complaintflow.errors import LexiconError
 
 __all__ = ["Lexicon", "LexiconError", "Signal", "SignalKind", "normalize", "parse_signals"]
 

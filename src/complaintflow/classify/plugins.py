@@ -26,10 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from complaintflow.classify.base import Classifier
-from complaintflow.classify.errors import ClassifierNotFound, ClassifierPluginError
 from complaintflow.classify.keyword import KeywordClassifier
 from complaintflow.classify.rules import RuleClassifier
-from complaintflow.errors import ValidationError
+from complaintflow.errors import ClassifierNotFound, ClassifierPluginError, ValidationError
 
 __all__ = [
     "ENTRY_POINT_GROUP",

@@ -24,7 +24,7 @@ and ``regex`` (searched in the description, case-insensitive).  ``then``
 keys: ``kind``, ``category``, ``priority``, ``needs_human``, ``tags``,
 ``confidence``.  Every matching rule contributes; the proposals merge as in
 a chain (:func:`~complaintflow.classify.chain.merge`).  Mistakes raise a
-:class:`~complaintflow.classify.errors.RuleError` naming the rule and key.
+:class:`~complaintflow.errors.RuleError` naming the rule and key.
 """
 
 from __future__ import annotations
@@ -48,11 +48,10 @@ from complaintflow.classify.conditions import (
     enum_value,
     strings,
 )
-from complaintflow.classify.errors import RuleValueError
 from complaintflow.classify.lexicon import normalize as normalize_text
 from complaintflow.domain.values import TicketDraft
 from complaintflow.domain.vocabulary import Category, Kind, Priority
-from complaintflow.errors import ValidationError
+from complaintflow.errors import RuleValueError, ValidationError
 
 __all__ = ["Rule", "RuleClassifier"]
 

@@ -54,6 +54,7 @@ from complaintflow.satisfaction import SurveySampler, schedule_survey
 from complaintflow.service.desk import ComplaintDesk
 from complaintflow.service.notifications import Notification
 from complaintflow.sla.calendar import BusinessCalendar
+from complaintflow.sla.holidays import StaticHolidays, china_office
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.storage.protocol import TicketStore
 
@@ -61,7 +62,6 @@ __all__ = ["MONTH", "ZONE", "CountingNotifier", "OfficeMonth", "office_calendar"
 
 ZONE = "Asia/Shanghai"
 MONTH = (2024, 5)
-_OFFICE_HOURS = [("09:00", "12:00"), ("13:00", "18:00")]
 _DEPARTMENTS = ("customer_service", "finance", "technical_support", "warehouse_logistics")
 _APPROVALS = ApprovalPolicy.default()
 _ROLE_STAFF = {Role.SUPERVISOR: SUPERVISORS, Role.DEPARTMENT_MANAGER: DEPARTMENT_MANAGERS,
@@ -69,15 +69,14 @@ _ROLE_STAFF = {Role.SUPERVISOR: SUPERVISORS, Role.DEPARTMENT_MANAGER: DEPARTMENT
 
 
 def office_calendar(tz: str = ZONE) -> BusinessCalendar:
-    """Mon-Fri 09:00-12:00 and 13:00-18:00 with China's 2024-2025 holidays and 调休.
+    """The library's :func:`~complaintflow.sla.china_office` with China's 2024-2025 days off.
 
-    The holidays are listed explicitly, so no optional package is needed;
-    the calendar refuses dates after 2025 rather than guess.
+    The holidays come as a :class:`~complaintflow.sla.StaticHolidays` list, so
+    the demo needs no optional package; the calendar refuses dates after 2025
+    rather than guess.
     """
-    return BusinessCalendar(tz, {day: list(_OFFICE_HOURS) for day in range(5)},
-                            holidays=CHINA_HOLIDAYS,
-                            workdays=dict.fromkeys(CHINA_MAKEUP_DAYS, _OFFICE_HOURS),
-                            horizon=dt.date(2025, 12, 31))
+    return china_office(StaticHolidays(CHINA_HOLIDAYS, CHINA_MAKEUP_DAYS,
+                                       horizon=dt.date(2025, 12, 31)), tz=tz)
 
 
 class CountingNotifier:

@@ -5,3 +5,7 @@ Imports go one way inside it: ``vocabulary`` and ``money`` → ``values`` →
 here does I/O or reads a clock; everything above (the rules, the service,
 storage) builds on it.
 """
+
+# The fold installs ``Ticket.replay``; importing it here makes that hold for every user of
+# the domain, whichever module they import first.
+from complaintflow.domain import fold as _fold  # noqa: F401

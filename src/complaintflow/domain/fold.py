@@ -248,3 +248,6 @@ def replay(events: Sequence[e.Event]) -> Ticket:
     for event in events[1:]:
         ticket = evolve(ticket, event)
     return ticket
+
+
+Ticket.replay = staticmethod(replay)  # see Ticket.replay

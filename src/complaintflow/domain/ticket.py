@@ -10,8 +10,8 @@ the log.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
 import attrs
 import pendulum
@@ -29,9 +29,6 @@ from complaintflow.domain.vocabulary import (
     Status,
     parse_enum,
 )
-
-if TYPE_CHECKING:
-    from complaintflow.domain.events import Event
 
 __all__ = ["Ticket"]
 
@@ -90,9 +87,7 @@ class Ticket:
     sla_version: str | None = None
     sla: SlaClocks | None = None
 
-    @classmethod
-    def replay(cls, events: Sequence[Event]) -> Ticket:
-        """Rebuild the ticket from its whole event log, oldest first."""
-        from complaintflow.domain.fold import replay  # the fold builds on this module
-
-        return replay(events)
+    #: ``Ticket.replay(events)`` rebuilds the ticket from its whole log, oldest first.  The
+    #: fold builds on this module, so :mod:`complaintflow.domain.fold` installs it (the
+    #: ``complaintflow.domain`` package imports the fold, so it is always there).
+    replay: ClassVar[Callable[[Sequence[Any]], Ticket]]  # Sequence[Event]: see events.py

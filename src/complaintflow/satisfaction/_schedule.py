@@ -26,7 +26,7 @@ import pendulum
 from complaintflow.clock import instant
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import CustomerTier, Kind, Priority, parse_enum
-from complaintflow.errors import ValidationError
+from complaintflow.errors import SurveySchedulingError, ValidationError
 from complaintflow.sla.targets import BusinessTime
 
 __all__ = [
@@ -55,23 +55,6 @@ class SurveyCalendar(BusinessTime, Protocol):
 
     @property
     def tz(self) -> str: ...
-
-
-class SurveySchedulingError(ValidationError):
-    """No acceptable instant within the search limit: the rules leave no room."""
-
-    def __init__(
-        self, *, method: SurveyMethod, after: pendulum.DateTime, until: pendulum.DateTime
-    ) -> None:
-        super().__init__(
-            f"no open instant outside the blackouts for a {method} survey between {after} "
-            f"and {until}; open the calendar, narrow the blackouts or raise "
-            "SurveyRules.search_limit",
-            field="rules",
-        )
-        self.method = method
-        self.after = after
-        self.until = until
 
 
 def _minute(text: object, field: str) -> int:

@@ -22,7 +22,7 @@ import attrs
 
 from complaintflow.domain.values import SurveyResponse
 from complaintflow.domain.vocabulary import SatisfactionLevel
-from complaintflow.errors import ValidationError
+from complaintflow.errors import DuplicateSurveyResponse, ValidationError
 
 __all__ = [
     "DuplicateSurveyResponse",
@@ -33,19 +33,6 @@ __all__ = [
     "nps",
     "unique_responses",
 ]
-
-
-class DuplicateSurveyResponse(ValidationError):
-    """A second response to the same survey of the same ticket."""
-
-    def __init__(self, *, ticket_id: str, survey: str) -> None:
-        super().__init__(
-            f"ticket {ticket_id} already has a response to survey {survey!r}; "
-            "one response per ticket and survey",
-            field="responses",
-        )
-        self.ticket_id = ticket_id
-        self.survey = survey
 
 
 def _responses(responses: Iterable[SurveyResponse]) -> list[SurveyResponse]:

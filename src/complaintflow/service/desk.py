@@ -119,16 +119,17 @@ class ComplaintDesk:
         day = draft.received_at.in_timezone(self._zone).date()
         # Everything that can refuse the draft runs before a number is taken, so a refused
         # intake leaves no gap in the day's numbers (a crash still can: docs/storage.md).
-        self._open(draft, "?", receiver, now)
+        ticket_id = self._ids()
+        self._open(draft, ticket_id, "?", receiver, now)
         number = self.store.next_number(prefix=self._prefix, day=day)
-        ticket, events, outbox, due = self._open(draft, number, receiver, now)
+        ticket, events, outbox, due = self._open(draft, ticket_id, number, receiver, now)
         return self.store.add(ticket, events, due_at=due, outbox=outbox)
 
-    def _open(self, draft: TicketDraft, number: str, receiver: Actor | None,
+    def _open(self, draft: TicketDraft, ticket_id: str, number: str, receiver: Actor | None,
               now: pendulum.DateTime
               ) -> tuple[Ticket, list[Event], list[OutboxItem], pendulum.DateTime | None]:
         policy = self.follow.policy
-        ticket, events = open_ticket(draft, ticket_id=self._ids(), number=number,
+        ticket, events = open_ticket(draft, ticket_id=ticket_id, number=number,
                                      actor=receiver or self._intake_actor, at=now,
                                      sla_version=policy.version if policy else None,
                                      sla_rules=policy.clock_rules() if policy else None)

@@ -24,28 +24,13 @@ from complaintflow.domain import events as e
 from complaintflow.domain.fold import advance_clocks, evolve
 from complaintflow.domain.sla_state import ClockRules, Cycle, SlaClocks
 from complaintflow.domain.ticket import Ticket
-from complaintflow.errors import ValidationError
+from complaintflow.errors import SlaPolicyMismatch, ValidationError
 from complaintflow.sla.policy import METRICS, SlaPolicy
 from complaintflow.sla.targets import BusinessTime, Target, budget
 
 __all__ = ["ClockState", "MetricClock", "SlaPolicyMismatch", "SlaStatus", "measure"]
 
 _ZERO = dt.timedelta(0)
-
-
-class SlaPolicyMismatch(ValidationError):
-    """The ticket was stamped with a policy version the caller did not supply."""
-
-    def __init__(self, ticket_id: str, stamped: str, known: Sequence[str]) -> None:
-        super().__init__(
-            f"ticket {ticket_id} is measured under SLA policy {stamped!r}, but only "
-            f"{', '.join(map(repr, known)) or 'none'} was given; keep old policy versions "
-            "available, or restamp the ticket explicitly",
-            field="policy",
-        )
-        self.ticket_id = ticket_id
-        self.stamped = stamped
-        self.known = tuple(known)
 
 
 class ClockState(enum.StrEnum):
