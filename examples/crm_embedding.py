@@ -34,14 +34,12 @@ from complaintflow import (
     Actor,
     BusinessCalendar,
     Channel,
-    Comment,
     ComplaintDesk,
     ConcurrencyError,
     Customer,
     KeywordClassifier,
     ManualClock,
     Notification,
-    Respond,
     Role,
     Router,
     SlaPolicy,
@@ -49,6 +47,7 @@ from complaintflow import (
     TicketDraft,
 )
 from complaintflow.domain.audit import describe
+from complaintflow.domain.commands import Comment, Respond
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -31,7 +31,6 @@ from hypothesis import strategies as st
 from complaintflow import (
     BusinessCalendar,
     BusinessHours,
-    CalendarHorizonError,
     ComplaintDesk,
     InMemoryStore,
     ManualClock,
@@ -42,6 +41,7 @@ from complaintflow import (
     TicketDraft,
     measure,
 )
+from complaintflow.errors import CalendarHorizonError
 from complaintflow.testing import ReferenceCalendar, strategies
 from complaintflow.testing.plugin import CN_HOLIDAYS, CN_MAKE_UP_DAYS
 
