@@ -73,16 +73,36 @@ def instant(value: object, field: str = "instant") -> pendulum.DateTime:
     wall = dt.datetime(value.year, value.month, value.day, value.hour, value.minute,
                        value.second, value.microsecond)
     local = tz.fromutc((wall - offset).replace(tzinfo=tz))
-    offset = local.utcoffset()
+    if not isinstance(tz, pendulum.Timezone):
+        offset = local.utcoffset()
+        if offset is not None and offset == tz.utcoffset(local.replace(fold=1 - local.fold)):
+            return pendulum.instance(local)  # a fixed offset, or a foreign tzinfo
+    return exact_reading(local)
+
+
+def exact_reading(local: dt.datetime) -> pendulum.DateTime:
+    """``local`` (an aware reading made by ``fromutc``/``astimezone``) as :func:`instant` does.
+
+    For the calendar, which makes its readings itself and needs no checks.
+    """
+    tz = local.tzinfo
+    assert tz is not None
+    offset = tz.utcoffset(local)
     assert offset is not None
-    if offset != tz.utcoffset(local.replace(fold=1 - local.fold)):
-        tz = _fixed(offset)  # the repeated hour: the zone's name cannot order it
-    elif not isinstance(tz, pendulum.Timezone):
-        return pendulum.instance(local)  # a fixed offset or a foreign tzinfo
-    return pendulum.DateTime(
-        local.year, local.month, local.day, local.hour, local.minute, local.second,
-        local.microsecond, tzinfo=tz, fold=0 if isinstance(tz, _FIXED) else local.fold,
-    )
+    if offset != tz.utcoffset(_replace(local, fold=1 - local.fold)):
+        return pendulum.DateTime(local.year, local.month, local.day, local.hour, local.minute,
+                                 local.second, local.microsecond, tzinfo=_fixed(offset))
+    return pendulum.DateTime(local.year, local.month, local.day, local.hour, local.minute,
+                             local.second, local.microsecond, tzinfo=tz, fold=local.fold)
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    """A plain stdlib UTC datetime: pendulum values lose their fold in stdlib ``astimezone``."""
+    offset = value.utcoffset()
+    assert offset is not None
+    wall = dt.datetime(value.year, value.month, value.day, value.hour, value.minute,
+                       value.second, value.microsecond, tzinfo=dt.UTC)
+    return wall - offset
 
 
 _UTC = pendulum.UTC
@@ -143,7 +163,7 @@ class ManualClock:
         if step < dt.timedelta(0):
             raise ClockError(f"a ManualClock cannot go backwards (advance by {step})")
         with self._lock:
-            self._now = instant(dt.datetime.astimezone(self._now + step, self._zone))
+            self._now = instant(_as_utc(self._now + step).astimezone(self._zone))
             return self._now
 
     def set(self, to: dt.datetime) -> pendulum.DateTime:

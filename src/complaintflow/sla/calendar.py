@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pendulum
 
-from complaintflow.clock import instant
+from complaintflow.clock import exact_reading, instant
 from complaintflow.errors import CalendarError, CalendarHorizonError, ValidationError
 from complaintflow.sla import _zone
 from complaintflow.sla._windows import (
@@ -251,18 +251,8 @@ class BusinessCalendar:
             )
 
     def _out(self, us: int) -> pendulum.DateTime:
-        local = _zone.utc(us).astimezone(self._ptz)
-        return pendulum.DateTime(
-            local.year,
-            local.month,
-            local.day,
-            local.hour,
-            local.minute,
-            local.second,
-            local.microsecond,
-            tzinfo=self._ptz,
-            fold=local.fold,
-        )
+        # Exact, as every instant the library hands out (complaintflow.clock.instant).
+        return exact_reading(_zone.utc(us).astimezone(self._ptz))
 
     def _windows_of(self, ordinal: int) -> tuple[Window, ...]:
         found = self._override.get(ordinal)
