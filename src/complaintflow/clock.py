@@ -146,9 +146,8 @@ class ManualClock:
         # The zone it reads in, kept apart: inside a repeated hour ``now`` carries a
         # fixed offset, and advancing out of that hour should read in the zone again.
         zone = start.tzinfo
-        if isinstance(zone, ZoneInfo) and zone.key:
-            zone = named_zone(zone.key)
-        self._zone: dt.tzinfo = zone if zone is not None else self._now.tzinfo
+        assert zone is not None  # instant() refused a naive start
+        self._zone = named_zone(zone.key) if isinstance(zone, ZoneInfo) and zone.key else zone
         self._lock = threading.Lock()
 
     def now(self) -> pendulum.DateTime:

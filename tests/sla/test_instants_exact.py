@@ -21,7 +21,7 @@ from complaintflow.sla.alerts import AlertKind, due_alerts
 from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.sla.explain import explain
 from complaintflow.sla.measure import ClockState, measure
-from complaintflow.sla.policy import SlaPolicy, SlaRule, SlaMatch
+from complaintflow.sla.policy import SlaMatch, SlaPolicy, SlaRule
 from complaintflow.sla.targets import BusinessHours
 
 NY = ZoneInfo("America/New_York")

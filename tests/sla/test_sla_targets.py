@@ -87,7 +87,7 @@ def test_a_calendar_never_open_is_still_refused() -> None:
 
 # -- working days as the calendar defines them: overnight shifts -------------------------
 
-NIGHTS = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), [("20:00", "02:00")]),
+NIGHTS = BusinessCalendar(tz=SH, week={day: [("20:00", "02:00")] for day in range(5)},
                           holidays=[dt.date(2024, 5, 22)])        # Wednesday
 MONDAY_21 = pendulum.datetime(2024, 5, 20, 21, tz=SH)
 LORD_HOWE = "Australia/Lord_Howe"

@@ -206,7 +206,7 @@ def instants(draw: st.DrawFn, kwargs: dict[str, Any]) -> dt.datetime:
         value = base + dt.timedelta(minutes=draw(st.integers(-36 * 60, 36 * 60)))
     elif kind in ("boundary", "dst", "holiday", "workday"):
         day = draw(_dates)
-        if jumps and draw(st.booleans()):
+        if bool(jumps) and draw(st.booleans()):
             jump: dt.datetime = draw(st.sampled_from(jumps))
             day = jump.astimezone(zone).date() + dt.timedelta(days=draw(st.integers(-1, 1)))
         value = _on(draw, day, zone, kwargs, anywhere=False)
