@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import threading
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 from zoneinfo import ZoneInfo
 
 import pendulum
@@ -59,15 +59,18 @@ def instant(value: object, field: str = "instant") -> pendulum.DateTime:
     tz = value.tzinfo
     if tz is None:
         raise NaiveDatetimeError(field, value)
+    if type(value) is _DATETIME:  # the hot path; exact type checks (pendulum's are ABCs)
+        kind = type(tz)
+        if kind is _FIXED:
+            return value  # no DST: exact as it is
+        if kind is _ZONE and _settled(cast(ZoneInfo, tz).key, value.toordinal()):
+            return value  # no offset change near this date: the reading names one instant
     offset = tz.utcoffset(value)
     if offset is None:
         raise NaiveDatetimeError(field, value)
-    if isinstance(value, pendulum.DateTime) and (
-        tz is _UTC
-        or isinstance(tz, _FIXED)
-        or offset == tz.utcoffset(_replace(value, fold=1 - value.fold))
-    ):
-        return value  # a reading that names one instant: exact as it is
+    if isinstance(value, pendulum.DateTime) and offset == tz.utcoffset(
+            _replace(value, fold=1 - value.fold)):
+        return value
     if isinstance(tz, ZoneInfo) and not isinstance(tz, pendulum.Timezone) and tz.key:
         tz = named_zone(tz.key)
     wall = dt.datetime(value.year, value.month, value.day, value.hour, value.minute,
@@ -96,6 +99,19 @@ def exact_reading(local: dt.datetime) -> pendulum.DateTime:
                              local.second, local.microsecond, tzinfo=tz, fold=local.fold)
 
 
+@functools.lru_cache(maxsize=8192)
+def _settled(key: str, ordinal: int) -> bool:
+    """Whether no offset change falls within a day of local date ``ordinal``, so that
+    every wall time of that date names one instant.  Two changes that cancel out
+    within three days would be missed; the time zone database has none since 1970."""
+    tz = named_zone(key)
+    one = dt.timedelta(days=1)
+    day = dt.datetime.fromordinal(ordinal)
+    offsets = {tz.utcoffset((day + k * one).replace(tzinfo=tz, fold=fold))
+               for k in (-1, 2) for fold in (0, 1)}
+    return len(offsets) == 1
+
+
 def _as_utc(value: dt.datetime) -> dt.datetime:
     """A plain stdlib UTC datetime: pendulum values lose their fold in stdlib ``astimezone``."""
     offset = value.utcoffset()
@@ -105,8 +121,9 @@ def _as_utc(value: dt.datetime) -> dt.datetime:
     return wall - offset
 
 
-_UTC = pendulum.UTC
 _replace = dt.datetime.replace
+_DATETIME = pendulum.DateTime
+_ZONE = pendulum.Timezone
 _FIXED = pendulum.FixedTimezone
 
 
