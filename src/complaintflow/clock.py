@@ -68,8 +68,8 @@ def instant(value: object, field: str = "instant") -> pendulum.DateTime:
     offset = tz.utcoffset(value)
     if offset is None:
         raise NaiveDatetimeError(field, value)
-    if isinstance(value, pendulum.DateTime) and offset == tz.utcoffset(
-            _replace(value, fold=1 - value.fold)):
+    if (isinstance(value, pendulum.DateTime) and isinstance(tz, _ZONE | _FIXED)
+            and offset == tz.utcoffset(_replace(value, fold=1 - value.fold))):
         return value
     if isinstance(tz, ZoneInfo) and not isinstance(tz, pendulum.Timezone) and tz.key:
         tz = named_zone(tz.key)
