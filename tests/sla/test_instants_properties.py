@@ -124,5 +124,7 @@ def test_the_oracle_and_the_calendar_return_equal_instants(
     week = {d: [("00:00", "24:00")] for d in range(7)}
     fast, slow = BusinessCalendar(zone, week), ReferenceCalendar(zone, week)
     for t in values:
-        assert fast.add(t, dt.timedelta(minutes=30)) == slow.add(t, dt.timedelta(minutes=30))
+        ours, theirs = fast.add(t, dt.timedelta(minutes=30)), slow.add(t, dt.timedelta(minutes=30))
+        assert ours == theirs
+        assert repr(ours) == repr(theirs)        # the same type, zone or offset, and fold
         assert fast.next_open(t) == slow.next_open(t) == u
