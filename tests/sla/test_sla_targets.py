@@ -143,3 +143,19 @@ def test_a_calendar_of_its_own_is_read_by_where_its_open_spans_start() -> None:
         counting = Counting(calendar)
         assert targets._search_close(counting, start.date(), days,
                                      pendulum.timezone(calendar.tz)) == expected
+
+
+def test_measure_gives_the_night_shift_deadlines() -> None:
+    from complaintflow import Actor, TicketDraft, open_ticket
+    from complaintflow.sla.measure import measure
+    from complaintflow.sla.policy import SlaMatch, SlaPolicy, SlaRule
+
+    _, log = open_ticket(TicketDraft("夜班工单", "phone", MONDAY_21), ticket_id="t", number="n",
+                         actor=Actor.staff("a1", "agent"), sla_version="nights-1")
+    for days, expected in [(1, pendulum.datetime(2024, 5, 22, 2, tz=SH)),
+                           (2, pendulum.datetime(2024, 5, 24, 2, tz=SH))]:
+        policy = SlaPolicy("nights-1", SlaRule(SlaMatch(), first_response=None,
+                                               next_response=None, resolution=BusinessDays(days)))
+        clock = measure(log, policy, NIGHTS, MONDAY_21).current("resolution")
+        assert clock is not None
+        assert clock.due_at == expected
