@@ -11,7 +11,8 @@ than a handful of hand-picked examples.  ``complaintflow.testing`` gives it:
   correct, that takes the same arguments as ``BusinessCalendar``;
 * ``strategies.instants(kwargs)``: receipt times that hit the awkward spots
   of *your* calendar (window boundaries, a minute before and after, lunch,
-  holidays, make-up days);
+  holidays, make-up days and the days either side), as UTC datetimes, so
+  ``==`` and ``- TICK`` on them are real time in any zone;
 * ``strategies.calendar_kwargs()``: whole calendars, for rules that must hold
   whatever hours an administrator configures.
 
@@ -30,6 +31,7 @@ from hypothesis import strategies as st
 
 from complaintflow import (
     BusinessCalendar,
+    BusinessDays,
     BusinessHours,
     ComplaintDesk,
     InMemoryStore,
@@ -98,7 +100,7 @@ def test_our_business_deadlines_never_fall_on_a_holiday(received: dt.datetime,
 @given(data=st.data(), hours=st.sampled_from([0.5, 1, 2, 4]))
 def test_first_response_follows_the_oracle_whatever_hours_we_configure(
         data: st.DataObject, hours: float) -> None:
-    kwargs = data.draw(strategies.calendar_kwargs(tz=st.just("Asia/Shanghai")), label="calendar")
+    kwargs = data.draw(strategies.calendar_kwargs(), label="calendar")   # any zone
     received = data.draw(strategies.instants(kwargs), label="received")
     target = dt.timedelta(hours=hours)
     try:
@@ -110,6 +112,22 @@ def test_first_response_follows_the_oracle_whatever_hours_we_configure(
     due = deadline(received, "P3", "first_response", policy=ours,
                    calendar=BusinessCalendar(**kwargs))
     assert due == expected
+
+
+@given(data=st.data(), days=st.integers(1, 3))
+def test_resolution_in_business_days_follows_the_oracle_even_with_night_shifts(
+        data: st.DataObject, days: int) -> None:
+    kwargs = data.draw(strategies.calendar_kwargs(overnight=True), label="calendar")
+    received = data.draw(strategies.instants(kwargs), label="received")
+    try:
+        expected = ReferenceCalendar(**kwargs).business_days(received, days)
+    except CalendarHorizonError:
+        reject()   # no such working day before the calendar runs out
+    ours = SlaPolicy("days-1", SlaRule(SlaMatch(), first_response=None, next_response=None,
+                                       resolution=BusinessDays(days)))
+    due = deadline(received, "P3", "resolution", policy=ours,
+                   calendar=BusinessCalendar(**kwargs))
+    assert due == expected       # both exact instants: == compares the moments
 
 
 def naive_first_response(received: dt.datetime) -> dt.datetime:
@@ -127,6 +145,7 @@ if __name__ == "__main__":
         test_p1_first_response_is_two_business_hours_on_our_calendar,
         test_our_business_deadlines_never_fall_on_a_holiday,
         test_first_response_follows_the_oracle_whatever_hours_we_configure,
+        test_resolution_in_business_days_follows_the_oracle_even_with_night_shifts,
     ]
     for test in tests:
         test()      # hypothesis runs the examples; a failure raises with the smallest one

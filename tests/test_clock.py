@@ -129,3 +129,32 @@ def test_named_zone_is_built_once_per_name_and_refuses_bad_names() -> None:
         named_zone("Mars/Base")
     with pytest.raises(TypeError, match="zone name is a str"):
         named_zone(8)
+
+
+def test_instant_gives_a_pendulum_zone_so_arithmetic_stays_aware() -> None:
+    # pendulum drops a stdlib tzinfo when adding (the sum comes back naive)
+    stdlib_tz = START.astimezone(dt.UTC)
+    moment = instant(stdlib_tz)
+    assert moment == START
+    assert (moment + dt.timedelta(hours=1)).tzinfo is not None
+
+
+def test_instant_in_a_repeated_hour_carries_the_offset_and_elsewhere_the_zone() -> None:
+    ny = ZoneInfo("America/New_York")
+    first = instant(dt.datetime(2024, 11, 3, 1, 30, tzinfo=ny))
+    second = instant(dt.datetime(2024, 11, 3, 1, 30, tzinfo=ny, fold=1))
+    assert (first.utcoffset(), second.utcoffset()) == (dt.timedelta(hours=-4),
+                                                       dt.timedelta(hours=-5))
+    assert first < second
+    assert second - first == dt.timedelta(hours=1)
+    assert instant(dt.datetime(2024, 11, 3, 2, 30, tzinfo=ny)).timezone_name == (
+        "America/New_York")
+    pendulum_fold = pendulum.datetime(2024, 11, 3, 1, 30, tz="America/New_York")  # fold=1
+    assert instant(pendulum_fold) == second
+
+
+def test_manual_clock_keeps_reading_in_its_zone() -> None:
+    clock = ManualClock(dt.datetime(2024, 11, 3, 1, 30, tzinfo=ZoneInfo("America/New_York")))
+    assert clock.now().utcoffset() == dt.timedelta(hours=-4)
+    assert clock.advance(hours=2).timezone_name == "America/New_York"
+    assert clock.now() == dt.datetime(2024, 11, 3, 7, 30, tzinfo=dt.UTC)

@@ -1,8 +1,11 @@
 """Parsing and validating opening windows ("09:00"-"18:00").
 
 A window is kept as ``(start, end)`` minutes after the local midnight of
-the date it belongs to; an overnight window (end <= start) gets 1440 added
-to its end, so ``end`` may reach into the next day but never past it.
+the date it belongs to; an overnight window (end < start) gets 1440 added
+to its end, so ``end`` may reach into the next day but never past it.  A
+window whose end equals its start is refused: it would silently mean 24
+hours from that time, and the one documented whole day is
+``("00:00", "24:00")``.
 Shared by :class:`~complaintflow.sla.BusinessCalendar` and the reference
 oracle, so both read a definition the same way.
 """
@@ -70,7 +73,14 @@ def parse_day(windows: Iterable[object], where: str) -> tuple[Window, ...]:
             )
         start = _minutes(spec[0], is_end=False, where=where)
         end = _minutes(spec[1], is_end=True, where=where)
-        if end <= start:
+        if end == start:
+            raise CalendarError(
+                f"{where}: the window {spec[0]!r}-{spec[1]!r} has no length; a whole day "
+                "is written ('00:00', '24:00'), an overnight window ends before it starts "
+                "the next day, e.g. ('20:00', '02:00')",
+                field="week",
+            )
+        if end < start:
             end += DAY_MINUTES  # overnight: runs into the next day
         parsed.append((start, end))
     parsed.sort()

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pendulum
 
-from complaintflow.clock import instant
+from complaintflow.clock import exact_reading, instant
 from complaintflow.errors import CalendarError, CalendarHorizonError, ValidationError
 from complaintflow.sla import _zone
 from complaintflow.sla._windows import (
@@ -155,6 +155,26 @@ class BusinessCalendar:
             out.append((f"{s // 60:02d}:{s % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"))
         return tuple(out)
 
+    def close_of_business(self, day: dt.date) -> pendulum.DateTime | None:
+        """When working day ``day`` closes; None when ``day`` is not a working day.
+
+        A working day is a date with open time of its own: a window belongs
+        to the day it starts on, so a holiday is closed even while the day
+        before's overnight shift runs into it, and the close of a day whose
+        last window runs overnight is that window's end, the next morning.
+        ``BusinessDays(n)`` ends at the close of the ``n``-th working day.
+        """
+        if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+            raise ValidationError(f"day must be a date, got {day!r}", field="day")
+        ordinal = day.toordinal()
+        if not _MIN_ORD + 2 <= ordinal <= _MAX_ORD:
+            raise CalendarError(f"day={day} is outside the years 0002-9998", field="day")
+        spans = self._day(ordinal)
+        if not spans:
+            return None
+        self._before_horizon(spans[-1][1], strict=False)
+        return self._out(spans[-1][1])
+
     # -- public queries --------------------------------------------------
 
     def is_open(self, t: dt.datetime) -> bool:
@@ -251,18 +271,8 @@ class BusinessCalendar:
             )
 
     def _out(self, us: int) -> pendulum.DateTime:
-        local = _zone.utc(us).astimezone(self._ptz)
-        return pendulum.DateTime(
-            local.year,
-            local.month,
-            local.day,
-            local.hour,
-            local.minute,
-            local.second,
-            local.microsecond,
-            tzinfo=self._ptz,
-            fold=local.fold,
-        )
+        # Exact, as every instant the library hands out (complaintflow.clock.instant).
+        return exact_reading(_zone.utc(us).astimezone(self._ptz))
 
     def _windows_of(self, ordinal: int) -> tuple[Window, ...]:
         found = self._override.get(ordinal)

@@ -17,9 +17,18 @@ from typing import Any, Protocol
 import attrs
 import pendulum
 
+from complaintflow.clock import instant
 from complaintflow.errors import ValidationError
 
-__all__ = ["BusinessDays", "BusinessHours", "BusinessTime", "Elapsed", "Target", "budget"]
+__all__ = [
+    "BusinessDays",
+    "BusinessHours",
+    "BusinessTime",
+    "Elapsed",
+    "Target",
+    "WorkingDays",
+    "budget",
+]
 
 
 class BusinessTime(Protocol):
@@ -90,7 +99,12 @@ class Elapsed:
 
 @attrs.frozen
 class BusinessDays:
-    """Close of business of the ``n``-th working day after the start's local date."""
+    """Close of business of the ``n``-th working day after the start's local date.
+
+    Working days are the calendar's: a date with a window that starts on it
+    (a holiday is not one, even while the shift of the day before runs into
+    it), and a day with an overnight window closes at that window's end.
+    """
 
     days: int = attrs.field(validator=_positive_int)
 
@@ -139,21 +153,53 @@ def _close_of_business(calendar: BusinessTime, start: pendulum.DateTime, days: i
     return found
 
 
+class WorkingDays(Protocol):
+    """A calendar that says which dates are working days and when each closes."""
+
+    def close_of_business(self, day: dt.date) -> dt.datetime | None: ...
+
+
 def _search_close(calendar: BusinessTime, day: dt.date, days: int,
                   zone: dt.tzinfo) -> pendulum.DateTime:
+    """The close of the ``days``-th working day after ``day``.
+
+    A :class:`~complaintflow.BusinessCalendar` answers for each date itself
+    (:meth:`~complaintflow.BusinessCalendar.close_of_business`).  Any other
+    ``BusinessTime`` is read through ``intervals`` with the same rules: a
+    date is a working day when an open span *starts* on it, and it closes
+    where that span ends, past midnight for an overnight shift.
+    """
+    close_of = getattr(calendar, "close_of_business", None)
     found = 0
     for _ in range(_DAY_SEARCH_LIMIT):
         day += dt.timedelta(days=1)
-        begin = pendulum.datetime(day.year, day.month, day.day, tz=zone)
-        spans = list(calendar.intervals(begin, begin.add(days=1)))
-        if spans:
+        close = close_of(day) if close_of is not None else _close_from_spans(calendar, day, zone)
+        if close is not None:
             found += 1
             if found == days:
-                return spans[-1][1]
+                return instant(close, "close_of_business")
     raise ValidationError(
         f"no {days} working days found within {_DAY_SEARCH_LIMIT} days after {day}",
         field="target",
     )
+
+
+def _close_from_spans(calendar: BusinessTime, day: dt.date,
+                      zone: dt.tzinfo) -> pendulum.DateTime | None:
+    begin = _midnight(day, zone)
+    end = _midnight(day + dt.timedelta(days=1), zone)
+    # From the midnight before, so a span that began the day before is seen to (and not
+    # cut at this midnight); to the midnight after next, so an overnight span is whole.
+    close = None
+    for a, b in calendar.intervals(_midnight(day - dt.timedelta(days=1), zone),
+                                   _midnight(day + dt.timedelta(days=2), zone)):
+        if begin <= a < end:
+            close = b
+    return close
+
+
+def _midnight(day: dt.date, zone: dt.tzinfo) -> pendulum.DateTime:
+    return instant(pendulum.datetime(day.year, day.month, day.day, tz=zone), "day")
 
 
 def budget(target: Target, start: pendulum.DateTime, calendar: BusinessTime,

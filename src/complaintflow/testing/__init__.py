@@ -4,6 +4,6 @@
 ``testing`` extra); the root ``complaintflow`` package never imports it.
 """
 
-from complaintflow.testing.oracle import ReferenceCalendar
+from complaintflow.testing.oracle import ReferenceCalendar, same_instant
 
-__all__ = ["ReferenceCalendar"]
+__all__ = ["ReferenceCalendar", "same_instant"]

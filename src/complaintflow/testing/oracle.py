@@ -26,7 +26,7 @@ from complaintflow.sla._windows import (
 )
 from complaintflow.sla.calendar import load_zone
 
-__all__ = ["ReferenceCalendar", "wall_to_instant"]
+__all__ = ["ReferenceCalendar", "same_instant", "wall_to_instant"]
 
 UTC = dt.UTC
 _ZERO = dt.timedelta(0)
@@ -55,6 +55,19 @@ def wall_to_instant(day: dt.date, minute: int, tz: dt.tzinfo) -> dt.datetime:
     while u.astimezone(tz).replace(tzinfo=None) < wall:
         u += step
     return u
+
+
+def same_instant(a: dt.datetime, b: dt.datetime) -> bool:
+    """Whether ``a`` and ``b`` are the same moment, whatever their zones and folds.
+
+    ``a == b`` is not that test: Python compares two datetimes of one zone by
+    wall clock, and two of different zones as unequal whenever either sits in
+    a repeated hour (PEP 495), e.g. New York 2024-11-03 01:00 ``fold=1``
+    against 06:00 UTC.  Values the library returns are exact (see
+    :func:`complaintflow.clock.instant`) and compare fine with ``==``; use
+    this for values of your own.
+    """
+    return instant(a, "a").astimezone(UTC) == instant(b, "b").astimezone(UTC)
 
 
 class ReferenceCalendar:
@@ -130,7 +143,9 @@ class ReferenceCalendar:
             raise CalendarHorizonError(f"{t} is past the horizon {self.horizon}")
 
     def _out(self, t: dt.datetime) -> pendulum.DateTime:
-        return pendulum.instance(t.astimezone(self.zone))
+        # The library's exact instant, as BusinessCalendar returns it, so results compare
+        # equal (and order) by instant even inside a repeated hour.
+        return instant(t.astimezone(self.zone))
 
     # -- the queries ---------------------------------------------------------
 
@@ -186,6 +201,27 @@ class ReferenceCalendar:
                 cursor = b
             day += dt.timedelta(days=1)
         raise CalendarHorizonError("the deadline falls after the last date this calendar knows")
+
+    def close_of_business(self, day: dt.date) -> pendulum.DateTime | None:
+        """The end of ``day``'s last window (the next morning if it runs overnight)."""
+        spans = self.spans_of(day)
+        if not spans:
+            return None
+        self._known(spans[-1][1], strict=False)
+        return self._out(spans[-1][1])
+
+    def business_days(self, t: dt.datetime, days: int) -> pendulum.DateTime:
+        """``BusinessDays(days)`` from ``t``: the close of the ``days``-th working day
+        after ``t``'s local date, a working day being a date with a window of its own."""
+        day = self._local_date(instant(t, "t"))
+        while day < self._last_day():
+            day += dt.timedelta(days=1)
+            close = self.close_of_business(day)
+            if close is not None:
+                days -= 1
+                if days == 0:
+                    return close
+        raise CalendarHorizonError("no such working day before the last date this calendar knows")
 
     def next_open(self, t: dt.datetime) -> pendulum.DateTime:
         t = instant(t, "t")

@@ -4,9 +4,15 @@
 :class:`~complaintflow.sla.BusinessCalendar` and
 :class:`~complaintflow.testing.ReferenceCalendar` accept: several windows a
 day, overnight windows, ``"24:00"`` ends, holidays, workday overrides, in
-zones chosen for awkward DST (30-minute shifts, +05:45, none at all).
-``instants(kw)`` draws aware instants on and off the window boundaries of
-those kwargs and around the zone's DST changes.
+zones chosen for awkward DST (30-minute shifts, +05:45, none at all).  The
+zone is drawn first, so each zone is about equally likely (drawn last, the
+zone took whatever bits were left and one zone came up three times in four).
+
+``instants(kw)`` draws instants as UTC datetimes (``b - TICK`` is real time,
+``==`` compares instants) aimed at the corners of
+the calendar it is given: its holidays and make-up days and the eve and
+morning after each, its window boundaries a minute either side, and the
+zone's DST changes.  tests/sla/test_strategies_aim.py measures the shares.
 """
 
 from __future__ import annotations
@@ -65,9 +71,9 @@ def day_windows(draw: st.DrawFn, overnight: bool = True) -> list[tuple[str, str]
         points = points[:-1]
     windows = [(points[i], points[i + 1]) for i in range(0, len(points), 2)]
     out = [(_hhmm(s), "24:00" if e == 1440 else _hhmm(e)) for s, e in windows]
-    if overnight and windows and windows[-1][0] < 1440 and draw(st.booleans()):
+    if overnight and windows and 0 < windows[-1][0] < 1440 and draw(st.booleans()):
         start = windows[-1][0]
-        end = draw(st.integers(0, start))  # end <= start: runs into the next day
+        end = draw(st.integers(0, start - 1))  # end < start: runs into the next day
         out[-1] = (_hhmm(start), _hhmm(end))
     return out
 
@@ -101,10 +107,23 @@ _dates = st.dates(min_value=FIRST_DAY, max_value=LAST_DAY)
 
 
 @st.composite
-def calendar_kwargs(draw: st.DrawFn, tz: st.SearchStrategy[str] | None = None) -> dict[str, Any]:
-    """Keyword arguments for ``BusinessCalendar`` / ``ReferenceCalendar``."""
+def calendar_kwargs(
+    draw: st.DrawFn, tz: st.SearchStrategy[str] | None = None, *, overnight: bool = False
+) -> dict[str, Any]:
+    """Keyword arguments for ``BusinessCalendar`` / ``ReferenceCalendar``.
+
+    ``overnight=True`` gives every calendar at least one overnight window
+    (a night shift), the shape where working days and dates part ways.
+    """
+    zone = draw(tz if tz is not None else zones())
     week: dict[int, list[tuple[str, str]]] = {}
+    if overnight:
+        night = draw(st.integers(0, 6))
+        start = draw(st.integers(1, 47)) * 30
+        week[night] = [(_hhmm(start), _hhmm(draw(st.integers(0, start // 30 - 1)) * 30))]
     for day in range(7):
+        if day in week:
+            continue
         windows = draw(day_windows())
         if windows:
             week[day] = windows
@@ -131,7 +150,7 @@ def calendar_kwargs(draw: st.DrawFn, tz: st.SearchStrategy[str] | None = None) -
     if not week and not any(workdays.values()):
         week[0] = [("09:00", "17:00")]  # spills into nothing: the week was empty
     return {
-        "tz": draw(tz if tz is not None else zones()),
+        "tz": zone,
         "week": week,
         "holidays": sorted(holidays),
         "workdays": workdays,
@@ -153,31 +172,44 @@ def _boundaries(kwargs: dict[str, Any]) -> list[int]:
     return sorted(found)
 
 
+_KINDS = ("holiday", "workday", "boundary", "dst", "any")
+
+
 @st.composite
 def instants(draw: st.DrawFn, kwargs: dict[str, Any]) -> dt.datetime:
-    """An aware instant for the calendar drawn as ``kwargs``.
+    """An instant for the calendar drawn as ``kwargs``, as a stdlib UTC ``datetime``.
 
-    Mixes wall times on window boundaries (either fold), instants a few
-    minutes around the zone's DST changes, and arbitrary instants; returned
-    in the calendar's zone or in UTC.
+    One kind of corner is chosen uniformly: a holiday, a make-up day (or
+    any workday override), each with its eve and the morning after; a
+    window boundary of an ordinary date, a minute either side; a few hours
+    around one of the zone's DST changes; anywhere in 2024-2026.  On the
+    special dates the time is a window boundary or any minute.
+
+    UTC because UTC has no repeated or skipped hour: ``==``, ``<``, ``-`` and
+    ``+ TICK`` on the value are the instant's, in any zone's property, and
+    it compares equal to the library's results for the same moment.  (A
+    local zoneinfo value would compare by wall clock in the repeated hour,
+    and ``b - TICK`` in a DST gap would land an hour off.)  Convert with
+    ``.astimezone(ZoneInfo(kwargs["tz"]))`` for local dates and display.
     """
     zone = ZoneInfo(kwargs["tz"])
-    kind = draw(st.sampled_from(["boundary", "dst", "any"]))
+    kind = draw(st.sampled_from(_KINDS))
+    special = {"holiday": sorted(kwargs.get("holidays", ())),
+               "workday": sorted(kwargs.get("workdays", {}))}.get(kind)
     jumps = _jumps(kwargs["tz"])
-    if kind == "dst" and bool(jumps):
+    if special:
+        shift = draw(st.sampled_from([0, 0, -1, 1]))  # the date, its eve, the day after
+        day = draw(st.sampled_from(special)) + dt.timedelta(days=shift)
+        value = _on(draw, day, zone, kwargs, anywhere=True)
+    elif kind == "dst" and jumps:
         base = draw(st.sampled_from(jumps))
         value = base + dt.timedelta(minutes=draw(st.integers(-36 * 60, 36 * 60)))
-        value = value.astimezone(zone)
-    elif kind in ("boundary", "dst"):
+    elif kind in ("boundary", "dst", "holiday", "workday"):
         day = draw(_dates)
         if bool(jumps) and draw(st.booleans()):
             jump: dt.datetime = draw(st.sampled_from(jumps))
-            day = jump.astimezone(zone).date()
-            day += dt.timedelta(days=draw(st.integers(-1, 1)))
-        minute = draw(st.sampled_from(_boundaries(kwargs))) + draw(st.sampled_from([0, 0, -1, 1]))
-        wall = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minute)
-        value = wall.replace(tzinfo=zone, fold=draw(st.integers(0, 1)))
-        value = value.astimezone(dt.UTC).astimezone(zone)  # normalise gap times
+            day = jump.astimezone(zone).date() + dt.timedelta(days=draw(st.integers(-1, 1)))
+        value = _on(draw, day, zone, kwargs, anywhere=False)
     else:
         value = draw(
             st.datetimes(
@@ -186,10 +218,18 @@ def instants(draw: st.DrawFn, kwargs: dict[str, Any]) -> dt.datetime:
                 timezones=st.just(zone),
             )
         )
-        value = value.astimezone(dt.UTC).astimezone(zone)
-    if draw(st.booleans()):
-        return value.astimezone(dt.UTC)
-    return value
+    return value.astimezone(dt.UTC)  # stdlib: honours fold, and a gap time's offset
+
+
+def _on(draw: st.DrawFn, day: dt.date, zone: ZoneInfo, kwargs: dict[str, Any], *,
+        anywhere: bool) -> dt.datetime:
+    """A wall time on ``day``: a window boundary (a minute either side), or any minute."""
+    if anywhere and draw(st.booleans()):
+        minute = draw(st.integers(0, 1439))
+    else:
+        minute = draw(st.sampled_from(_boundaries(kwargs))) + draw(st.sampled_from([0, 0, -1, 1]))
+    wall = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minute)
+    return wall.replace(tzinfo=zone, fold=draw(st.integers(0, 1)))
 
 
 def durations(max_hours: int = 120) -> st.SearchStrategy[dt.timedelta]:
