@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 import pendulum
 import pytest
 
-from complaintflow import Actor, TicketDraft, open_ticket
+from complaintflow import Actor, TicketDraft
 from complaintflow.clock import ManualClock, instant
+from complaintflow.domain.lifecycle import open_ticket
 from complaintflow.errors import ClockError
 from complaintflow.sla.alerts import AlertKind, due_alerts
 from complaintflow.sla.calendar import BusinessCalendar

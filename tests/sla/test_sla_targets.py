@@ -146,7 +146,8 @@ def test_a_calendar_of_its_own_is_read_by_where_its_open_spans_start() -> None:
 
 
 def test_measure_gives_the_night_shift_deadlines() -> None:
-    from complaintflow import Actor, TicketDraft, open_ticket
+    from complaintflow import Actor, TicketDraft
+    from complaintflow.domain.lifecycle import open_ticket
     from complaintflow.sla.measure import measure
     from complaintflow.sla.policy import SlaMatch, SlaPolicy, SlaRule
 
