@@ -111,7 +111,8 @@ def _span(target: Target, calendar: BusinessTime, a: dt.datetime, b: dt.datetime
 
 def _advance(target: Target, calendar: BusinessTime, a: pendulum.DateTime,
              by: dt.timedelta) -> pendulum.DateTime:
-    return calendar.add(a, by) if target.business else a + by
+    # Wall-time arithmetic can land in a repeated hour: instant() makes it exact again.
+    return calendar.add(a, by) if target.business else instant(a + by)
 
 
 def reach(clock: MetricClock, amount: dt.timedelta, calendar: BusinessTime

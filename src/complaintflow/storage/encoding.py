@@ -17,7 +17,7 @@ from typing import Any
 import cattrs
 import pendulum
 
-from complaintflow.clock import named_zone
+from complaintflow.clock import exact_reading, named_zone
 from complaintflow.domain.events import PAYLOAD_TYPES, Event
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.values import Actor
@@ -74,9 +74,9 @@ def instant_from_dict(data: dict[str, Any]) -> pendulum.DateTime:
             moment = moment.replace(tzinfo=dt.UTC)
         zone = (named_zone(data["zone"]) if "zone" in data
                 else pendulum.FixedTimezone(int(data["offset"])))
-        local = moment.astimezone(zone)
-        return pendulum.DateTime(local.year, local.month, local.day, local.hour, local.minute,
-                                 local.second, local.microsecond, tzinfo=zone, fold=local.fold)
+        # Inside a repeated hour the reading carries its fixed offset (clock.instant's rule),
+        # so an instant stored by name before that rule still loads as the exact instant.
+        return exact_reading(moment.astimezone(zone))
     except (KeyError, TypeError, ValueError) as error:
         raise ValidationError(f"not a stored instant: {data!r} ({error})",
                               field="instant") from None
