@@ -1,0 +1,107 @@
+"""What the desk promises about races and bad input (issue 12, the desk's share).
+
+- a store that changes between the desk's two reads is a lost race (ConcurrencyError,
+  which ``retrying`` retries), never bad input;
+- a naive ``now`` for the sweep is refused, not read as UTC;
+- a refused intake takes no ticket number;
+- a command or actor of the wrong type is a ValidationError, not an AttributeError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pendulum
+import pytest
+
+from complaintflow import (
+    Actor,
+    BusinessCalendar,
+    Channel,
+    ComplaintDesk,
+    ConcurrencyError,
+    InMemoryStore,
+    ManualClock,
+    NaiveDatetimeError,
+    Role,
+    SlaPolicy,
+    TicketDraft,
+    ValidationError,
+)
+from complaintflow.domain.commands import Comment, RestampSla
+from complaintflow.domain.events import Event
+from complaintflow.errors import CalendarHorizonError
+
+SH = "Asia/Shanghai"
+START = pendulum.datetime(2024, 5, 20, 9, tz=SH)
+AGENT = Actor.staff("wang.li", Role.AGENT)
+SUPERVISOR = Actor.staff("zhao.min", Role.SUPERVISOR)
+OFFICE = (("09:00", "12:00"), ("13:00", "18:00"))
+
+
+def sla_desk(store: InMemoryStore, **calendar: Any) -> ComplaintDesk:
+    cal = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE), **calendar)
+    return ComplaintDesk(store, ManualClock(START), sla=SlaPolicy.default("v2"),
+                         sla_history=[SlaPolicy.default("v1")], calendar=cal)
+
+
+class SaveBetweenReads(InMemoryStore):
+    """A store where someone else saves right after the desk loaded a snapshot."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.intrude: Any = None
+
+    def events(self, ticket_id: str, *, after: int = 0) -> list[Event]:
+        if self.intrude is not None:
+            intrude, self.intrude = self.intrude, None
+            intrude()
+        return super().events(ticket_id, after=after)
+
+
+def test_a_save_between_the_desks_reads_is_a_concurrency_error_and_is_retried() -> None:
+    store = SaveBetweenReads()
+    desk = sla_desk(store)
+    other = sla_desk(store)
+    ticket = desk.intake(TicketDraft("包裹破损", Channel.CHAT, START))
+    store.intrude = lambda: other.comment(ticket.id, "同事先写了一条", actor=AGENT)
+    with pytest.raises(ConcurrencyError) as lost:
+        desk.restamp_sla(ticket.id, "v1", "合同按 v1 签的", actor=SUPERVISOR)
+    assert (lost.value.expected, lost.value.actual) == (ticket.version, ticket.version + 1)
+    store.intrude = lambda: other.comment(ticket.id, "又一条", actor=AGENT)
+    restamped = desk.retrying(ticket.id, RestampSla("v1", "合同按 v1 签的"), actor=SUPERVISOR)
+    assert restamped.sla_version == "v1"
+
+
+def test_the_sweep_refuses_a_naive_now() -> None:
+    desk = sla_desk(InMemoryStore())
+    desk.intake(TicketDraft("包裹破损", Channel.CHAT, START))
+    with pytest.raises(NaiveDatetimeError):
+        desk.sweep(dt.datetime(2024, 5, 20, 17, 0))
+
+
+def test_a_refused_intake_takes_no_number() -> None:
+    store = InMemoryStore()
+    # The calendar knows no date after the 20th: stamping the SLA deadline fails.
+    desk = sla_desk(store, horizon=dt.date(2024, 5, 20))
+    with pytest.raises(CalendarHorizonError):
+        desk.intake(TicketDraft("包裹破损", Channel.CHAT, START))
+    assert store.find().items == ()
+    wide = sla_desk(store)
+    assert wide.intake(TicketDraft("包裹破损", Channel.CHAT, START)).number == "TS20240520-0001"
+
+
+@pytest.mark.parametrize(("command", "actor", "field"), [
+    ("comment", AGENT, "command"),
+    (Comment("好的"), None, "actor"),
+    (Comment("好的"), "wang.li", "actor"),
+])
+def test_a_command_or_actor_of_the_wrong_type_is_a_validation_error(
+        command: Any, actor: Any, field: str) -> None:
+    desk = sla_desk(InMemoryStore())
+    ticket = desk.intake(TicketDraft("包裹破损", Channel.CHAT, START))
+    with pytest.raises(ValidationError) as refused:
+        desk.execute(ticket.id, command, actor=actor)
+    assert refused.value.field == field
+    assert desk.get(ticket.id) == ticket
