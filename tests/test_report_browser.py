@@ -1,4 +1,4 @@
-"""The HTML report in a real browser: headless Chromium draws the charts.
+"""The HTML report in a real browser: headless Chromium draws the charts and the Chinese text.
 
 Skipped when Chromium is not installed, except in CI (``CI`` set), where it
 must be (``apt-get install -y chromium``) and its absence fails the test.
@@ -194,3 +194,43 @@ def test_without_chromium_the_test_skips_locally_and_fails_in_ci(
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI must install Chromium"):
         chromium()
+
+
+def glyph_cells(browser: str, tmp_path: Path, text: str, size: int = 80) -> list[bytes]:
+    """Each character of ``text`` drawn alone in the report's font stack, as raw pixels."""
+    from complaintflow.metrics._html import CSS
+
+    cells = "".join(f'<div style="position:absolute;left:{i * size}px;top:0;width:{size}px;'
+                    f'height:{size}px;font-size:{size * 3 // 4}px;line-height:{size}px;'
+                    f'text-align:center">{ch}</div>' for i, ch in enumerate(text))
+    page, shot = tmp_path / "glyphs.html", tmp_path / "glyphs.png"
+    page.write_text(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+                    f"<style>{CSS}body{{background:#fff;color:#000}}</style></head>"
+                    f"<body>{cells}</body></html>", encoding="utf-8")
+    run(browser, tmp_path, f"--screenshot={shot}", f"--window-size={size * len(text)},{size}",
+        page.as_uri())
+    width, _, bpp, pixels = decode_png(shot.read_bytes())
+    stride = width * bpp
+    return [b"".join(pixels[y * stride + i * size * bpp:y * stride + (i + 1) * size * bpp]
+                     for y in range(size)) for i in range(len(text))]
+
+
+def test_chinese_headings_draw_as_glyphs_not_tofu(tmp_path: Path) -> None:
+    """Without a CJK font every Chinese character is the same empty box (tofu).
+
+    The other browser tests check colours and the DOM, which stay right when
+    no glyph is readable; here distinct characters of the report's headings
+    must draw distinct, inked pictures (CI installs ``fonts-noto-cjk``).
+    """
+    from complaintflow.metrics._labels import word
+
+    text = "".join(dict.fromkeys(word("title", "zh") + word("sla", "zh").replace("SLA ", "")))
+    cells = glyph_cells(chromium(), tmp_path, text)
+    blank = bytes(cells[0][:3]) * (len(cells[0]) // 3)
+    inked = [cell != blank for cell in cells]
+    assert all(inked), f"characters drew nothing: {text!r} -> {inked}"
+    shapes = len(set(cells))
+    assert shapes == len(text), (
+        f"{len(text)} different Chinese characters of the report's headings ({text}) draw as "
+        f"{shapes} different picture(s): the glyphs are tofu boxes, no CJK font is installed "
+        "(apt-get install -y fonts-noto-cjk)")
