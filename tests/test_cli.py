@@ -295,8 +295,10 @@ def test_sla_p3_on_friday_evening_before_a_holiday(capsys: pytest.CaptureFixture
     assert main(["sla", "--priority", "P3", "--received", "2024-06-07T17:00+08:00"]) == 0
     assert capsys.readouterr().out == (
         "P3 complaint, received Fri 2024-06-07 17:00 (Asia/Shanghai); SLA policy default-1\n"
-        "first response  due Tue 2024-06-11 12:00  (4 business hours)\n"
-        "resolution      due Thu 2024-06-13 18:00  (3 business days)\n"
+        "first response  due Tue 2024-06-11 12:00  (4 business hours, 3d 19h 00m after "
+        "receipt)\n"
+        "resolution      due Thu 2024-06-13 18:00  (3 business days, 6d 1h 00m after "
+        "receipt)\n"
     )
 
 
@@ -305,11 +307,11 @@ def test_sla_p1_vip_and_complex(capsys: pytest.CaptureFixture[str]) -> None:
                  "--tier", "vip"]) == 0
     out = capsys.readouterr().out
     assert "vip customer" in out
-    assert "first response  due Tue 2024-05-21 10:30  (2 business hours)" in out
-    assert "resolution      due Tue 2024-05-21 17:30  (24 elapsed hours)" in out
+    assert "first response  due Tue 2024-05-21 10:30  (2 business hours, 17h 00m after" in out
+    assert "resolution      due Tue 2024-05-21 17:30  (24 elapsed hours, 1d 0h 00m after" in out
     assert main(["sla", "--priority", "P1", "--received", "2024-05-20T17:30+08:00",
                  "--complex"]) == 0
-    assert "due Wed 2024-05-22 17:30  (48 elapsed hours)" in capsys.readouterr().out
+    assert "due Wed 2024-05-22 17:30  (48 elapsed hours, 2d 0h 00m" in capsys.readouterr().out
 
 
 def test_sla_explain_names_the_holiday(capsys: pytest.CaptureFixture[str]) -> None:
@@ -317,7 +319,8 @@ def test_sla_explain_names_the_holiday(capsys: pytest.CaptureFixture[str]) -> No
                  "--explain"]) == 0
     out = capsys.readouterr().out
     assert "  Skipped 2024-06-10 (Monday), a holiday." in out
-    assert "  Counted: Fri 2024-06-07 17:00–18:00, Tue 2024-06-11 09:00–12:00." in out
+    assert ("  Counted: Fri 2024-06-07 17:00–18:00, Tue 2024-06-11 09:00–12:00 (4h 00m in all)."
+            in out)
 
 
 def test_sla_make_up_saturday_and_other_zone(capsys: pytest.CaptureFixture[str]) -> None:
@@ -406,3 +409,12 @@ def test_console_script_error_has_no_traceback(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("complaintflow: error: ")
     assert "Traceback" not in result.stderr
+
+
+def test_sla_explain_never_prints_an_empty_span(capsys: pytest.CaptureFixture[str]) -> None:
+    # the 24 elapsed hours of a P1 run from 17:30 to 17:30 the next day
+    assert main(["sla", "--priority", "P1", "--received", "2024-05-20T17:30+08:00",
+                 "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "  Counted: Mon 2024-05-20 17:30– Tue 2024-05-21 17:30 (1d 0h 00m in all)." in out
+    assert "17:30–17:30" not in out

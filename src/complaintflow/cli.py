@@ -236,6 +236,7 @@ def _has_tickets_table(path: Path) -> bool:
 # -- sla -------------------------------------------------------------------
 def _sla(args: argparse.Namespace) -> int:
     from complaintflow.commands import Triage
+    from complaintflow.durations import format_duration
     from complaintflow.lifecycle import apply, open_ticket
     from complaintflow.model import Actor, Customer, TicketDraft
     from complaintflow.simulation import office_calendar
@@ -263,7 +264,9 @@ def _sla(args: argparse.Namespace) -> int:
             print(f"{metric.replace('_', ' '):<15} no target")
             continue
         due = clock.due_at.in_timezone(args.tz)
-        print(f"{metric.replace('_', ' '):<15} due {due:%a %Y-%m-%d %H:%M}  ({clock.target})")
+        after = format_duration(clock.due_at - received)
+        print(f"{metric.replace('_', ' '):<15} due {due:%a %Y-%m-%d %H:%M}  ({clock.target}, "
+              f"{after} after receipt)")
         if args.explain:
             print("  " + explain(clock, calendar).text.replace("\n", "\n  "))
     return 0

@@ -7,9 +7,11 @@ that did not come from this module goes through :func:`html.escape`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from complaintflow.durations import format_duration
 from complaintflow.metrics import _labels as lb
 from complaintflow.metrics import _svg as svg
 from complaintflow.metrics._values import Rate
@@ -71,12 +73,15 @@ def render(report: MonthlyReport, lang: str) -> str:
     def w(key: str) -> str:
         return lb.word(key, lang)
 
+    def dur(span: dt.timedelta | None) -> str:
+        return format_duration(span, lang)
+
     zh, en = lb.TEXT["title"]
     sat = report.satisfaction
     cards = [
         (w("received"), str(report.received)), (w("resolved"), str(report.resolved)),
-        (f"{w('frt')} ({w('business')})", lb.duration(report.first_response.business.mean)),
-        (f"{w('aht')}", lb.duration(report.handle_time.wall.mean)),
+        (f"{w('frt')} ({w('business')})", dur(report.first_response.business.mean)),
+        (f"{w('aht')}", dur(report.handle_time.wall.mean)),
         (w("fcr"), lb.percent(report.first_contact_resolution.value)),
         ("CSAT", lb.percent(sat.csat.value)), ("NPS", _number(sat.nps)),
         ("CES", _number(sat.ces, 2)), (w("reopen"), lb.percent(report.reopen_rate.value)),
@@ -145,8 +150,8 @@ def render(report: MonthlyReport, lang: str) -> str:
                            w("overdue_open")], sla_rows) + "</section>")
 
     times: list[list[object]] = [
-        [w(name), lb.duration(d.wall.mean), lb.duration(d.wall.median),
-         lb.duration(d.business.mean), lb.duration(d.business.median), d.wall.count, d.pending]
+        [w(name), dur(d.wall.mean), dur(d.wall.median),
+         dur(d.business.mean), dur(d.business.median), d.wall.count, d.pending]
         for name, d in (("frt", report.first_response), ("aht", report.handle_time))]
     parts.append(f'<section id="times"><h2>{esc(w("frt"))} / {esc(w("aht"))}</h2>' + _table(
         ["", f"{w('mean')} ({w('wall')})", f"{w('median')} ({w('wall')})",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 
@@ -125,15 +124,3 @@ def escape(text: str) -> str:
 def percent(share: float | None) -> str:
     return "—" if share is None else f"{100 * share:.1f}%"
 
-
-def duration(span: dt.timedelta | None) -> str:
-    """``1d 2h 05m`` style; seconds are dropped, under a minute shows ``<1m``."""
-    if span is None:
-        return "—"
-    minutes = int(span.total_seconds() // 60)
-    if minutes < 1:
-        return "<1m"
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = ([f"{days}d"] if days else []) + ([f"{hours}h"] if hours or days else [])
-    return " ".join([*parts, f"{mins:02d}m" if parts else f"{mins}m"])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from complaintflow.durations import format_duration
 from complaintflow.metrics import _labels as lb
 from complaintflow.metrics._values import Durations, Rate
 
@@ -48,6 +50,9 @@ def render(report: MonthlyReport, lang: str) -> str:
     def w(key: str) -> str:
         return lb.word(key, lang)
 
+    def dur(span: dt.timedelta | None) -> str:
+        return format_duration(span, lang)
+
     title = lb.TEXT["title"]
     out = ([f"# 《{title[0]}》 {report.label}", "", f"*{title[1]}*", ""] if lang == "zh"
            else [f"# {title[1]} — {report.label}", "", f"《{title[0]}》", ""])
@@ -61,8 +66,8 @@ def render(report: MonthlyReport, lang: str) -> str:
         (w("received"), report.received),
         (w("resolved"), report.resolved),
         (f"{w('frt')} ({w('mean')}, {w('business')})",
-         lb.duration(report.first_response.business.mean)),
-        (f"{w('aht')} ({w('mean')}, {w('wall')})", lb.duration(report.handle_time.wall.mean)),
+         dur(report.first_response.business.mean)),
+        (f"{w('aht')} ({w('mean')}, {w('wall')})", dur(report.handle_time.wall.mean)),
         (w("fcr"), _rate(report.first_contact_resolution)),
         (w("no_handoff"), _rate(report.resolved_without_handoff)),
         (w("reopen"), _rate(report.reopen_rate)),
@@ -75,8 +80,8 @@ def render(report: MonthlyReport, lang: str) -> str:
     out += [f"## {w('frt')} / {w('aht')}", ""]
 
     def times(name: str, d: Durations, pending: str) -> list[object]:
-        return [w(name), lb.duration(d.wall.mean), lb.duration(d.wall.median),
-                lb.duration(d.business.mean), lb.duration(d.business.median), d.wall.count,
+        return [w(name), dur(d.wall.mean), dur(d.wall.median),
+                dur(d.business.mean), dur(d.business.median), d.wall.count,
                 f"{d.pending} {w(pending)}"]
 
     out += _table(["", f"{w('mean')} ({w('wall')})", f"{w('median')} ({w('wall')})",
