@@ -29,6 +29,34 @@ def test_demo_story_prints_the_audit_trail(capsys: pytest.CaptureFixture[str]) -
     assert "13812345678" not in out  # contact data never printed
 
 
+@pytest.mark.parametrize(("extra", "named"), [
+    (["--db", "x.db", "--days", "3"], "--db, --days do not apply to --story"),
+    (["--seed", "0"], "--seed does not apply to --story"),
+    (["--lang", "en"], "--lang does not apply"),
+    (["--quiet"], "--quiet does not apply"),
+])
+def test_demo_story_refuses_options_that_do_not_apply(
+        extra: list[str], named: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        main(["demo", "--story", *extra])
+    assert exit_.value.code == 2
+    assert named in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_demo_story_uses_the_routers_department_names(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from complaintflow.routing import Router
+
+    assert main(["demo", "--story"]) == 0
+    out = capsys.readouterr().out
+    assert Router.default().fallback == "customer_service"
+    assert "→ customer_service" in out
+    assert "customer-service" not in out
+
+
 def test_diagram_prints_mermaid(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diagram"]) == 0
     assert capsys.readouterr().out == mermaid()
@@ -237,9 +265,22 @@ def test_report_html_to_a_file(demo_db: Path, tmp_path: Path,
     assert "2024-05" in html
 
 
-def test_report_of_an_empty_month(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["report", "--db", str(demo_db), "--month", "2024-04", "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out)["received"] == 0
+@pytest.mark.parametrize("month", ["1999-01", "2024-04"])
+def test_a_month_without_data_says_so(demo_db: Path, month: str,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--db", str(demo_db), "--month", month, "--format", "json"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"complaintflow: error: no data for {month} in ")
+    assert "its tickets were received 2024-05-01 to 2024-05-10" in err
+
+
+def test_a_month_after_the_data_still_shows_its_backlog(
+        demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--db", str(demo_db), "--month", "2024-06", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["received"] == 0
+    assert data["backlog"]["total"] > 0
 
 
 @pytest.mark.parametrize("month", ["2024-13", "May", "2024/05", ""])
@@ -353,6 +394,22 @@ def test_sla_usage_errors(argv: list[str], message: str,
         main(["sla", *argv])
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("received", ["2023-10-02T10:00+08:00", "2023-12-31T23:59"])
+def test_sla_before_the_holiday_data_is_refused(received: str,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # 2023-10-02 is National Day: a calendar without 2023's holidays would count it a workday
+    assert main(["sla", "--priority", "P3", "--received", received]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("complaintflow: error: the holiday data of the office calendar "
+                          "begins on 2024-01-01")
+
+
+def test_sla_on_the_first_day_of_the_data(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sla", "--priority", "P3", "--received", "2024-01-01T10:00"]) == 0
+    assert "first response  due Tue 2024-01-02 14:00" in capsys.readouterr().out
 
 
 def test_sla_past_the_calendar_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
