@@ -153,11 +153,13 @@ def error_tree() -> str:
     return "\n".join(lines) + "\n"
 
 
-#: The order the errors page lists them in: input, state, permission, races, lookup, storage.
+#: The order the errors page lists them in: input, state, permission, races, lookup, storage,
+#: installation.
 ORDER = [getattr(errors, name) for name in (
     "ValidationError", "NaiveDatetimeError", "MoneyError", "CurrencyMismatchError",
     "ClockError", "CalendarError", "CalendarHorizonError", "InvalidTransition",
-    "PermissionDenied", "SelfApprovalError", "ConcurrencyError", "NotFound", "StorageError")]
+    "PermissionDenied", "SelfApprovalError", "ConcurrencyError", "NotFound", "StorageError",
+    "MissingExtraError")]
 
 
 def test_lifecycle_page_shows_the_current_machine() -> None:

@@ -21,7 +21,8 @@ code written against the built-ins keeps working.
     │   └── SelfApprovalError                 nobody approves their own proposal
     ├── ConcurrencyError                      someone saved the ticket first
     ├── NotFound (LookupError)                no such ticket
-    └── StorageError                          the backend failed; nothing was written
+    ├── StorageError                          the backend failed; nothing was written
+    └── MissingExtraError (ModuleNotFoundError)  an optional package is not installed
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ __all__ = [
     "ConcurrencyError",
     "CurrencyMismatchError",
     "InvalidTransition",
+    "MissingExtraError",
     "MoneyError",
     "NaiveDatetimeError",
     "NotFound",
@@ -179,3 +181,17 @@ class NotFound(ComplaintflowError, LookupError):
 
 class StorageError(ComplaintflowError):
     """The storage backend failed; the operation wrote nothing."""
+
+
+class MissingExtraError(ComplaintflowError, ModuleNotFoundError):
+    """An optional package is missing; the message names the extra that installs it.
+
+    Also a :class:`ModuleNotFoundError` (``name`` is the missing module), so
+    ``except ImportError`` around an optional feature keeps working.
+    """
+
+    def __init__(self, module: str, missing: str, extra: str) -> None:
+        super().__init__(f"{module} needs the optional package {missing!r}: "
+                         f"pip install 'complaintflow[{extra}]'", name=missing)
+        self.module = module
+        self.extra = extra

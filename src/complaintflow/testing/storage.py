@@ -26,10 +26,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from typing import Any
 
-import pytest
-from hypothesis.stateful import run_state_machine_as_test
-
 from complaintflow import commands as c
+from complaintflow._extras import needs_extra
 from complaintflow.errors import (
     ConcurrencyError,
     NaiveDatetimeError,
@@ -60,6 +58,10 @@ from complaintflow.testing.storage_workload import (
     transition,
 )
 from complaintflow.vocabulary import Kind, Priority, Status
+
+with needs_extra("testing", __name__):
+    import pytest
+    from hypothesis.stateful import run_state_machine_as_test
 
 __all__ = ["StoreConformance", "build_store_machine"]
 
