@@ -136,6 +136,7 @@ def test_demo_english_report(demo_db: Path, capsys: pytest.CaptureFixture[str]) 
     assert "# Customer feedback monthly report — 2024-05" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # a simulated month or several demo runs
 def test_full_default_month_in_the_current_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -205,6 +206,7 @@ class _Tty(io.StringIO):
         return True
 
 
+@pytest.mark.slow  # a simulated month or several demo runs
 def test_progress_bar_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     tty = _Tty()
@@ -218,6 +220,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.Mon
     assert quiet.getvalue() == ""
 
 
+@pytest.mark.slow  # a simulated month or several demo runs
 def test_demo_is_deterministic_for_a_seed(tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     reports = []

@@ -167,6 +167,7 @@ def test_lifecycle_page_shows_the_current_machine() -> None:
     assert mermaid() in page, "docs/lifecycle.md is stale: paste `complaintflow diagram` output"
 
 
+@pytest.mark.slow  # a whole mkdocs build
 def test_mkdocs_build_is_strict_clean(tmp_path: Path) -> None:
     pytest.importorskip("mkdocs")
     result = subprocess.run(

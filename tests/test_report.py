@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 import pendulum
@@ -24,27 +25,20 @@ from complaintflow.storage.memory import InMemoryStore
 from complaintflow.vocabulary import Category, Channel, Kind, Priority, SatisfactionLevel, Status
 
 SH = "Asia/Shanghai"
-OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
-CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE))
 POLICY = SlaPolicy.default()
-AGENT = Actor.staff("a1", "agent")
 CUSTOMER = Actor.customer("c9")
 PHONE, EMAIL = "13987654321", "lin.xiaoyu@example.com"
 NASTY = f"<script>alert('x')</script> 充电器坏了 | **急** 请打 {PHONE} 或 {EMAIL}"
 
 
-def may(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
-    return pendulum.datetime(2024, 5, day, hour, minute, tz=SH)
-
-
 def ticket(tid: str, received: pendulum.DateTime, kind: str, category: str, priority: str,
-           *, text: str = "订单问题", resolve: bool = True, csat: int | None = None
-           ) -> list[Event]:
+           *, agent: Actor, text: str = "订单问题", resolve: bool = True,
+           csat: int | None = None) -> list[Event]:
     customer = Customer("c9", "vip", phone=PHONE, email=EMAIL, name="林小雨")
     t, log = open_ticket(TicketDraft(text, "chat", received, customer), ticket_id=tid,
-                         number=f"TS-{tid}", actor=AGENT, sla_version=POLICY.version)
+                         number=f"TS-{tid}", actor=agent, sla_version=POLICY.version)
 
-    def do(command: c.Command, minutes: int, actor: Actor = AGENT) -> None:
+    def do(command: c.Command, minutes: int, actor: Actor = agent) -> None:
         nonlocal t
         t, more = apply(t, command, actor=actor, at=received + dt.timedelta(minutes=minutes))
         log.extend(more)
@@ -74,22 +68,27 @@ def demo_log() -> list[Event]:
     return store.events(done.id)
 
 
-def logs() -> list[list[Event]]:
+@pytest.fixture(scope="module")
+def logs(at: Callable[..., pendulum.DateTime], agent: Actor) -> list[list[Event]]:
     return [
         demo_log(),  # the seed-000 duplicate charge, May 20
-        ticket("a", may(6, 10), "complaint", "product.quality", "P3", text=NASTY, csat=4),
-        ticket("b", may(8, 14), "complaint", "product.quality", "P2", csat=2),
-        ticket("c", may(13, 9), "complaint", "logistics.package", "P3", csat=5),
-        ticket("d", may(14, 11), "inquiry", "billing.invoice", "P4"),
-        ticket("e", may(21, 16), "praise", "service.attitude", "P4"),
-        ticket("f", may(27, 10), "suggestion", "product.design", "P4", resolve=False),
-        ticket("g", may(29, 15), "complaint", "billing.payment", "P3", resolve=False),
+        ticket("a", at(6, 10), "complaint", "product.quality", "P3", agent=agent, text=NASTY,
+               csat=4),
+        ticket("b", at(8, 14), "complaint", "product.quality", "P2", agent=agent, csat=2),
+        ticket("c", at(13, 9), "complaint", "logistics.package", "P3", agent=agent, csat=5),
+        ticket("d", at(14, 11), "inquiry", "billing.invoice", "P4", agent=agent),
+        ticket("e", at(21, 16), "praise", "service.attitude", "P4", agent=agent),
+        ticket("f", at(27, 10), "suggestion", "product.design", "P4", agent=agent,
+               resolve=False),
+        ticket("g", at(29, 15), "complaint", "billing.payment", "P3", agent=agent,
+               resolve=False),
     ]
 
 
 @pytest.fixture(scope="module")
-def report() -> MonthlyReport:
-    return monthly_report(logs(), year=2024, month=5, zone=SH, policy=POLICY, calendar=CAL)
+def report(logs: list[list[Event]], office_week: BusinessCalendar) -> MonthlyReport:
+    return monthly_report(logs, year=2024, month=5, zone=SH, policy=POLICY,
+                          calendar=office_week)
 
 
 def test_report_holds_the_seed_sections(report: MonthlyReport) -> None:
@@ -208,8 +207,10 @@ def test_html_is_well_formed_and_self_contained(report: MonthlyReport, lang: str
     assert len(highlighted) == 3
 
 
-def test_an_empty_month_still_renders(report: MonthlyReport) -> None:
-    empty = monthly_report(logs(), year=2024, month=2, zone=SH, policy=POLICY, calendar=CAL)
+def test_an_empty_month_still_renders(logs: list[list[Event]],
+                                      office_week: BusinessCalendar) -> None:
+    empty = monthly_report(logs, year=2024, month=2, zone=SH, policy=POLICY,
+                           calendar=office_week)
     assert empty.received == 0
     assert empty.top3 == ()
     data = empty.to_dict()
@@ -222,10 +223,11 @@ def test_an_empty_month_still_renders(report: MonthlyReport) -> None:
     assert checker.stack == []
 
 
-def test_policies_by_version_and_bad_language(report: MonthlyReport) -> None:
+def test_policies_by_version_and_bad_language(report: MonthlyReport, logs: list[list[Event]],
+                                              office_week: BusinessCalendar) -> None:
     other = SlaPolicy.default("v2")
-    both = monthly_report(logs()[1:], year=2024, month=5, zone=SH,
-                          policy={POLICY.version: POLICY, "v2": other}, calendar=CAL)
+    both = monthly_report(logs[1:], year=2024, month=5, zone=SH,
+                          policy={POLICY.version: POLICY, "v2": other}, calendar=office_week)
     assert both.policy_version == "default-1, v2"
     with pytest.raises(ValidationError, match="lang"):
         report.to_markdown("fr")

@@ -12,6 +12,7 @@ import struct
 import subprocess
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -27,15 +28,11 @@ from complaintflow.model import Actor, SurveyResponse, TicketDraft
 from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.sla.policy import SlaPolicy
 
-SH = "Asia/Shanghai"
-CAL = BusinessCalendar(tz=SH, week={d: [("09:00", "12:00"), ("13:00", "18:00")]
-                                    for d in range(5)})
 POLICY = SlaPolicy.default()
-AGENT = Actor.staff("a1", "agent")
-CUSTOMER = Actor.customer("c1")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--hide-scrollbars", "--force-device-scale-factor=1"]
+At = Callable[..., pendulum.DateTime]
 CATEGORIES = ["billing.payment", "billing.payment", "billing.payment", "logistics.timeliness",
               "logistics.timeliness", "product.quality", "service.attitude", "billing.invoice"]
 
@@ -54,18 +51,18 @@ def chromium() -> str:
     return found
 
 
-def month() -> list[list[Event]]:
+def month(at: At, agent: Actor, customer: Actor) -> list[list[Event]]:
     logs = []
     for n, category in enumerate(CATEGORIES):
-        received = pendulum.datetime(2024, 5, 6 + 3 * n, 10, tz=SH)
+        received = at(6 + 3 * n, 10)
         t, log = open_ticket(TicketDraft(f"问题 {n} <b>", "chat", received), ticket_id=f"t{n}",
-                             number=f"TS-{n}", actor=AGENT, sla_version=POLICY.version)
+                             number=f"TS-{n}", actor=agent, sla_version=POLICY.version)
         steps: list[tuple[c.Command, int, Actor]] = [
-            (c.Triage("complaint", category, "P3"), 1, AGENT), (c.Assign("a1", "ops"), 2, AGENT),
-            (c.Investigate(), 3, AGENT), (c.Respond("您好"), 30 + 60 * n, AGENT),
-            (c.ProposeSolution("退款"), 600, AGENT), (c.CustomerAccepts(), 1500, CUSTOMER),
-            (c.Complete(), 1560, AGENT),
-            (c.RecordSurvey(SurveyResponse.from_csat(5 - n % 3, nps=9)), 2000, CUSTOMER)]
+            (c.Triage("complaint", category, "P3"), 1, agent), (c.Assign("a1", "ops"), 2, agent),
+            (c.Investigate(), 3, agent), (c.Respond("您好"), 30 + 60 * n, agent),
+            (c.ProposeSolution("退款"), 600, agent), (c.CustomerAccepts(), 1500, customer),
+            (c.Complete(), 1560, agent),
+            (c.RecordSurvey(SurveyResponse.from_csat(5 - n % 3, nps=9)), 2000, customer)]
         for command, minutes, actor in steps[: 8 if n < 7 else 3]:
             t, more = apply(t, command, actor=actor, at=received.add(minutes=minutes))
             log.extend(more)
@@ -74,8 +71,10 @@ def month() -> list[list[Event]]:
 
 
 @pytest.fixture(scope="module")
-def report() -> MonthlyReport:
-    return monthly_report(month(), year=2024, month=5, zone=SH, policy=POLICY, calendar=CAL)
+def report(office_week: BusinessCalendar, at: At, agent: Actor,
+           customer: Actor) -> MonthlyReport:
+    return monthly_report(month(at, agent, customer), year=2024, month=5, zone=office_week.tz,
+                          policy=POLICY, calendar=office_week)
 
 
 def run(browser: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
