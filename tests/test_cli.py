@@ -476,5 +476,5 @@ def test_sla_explain_never_prints_an_empty_span(capsys: pytest.CaptureFixture[st
     assert main(["sla", "--priority", "P1", "--received", "2024-05-20T17:30+08:00",
                  "--explain"]) == 0
     out = capsys.readouterr().out
-    assert "  Counted: Mon 2024-05-20 17:30– Tue 2024-05-21 17:30 (1d 0h 00m in all)." in out
+    assert "  Counted: Mon 2024-05-20 17:30 – Tue 2024-05-21 17:30 (1d 0h 00m in all)." in out
     assert "17:30–17:30" not in out

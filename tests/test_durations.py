@@ -9,7 +9,7 @@ import pytest
 
 from complaintflow.durations import format_duration, remaining, spent_of
 from complaintflow.errors import ValidationError
-from complaintflow.lifecycle import open_ticket
+from complaintflow.lifecycle import apply, open_ticket
 from complaintflow.model import Actor, TicketDraft
 from complaintflow.notify import NotificationKind, compose
 
@@ -61,3 +61,26 @@ def test_staff_alerts_say_how_far_the_deadline_is() -> None:
                     expected=at.add(hours=2, minutes=56), lang="zh-CN",
                     extra={"metric": "resolution", "alert": "warning", "role": "agent"})
     assert "（还剩2小时56分）" in alert.body
+
+
+def test_explain_writes_a_breach_as_every_other_duration() -> None:
+    from complaintflow import commands as c
+    from complaintflow.sla.calendar import BusinessCalendar
+    from complaintflow.sla.explain import explain
+    from complaintflow.sla.measure import measure
+    from complaintflow.sla.policy import SlaPolicy
+
+    calendar = BusinessCalendar(tz="Asia/Shanghai",
+                                week={day: [("09:00", "18:00")] for day in range(5)})
+    policy, agent = SlaPolicy.default(), Actor.staff("a1", "agent")
+    received = pendulum.datetime(2024, 5, 20, 10, tz="Asia/Shanghai")
+    ticket, log = open_ticket(TicketDraft("扣了两次", "chat", received), ticket_id="t1",
+                              number="TS1", actor=agent, sla_version=policy.version)
+    _, more = apply(ticket, c.Triage("complaint", "billing.payment", "P1"), actor=agent,
+                    at=received)
+    first = measure([*log, *more], policy, calendar, received.add(hours=8, minutes=45)
+                    ).current("first_response")
+    assert first is not None
+    text = explain(first, calendar).text
+    assert "Counted: Mon 2024-05-20 10:00–12:00 (2h 00m in all)." in text
+    assert text.endswith("Due Mon 2024-05-20 12:00; breached, over by 6h 00m.")  # business hours

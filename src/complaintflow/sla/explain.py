@@ -47,8 +47,8 @@ def _span(start: dt.datetime, end: dt.datetime, zone: str) -> str:
     read as an empty span (``17:30–17:30``).
     """
     a, b = (pendulum.instance(m).in_timezone(zone) for m in (start, end))
-    until = f"{b:HH:mm}" if a.date() == b.date() else f" {_fmt(b, zone)}"
-    return f"{_fmt(a, zone)}–{until}"
+    return (f"{_fmt(a, zone)}–{b:HH:mm}" if a.date() == b.date()
+            else f"{_fmt(a, zone)} – {_fmt(b, zone)}")
 
 
 def _used_windows(clock: MetricClock, calendar: BusinessTime) -> list[Span]:
