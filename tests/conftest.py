@@ -37,11 +37,14 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 #: Tests left out of the edit-test loop (``pytest -m "not slow"``), by file and test or class
 #: name: each takes 5 s to a minute (state machines over a whole desk or store, processes
-#: racing).  Tests in tests/test_cli.py and tests/test_docs.py carry the marker themselves.
+#: racing, mypy runs).  Tests in tests/test_cli.py and tests/test_docs.py carry the marker
+#: themselves.
 SLOW = {
     "tests/test_desk_machine.py": {"TestDeskOnMemory", "TestDeskOnSqlite"},
     "tests/test_lifecycle_machine.py": {"TestLifecycle"},
     "tests/test_satisfaction.py": {"test_sample_meets_quotas_and_ignores_input_order"},
+    "tests/test_typing.py": {"test_mypy_would_catch_a_misuse",
+                             "test_user_code_type_checks_under_strict"},
     "tests/storage/": {"test_state_machine_agrees_with_the_in_memory_store",
                        "test_processes_contend_without_lost_updates"},
 }
