@@ -5,8 +5,10 @@ Run it: ``python examples/custom_classifier.py``.
 A classifier is any object with ``classify(draft) -> Classification``; no
 base class is needed.  This one knows a bank's own vocabulary: a lost or
 swallowed card is urgent, whatever the wording around it.  Chained in front
-of the built-in keyword classifier it decides what it knows and leaves the
-rest (kind, category) to the lexicon.
+of the built-in keyword classifier it decides kind, category and priority of
+the texts it recognises (kind and category go to the first classifier that
+decided them, priority to the most urgent one) and leaves every other text
+to the lexicon, by deciding nothing there.
 
 To ship it as a plugin instead of registering it at runtime, declare an
 entry point in your package's ``pyproject.toml``::
@@ -34,7 +36,11 @@ URGENT_CARD_WORDS = ("吞卡", "卡丢了", "挂失", "lost my card", "card was 
 
 
 class CardClassifier:
-    """Marks lost or swallowed cards P1; decides nothing else."""
+    """A lost or swallowed card: a P1 complaint about a payment, for a human to look at.
+
+    On any other text it decides nothing (every field defaulted), so the next
+    classifier of a chain decides instead.
+    """
 
     def __init__(self, words: tuple[str, ...] = URGENT_CARD_WORDS) -> None:
         self.words = words

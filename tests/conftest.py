@@ -1,13 +1,29 @@
-"""Hypothesis profiles: ``dev`` is quick for the edit-test loop, ``ci`` thorough.
+"""Shared test setup: hypothesis profiles and the office, actors and instants most tests use.
 
-CI sets ``CI=true``; anyone can choose with ``--hypothesis-profile``.
+Hypothesis: ``dev`` is quick for the edit-test loop, ``ci`` thorough.  CI
+sets ``CI=true``; anyone can choose with ``--hypothesis-profile``.
+
+Fixtures here are session-scoped because what they hand out is immutable
+(a calendar, actors, a function), so module-scoped fixtures and
+``@given`` tests can use them too.  The shipped plugin
+(:mod:`complaintflow.testing.plugin`) adds ``manual_clock``,
+``memory_store``, ``shanghai_office_calendar`` (with China's holidays) and
+``complaint_desk``; ``office_week`` here is the plain Mon-Fri week without
+holidays that most unit tests count against, so their sums stay easy to
+check by hand.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
+import pendulum
+import pytest
 from hypothesis import HealthCheck, settings
+
+from complaintflow.domain.values import Actor
+from complaintflow.sla.calendar import BusinessCalendar
 
 settings.register_profile(
     "ci",
@@ -18,3 +34,65 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=40, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+#: Tests left out of the edit-test loop (``pytest -m "not slow"``), by file and test or class
+#: name: each takes 5 s to a minute (state machines over a whole desk or store, processes
+#: racing, mypy runs).  Tests in tests/test_cli.py and tests/test_docs.py carry the marker
+#: themselves.
+SLOW = {
+    "tests/test_desk_machine.py": {"TestDeskOnMemory", "TestDeskOnSqlite"},
+    "tests/test_lifecycle_machine.py": {"TestLifecycle"},
+    "tests/test_satisfaction.py": {"test_sample_meets_quotas_and_ignores_input_order"},
+    "tests/test_typing.py": {"test_mypy_would_catch_a_misuse",
+                             "test_user_code_type_checks_under_strict"},
+    "tests/storage/": {"test_state_machine_agrees_with_the_in_memory_store",
+                       "test_processes_contend_without_lost_updates"},
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path, *names = item.nodeid.split("::")
+        for where, slow in SLOW.items():
+            if path.startswith(where) and slow.intersection(
+                    name.partition("[")[0] for name in names):
+                item.add_marker(pytest.mark.slow)
+
+
+SHANGHAI = "Asia/Shanghai"
+OFFICE_HOURS = [("09:00", "12:00"), ("13:00", "18:00")]
+
+At = Callable[..., pendulum.DateTime]
+
+
+@pytest.fixture(scope="session")
+def office_week() -> BusinessCalendar:
+    """Mon-Fri 09:00-12:00 and 13:00-18:00 in Shanghai, no holidays."""
+    return BusinessCalendar(tz=SHANGHAI, week=dict.fromkeys(range(5), OFFICE_HOURS))
+
+
+@pytest.fixture(scope="session")
+def at() -> At:
+    """``at(day, hour, minute=0, month=5, year=2024)``: an instant in Shanghai, May 2024 unless
+    told otherwise (the month most scenarios play in)."""
+
+    def make(day: int, hour: int, minute: int = 0, *, month: int = 5,
+             year: int = 2024) -> pendulum.DateTime:
+        return pendulum.datetime(year, month, day, hour, minute, tz=SHANGHAI)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def agent() -> Actor:
+    return Actor.staff("a1", "agent")
+
+
+@pytest.fixture(scope="session")
+def supervisor() -> Actor:
+    return Actor.staff("s1", "supervisor")
+
+
+@pytest.fixture(scope="session")
+def customer() -> Actor:
+    return Actor.customer("c1")

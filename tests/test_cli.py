@@ -29,6 +29,34 @@ def test_demo_story_prints_the_audit_trail(capsys: pytest.CaptureFixture[str]) -
     assert "13812345678" not in out  # contact data never printed
 
 
+@pytest.mark.parametrize(("extra", "named"), [
+    (["--db", "x.db", "--days", "3"], "--db, --days do not apply to --story"),
+    (["--seed", "0"], "--seed does not apply to --story"),
+    (["--lang", "en"], "--lang does not apply"),
+    (["--quiet"], "--quiet does not apply"),
+])
+def test_demo_story_refuses_options_that_do_not_apply(
+        extra: list[str], named: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        main(["demo", "--story", *extra])
+    assert exit_.value.code == 2
+    assert named in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_demo_story_uses_the_routers_department_names(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from complaintflow.routing import Router
+
+    assert main(["demo", "--story"]) == 0
+    out = capsys.readouterr().out
+    assert Router.default().fallback == "customer_service"
+    assert "→ customer_service" in out
+    assert "customer-service" not in out
+
+
 def test_diagram_prints_mermaid(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diagram"]) == 0
     assert capsys.readouterr().out == mermaid()
@@ -108,6 +136,7 @@ def test_demo_english_report(demo_db: Path, capsys: pytest.CaptureFixture[str]) 
     assert "# Customer feedback monthly report — 2024-05" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # a simulated month or several demo runs
 def test_full_default_month_in_the_current_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -177,6 +206,7 @@ class _Tty(io.StringIO):
         return True
 
 
+@pytest.mark.slow  # a simulated month or several demo runs
 def test_progress_bar_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     tty = _Tty()
@@ -190,6 +220,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.Mon
     assert quiet.getvalue() == ""
 
 
+@pytest.mark.slow  # a simulated month or several demo runs
 def test_demo_is_deterministic_for_a_seed(tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     reports = []
@@ -237,9 +268,22 @@ def test_report_html_to_a_file(demo_db: Path, tmp_path: Path,
     assert "2024-05" in html
 
 
-def test_report_of_an_empty_month(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["report", "--db", str(demo_db), "--month", "2024-04", "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out)["received"] == 0
+@pytest.mark.parametrize("month", ["1999-01", "2024-04"])
+def test_a_month_without_data_says_so(demo_db: Path, month: str,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--db", str(demo_db), "--month", month, "--format", "json"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"complaintflow: error: no data for {month} in ")
+    assert "its tickets were received 2024-05-01 to 2024-05-10" in err
+
+
+def test_a_month_after_the_data_still_shows_its_backlog(
+        demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--db", str(demo_db), "--month", "2024-06", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["received"] == 0
+    assert data["backlog"]["total"] > 0
 
 
 @pytest.mark.parametrize("month", ["2024-13", "May", "2024/05", ""])
@@ -295,8 +339,10 @@ def test_sla_p3_on_friday_evening_before_a_holiday(capsys: pytest.CaptureFixture
     assert main(["sla", "--priority", "P3", "--received", "2024-06-07T17:00+08:00"]) == 0
     assert capsys.readouterr().out == (
         "P3 complaint, received Fri 2024-06-07 17:00 (Asia/Shanghai); SLA policy default-1\n"
-        "first response  due Tue 2024-06-11 12:00  (4 business hours)\n"
-        "resolution      due Thu 2024-06-13 18:00  (3 business days)\n"
+        "first response  due Tue 2024-06-11 12:00  (4 business hours, 3d 19h 00m after "
+        "receipt)\n"
+        "resolution      due Thu 2024-06-13 18:00  (3 business days, 6d 1h 00m after "
+        "receipt)\n"
     )
 
 
@@ -305,11 +351,11 @@ def test_sla_p1_vip_and_complex(capsys: pytest.CaptureFixture[str]) -> None:
                  "--tier", "vip"]) == 0
     out = capsys.readouterr().out
     assert "vip customer" in out
-    assert "first response  due Tue 2024-05-21 10:30  (2 business hours)" in out
-    assert "resolution      due Tue 2024-05-21 17:30  (24 elapsed hours)" in out
+    assert "first response  due Tue 2024-05-21 10:30  (2 business hours, 17h 00m after" in out
+    assert "resolution      due Tue 2024-05-21 17:30  (24 elapsed hours, 1d 0h 00m after" in out
     assert main(["sla", "--priority", "P1", "--received", "2024-05-20T17:30+08:00",
                  "--complex"]) == 0
-    assert "due Wed 2024-05-22 17:30  (48 elapsed hours)" in capsys.readouterr().out
+    assert "due Wed 2024-05-22 17:30  (48 elapsed hours, 2d 0h 00m" in capsys.readouterr().out
 
 
 def test_sla_explain_names_the_holiday(capsys: pytest.CaptureFixture[str]) -> None:
@@ -317,7 +363,8 @@ def test_sla_explain_names_the_holiday(capsys: pytest.CaptureFixture[str]) -> No
                  "--explain"]) == 0
     out = capsys.readouterr().out
     assert "  Skipped 2024-06-10 (Monday), a holiday." in out
-    assert "  Counted: Fri 2024-06-07 17:00–18:00, Tue 2024-06-11 09:00–12:00." in out
+    assert ("  Counted: Fri 2024-06-07 17:00–18:00, Tue 2024-06-11 09:00–12:00 (4h 00m in all)."
+            in out)
 
 
 def test_sla_make_up_saturday_and_other_zone(capsys: pytest.CaptureFixture[str]) -> None:
@@ -350,6 +397,22 @@ def test_sla_usage_errors(argv: list[str], message: str,
         main(["sla", *argv])
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("received", ["2023-10-02T10:00+08:00", "2023-12-31T23:59"])
+def test_sla_before_the_holiday_data_is_refused(received: str,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # 2023-10-02 is National Day: a calendar without 2023's holidays would count it a workday
+    assert main(["sla", "--priority", "P3", "--received", received]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("complaintflow: error: the holiday data of the office calendar "
+                          "begins on 2024-01-01")
+
+
+def test_sla_on_the_first_day_of_the_data(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sla", "--priority", "P3", "--received", "2024-01-01T10:00"]) == 0
+    assert "first response  due Tue 2024-01-02 14:00" in capsys.readouterr().out
 
 
 def test_sla_past_the_calendar_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
@@ -406,3 +469,12 @@ def test_console_script_error_has_no_traceback(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("complaintflow: error: ")
     assert "Traceback" not in result.stderr
+
+
+def test_sla_explain_never_prints_an_empty_span(capsys: pytest.CaptureFixture[str]) -> None:
+    # the 24 elapsed hours of a P1 run from 17:30 to 17:30 the next day
+    assert main(["sla", "--priority", "P1", "--received", "2024-05-20T17:30+08:00",
+                 "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "  Counted: Mon 2024-05-20 17:30 – Tue 2024-05-21 17:30 (1d 0h 00m in all)." in out
+    assert "17:30–17:30" not in out

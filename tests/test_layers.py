@@ -16,18 +16,23 @@ import pytest
 SRC = Path(__file__).parent.parent / "src" / "complaintflow"
 
 #: Which layers a layer may import (besides itself), from the bottom up.
+#: The base every layer may use: errors, the clock and instants, durations as people read
+#: them, and the helper that names a missing extra.
+BASE = {"errors", "clock", "durations", "_extras"}
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
+    "_extras": {"errors"},
+    "durations": {"errors"},
     "clock": {"errors"},
-    "domain": {"errors", "clock"},
-    "sla": {"errors", "clock", "domain"},
-    "approval": {"errors", "clock", "domain"},
-    "routing": {"errors", "clock", "domain"},
-    "classify": {"errors", "clock", "domain"},
-    "storage": {"errors", "clock", "domain"},
-    "metrics": {"errors", "clock", "domain", "sla"},
-    "satisfaction": {"errors", "clock", "domain", "sla"},
-    "service": {"errors", "clock", "domain", "sla", "approval", "routing", "classify"},
+    "domain": BASE,
+    "sla": BASE | {"domain"},
+    "approval": BASE | {"domain"},
+    "routing": BASE | {"domain"},
+    "classify": BASE | {"domain"},
+    "storage": BASE | {"domain"},
+    "metrics": BASE | {"domain", "sla"},
+    "satisfaction": BASE | {"domain", "sla"},
+    "service": BASE | {"domain", "sla", "approval", "routing", "classify"},
 }
 
 

@@ -1,4 +1,4 @@
-"""The HTML report in a real browser: headless Chromium draws the charts.
+"""The HTML report in a real browser: headless Chromium draws the charts and the Chinese text.
 
 Skipped when Chromium is not installed, except in CI (``CI`` set), where it
 must be (``apt-get install -y chromium``) and its absence fails the test.
@@ -12,6 +12,7 @@ import struct
 import subprocess
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -27,15 +28,11 @@ from complaintflow.metrics._svg import BAR, LINE, MUTED, TOP
 from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.sla.policy import SlaPolicy
 
-SH = "Asia/Shanghai"
-CAL = BusinessCalendar(tz=SH, week={d: [("09:00", "12:00"), ("13:00", "18:00")]
-                                    for d in range(5)})
 POLICY = SlaPolicy.default()
-AGENT = Actor.staff("a1", "agent")
-CUSTOMER = Actor.customer("c1")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--hide-scrollbars", "--force-device-scale-factor=1"]
+At = Callable[..., pendulum.DateTime]
 CATEGORIES = ["billing.payment", "billing.payment", "billing.payment", "logistics.timeliness",
               "logistics.timeliness", "product.quality", "service.attitude", "billing.invoice"]
 
@@ -54,18 +51,18 @@ def chromium() -> str:
     return found
 
 
-def month() -> list[list[Event]]:
+def month(at: At, agent: Actor, customer: Actor) -> list[list[Event]]:
     logs = []
     for n, category in enumerate(CATEGORIES):
-        received = pendulum.datetime(2024, 5, 6 + 3 * n, 10, tz=SH)
+        received = at(6 + 3 * n, 10)
         t, log = open_ticket(TicketDraft(f"问题 {n} <b>", "chat", received), ticket_id=f"t{n}",
-                             number=f"TS-{n}", actor=AGENT, sla_version=POLICY.version)
+                             number=f"TS-{n}", actor=agent, sla_version=POLICY.version)
         steps: list[tuple[c.Command, int, Actor]] = [
-            (c.Triage("complaint", category, "P3"), 1, AGENT), (c.Assign("a1", "ops"), 2, AGENT),
-            (c.Investigate(), 3, AGENT), (c.Respond("您好"), 30 + 60 * n, AGENT),
-            (c.ProposeSolution("退款"), 600, AGENT), (c.CustomerAccepts(), 1500, CUSTOMER),
-            (c.Complete(), 1560, AGENT),
-            (c.RecordSurvey(SurveyResponse.from_csat(5 - n % 3, nps=9)), 2000, CUSTOMER)]
+            (c.Triage("complaint", category, "P3"), 1, agent), (c.Assign("a1", "ops"), 2, agent),
+            (c.Investigate(), 3, agent), (c.Respond("您好"), 30 + 60 * n, agent),
+            (c.ProposeSolution("退款"), 600, agent), (c.CustomerAccepts(), 1500, customer),
+            (c.Complete(), 1560, agent),
+            (c.RecordSurvey(SurveyResponse.from_csat(5 - n % 3, nps=9)), 2000, customer)]
         for command, minutes, actor in steps[: 8 if n < 7 else 3]:
             t, more = apply(t, command, actor=actor, at=received.add(minutes=minutes))
             log.extend(more)
@@ -74,8 +71,10 @@ def month() -> list[list[Event]]:
 
 
 @pytest.fixture(scope="module")
-def report() -> MonthlyReport:
-    return monthly_report(month(), year=2024, month=5, zone=SH, policy=POLICY, calendar=CAL)
+def report(office_week: BusinessCalendar, at: At, agent: Actor,
+           customer: Actor) -> MonthlyReport:
+    return monthly_report(month(at, agent, customer), year=2024, month=5, zone=office_week.tz,
+                          policy=POLICY, calendar=office_week)
 
 
 def run(browser: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -194,3 +193,43 @@ def test_without_chromium_the_test_skips_locally_and_fails_in_ci(
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI must install Chromium"):
         chromium()
+
+
+def glyph_cells(browser: str, tmp_path: Path, text: str, size: int = 80) -> list[bytes]:
+    """Each character of ``text`` drawn alone in the report's font stack, as raw pixels."""
+    from complaintflow.metrics._html import CSS
+
+    cells = "".join(f'<div style="position:absolute;left:{i * size}px;top:0;width:{size}px;'
+                    f'height:{size}px;font-size:{size * 3 // 4}px;line-height:{size}px;'
+                    f'text-align:center">{ch}</div>' for i, ch in enumerate(text))
+    page, shot = tmp_path / "glyphs.html", tmp_path / "glyphs.png"
+    page.write_text(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+                    f"<style>{CSS}body{{background:#fff;color:#000}}</style></head>"
+                    f"<body>{cells}</body></html>", encoding="utf-8")
+    run(browser, tmp_path, f"--screenshot={shot}", f"--window-size={size * len(text)},{size}",
+        page.as_uri())
+    width, _, bpp, pixels = decode_png(shot.read_bytes())
+    stride = width * bpp
+    return [b"".join(pixels[y * stride + i * size * bpp:y * stride + (i + 1) * size * bpp]
+                     for y in range(size)) for i in range(len(text))]
+
+
+def test_chinese_headings_draw_as_glyphs_not_tofu(tmp_path: Path) -> None:
+    """Without a CJK font every Chinese character is the same empty box (tofu).
+
+    The other browser tests check colours and the DOM, which stay right when
+    no glyph is readable; here distinct characters of the report's headings
+    must draw distinct, inked pictures (CI installs ``fonts-noto-cjk``).
+    """
+    from complaintflow.metrics._labels import word
+
+    text = "".join(dict.fromkeys(word("title", "zh") + word("sla", "zh").replace("SLA ", "")))
+    cells = glyph_cells(chromium(), tmp_path, text)
+    blank = bytes(cells[0][:3]) * (len(cells[0]) // 3)
+    inked = [cell != blank for cell in cells]
+    assert all(inked), f"characters drew nothing: {text!r} -> {inked}"
+    shapes = len(set(cells))
+    assert shapes == len(text), (
+        f"{len(text)} different Chinese characters of the report's headings ({text}) draw as "
+        f"{shapes} different picture(s): the glyphs are tofu boxes, no CJK font is installed "
+        "(apt-get install -y fonts-noto-cjk)")

@@ -9,6 +9,7 @@ missing database file).  See ``docs/cli.md``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sqlite3
 import sys
@@ -130,9 +131,19 @@ def _progress(stream: TextIO) -> Callable[[int, int], None]:
     return show
 
 
+_DEMO_DEFAULTS = {"db": _DEMO_DB, "seed": 0, "days": None, "lang": "zh", "quiet": False}
+
+
 def _demo(args: argparse.Namespace) -> int:
     if args.story:
+        given = [f"--{name}" for name in _DEMO_DEFAULTS if getattr(args, name) is not None]
+        if given:
+            raise _Usage(f"{', '.join(given)} do{'es' if len(given) == 1 else ''} not apply "
+                         "to --story (it plays one ticket in memory and prints its audit trail)")
         return _story()
+    for name, default in _DEMO_DEFAULTS.items():
+        if getattr(args, name) is None:
+            setattr(args, name, default)
     from complaintflow.demo.simulation import simulate
     from complaintflow.storage import SqliteStore
 
@@ -172,24 +183,46 @@ def _story() -> int:
 
 
 # -- report ----------------------------------------------------------------
-def _logs(store: SqliteStore) -> Iterator[list[Event]]:
+class _Received:
+    """The first and last receipt dates seen while reading a database, for messages."""
+
+    def __init__(self) -> None:
+        self.first: dt.datetime | None = None
+        self.last: dt.datetime | None = None
+
+    def saw(self, at: dt.datetime) -> None:
+        self.first = at if self.first is None else min(self.first, at)
+        self.last = at if self.last is None else max(self.last, at)
+
+
+def _logs(store: SqliteStore, seen: _Received | None = None) -> Iterator[list[Event]]:
     cursor: str | None = None
     while True:
         page = store.find(limit=500, cursor=cursor)
         for ticket in page.items:
+            if seen is not None:
+                seen.saw(ticket.received_at.in_timezone(_ZONE))
             yield store.events(ticket.id)
         if page.cursor is None:
             return
         cursor = page.cursor
 
 
-def _monthly(store: SqliteStore, year: int, month: int) -> MonthlyReport:
+def _monthly(store: SqliteStore, year: int, month: int,
+             seen: _Received | None = None) -> MonthlyReport:
     from complaintflow.demo.simulation import office_calendar
     from complaintflow.metrics import monthly_report
     from complaintflow.sla.policy import SlaPolicy
 
-    return monthly_report(_logs(store), year=year, month=month, zone=_ZONE,
+    return monthly_report(_logs(store, seen), year=year, month=month, zone=_ZONE,
                           policy=SlaPolicy.default(), calendar=office_calendar())
+
+
+def _empty(report: MonthlyReport) -> bool:
+    """Nothing happened that month: a report of zeros would only mislead."""
+    return not (report.received or report.resolved or report.satisfaction.responses
+                or report.backlog.total or any(c.finished or c.overdue_open
+                                               for c in report.sla))
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -201,8 +234,14 @@ def _report(args: argparse.Namespace) -> int:
     if not _has_tickets_table(path):
         raise _Refused(f"{path} is not a complaintflow database")
     year, month = args.month
+    seen = _Received()
     with SqliteStore(path, migrate=False) as store:  # a report never changes the schema
-        report = _monthly(store, year, month)
+        report = _monthly(store, year, month, seen)
+    if _empty(report):
+        held = (f"its tickets were received {seen.first:%Y-%m-%d} to {seen.last:%Y-%m-%d}"
+                if seen.first and seen.last else "it holds no tickets")
+        raise _Refused(f"no data for {report.label} in {path}: nothing was received, resolved, "
+                       f"surveyed or open that month; {held}")
     if args.format == "json":
         text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "html":
@@ -239,12 +278,18 @@ def _sla(args: argparse.Namespace) -> int:
     from complaintflow.domain.commands import Triage
     from complaintflow.domain.lifecycle import apply, open_ticket
     from complaintflow.domain.values import Actor, Customer, TicketDraft
+    from complaintflow.durations import format_duration
     from complaintflow.sla.explain import explain
     from complaintflow.sla.measure import measure
     from complaintflow.sla.policy import SlaPolicy
 
     received = _received(args.received, args.tz)
     policy, calendar = SlaPolicy.default(), office_calendar(args.tz)
+    begins = _holidays_begin()
+    if received.in_timezone(args.tz).date() < begins:
+        raise _Refused(f"the holiday data of the office calendar begins on {begins} and "
+                       f"--received is {received.in_timezone(args.tz):%Y-%m-%d}: holidays "
+                       "and make-up days before it are unknown, so no deadline is given")
     who = Actor.system("cli")
     customer = Customer("cli", args.tier) if args.tier else None
     draft = TicketDraft("(sla calculation)", args.channel, received, customer)
@@ -263,10 +308,19 @@ def _sla(args: argparse.Namespace) -> int:
             print(f"{metric.replace('_', ' '):<15} no target")
             continue
         due = clock.due_at.in_timezone(args.tz)
-        print(f"{metric.replace('_', ' '):<15} due {due:%a %Y-%m-%d %H:%M}  ({clock.target})")
+        after = format_duration(clock.due_at - received)
+        print(f"{metric.replace('_', ' '):<15} due {due:%a %Y-%m-%d %H:%M}  ({clock.target}, "
+              f"{after} after receipt)")
         if args.explain:
             print("  " + explain(clock, calendar).text.replace("\n", "\n  "))
     return 0
+
+
+def _holidays_begin() -> dt.date:
+    """1 January of the first year the office calendar's holiday list covers."""
+    from complaintflow.demo.data import CHINA_HOLIDAYS
+
+    return dt.date(min(CHINA_HOLIDAYS).year, 1, 1)
 
 
 # -- classify --------------------------------------------------------------
@@ -314,15 +368,15 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="simulate a month of feedback on SQLite, print the report")
-    demo.add_argument("--db", default=_DEMO_DB,
+    demo.add_argument("--db", default=None,
                       help=f"demo database file (default ./{_DEMO_DB}; only a previous "
                            "demo database is replaced)")
-    demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    demo.add_argument("--seed", type=int, default=None, help="random seed (default 0)")
     demo.add_argument("--days", type=_positive, default=None,
                       help="stop after this many office days (default: the whole month)")
-    demo.add_argument("--lang", choices=("zh", "en"), default="zh",
+    demo.add_argument("--lang", choices=("zh", "en"), default=None,
                       help="report and notification language (default zh)")
-    demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    demo.add_argument("--quiet", action="store_true", default=None, help="no progress bar")
     demo.add_argument("--story", action="store_true",
                       help="instead, play the one duplicate-charge story and print its audit "
                            "trail")

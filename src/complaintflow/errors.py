@@ -23,7 +23,8 @@ code written against the built-ins keeps working.
     ├── NotFound (LookupError)                no such ticket
     ├── ClassifierNotFound (LookupError)      no classifier registered under that name
     ├── ClassifierPluginError                 a plugin that fails to load or is no classifier
-    └── StorageError                          the backend failed; nothing was written
+    ├── StorageError                          the backend failed; nothing was written
+    └── MissingExtraError (ModuleNotFoundError)  an optional package is not installed
 
 Below ``ValidationError``, by the part of the library that raises them::
 
@@ -51,6 +52,7 @@ __all__ = [
     "DuplicateSurveyResponse",
     "InvalidTransition",
     "LexiconError",
+    "MissingExtraError",
     "MoneyError",
     "NaiveDatetimeError",
     "NegativeAmountError",
@@ -351,3 +353,17 @@ class DuplicateSurveyResponse(ValidationError):
         )
         self.ticket_id = ticket_id
         self.survey = survey
+
+
+class MissingExtraError(ComplaintflowError, ModuleNotFoundError):
+    """An optional package is missing; the message names the extra that installs it.
+
+    Also a :class:`ModuleNotFoundError` (``name`` is the missing module), so
+    ``except ImportError`` around an optional feature keeps working.
+    """
+
+    def __init__(self, module: str, missing: str, extra: str) -> None:
+        super().__init__(f"{module} needs the optional package {missing!r}: "
+                         f"pip install 'complaintflow[{extra}]'", name=missing)
+        self.module = module
+        self.extra = extra

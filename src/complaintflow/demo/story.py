@@ -59,7 +59,7 @@ def run_story(store: TicketStore, *, clock: ManualClock | None = None,
 
     later(5)
     desk.triage(tid, Kind.COMPLAINT, Category.BILLING_PAYMENT, Priority.P1, actor=receiver,
-                department="customer-service")
+                department="customer_service")
     later(3)
     desk.assign(tid, handler.id, actor=supervisor, department="finance")
     later(7)

@@ -32,15 +32,18 @@ from complaintflow.metrics.kpis import (
     sla_compliance,
     top_categories,
 )
+from complaintflow.metrics.labels import DEFAULT_LABELS, Labels
 from complaintflow.metrics.report import MonthlyReport, TopProblem, monthly_report
 
 __all__ = [
     "AGE_BUCKETS",
+    "DEFAULT_LABELS",
     "DIMENSIONS",
     "PROBLEM_KINDS",
     "Backlog",
     "Compliance",
     "Durations",
+    "Labels",
     "MonthlyReport",
     "Period",
     "Rate",

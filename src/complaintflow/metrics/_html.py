@@ -7,12 +7,15 @@ that did not come from this module goes through :func:`html.escape`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from complaintflow.durations import format_duration
 from complaintflow.metrics import _labels as lb
 from complaintflow.metrics import _svg as svg
 from complaintflow.metrics._values import Rate
+from complaintflow.metrics.labels import Labels
 
 if TYPE_CHECKING:
     from complaintflow.metrics.report import MonthlyReport
@@ -28,6 +31,7 @@ h1{margin:0;font-size:26px}h2{font-size:18px;margin:0 0 12px}
 .cards{display:grid;grid-template-columns:repeat(5,1fr);gap:12px;margin-bottom:20px}
 .card{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:10px 12px}
 .card b{display:block;font-size:20px}.card span{color:#64748b;font-size:12px}
+.card small{display:block;color:#94a3b8;font-size:11px;line-height:1.3}
 section{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:16px;
 margin-bottom:16px}
 .row{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
@@ -37,11 +41,6 @@ th{color:#475569;font-weight:600}td.n{text-align:right}
 ol li{margin-bottom:6px}q{color:#334155}
 footer{color:#94a3b8;font-size:12px;text-align:center;padding:8px}
 """
-
-
-def _rate(rate: Rate) -> str:
-    share = lb.percent(rate.value)
-    return f"{share} ({rate.numerator}/{rate.denominator})" if rate.denominator else share
 
 
 def _number(value: float | None, digits: int = 1) -> str:
@@ -57,62 +56,86 @@ def _table(head: list[str], rows: list[list[object]]) -> str:
     return f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _counts(title: str, counts: Mapping[str, int], lang: str) -> str:
+def _counts(title: str, counts: Mapping[str, int], share: str, lang: str,
+            labels: Labels | None) -> str:
     total = sum(counts.values())
-    rows: list[list[object]] = [[lb.value(key, lang), n, lb.percent(n / total if total else None)]
+    rows: list[list[object]] = [[lb.value(key, lang, labels), n,
+                                 lb.percent(n / total if total else None)]
                                 for key, n in counts.items()]
     return f"<div><h3>{esc(title)}</h3>" + _table(
-        [title, lb.word("count", lang), lb.word("share", lang)], rows) + "</div>"
+        [title, lb.word("count", lang), share], rows) + "</div>"
 
 
-def render(report: MonthlyReport, lang: str) -> str:
+def _note(text: str) -> str:
+    return f'<p class="sub">{esc(text)}</p>'
+
+
+def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> str:
     lb.check_lang(lang)
 
     def w(key: str) -> str:
         return lb.word(key, lang)
 
+    def dur(span: dt.timedelta | None) -> str:
+        return format_duration(span, lang)
+
+    def rate(value: Rate, base: str) -> str:
+        return lb.rate(value, base, lang)
+
+    def name(code: str) -> str:
+        return lb.value(code, lang, labels)
+
     zh, en = lb.TEXT["title"]
+    title, other = (f"《{zh}》", en) if lang == "zh" else (en, f"《{zh}》")
     sat = report.satisfaction
+    resolved_base = lb.phrase("of_resolved", lang, n=report.resolved)
     cards = [
-        (w("received"), str(report.received)), (w("resolved"), str(report.resolved)),
-        (f"{w('frt')} ({w('business')})", lb.duration(report.first_response.business.mean)),
-        (f"{w('aht')}", lb.duration(report.handle_time.wall.mean)),
-        (w("fcr"), lb.percent(report.first_contact_resolution.value)),
-        ("CSAT", lb.percent(sat.csat.value)), ("NPS", _number(sat.nps)),
-        ("CES", _number(sat.ces, 2)), (w("reopen"), lb.percent(report.reopen_rate.value)),
-        (w("backlog"), str(report.backlog.total)),
+        (w("received"), str(report.received), ""),
+        (w("resolved"), str(report.resolved), w("resolved_note")),
+        (f"{w('frt')} ({w('business')})", dur(report.first_response.business.mean), ""),
+        (w("aht"), dur(report.handle_time.wall.mean), ""),
+        (w("fcr"), lb.percent(report.first_contact_resolution.value), resolved_base),
+        ("CSAT", lb.percent(sat.csat.value), lb.phrase("of_answers", lang, n=sat.responses)),
+        ("NPS", _number(sat.nps), lb.phrase("of_answers", lang, n=sat.nps_answers)),
+        ("CES", _number(sat.ces, 2), lb.phrase("of_answers", lang, n=sat.ces_answers)),
+        (w("reopen"), lb.percent(report.reopen_rate.value), resolved_base),
+        (w("backlog"), str(report.backlog.total), w("backlog_note")),
     ]
     parts = [
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head>'
         '<meta charset="utf-8"><meta name="viewport" content="width=device-width">'
-        f"<title>《{esc(zh)}》 {report.label}</title><style>{CSS}</style></head><body><main>",
-        f"<h1>《{esc(zh)}》 {report.label}</h1>",
-        f'<p class="sub">{esc(en)} · {report.period.start:%Y-%m-%d} – '
+        f"<title>{esc(title)} {report.label}</title><style>{CSS}</style></head><body><main>",
+        f"<h1>{esc(title)} {report.label}</h1>",
+        f'<p class="sub">{esc(other)} · {report.period.start:%Y-%m-%d} – '
         f"{report.period.end.subtract(microseconds=1):%Y-%m-%d} ({esc(report.zone)}) · "
         f"{esc(w('policy'))} {esc(report.policy_version)}</p>",
-        '<div class="cards">' + "".join(f"<div class=\"card\"><b>{esc(v)}</b>"
-                                        f"<span>{esc(k)}</span></div>" for k, v in cards)
-        + "</div>",
+        '<div class="cards">' + "".join(
+            f"<div class=\"card\"><b>{esc(v)}</b><span>{esc(k)}</span>"
+            + (f"<small>{esc(note)}</small>" if note else "") + "</div>"
+            for k, v, note in cards) + "</div>",
     ]
 
+    of_received = lb.phrase("share_received", lang, n=report.received)
     kinds = report.distributions["kind"]
-    kind_bars = [svg.Bar(lb.value(key, lang), n, str(n)) for key, n in kinds.items()]
-    parts.append(f'<section id="kinds"><h2>{esc(w("kind"))}</h2><div class="row">'
+    kind_bars = [svg.Bar(name(key), n, str(n)) for key, n in kinds.items()]
+    parts.append(f'<section id="kinds"><h2>{esc(w("kind"))}</h2>'
+                 + _note(w("received_note")) + '<div class="row">'
                  + svg.vbars(kind_bars, title=w("kind"))
-                 + _counts(w("kind"), kinds, lang) + "</div></section>")
+                 + _counts(w("kind"), kinds, of_received, lang, labels) + "</div></section>")
 
+    problems = sum(n for key, n in report.problem_categories.items() if key != "unclassified")
     top = {item.category: rank for rank, item in enumerate(report.top3, 1)}
     ranked = sorted(((k, n) for k, n in report.problem_categories.items() if n),
                     key=lambda kv: -kv[1])
-    cat_bars = [svg.Bar(lb.value(key, lang), n,
-                        f"{n}  TOP{top[key]}" if key in top else str(n),
+    cat_bars = [svg.Bar(name(key), n, f"{n}  TOP{top[key]}" if key in top else str(n),
                         svg.TOP if key in top else svg.BAR) for key, n in ranked]
     items = "".join(
-        f"<li><b>{esc(lb.value(t.category, lang))}</b> — {t.count} ({lb.percent(t.share)})"
+        f"<li><b>{esc(name(t.category))}</b> — {t.count} "
+        f"({esc(lb.phrase('top3_share', lang, p=lb.percent(t.share), n=problems))})"
         f"<br>{esc(w('example'))} {esc(t.example_number)}: <q>{esc(t.example)}</q></li>"
         for t in report.top3)
     parts.append(f'<section id="top3"><h2>{esc(w("top3"))} · {esc(w("category"))}</h2>'
-                 f'<p class="sub">{esc(w("top3_note"))}</p><div class="row">'
+                 f'{_note(w("top3_note"))}<div class="row">'
                  + svg.hbars(cat_bars, title=w("category"), label_width=170)
                  + f"<ol>{items or esc(w('none'))}</ol></div></section>")
 
@@ -121,52 +144,62 @@ def render(report: MonthlyReport, lang: str) -> str:
               for p in report.trend]
     trend_rows: list[list[object]] = [
         [f"{p.period.start:%m-%d}–{p.period.end.subtract(microseconds=1):%m-%d}",
-         p.satisfaction.responses, _rate(p.satisfaction.csat), _number(p.satisfaction.nps),
-         _number(p.satisfaction.ces, 2)] for p in report.trend]
-    levels = ", ".join(f"{lb.value(key, lang)} {n}" for key, n in sat.levels.items())
-    parts.append(f'<section id="trend"><h2>{esc(w("trend"))}</h2><div class="row">'
+         p.satisfaction.responses, rate(p.satisfaction.csat, "rate_answers"),
+         _number(p.satisfaction.nps), _number(p.satisfaction.ces, 2)] for p in report.trend]
+    levels = ", ".join(f"{name(key)} {n}" for key, n in sat.levels.items())
+    parts.append(f'<section id="trend"><h2>{esc(w("trend"))}</h2>'
+                 + _note(w("responses_note")) + '<div class="row">'
                  + svg.line(points, title=w("trend") + " CSAT")
                  + "<div>" + _table([w("week"), w("responses"), "CSAT", "NPS", "CES"], trend_rows)
                  + f"<p>{esc(w('levels'))}: {esc(levels)}</p></div></div></section>")
 
     sla_bars = []
     for c in report.sla:
-        for rate, note, color in ((c.rate, "sla_asis", svg.BAR),
-                                  (c.rate_pauses_running, "sla_strict", svg.MUTED)):
-            share = 0.0 if rate.value is None else 100 * rate.value
-            sla_bars.append(svg.Bar(f"{w(c.metric)} · {w(note)}", share, _rate(rate), color))
-    sla_rows: list[list[object]] = [[w(c.metric), c.finished, _rate(c.rate),
-                                     _rate(c.rate_pauses_running), c.overdue_open]
-                                    for c in report.sla]
+        for value, note, color in ((c.rate, "sla_asis", svg.BAR),
+                                   (c.rate_pauses_running, "sla_strict", svg.MUTED)):
+            share = 0.0 if value.value is None else 100 * value.value
+            label = lb.percent(value.value) + (
+                f" ({value.numerator}/{value.denominator})" if value.denominator else "")
+            sla_bars.append(svg.Bar(f"{name(c.metric)} · {w(note)}", share, label, color))
+    sla_rows: list[list[object]] = [[name(c.metric), c.finished, rate(c.rate, "rate_finished"),
+                                     rate(c.rate_pauses_running, "rate_finished"),
+                                     c.overdue_open] for c in report.sla]
     parts.append(f'<section id="sla"><h2>{esc(w("sla"))}</h2>'
+                 + _note(f"{w('finished')}: {w('finished_note')}")
                  + svg.hbars(sla_bars, title=w("sla"), scale=100, track=True, label_width=200,
                              width=640)
                  + _table(["", w("finished"), w("sla_asis"), w("sla_strict"),
                            w("overdue_open")], sla_rows) + "</section>")
 
     times: list[list[object]] = [
-        [w(name), lb.duration(d.wall.mean), lb.duration(d.wall.median),
-         lb.duration(d.business.mean), lb.duration(d.business.median), d.wall.count, d.pending]
-        for name, d in (("frt", report.first_response), ("aht", report.handle_time))]
-    parts.append(f'<section id="times"><h2>{esc(w("frt"))} / {esc(w("aht"))}</h2>' + _table(
+        [w(key), dur(d.wall.mean), dur(d.wall.median), dur(d.business.mean),
+         dur(d.business.median), d.wall.count, f"{d.pending} {w(pending)}"]
+        for key, d, pending in (("frt", report.first_response, "pending_frt"),
+                                ("aht", report.handle_time, "pending_aht"))]
+    parts.append(f'<section id="times"><h2>{esc(w("frt"))} / {esc(w("aht"))}</h2>'
+                 + _note(f"{w('frt_note')}; {w('aht_note')}") + _table(
         ["", f"{w('mean')} ({w('wall')})", f"{w('median')} ({w('wall')})",
-         f"{w('mean')} ({w('business')})", f"{w('median')} ({w('business')})", w("count"),
-         f"{w('pending_frt')} / {w('pending_aht')}"], times)
-        + _table(["", ""], [[w("fcr"), _rate(report.first_contact_resolution)],
-                            [w("no_handoff"), _rate(report.resolved_without_handoff)],
-                            [w("reopen"), _rate(report.reopen_rate)]]) + "</section>")
+         f"{w('mean')} ({w('business')})", f"{w('median')} ({w('business')})", w("measured"),
+         w("pending")], times)
+        + _table(["", ""], [
+            [w("fcr"), rate(report.first_contact_resolution, "rate_resolved")],
+            [w("no_handoff"), rate(report.resolved_without_handoff, "rate_resolved")],
+            [w("reopen"), rate(report.reopen_rate, "rate_resolved")]]) + "</section>")
 
     parts.append(f'<section id="distributions"><h2>{esc(w("distributions"))}</h2>'
-                 '<div class="row">' + "".join(
-                     _counts(w(name), counts, lang)
-                     for name, counts in report.distributions.items() if name != "kind")
-                 + "</div></section>")
+                 + _note(w("received_note")) + '<div class="row">' + "".join(
+                     _counts(w(dimension), counts, of_received, lang, labels)
+                     for dimension, counts in report.distributions.items()
+                     if dimension != "kind") + "</div></section>")
 
     backlog = report.backlog
     age_bars = [svg.Bar(key, n, str(n), svg.MUTED) for key, n in backlog.by_age.items()]
     parts.append(f'<section id="backlog"><h2>{esc(w("backlog"))}: {backlog.total}</h2>'
-                 '<div class="row">' + svg.hbars(age_bars, title=w("age"), width=420,
-                                                 label_width=70)
-                 + _counts(w("status"), backlog.by_status, lang) + "</div></section>")
-    parts.append(f"<footer>complaintflow · {esc(en)} {report.label}</footer></main></body></html>")
+                 + _note(w("backlog_note")) + '<div class="row">'
+                 + svg.hbars(age_bars, title=w("age"), width=420, label_width=70)
+                 + _counts(w("status"), backlog.by_status,
+                           lb.phrase("share_backlog", lang, n=backlog.total), lang, labels)
+                 + "</div></section>")
+    parts.append(f"<footer>complaintflow · {esc(title)} {report.label}</footer>"
+                 "</main></body></html>")
     return "".join(parts)

@@ -1,13 +1,19 @@
-"""Words of the monthly report in zh-CN and English, and text made safe to show."""
+"""Words of the monthly report in zh-CN and English, and text made safe to show.
+
+Codes of the vocabulary (kinds, categories, departments…) are labelled by
+:class:`~complaintflow.metrics.labels.Labels`; this module holds the
+report's own sentences.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 
 from complaintflow.domain.values import mask_email, mask_phone
 from complaintflow.errors import ValidationError
+from complaintflow.metrics._values import Rate
+from complaintflow.metrics.labels import DEFAULT_LABELS, Labels
 
 LANGS = ("zh", "en")
 
@@ -59,29 +65,40 @@ TEXT: dict[str, tuple[str, str]] = {
     "week": ("周", "Week"),
     "none": ("—", "—"),
     "policy": ("SLA 策略版本", "SLA policy version"),
+    "measured": ("计入工单", "Tickets measured"),
+    "pending": ("未计入", "Not yet measurable"),
+    # What each count counts, where it can differ from "tickets received".
+    "received_note": ("按客户来信时间计入本月的工单（不含被合并的重复工单）",
+                      "tickets whose customer contact fell in this month (merged duplicates "
+                      "left out)"),
+    "resolved_note": ("本月解决的工单，含此前受理的", "resolved this month, including tickets "
+                      "received earlier"),
+    "frt_note": ("首次响应：本月受理且已响应的工单；未响应的列在右栏",
+                 "first response: tickets received this month that were answered; the "
+                 "unanswered are in the last column"),
+    "aht_note": ("处理时长：本月解决的工单（含此前受理的）；本月受理仍未解决的列在右栏",
+                 "handle time: tickets resolved this month, received earlier included; "
+                 "tickets received this month and still open are in the last column"),
+    "responses_note": ("本月记录的问卷回答，工单可能受理于此前各月",
+                       "survey answers recorded this month, for tickets of any month"),
+    "finished_note": ("本月结束（达标或超时）的计时，含此前受理的工单；仍在计时、已取消的不计，"
+                      "一张工单重开后可有多个计时",
+                      "clocks that finished (met or breached) this month, tickets received "
+                      "earlier included; running and cancelled clocks are not counted, and a "
+                      "reopened ticket can have more than one"),
+    "backlog_note": ("期末仍未办结的工单，含此前各月受理的",
+                     "tickets still open at the period's end, received in any month"),
+    # Every percentage with its base.
+    "share_received": ("占本月受理 {n} 件", "share of the {n} tickets received"),
+    "share_backlog": ("占积压 {n} 件", "share of the {n} open tickets"),
+    "top3_share": ("{p}，占本月有分类的投诉、建议、咨询 {n} 件",
+                   "{p} of the {n} complaints, suggestions and inquiries with a category"),
+    "rate_resolved": ("{p}（{k}/本月解决 {n} 件）", "{p} ({k} of {n} tickets resolved)"),
+    "rate_answers": ("{p}（{k}/{n} 份回答）", "{p} ({k} of {n} answers)"),
+    "rate_finished": ("{p}（{k}/{n} 个已结束计时）", "{p} ({k} of {n} finished clocks)"),
+    "of_resolved": ("占本月解决 {n} 件", "of {n} tickets resolved"),
+    "of_answers": ("占 {n} 份回答", "of {n} answers"),
 }
-
-VALUES: dict[str, str] = {
-    "complaint": "投诉", "suggestion": "建议", "inquiry": "咨询", "praise": "表扬",
-    "product.quality": "产品-质量", "product.design": "产品-设计",
-    "product.mismatch": "产品-与描述不符", "service.attitude": "服务-态度",
-    "service.competence": "服务-专业能力", "service.process": "服务-流程",
-    "logistics.timeliness": "物流-时效", "logistics.package": "物流-破损丢件",
-    "logistics.courier": "物流-快递员", "billing.price": "费用-价格",
-    "billing.payment": "费用-支付", "billing.invoice": "费用-发票",
-    "policy.warranty": "政策-保修", "policy.refund_rules": "政策-退款规则",
-    "policy.campaign_terms": "政策-活动条款",
-    "phone": "电话", "email": "邮件", "social": "社交媒体", "chat": "在线客服",
-    "marketplace": "电商评价", "store": "门店", "survey": "问卷", "other": "其他",
-    "P1": "P1 紧急", "P2": "P2 高", "P3": "P3 中", "P4": "P4 低",
-    "received": "已受理", "triaged": "已分类", "assigned": "已分派",
-    "investigating": "处理中", "awaiting_approval": "待审批",
-    "awaiting_customer": "待客户确认", "executing": "执行中",
-    "satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意",
-    "unclassified": "未分类", "unassigned": "未分派",
-    "first_response": "首次响应", "resolution": "解决",
-}
-
 
 def check_lang(lang: str) -> int:
     if lang not in LANGS:
@@ -93,9 +110,14 @@ def word(key: str, lang: str) -> str:
     return TEXT[key][check_lang(lang)]
 
 
-def value(key: str, lang: str) -> str:
-    """A vocabulary value as a reader sees it (free-text keys pass through)."""
-    return VALUES.get(key, key) if lang == "zh" else key
+def value(key: str, lang: str, labels: Labels | None = None) -> str:
+    """A vocabulary code as a reader sees it (codes without a label pass through)."""
+    return (labels or DEFAULT_LABELS).label(key, lang)
+
+
+def phrase(key: str, lang: str, **numbers: object) -> str:
+    """A sentence of :data:`TEXT` with its numbers filled in."""
+    return word(key, lang).format(**numbers)
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -126,14 +148,9 @@ def percent(share: float | None) -> str:
     return "—" if share is None else f"{100 * share:.1f}%"
 
 
-def duration(span: dt.timedelta | None) -> str:
-    """``1d 2h 05m`` style; seconds are dropped, under a minute shows ``<1m``."""
-    if span is None:
+
+def rate(value: Rate, base: str, lang: str) -> str:
+    """``12.5% (40 of 320 tickets resolved)``: a percentage never travels without its base."""
+    if not value.denominator:
         return "—"
-    minutes = int(span.total_seconds() // 60)
-    if minutes < 1:
-        return "<1m"
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = ([f"{days}d"] if days else []) + ([f"{hours}h"] if hours or days else [])
-    return " ".join([*parts, f"{mins:02d}m" if parts else f"{mins}m"])
+    return phrase(base, lang, p=percent(value.value), k=value.numerator, n=value.denominator)

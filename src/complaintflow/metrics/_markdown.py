@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from complaintflow.durations import format_duration
 from complaintflow.metrics import _labels as lb
 from complaintflow.metrics._values import Durations, Rate
+from complaintflow.metrics.labels import Labels
 
 if TYPE_CHECKING:
     from complaintflow.metrics.report import MonthlyReport
@@ -27,26 +30,31 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[object]]) -> list[str]:
     return [*lines, ""]
 
 
-def _rate(rate: Rate) -> str:
-    share = lb.percent(rate.value)
-    return f"{share} ({rate.numerator}/{rate.denominator})" if rate.denominator else share
-
-
 def _number(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
-def _shares(counts: Mapping[str, int], lang: str) -> list[tuple[str, int, str]]:
+def _shares(counts: Mapping[str, int], lang: str, labels: Labels | None
+            ) -> list[tuple[str, int, str]]:
     total = sum(counts.values())
-    return [(md(lb.value(key, lang)), n, lb.percent(n / total if total else None))
+    return [(md(lb.value(key, lang, labels)), n, lb.percent(n / total if total else None))
             for key, n in counts.items()]
 
 
-def render(report: MonthlyReport, lang: str) -> str:
+def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> str:
     lb.check_lang(lang)
 
     def w(key: str) -> str:
         return lb.word(key, lang)
+
+    def dur(span: dt.timedelta | None) -> str:
+        return format_duration(span, lang)
+
+    def rate(value: Rate, base: str) -> str:
+        return lb.rate(value, base, lang)
+
+    def name(code: str) -> str:
+        return md(lb.value(code, lang, labels))
 
     title = lb.TEXT["title"]
     out = ([f"# 《{title[0]}》 {report.label}", "", f"*{title[1]}*", ""] if lang == "zh"
@@ -57,64 +65,70 @@ def render(report: MonthlyReport, lang: str) -> str:
 
     out += [f"## {w('overview')}", ""]
     sat = report.satisfaction
-    out += _table(["", ""], [
-        (w("received"), report.received),
-        (w("resolved"), report.resolved),
+    out += _table(["", "", ""], [
+        (w("received"), report.received, w("received_note")),
+        (w("resolved"), report.resolved, w("resolved_note")),
         (f"{w('frt')} ({w('mean')}, {w('business')})",
-         lb.duration(report.first_response.business.mean)),
-        (f"{w('aht')} ({w('mean')}, {w('wall')})", lb.duration(report.handle_time.wall.mean)),
-        (w("fcr"), _rate(report.first_contact_resolution)),
-        (w("no_handoff"), _rate(report.resolved_without_handoff)),
-        (w("reopen"), _rate(report.reopen_rate)),
-        (w("csat"), _rate(sat.csat)),
-        (w("nps"), _number(sat.nps)),
-        (w("ces"), _number(sat.ces, 2)),
-        (w("backlog"), report.backlog.total),
+         dur(report.first_response.business.mean), ""),
+        (f"{w('aht')} ({w('mean')}, {w('wall')})", dur(report.handle_time.wall.mean), ""),
+        (w("fcr"), rate(report.first_contact_resolution, "rate_resolved"), ""),
+        (w("no_handoff"), rate(report.resolved_without_handoff, "rate_resolved"), ""),
+        (w("reopen"), rate(report.reopen_rate, "rate_resolved"), ""),
+        (w("csat"), rate(sat.csat, "rate_answers"), w("responses_note")),
+        (w("nps"), _number(sat.nps), lb.phrase("of_answers", lang, n=sat.nps_answers)),
+        (w("ces"), _number(sat.ces, 2), lb.phrase("of_answers", lang, n=sat.ces_answers)),
+        (w("backlog"), report.backlog.total, w("backlog_note")),
     ])
 
     out += [f"## {w('frt')} / {w('aht')}", ""]
 
-    def times(name: str, d: Durations, pending: str) -> list[object]:
-        return [w(name), lb.duration(d.wall.mean), lb.duration(d.wall.median),
-                lb.duration(d.business.mean), lb.duration(d.business.median), d.wall.count,
-                f"{d.pending} {w(pending)}"]
+    def times(key: str, d: Durations, pending: str) -> list[object]:
+        return [w(key), dur(d.wall.mean), dur(d.wall.median), dur(d.business.mean),
+                dur(d.business.median), d.wall.count, f"{d.pending} {w(pending)}"]
 
     out += _table(["", f"{w('mean')} ({w('wall')})", f"{w('median')} ({w('wall')})",
                    f"{w('mean')} ({w('business')})", f"{w('median')} ({w('business')})",
-                   w("count"), ""],
+                   w("measured"), w("pending")],
                   [times("frt", report.first_response, "pending_frt"),
                    times("aht", report.handle_time, "pending_aht")])
+    out += [f"*{w('frt_note')}; {w('aht_note')}*", ""]
 
-    out += [f"## {w('satisfaction')}", ""]
+    out += [f"## {w('satisfaction')}", "", f"*{w('responses_note')}*", ""]
     out += _table([w("responses"), w("csat"), w("nps"), w("ces")],
-                  [(sat.responses, _rate(sat.csat), _number(sat.nps), _number(sat.ces, 2))])
-    out += [f"{w('levels')}: " + ", ".join(f"{lb.value(key, lang)} {n}"
+                  [(sat.responses, rate(sat.csat, "rate_answers"), _number(sat.nps),
+                    _number(sat.ces, 2))])
+    out += [f"{w('levels')}: " + ", ".join(f"{name(key)} {n}"
                                            for key, n in sat.levels.items()), ""]
     out += [f"### {w('trend')}", ""]
     out += _table([w("week"), w("responses"), w("csat"), w("nps"), w("ces")], [
         (f"{p.period.start:%m-%d}–{p.period.end.subtract(microseconds=1):%m-%d}",
-         p.satisfaction.responses, _rate(p.satisfaction.csat), _number(p.satisfaction.nps),
-         _number(p.satisfaction.ces, 2)) for p in report.trend])
+         p.satisfaction.responses, rate(p.satisfaction.csat, "rate_answers"),
+         _number(p.satisfaction.nps), _number(p.satisfaction.ces, 2)) for p in report.trend])
 
-    out += [f"## {w('sla')}", ""]
+    out += [f"## {w('sla')}", "", f"*{w('finished')}: {w('finished_note')}*", ""]
     out += _table(["", w("finished"), w("sla_asis"), w("sla_strict"), w("overdue_open")], [
-        (w(c.metric), c.finished, _rate(c.rate), _rate(c.rate_pauses_running), c.overdue_open)
-        for c in report.sla])
+        (name(c.metric), c.finished, rate(c.rate, "rate_finished"),
+         rate(c.rate_pauses_running, "rate_finished"), c.overdue_open) for c in report.sla])
 
+    problems = sum(report.problem_categories.values()) - report.problem_categories.get(
+        "unclassified", 0)
     out += [f"## {w('top3')}", "", f"*{w('top3_note')}*", ""]
     for rank, top in enumerate(report.top3, 1):
-        out.append(f"{rank}. **{md(lb.value(top.category, lang))}** — {top.count} "
-                   f"({lb.percent(top.share)}); {w('example')} {md(top.example_number)}: "
-                   f"“{md(top.example)}”")
+        share = lb.phrase("top3_share", lang, p=lb.percent(top.share), n=problems)
+        out.append(f"{rank}. **{name(top.category)}** — {top.count} ({share}); "
+                   f"{w('example')} {md(top.example_number)}: “{md(top.example)}”")
     out += ["" if report.top3 else w("none"), ""]
 
     out += [f"## {w('distributions')}", ""]
-    for name, counts in report.distributions.items():
-        out += [f"### {w(name)}", ""]
-        out += _table([w(name), w("count"), w("share")], _shares(counts, lang))
+    of_received = lb.phrase("share_received", lang, n=report.received)
+    for dimension, counts in report.distributions.items():
+        out += [f"### {w(dimension)}", ""]
+        out += _table([w(dimension), w("count"), of_received], _shares(counts, lang, labels))
 
-    out += [f"## {w('backlog')}", "", f"{w('count')}: {report.backlog.total}", ""]
-    out += _table([w("status"), w("count")], [
-        (lb.value(key, lang), n) for key, n in report.backlog.by_status.items()])
-    out += _table([w("age"), w("count")], list(report.backlog.by_age.items()))
+    backlog = report.backlog
+    out += [f"## {w('backlog')}", "", f"{w('count')}: {backlog.total} ({w('backlog_note')})",
+            ""]
+    out += _table([w("status"), w("count"), lb.phrase("share_backlog", lang, n=backlog.total)],
+                  _shares(backlog.by_status, lang, labels))
+    out += _table([w("age"), w("count")], list(backlog.by_age.items()))
     return "\n".join(out).rstrip() + "\n"

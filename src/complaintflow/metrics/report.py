@@ -21,6 +21,7 @@ from complaintflow.domain.events import Event
 from complaintflow.metrics import _labels as lb
 from complaintflow.metrics import kpis as k
 from complaintflow.metrics._facts import Period, TicketFacts, collect
+from complaintflow.metrics.labels import Labels
 from complaintflow.sla.targets import BusinessTime
 
 __all__ = ["MonthlyReport", "TopProblem", "monthly_report"]
@@ -92,17 +93,21 @@ class MonthlyReport:
             "top3": [attrs.asdict(top) for top in self.top3],
         }
 
-    def to_markdown(self, lang: str = "zh") -> str:
-        """Markdown with every section; ``lang`` is ``"zh"`` (default) or ``"en"``."""
+    def to_markdown(self, lang: str = "zh", *, labels: Labels | None = None) -> str:
+        """Markdown with every section; ``lang`` is ``"zh"`` (default) or ``"en"``.
+
+        ``labels`` names the codes (departments above all) as the host's
+        readers know them; the default catalogue covers the vocabulary.
+        """
         from complaintflow.metrics._markdown import render
 
-        return render(self, lang)
+        return render(self, lang, labels)
 
-    def to_html(self, lang: str = "zh") -> str:
+    def to_html(self, lang: str = "zh", *, labels: Labels | None = None) -> str:
         """A self-contained HTML page: inline CSS and SVG charts, no script, no fetches."""
         from complaintflow.metrics._html import render
 
-        return render(self, lang)
+        return render(self, lang, labels)
 
 
 def _seconds(span: dt.timedelta | None) -> float | None:

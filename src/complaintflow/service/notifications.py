@@ -23,6 +23,7 @@ import pendulum
 from complaintflow.domain import events as e
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.values import mask_email, mask_phone
+from complaintflow.durations import remaining
 from complaintflow.errors import ValidationError
 
 __all__ = [
@@ -71,7 +72,8 @@ TEMPLATES: Mapping[str, Mapping[NotificationKind, tuple[str, str]]] = {
         ),
         NotificationKind.SLA_ALERT: (
             "工单 {number}：{metric} {alert}",
-            "工单 {number} 的 {metric} 时限为 {expected}，现已{alert}；请 {role} 跟进。",
+            "工单 {number} 的 {metric} 时限为 {expected}（{remaining}），现已{alert}；"
+            "请 {role} 跟进。",
         ),
         NotificationKind.RESULT: (
             "工单 {number} 已办结",
@@ -101,8 +103,8 @@ TEMPLATES: Mapping[str, Mapping[NotificationKind, tuple[str, str]]] = {
         ),
         NotificationKind.SLA_ALERT: (
             "Ticket {number}: {metric} {alert}",
-            "Ticket {number}: {metric} is due {expected} and has reached {alert}; "
-            "{role}, please follow up.",
+            "Ticket {number}: {metric} is due {expected} ({remaining}) and has reached "
+            "{alert}; {role}, please follow up.",
         ),
         NotificationKind.RESULT: (
             "Ticket {number} is resolved",
@@ -112,8 +114,8 @@ TEMPLATES: Mapping[str, Mapping[NotificationKind, tuple[str, str]]] = {
     },
 }
 
-_FIELDS = frozenset({"number", "department", "expected", "solution", "result", "metric",
-                     "alert", "role"})
+_FIELDS = frozenset({"number", "department", "expected", "remaining", "solution", "result",
+                     "metric", "alert", "role"})
 
 
 def _check_templates(value: Mapping[str, Mapping[NotificationKind, tuple[str, str]]]
@@ -237,6 +239,8 @@ def compose(
         "number": ticket.number,
         "department": ticket.department or ("客服中心" if zh else "our team"),
         "expected": _local(expected, zone, lang),
+        # how far the promise is from now, written as every other duration is
+        "remaining": "" if expected is None else remaining(expected - at, "zh" if zh else "en"),
         "solution": offer,
         "result": offer or ("已解答" if zh else "answered"),
         "metric": "", "alert": "", "role": "",

@@ -13,6 +13,7 @@ import datetime as dt
 import attrs
 import pendulum
 
+from complaintflow.durations import format_duration, remaining
 from complaintflow.sla.measure import MetricClock, Span
 from complaintflow.sla.targets import BusinessTime
 
@@ -37,6 +38,17 @@ class Explanation:
 
 def _fmt(moment: dt.datetime, zone: str) -> str:
     return pendulum.instance(moment).in_timezone(zone).format("ddd YYYY-MM-DD HH:mm")
+
+
+def _span(start: dt.datetime, end: dt.datetime, zone: str) -> str:
+    """A counted span; its end shows the date too when it falls on another day.
+
+    A wall-clock target counts whole days, so the end's time of day alone would
+    read as an empty span (``17:30–17:30``).
+    """
+    a, b = (pendulum.instance(m).in_timezone(zone) for m in (start, end))
+    return (f"{_fmt(a, zone)}–{b:HH:mm}" if a.date() == b.date()
+            else f"{_fmt(a, zone)} – {_fmt(b, zone)}")
 
 
 def _used_windows(clock: MetricClock, calendar: BusinessTime) -> list[Span]:
@@ -82,10 +94,11 @@ def explain(clock: MetricClock, calendar: BusinessTime) -> Explanation:
         lines.append(f"The clock starts counting at the first open minute, "
                      f"{_fmt(windows[0][0], zone)}.")
     if windows:
-        counted = ", ".join(f"{_fmt(a, zone)}–{pendulum.instance(b).in_timezone(zone):HH:mm}"
-                            for a, b in windows[:12])
+        counted = ", ".join(_span(a, b, zone) for a, b in windows[:12])
         more = f" and {len(windows) - 12} more" if len(windows) > 12 else ""
-        lines.append(f"Counted: {counted}{more}.")
+        total = format_duration(sum((b - a for a, b in windows), dt.timedelta(0)),
+                                days=not clock.target.business)
+        lines.append(f"Counted: {counted}{more} ({total} in all).")
     for day in holidays:
         lines.append(f"Skipped {day:%Y-%m-%d} ({day:%A}), a holiday.")
     for day in workdays:
@@ -98,7 +111,7 @@ def explain(clock: MetricClock, calendar: BusinessTime) -> Explanation:
         changes = ", ".join(f"UTC{_hours(o)} from {_fmt(at, zone)}" for at, o in offsets)
         lines.append(f"Daylight saving time changed the offset: {changes}.")
     lines.append(f"Due {_fmt(clock.due_at, zone)}; {clock.state}"
-                 + (f", over by {clock.breached_by}." if clock.breached_by else "."))
+                 + (f", {remaining(-clock.breached_by)}." if clock.breached_by else "."))
     return Explanation(clock.metric, str(clock.target), clock.started_at, clock.due_at,
                        tuple(windows), clock.pauses, holidays, workdays, tuple(offsets),
                        "\n".join(lines))

@@ -33,14 +33,17 @@ import datetime as dt
 from itertools import count
 
 import pendulum
-import pytest
 
+from complaintflow._extras import needs_extra
 from complaintflow.clock import ManualClock
 from complaintflow.service.desk import ComplaintDesk
 from complaintflow.sla import BusinessCalendar
 from complaintflow.sla.holidays import CHINA_OFFICE_HOURS
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.storage import InMemoryStore
+
+with needs_extra("testing", __name__):
+    import pytest
 
 __all__ = [
     "CN_HOLIDAYS",

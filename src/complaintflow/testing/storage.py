@@ -26,9 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from typing import Any
 
-import pytest
-from hypothesis.stateful import run_state_machine_as_test
-
+from complaintflow._extras import needs_extra
 from complaintflow.domain import commands as c
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Kind, Priority, Status
@@ -60,6 +58,10 @@ from complaintflow.testing.storage_workload import (
     process_job,
     transition,
 )
+
+with needs_extra("testing", __name__):
+    import pytest
+    from hypothesis.stateful import run_state_machine_as_test
 
 __all__ = ["StoreConformance", "build_store_machine"]
 

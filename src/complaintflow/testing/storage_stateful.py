@@ -13,15 +13,17 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, precondition, rule
-
+from complaintflow._extras import needs_extra
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import ComplaintflowError
 from complaintflow.storage.memory import InMemoryStore
 from complaintflow.storage.protocol import DueClaims, OutboxItem, Reschedule, TicketStore
 from complaintflow.testing.storage_workload import T0, commands_for, make_ticket, transition
+
+with needs_extra("testing", __name__):
+    from hypothesis import strategies as st
+    from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, precondition, rule
 
 __all__ = ["build_store_machine"]
 

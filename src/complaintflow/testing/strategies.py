@@ -22,9 +22,11 @@ import functools
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hypothesis import strategies as st
-
+from complaintflow._extras import needs_extra
 from complaintflow.sla import _zone
+
+with needs_extra("testing", __name__):
+    from hypothesis import strategies as st
 
 __all__ = [
     "FIRST_DAY",
