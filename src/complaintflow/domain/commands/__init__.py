@@ -62,8 +62,8 @@ __all__ = [
     "RestampSla",
     "Situation",
     "Transfer",
-    "Trigger",
     "Triage",
+    "Trigger",
     "Withdraw",
 ]
 

@@ -77,10 +77,12 @@ class Situation:
 
 C = TypeVar("C", bound=Command)
 P = TypeVar("P", bound=Payload)
+#: What a guard's test receives: the decided payload, or None when only probing.
+Q = TypeVar("Q")
 
 
 @attrs.frozen
-class Guard(Generic[P]):
+class Guard(Generic[Q]):
     """A condition a table row names with ``when=`` (or ``unless=``).
 
     ``test`` gets the payload the command decided on, or None when
@@ -90,7 +92,7 @@ class Guard(Generic[P]):
     """
 
     name: str
-    test: Callable[[Situation, P | None], bool]
+    test: Callable[[Situation, Q], bool]
     refusal: str | None = None
 
 
@@ -110,7 +112,7 @@ class Trigger(Generic[C, P]):
     decide: Callable[[C, Situation], P]
     fold: Callable[[Ticket, Event, P], Changes]
     describe: Callable[[P], str]
-    guards: tuple[Guard[P], ...] = ()
+    guards: tuple[Guard[P | None], ...] = ()
     by: frozenset[ActorKind] = STAFF
     min_role: Role = Role.AGENT
     check: Callable[[Situation], None] | None = None

@@ -142,7 +142,7 @@ def _condition(guard: Guard[Any], holds: bool) -> Callable[[EventData], bool]:
     return check
 
 
-def _guard(trigger: str, name: str | None, holds: bool) -> list[Callable[[EventData], bool]]:
+def _guard(trigger: str, name: str | None, holds: bool) -> list[str | Callable[..., bool | None]]:
     if name is None:
         return []
     guard = next((g for g in TRIGGERS[trigger].guards if g.name == name), None)
