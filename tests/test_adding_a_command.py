@@ -16,18 +16,26 @@ import sys
 import textwrap
 from pathlib import Path
 
+import attrs
+import pendulum
+import pytest
+
 from complaintflow.domain import audit, fold
 from complaintflow.domain import events as e
-from complaintflow.domain.commands import COMMANDS, TRIGGERS
+from complaintflow.domain.commands import COMMANDS, TRIGGERS, Command, Comment
 from complaintflow.domain.lifecycle import (
     CUSTOMER_TRIGGERS,
     STAFF_ROLE,
     SYSTEM_ONLY,
     SYSTEM_TRIGGERS,
     TRANSITIONS,
+    apply,
+    open_ticket,
 )
-from complaintflow.domain.lifecycle._table import MACHINE
-from complaintflow.domain.vocabulary import ActorKind, Role
+from complaintflow.domain.lifecycle._table import MACHINE, _guard
+from complaintflow.domain.values import Actor, TicketDraft
+from complaintflow.domain.vocabulary import ActorKind, Channel, Role
+from complaintflow.errors import ValidationError
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "adding-a-command.md"
@@ -139,3 +147,23 @@ def test_the_worked_example_needs_its_module_and_its_row_only(tmp_path: Path) ->
                             env={"PYTHONPATH": str(tmp_path / "src"), "PATH": ""})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "escalate works"
+
+
+def test_a_row_naming_an_undeclared_guard_is_refused_with_its_names() -> None:
+    with pytest.raises(ValidationError) as info:
+        _guard("close", "within_reopen_window", True)
+    assert "'close' row names guard 'within_reopen_window'" in str(info.value)
+
+
+def test_a_command_class_that_is_not_registered_is_refused() -> None:
+    @attrs.frozen
+    class LoudComment(Comment):
+        """Same trigger name, another class: the registry does not know it."""
+
+    at = pendulum.datetime(2024, 5, 20, 9, tz="Asia/Shanghai")
+    agent = Actor.staff("wang.fang", Role.AGENT)
+    ticket, _ = open_ticket(TicketDraft("咨询", Channel.CHAT, at), ticket_id="T-1",
+                            number="TS-1", actor=agent)
+    for command in (Command(), LoudComment("hello")):
+        with pytest.raises(ValidationError, match="unknown command"):
+            apply(ticket, command, actor=agent, at=at)
