@@ -1,8 +1,8 @@
 """How much the lifecycle costs, compared with transitions itself, in one process.
 
 Run: ``python benchmarks/lifecycle.py [--quick]``.  It prints medians and
-ratios with PASS/FAIL against the targets of issue #2; it asserts nothing,
-so it never fails a build on a slow machine.
+ratios with PASS/FAIL against the targets of issues #2 and #10; it asserts
+nothing, so it never fails a build on a slow machine.
 
 (a) ``apply`` of one command (a comment on an investigating ticket): role
     and state checks, the guard cursor, one trigger on the shared machine,
@@ -15,8 +15,11 @@ so it never fails a build on a slow machine.
     own draft and moved through triage, assign, investigate and a first
     response, beyond its description text (tracemalloc).
 
-Targets: (a) <= 2x (b); (a) >= 10x faster than (c); <= 1 KB per ticket.  (a) and (b)
-are timed in alternating rounds so that both see the same machine load.
+Targets: (a) >= 10x faster than (c); <= 1 KB per ticket.  (b) is printed for
+reference only: issue #10 withdrew the "(a) <= 2x (b)" target, which
+measured the wrong thing (a command's cost is the fold and the store, not
+the trigger).  (a) and (b) are timed in alternating rounds so that both see
+the same machine load.
 """
 
 from __future__ import annotations
@@ -164,7 +167,7 @@ def main() -> None:
     print(f"(a) apply(Comment) on an investigating ticket : {a * 1e6:9.2f} us")
     print(f"(b) bare shared-machine trigger (floor)       : {b * 1e6:9.2f} us")
     print(f"(c) Machine per ticket + one trigger          : {cc * 1e6:9.2f} us")
-    print(f"(a)/(b) = {ratio:6.2f}x   target <= 2x   {verdict(ratio <= 2)}"
+    print(f"(a)/(b) = {ratio:6.2f}x   no target (withdrawn in issue #10)"
           "   (median of paired rounds)")
     print(f"(c)/(a) = {cc / a:6.2f}x   target >= 10x  {verdict(cc >= 10 * a)}")
     print(f"(d) {count:,} tickets: {per_ticket:7.0f} B per ticket beyond its text "

@@ -92,7 +92,7 @@ def test_default_tiers(amount: str, role: Role) -> None:
 def test_agent_grants_a_coupon_of_fifty_on_their_own() -> None:
     """Seed 002 §4: frontline staff may grant small compensation without sign-off."""
     policy = ApprovalPolicy.default()
-    assert not policy.needs_approval(cny("50"), Role.AGENT)
+    assert policy.approvers(cny("50"), Role.AGENT) == ()
     assert policy.approvers(cny("100.00"), Role.AGENT) == ()
     assert policy.approvers(cny("100.01"), Role.AGENT) == (Role.SUPERVISOR,)
 
@@ -123,7 +123,6 @@ def test_ladder_mode_climbs_every_rung() -> None:
 
 def test_no_money_means_no_approval() -> None:
     policy = ApprovalPolicy.default()
-    assert not policy.needs_approval(None, Role.AGENT)
     assert policy.approvers(None, Role.AGENT) == ()
     assert policy.approvers(cny("0"), Role.AGENT) == ()
 
@@ -274,7 +273,7 @@ def test_unknown_currency_names_the_known_ones() -> None:
 
 def test_negative_amount_is_refused() -> None:
     with pytest.raises(NegativeAmountError) as caught:
-        ApprovalPolicy.default().needs_approval(cny("-0.01"), Role.AGENT)
+        ApprovalPolicy.default().approvers(cny("-0.01"), Role.AGENT)
     assert caught.value.amount == cny("-0.01")
 
 
@@ -357,7 +356,7 @@ def test_default_boundaries_by_the_cent(amount: Money) -> None:
         else Role.DIRECTOR
     )
     assert policy.required_role(amount) == expected
-    assert policy.needs_approval(amount, Role.AGENT) == (amount.amount > 100)
+    assert bool(policy.approvers(amount, Role.AGENT)) == (amount.amount > 100)
 
 
 @given(policies(), amounts, roles)
@@ -365,7 +364,6 @@ def test_plan_shape(policy: ApprovalPolicy, amount: Money, proposer: Role) -> No
     plan = policy.plan(amount, proposer)
     assert plan.required == policy.required_role(amount)
     assert policy.approvers(amount, proposer) == plan.steps
-    assert policy.needs_approval(amount, proposer) == bool(plan.steps)
     if not plan.steps:
         return
     assert plan.steps[-1] == plan.required
@@ -388,7 +386,7 @@ def test_higher_proposer_never_needs_more_steps(
 
 @given(policies(), amounts)
 def test_zero_needs_no_approval_and_round_trip(policy: ApprovalPolicy, amount: Money) -> None:
-    assert not policy.needs_approval(cny("0"), Role.AGENT)
+    assert policy.approvers(cny("0"), Role.AGENT) == ()
     again = ApprovalPolicy.from_dict(policy.to_dict())
     assert again == policy
     assert again.approvers(amount, Role.AGENT) == policy.approvers(amount, Role.AGENT)

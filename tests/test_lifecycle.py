@@ -269,9 +269,6 @@ def test_the_same_person_does_not_sign_two_steps() -> None:
         def approvers(self, amount: Money | None, proposer: Role) -> tuple[Role, ...]:
             return (Role.SUPERVISOR, Role.SUPERVISOR) if amount else ()
 
-        def needs_approval(self, amount: Money | None, proposer: Role) -> bool:
-            return bool(self.approvers(amount, proposer))
-
     rules = LifecycleRules(approvals=TwoSupervisors())
     ticket = run(investigating(), (c.ProposeSolution("赔偿", amount=Money("1", "CNY")), AGENT),
                  (c.Approve(), SUPERVISOR), rules=rules)
@@ -390,7 +387,6 @@ def test_default_gate_any_money_needs_a_supervisor(
 ) -> None:
     gate = SupervisorForAnyMoney()
     assert gate.approvers(amount, proposer) == approvers
-    assert gate.needs_approval(amount, proposer) is bool(approvers)
 
 
 def test_a_supervisor_proposing_money_needs_no_other_supervisor() -> None:

@@ -93,9 +93,6 @@ class Ladder:
         )
         return tuple(role for role in Role if proposer < role <= required)
 
-    def needs_approval(self, amount: Money | None, proposer: Role) -> bool:
-        return bool(self.approvers(amount, proposer))
-
 
 def command_for(trigger: str) -> st.SearchStrategy[c.Command]:
     """Valid arguments for one trigger (transfer always goes somewhere new)."""

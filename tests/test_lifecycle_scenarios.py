@@ -316,9 +316,6 @@ class Ladder:
         required = self.required(amount)
         return tuple(role for role in Role if proposer < role <= required)
 
-    def needs_approval(self, amount: Money | None, proposer: Role) -> bool:
-        return bool(self.approvers(amount, proposer))
-
 
 def test_ladder_approval_climbs_every_rung_in_order() -> None:
     story = investigating(Story(duplicate_charge(), rules=LifecycleRules(approvals=Ladder())))

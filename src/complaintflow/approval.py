@@ -291,10 +291,6 @@ class ApprovalPolicy:
         limit = _authority(rungs, role)
         return None if limit is None else Money(limit, code)
 
-    def needs_approval(self, amount: Money | None, proposer: Role) -> bool:
-        """False when no money is involved or the proposer's authority covers it."""
-        return bool(self.approvers(amount, proposer))
-
     def approvers(self, amount: Money | None, proposer: Role) -> tuple[Role, ...]:
         """The minimum role of each sign-off, in order; ``()`` when none is needed."""
         if amount is None:

@@ -1,9 +1,10 @@
 """The pure core: values, the ticket, its events and commands, the lifecycle.
 
 Imports go one way inside it: ``vocabulary`` and ``money`` → ``values`` →
-``ticket`` → ``events`` / ``commands`` → ``fold`` → ``lifecycle``.  Nothing
-here does I/O or reads a clock; everything above (the rules, the service,
-storage) builds on it.
+``ticket`` and ``rules`` → ``_facts`` (Event, Payload) → ``commands`` (one
+family module per group of commands) → ``events`` → ``fold`` →
+``lifecycle``.  Nothing here does I/O or reads a clock; everything above
+(the rules, the service, storage) builds on it.
 """
 
 # The fold installs ``Ticket.replay``; importing it here makes that hold for every user of

@@ -1,107 +1,38 @@
 """The audit trail in words: one line per event, for people, not programs.
 
 Seed 001 asks that every hand-over leaves a trace ("no ball kicking");
-:func:`describe` turns each event into the sentence a supervisor reads,
+:func:`describe` turns each event into the sentence a supervisor reads
+(each command's trigger declares the wording of its payload),
 and :func:`render_table` lines them up, counting CJK characters as two
 columns so Chinese descriptions stay aligned in a terminal.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 
 from complaintflow.domain import events as e
+from complaintflow.domain.commands import TRIGGERS
+from complaintflow.domain.commands._trigger import short, width
 
 __all__ = ["describe", "render_table"]
 
 
-def _short(text: str, limit: int = 40) -> str:
-    flat = " ".join(text.split())
-    return flat if _width(flat) <= limit else _cut(flat, limit - 1) + "…"
+#: Each payload kind's sentence, as its command's trigger declares it.
+_WORDING = {trigger.payload: trigger.describe for trigger in TRIGGERS.values()}
 
 
 def describe(event: e.Event) -> str:
     """What happened, in one English sentence (contact data never appears)."""
     p = event.payload
-    match p:
-        case e.Received():
-            return f"received {p.number} via {p.draft.channel}: “{_short(p.draft.description)}”"
-        case e.Triaged():
-            return f"triaged {p.kind} / {p.category or 'uncategorised'} / {p.priority}" + (
-                f" → {p.department}" if p.department else ""
-            )
-        case e.Overridden():
-            changes = ", ".join(
-                f"{name}={value}"
-                for name, value in (("kind", p.kind), ("category", p.category),
-                                    ("priority", p.priority), ("complex", p.complex))
-                if value is not None
-            )
-            return f"classification overridden ({changes}): {p.reason}"
-        case e.Assigned():
-            return f"assigned to {p.assignee or 'the queue'}" + (
-                f" in {p.department}" if p.department else ""
-            )
-        case e.InvestigationStarted():
-            return "investigation started"
-        case e.Responded():
-            return ("first response" if p.first else "responded") + f": {_short(p.message)}"
-        case e.Transferred():
-            return (f"transferred {p.from_department or '-'}/{p.from_assignee or '-'} → "
-                    f"{p.to_department or '-'}/{p.to_assignee or '-'}: {p.reason}")
-        case e.Commented():
-            audience = "internal note" if p.internal else "comment to customer"
-            return f"{audience}: {_short(p.text)}"
-        case e.Attached():
-            return f"attached {p.attachment.name} ({p.attachment.media_type})"
-        case e.SolutionProposed():
-            amount = f" [{p.amount}]" if p.amount else ""
-            needs = f", needs {' → '.join(p.required)}" if p.required else ""
-            return f"solution proposed{amount}: {_short(p.text)}{needs}"
-        case e.Approved():
-            return f"approved as {p.role}" + (f": {p.note}" if p.note else "")
-        case e.Rejected():
-            return f"rejected: {p.reason}"
-        case e.CustomerAccepted():
-            return "customer accepted the solution"
-        case e.CustomerDeclined():
-            return f"customer declined: {p.reason}"
-        case e.Completed():
-            return "solution carried out" + (f": {p.note}" if p.note else "")
-        case e.ResolvedAtFirstContact():
-            return f"resolved at first contact: {_short(p.answer)}"
-        case e.SurveyRecorded():
-            score = f" (CSAT {p.response.csat})" if p.response.csat is not None else ""
-            reopened = f"; reopened to {p.reopened_to or 'a supervisor'}" if p.reopened else ""
-            return f"survey: {p.response.level}{score}{reopened}"
-        case e.Reopened():
-            return f"reopened: {p.reason}"
-        case e.Closed():
-            return "closed" + (f": {p.reason}" if p.reason else "")
-        case e.Merged():
-            return f"merged into {p.into}" + (f": {p.reason}" if p.reason else "")
-        case e.Withdrawn():
-            return "withdrawn by the customer" + (f": {p.reason}" if p.reason else "")
-    return event.type
+    if isinstance(p, e.Received):
+        return f"received {p.number} via {p.draft.channel}: “{short(p.draft.description)}”"
+    wording = _WORDING.get(type(p))
+    return event.type if wording is None else wording(p)
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _cut(text: str, limit: int) -> str:
-    out, used = [], 0
-    for ch in text:
-        used += _width(ch)
-        if used > limit:
-            break
-        out.append(ch)
-    return "".join(out)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+def _pad(text: str, columns: int) -> str:
+    return text + " " * (columns - width(text))
 
 
 def render_table(events: Iterable[e.Event], *, zone: str | None = None) -> str:
@@ -111,7 +42,7 @@ def render_table(events: Iterable[e.Event], *, zone: str | None = None) -> str:
         at = event.at if zone is None else event.at.in_timezone(zone)
         rows.append((str(event.seq), at.format("YYYY-MM-DD HH:mm"), str(event.actor),
                      event.status.value, describe(event)))
-    widths = [max(_width(row[i]) for row in rows) for i in range(4)]
+    widths = [max(width(row[i]) for row in rows) for i in range(4)]
     lines = []
     for index, row in enumerate(rows):
         cells = [_pad(cell, widths[i]) for i, cell in enumerate(row[:4])]

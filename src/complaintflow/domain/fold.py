@@ -3,17 +3,19 @@
 ``apply`` and ``replay`` both go through :func:`evolve`, so a snapshot and
 the fold of its log cannot drift apart.  The status after an event is
 taken from the event (the machine decided it when the event was made), not
-recomputed here: this module never re-judges the past.
+recomputed here: this module never re-judges the past.  What each payload
+changes is declared with its command (:mod:`complaintflow.domain.commands`);
+how the SLA clocks move is generic over events and lives here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import attrs
 
 from complaintflow.domain import events as e
+from complaintflow.domain.commands import TRIGGERS
 from complaintflow.domain.sla_state import (
     REOPENABLE,
     ClockChange,
@@ -23,127 +25,13 @@ from complaintflow.domain.sla_state import (
     is_final,
 )
 from complaintflow.domain.ticket import Ticket
-from complaintflow.domain.values import Approval, Solution
-from complaintflow.domain.vocabulary import ActorKind, Role
+from complaintflow.domain.vocabulary import ActorKind
 from complaintflow.errors import ValidationError
 
 __all__ = ["advance_clocks", "evolve", "fold_clocks", "replay"]
 
-_Changes = dict[str, Any]
-
-
-def _triaged(t: Ticket, ev: e.Event, p: e.Triaged) -> _Changes:
-    return {"kind": p.kind, "category": p.category, "priority": p.priority,
-            "complex": p.complex, "department": p.department or t.department,
-            "cc": tuple(dict.fromkeys((*t.cc, *p.cc)))}
-
-
-def _overridden(t: Ticket, ev: e.Event, p: e.Overridden) -> _Changes:
-    fields = {"kind": p.kind, "category": p.category, "priority": p.priority,
-              "complex": p.complex}
-    return {name: value for name, value in fields.items() if value is not None}
-
-
-def _assigned(t: Ticket, ev: e.Event, p: e.Assigned) -> _Changes:
-    return {"assignee": p.assignee, "department": p.department or t.department}
-
-
-def _responded(t: Ticket, ev: e.Event, p: e.Responded) -> _Changes:
-    return {"first_response_at": ev.at} if p.first else {}
-
-
-def _transferred(t: Ticket, ev: e.Event, p: e.Transferred) -> _Changes:
-    return {"department": p.to_department, "assignee": p.to_assignee}
-
-
-def _attached(t: Ticket, ev: e.Event, p: e.Attached) -> _Changes:
-    return {"attachments": (*t.attachments, p.attachment)}
-
-
-def _proposed(t: Ticket, ev: e.Event, p: e.SolutionProposed) -> _Changes:
-    return {"solution": Solution(p.text, p.amount, ev.actor, ev.at, p.required)}
-
-
-def _approved(t: Ticket, ev: e.Event, p: e.Approved) -> _Changes:
-    assert t.solution is not None
-    approval = Approval(ev.actor.id, p.role, ev.at)
-    return {"solution": attrs.evolve(t.solution, approvals=(*t.solution.approvals, approval))}
-
-
-def _dropped_solution(t: Ticket, ev: e.Event, p: e.Payload) -> _Changes:
-    return {"solution": None}
-
-
-def _resolved(t: Ticket, ev: e.Event, p: e.Completed) -> _Changes:
-    return {"resolved_at": ev.at}
-
-
-def _resolved_now(t: Ticket, ev: e.Event, p: e.ResolvedAtFirstContact) -> _Changes:
-    return {"resolved_at": ev.at, "resolved_at_first_contact": True,
-            "first_response_at": t.first_response_at or ev.at}
-
-
-def _surveyed(t: Ticket, ev: e.Event, p: e.SurveyRecorded) -> _Changes:
-    if not p.reopened:
-        return {"survey": p.response}
-    return {"survey": None, "resolved_at": None, "reopen_count": t.reopen_count + 1,
-            "assignee": p.reopened_to, "escalated_to": Role.SUPERVISOR, "solution": None,
-            "resolved_at_first_contact": False}
-
-
-def _reopened(t: Ticket, ev: e.Event, p: e.Reopened) -> _Changes:
-    return {"survey": None, "resolved_at": None, "closed_at": None, "solution": None,
-            "reopen_count": t.reopen_count + 1, "resolved_at_first_contact": False}
-
-
-def _closed(t: Ticket, ev: e.Event, p: e.Closed) -> _Changes:
-    return {"closed_at": ev.at}
-
-
-def _merged(t: Ticket, ev: e.Event, p: e.Merged) -> _Changes:
-    return {"merged_into": p.into}
-
-
-def _stamped(t: Ticket, ev: e.Event, p: e.SlaStamped) -> _Changes:
-    return {"sla_version": p.version, "sla": p.clocks}
-
-
-def _alerted(t: Ticket, ev: e.Event, p: e.SlaAlerted) -> _Changes:
-    if p.reassign and p.role is not None and (t.escalated_to is None or t.escalated_to < p.role):
-        return {"escalated_to": p.role}
-    return {}
-
-
-def _nothing(t: Ticket, ev: e.Event, p: e.Payload) -> _Changes:
-    return {}
-
-
-_Step = Callable[[Ticket, e.Event, Any], _Changes]
-_STEPS: dict[type[e.Payload], _Step] = {
-    e.Triaged: _triaged,
-    e.Overridden: _overridden,
-    e.Assigned: _assigned,
-    e.InvestigationStarted: _nothing,
-    e.Responded: _responded,
-    e.Transferred: _transferred,
-    e.Commented: _nothing,
-    e.Attached: _attached,
-    e.SolutionProposed: _proposed,
-    e.Approved: _approved,
-    e.Rejected: _dropped_solution,
-    e.CustomerAccepted: _nothing,
-    e.CustomerDeclined: _dropped_solution,
-    e.Completed: _resolved,
-    e.ResolvedAtFirstContact: _resolved_now,
-    e.SurveyRecorded: _surveyed,
-    e.Reopened: _reopened,
-    e.Closed: _closed,
-    e.Merged: _merged,
-    e.SlaStamped: _stamped,
-    e.NotificationQueued: _nothing,
-    e.SlaAlerted: _alerted,
-    e.Withdrawn: _nothing,
-}
+#: Each payload kind's fold step, as its command's trigger declares it.
+_STEPS = {trigger.payload: trigger.fold for trigger in TRIGGERS.values()}
 
 
 def evolve(ticket: Ticket, event: e.Event) -> Ticket:

@@ -1,18 +1,15 @@
 """The ticket state machine (SPEC §2.3), declared as data.
 
 ``_table`` holds the lifecycle as one table and the one shared
-``transitions`` machine; ``_rules`` the knobs a host may turn; ``_engine``
-the pure :func:`apply` that fires triggers on a throw-away cursor.
+``transitions`` machine, its only interpreter; ``_engine`` the pure
+:func:`apply` that fires triggers on a throw-away cursor.  What each
+trigger does is declared with its command in
+:mod:`complaintflow.domain.commands`; the knobs a host may turn are in
+:mod:`complaintflow.domain.rules`.
 """
 
 from complaintflow.domain.fold import replay
 from complaintflow.domain.lifecycle._engine import allowed_commands, apply, open_ticket
-from complaintflow.domain.lifecycle._rules import (
-    DEFAULT_RULES,
-    ApprovalGate,
-    LifecycleRules,
-    SupervisorForAnyMoney,
-)
 from complaintflow.domain.lifecycle._table import (
     COMMANDS,
     CUSTOMER_TRIGGERS,
@@ -21,6 +18,12 @@ from complaintflow.domain.lifecycle._table import (
     SYSTEM_TRIGGERS,
     TRANSITIONS,
     Transition,
+)
+from complaintflow.domain.rules import (
+    DEFAULT_RULES,
+    ApprovalGate,
+    LifecycleRules,
+    SupervisorForAnyMoney,
 )
 
 __all__ = [

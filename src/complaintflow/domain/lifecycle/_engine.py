@@ -2,107 +2,45 @@
 
 :data:`TRANSITIONS` is the whole lifecycle in one table.  It is loaded
 into ONE module-level ``transitions.Machine`` shared by every ticket; each
-:func:`apply` fires the trigger on a throw-away :class:`_Cursor` holding the
-state and the guard values, never on the frozen ticket itself.  The
+:func:`apply` fires the trigger on a throw-away :class:`Cursor` holding the
+state and what the guards read, never on the frozen ticket itself.  The
 machine decides the next status; :mod:`complaintflow.domain.fold` turns the
 resulting events into the next ticket, and :func:`replay` uses the same
 fold, so a ticket and its log cannot disagree.
 
 Order of checks in :func:`apply`, so that a refusal says the most useful
-thing: the actor's role, then the state, then the command against the
-ticket (self-approval, merge into itself), then the guards.  Any refusal
-raises and returns nothing: the input ticket is a frozen value and is
-never touched.
+thing: the actor's role, then (in the machine) the state, the command
+against the ticket (self-approval, merge into itself), then the guards.
+Any refusal raises and returns nothing: the input ticket is a frozen value
+and is never touched.  :func:`allowed_commands` asks the same machine the
+same questions without firing it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pendulum
-from transitions import MachineError
+from transitions import EventData, MachineError
 
 from complaintflow.clock import instant
 from complaintflow.domain import commands as c
 from complaintflow.domain import events as e
+from complaintflow.domain.commands import TRIGGERS, Trigger
 from complaintflow.domain.fold import evolve, fold_clocks, replay
-from complaintflow.domain.lifecycle._rules import DEFAULT_RULES, LifecycleRules
-from complaintflow.domain.lifecycle._table import (
-    CUSTOMER_TRIGGERS,
-    MACHINE,
-    SOURCES,
-    STAFF_ROLE,
-    SYSTEM_ONLY,
-    SYSTEM_TRIGGERS,
-    TRANSITIONS,
-)
+from complaintflow.domain.lifecycle._table import MACHINE, SYSTEM_ONLY, Cursor
+from complaintflow.domain.rules import DEFAULT_RULES, LifecycleRules
 from complaintflow.domain.sla_state import ClockRules
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.values import Actor, TicketDraft
-from complaintflow.domain.vocabulary import ActorKind, Kind, Role, SatisfactionLevel, Status
-from complaintflow.errors import (
-    InvalidTransition,
-    PermissionDenied,
-    SelfApprovalError,
-    ValidationError,
-)
+from complaintflow.domain.vocabulary import ActorKind, Role, Status
+from complaintflow.errors import InvalidTransition, PermissionDenied, ValidationError
 
 __all__ = ["allowed_commands", "apply", "open_ticket", "replay"]
 
 
 _STATUS = {status.value: status for status in Status}
-
-
-class _Cursor:
-    """The only object the shared machine ever sees: a state and guard values.
-
-    Guards that read the ticket are computed only if the machine asks for
-    them (most triggers have none); the command-dependent ones are set by
-    :func:`_decide` before the machine fires.
-    """
-
-    __slots__ = ("_at", "_rules", "_ticket", "approvals_complete", "needs_approval", "state",
-                 "unsatisfied")
-
-    def __init__(self, ticket: Ticket, at: pendulum.DateTime, rules: LifecycleRules) -> None:
-        self.state = ticket.status.value
-        self._ticket, self._at, self._rules = ticket, at, rules
-        self.needs_approval = False
-        self.approvals_complete = False
-        self.unsatisfied = False
-
-    @property
-    def first_contact_kind(self) -> bool:
-        return self._ticket.kind in (Kind.INQUIRY, Kind.PRAISE)
-
-    @property
-    def survey_open(self) -> bool:
-        return self._ticket.survey is None
-
-    @property
-    def survey_settled(self) -> bool:
-        t, rules = self._ticket, self._rules
-        return (
-            t.survey is not None
-            or (t.kind is not None and t.kind not in rules.surveyed_kinds)
-            or (t.resolved_at is not None and self._at >= t.resolved_at + rules.survey_window)
-        )
-
-    @property
-    def within_reopen_window(self) -> bool:
-        closed = self._ticket.closed_at
-        return closed is not None and self._at <= closed + self._rules.reopen_window
-
-
-# A guard on one row only, when another row of the trigger from the same state has none,
-# merely picks the row; the guards below refuse the command when they fail.
-_REFUSING_GUARDS = {"first_contact_kind", "within_reopen_window", "survey_settled"}
-_REFUSALS = {
-    "first_contact_kind": "only inquiries and praise can be resolved at first contact",
-    "within_reopen_window": "the reopen window after closing has passed",
-    "survey_settled": "the survey is still pending; record it or wait for the survey window",
-    "survey_open": "a survey response is already recorded for this resolution",
-}
 
 
 def _refuse(ticket: Ticket, trigger: str, actor: Actor, at: pendulum.DateTime,
@@ -116,121 +54,22 @@ def _refuse(ticket: Ticket, trigger: str, actor: Actor, at: pendulum.DateTime,
     )
 
 
-def _check_role(trigger: str, actor: Actor) -> None:
-    if actor.kind is ActorKind.CUSTOMER and trigger not in CUSTOMER_TRIGGERS:
-        raise PermissionDenied(trigger=trigger, actor_id=actor.id, actor_role=None,
-                               required=f"staff ({STAFF_ROLE.get(trigger, Role.AGENT)} or above)")
-    if trigger in SYSTEM_ONLY and actor.kind is not ActorKind.SYSTEM:
-        raise PermissionDenied(trigger=trigger, actor_id=actor.id,
+def _check_role(trigger: Trigger[Any, Any], actor: Actor) -> None:
+    name, by = trigger.name, trigger.by
+    if actor.kind is ActorKind.CUSTOMER and actor.kind not in by:
+        raise PermissionDenied(trigger=name, actor_id=actor.id, actor_role=None,
+                               required=f"staff ({trigger.min_role} or above)")
+    if ActorKind.STAFF not in by and actor.kind is not ActorKind.SYSTEM:
+        raise PermissionDenied(trigger=name, actor_id=actor.id,
                                actor_role=actor.role.value if actor.role else None,
                                required="the system (the desk records this itself)")
-    if actor.kind is ActorKind.SYSTEM and trigger not in SYSTEM_TRIGGERS:
-        raise PermissionDenied(trigger=trigger, actor_id=actor.id, actor_role=None,
+    if actor.kind is ActorKind.SYSTEM and actor.kind not in by:
+        raise PermissionDenied(trigger=name, actor_id=actor.id, actor_role=None,
                                required="a staff member")
-    required = STAFF_ROLE.get(trigger)  # absent: agent, which every staff role is at least
-    if required is not None and actor.role is not None and actor.role < required:
-        raise PermissionDenied(trigger=trigger, actor_id=actor.id, actor_role=actor.role.value,
+    required = trigger.min_role
+    if required is not Role.AGENT and actor.role is not None and actor.role < required:
+        raise PermissionDenied(trigger=name, actor_id=actor.id, actor_role=actor.role.value,
                                required=required.value)
-
-
-def _check_approver(ticket: Ticket, trigger: str, actor: Actor) -> Role:
-    """Who may approve or reject the pending solution: the next role, never the proposer."""
-    solution = ticket.solution
-    assert solution is not None
-    assert solution.next_role is not None
-    if actor.role is None:
-        raise PermissionDenied(trigger=trigger, actor_id=actor.id, actor_role=None,
-                               required=solution.next_role.value)
-    if actor.id == solution.proposed_by.id:
-        raise SelfApprovalError(trigger=trigger, actor_id=actor.id, actor_role=actor.role.value,
-                                required=f"{solution.next_role} other than the proposer",
-                                reason="nobody approves their own proposal")
-    if any(given.by == actor.id for given in solution.approvals):
-        raise PermissionDenied(trigger=trigger, actor_id=actor.id, actor_role=actor.role.value,
-                               required=f"another {solution.next_role}",
-                               reason="each approval step needs a different person")
-    if actor.role < solution.next_role:
-        raise PermissionDenied(trigger=trigger, actor_id=actor.id, actor_role=actor.role.value,
-                               required=solution.next_role.value,
-                               reason=f"the amount {solution.amount} needs this approval")
-    return actor.role
-
-
-def _decide(ticket: Ticket, command: c.Command, actor: Actor, cursor: _Cursor,
-            rules: LifecycleRules) -> e.Payload:
-    """The fact a valid command produces, computed before the machine fires."""
-    # Everyday commands first: a class pattern is tried in order, and apply is a hot path.
-    match command:
-        case c.Comment():
-            return e.Commented(command.text, command.internal)
-        case c.Respond():
-            return e.Responded(command.message, first=ticket.first_response_at is None)
-        case c.Attach():
-            return e.Attached(command.attachment)
-        case c.Transfer():
-            to_department = command.to_department or ticket.department
-            if (to_department, command.to_assignee) == (ticket.department, ticket.assignee):
-                raise ValidationError("Transfer goes nowhere: the ticket is already there",
-                                      field="to_department")
-            return e.Transferred(ticket.department, ticket.assignee, to_department,
-                                 command.to_assignee, command.reason)
-        case c.Assign():
-            return e.Assigned(command.assignee, command.department)
-        case c.Triage():
-            return e.Triaged(command.kind, command.category, command.priority,
-                             command.complex, command.department, command.cc)
-        case c.Investigate():
-            return e.InvestigationStarted()
-        case c.Override():
-            return e.Overridden(command.reason, command.kind, command.category,
-                                command.priority, command.complex)
-        case c.ProposeSolution():
-            assert actor.role is not None or actor.kind is not ActorKind.STAFF
-            required = rules.approvals.approvers(command.amount, actor.role or Role.AGENT)
-            cursor.needs_approval = bool(required)
-            return e.SolutionProposed(command.text, command.amount, tuple(required))
-        case c.Approve():
-            role = _check_approver(ticket, command.trigger, actor)
-            assert ticket.solution is not None
-            cursor.approvals_complete = (
-                len(ticket.solution.approvals) + 1 >= len(ticket.solution.required)
-            )
-            return e.Approved(role, command.note)
-        case c.Reject():
-            _check_approver(ticket, command.trigger, actor)
-            return e.Rejected(command.reason)
-        case c.CustomerAccepts():
-            return e.CustomerAccepted(command.note)
-        case c.CustomerDeclines():
-            return e.CustomerDeclined(command.reason)
-        case c.Complete():
-            return e.Completed(command.note)
-        case c.ResolveNow():
-            return e.ResolvedAtFirstContact(command.answer)
-        case c.RecordSurvey():
-            unsatisfied = command.response.level is SatisfactionLevel.UNSATISFIED
-            cursor.unsatisfied = unsatisfied and cursor.survey_open
-            return e.SurveyRecorded(command.response, reopened=unsatisfied,
-                                    reopened_to=command.reopen_to if unsatisfied else None)
-        case c.Reopen():
-            return e.Reopened(command.reason)
-        case c.Close():
-            return e.Closed(command.reason)
-        case c.Merge():
-            if command.into == ticket.id:
-                raise ValidationError("a ticket cannot be merged into itself", field="into")
-            return e.Merged(command.into, command.reason)
-        case c.Withdraw():
-            return e.Withdrawn(command.reason)
-        case c.RestampSla():
-            return e.SlaStamped(command.version, command.reason, command.clocks)
-        case c.QueueNotification():
-            return e.NotificationQueued(command.key, command.kind, command.lang)
-        case c.RecordAlert():
-            return e.SlaAlerted(command.key, command.metric, command.cycle, command.kind,
-                                command.threshold, command.due_at, command.role,
-                                command.reassign)
-    raise ValidationError(f"unknown command {command!r}", field="command")
 
 
 def apply(
@@ -256,27 +95,26 @@ def apply(
             "events of one ticket must not go back in time",
             field="at",
         )
-    trigger = command.trigger
-    if continue_batch and trigger not in SYSTEM_ONLY:
+    trigger = TRIGGERS.get(command.trigger)
+    if trigger is None or type(command) is not trigger.command:
+        raise ValidationError(f"unknown command {command!r}", field="command")
+    name = trigger.name
+    if continue_batch and name not in SYSTEM_ONLY:
         raise ValidationError(
             f"only bookkeeping ({', '.join(sorted(SYSTEM_ONLY))}) can continue a batch, "
-            f"not {trigger!r}",
+            f"not {name!r}",
             field="continue_batch",
         )
     _check_role(trigger, actor)
-    if ticket.status not in SOURCES.get(trigger, ()):
-        raise _refuse(ticket, trigger, actor, when, rules)
-    cursor = _Cursor(ticket, when, rules)
-    payload = _decide(ticket, command, actor, cursor, rules)
+    cursor = Cursor(ticket, actor, when, rules, command)
     try:
-        fired = MACHINE.events[trigger].trigger(cursor)
-    except MachineError as error:  # the table check above makes this a bug, not misuse
-        raise _refuse(ticket, trigger, actor, when, rules, str(error)) from None
+        fired = MACHINE.events[name].trigger(cursor)
+    except MachineError:  # the state has no row for this trigger
+        raise _refuse(ticket, name, actor, when, rules) from None
     if not fired:
-        failed = next((guard for guard in _REFUSALS if any(
-            row.trigger == trigger and row.when == guard and ticket.status in row.sources
-            for row in TRANSITIONS) and not getattr(cursor, guard)), None)
-        raise _refuse(ticket, trigger, actor, when, rules, _REFUSALS.get(failed or ""))
+        raise _refuse(ticket, name, actor, when, rules, cursor.refusal)
+    payload = cursor.payload
+    assert payload is not None
     version = ticket.version if continue_batch else ticket.version + 1
     event = e.Event(ticket.id, ticket.last_seq + 1, version, when, actor,
                     _STATUS[cursor.state], payload)
@@ -333,23 +171,20 @@ def allowed_commands(
     when = instant(at, "at")
     if when < ticket.updated_at:
         return ()  # apply would refuse any command at this time
-    cursor = _Cursor(ticket, when, rules)
+    cursor = Cursor(ticket, actor, when, rules)
+    state = MACHINE.get_state(cursor.state)
     allowed = []
-    for trigger, sources in SOURCES.items():
-        if ticket.status not in sources:
-            continue
+    for name in MACHINE.get_triggers(state):
+        trigger = TRIGGERS[name]
         try:
             _check_role(trigger, actor)
-            if trigger in ("approve", "reject"):
-                _check_approver(ticket, trigger, actor)
+            if trigger.check is not None:
+                trigger.check(cursor)
         except PermissionDenied:
             continue
-        rows = [row for row in TRANSITIONS
-                if row.trigger == trigger and ticket.status in row.sources]
-        if all(row.when in _REFUSING_GUARDS and not getattr(cursor, row.when) for row in rows):
-            continue
-        if trigger == "record_survey" and not cursor.survey_open:
-            continue
-        allowed.append(trigger)
+        event = MACHINE.events[name]
+        probe = EventData(state, event, MACHINE, cursor, args=(), kwargs={})
+        if any(all(condition.check(probe) for condition in row.conditions)
+               for row in event.transitions[state.name]):
+            allowed.append(name)
     return tuple(sorted(allowed))
-

@@ -2,26 +2,39 @@
 
 :data:`TRANSITIONS` is the whole lifecycle in one table, loaded into ONE
 module-level ``transitions.Machine(model=None)`` shared by every ticket.
+The machine is the only interpreter of the table: it checks the state,
+runs the command's decision (``prepare_event``) and then the guards the
+rows name, each a :class:`~complaintflow.domain.commands.Guard` declared
+with its command.  It only ever sees a throw-away :class:`Cursor`, never
+the frozen ticket.  A guard that refuses writes its reason on the cursor
+before it returns False, so nobody has to guess afterwards which one did.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
-from transitions import Machine
+import pendulum
+from transitions import EventData, Machine
 
-from complaintflow.domain import commands as c
-from complaintflow.domain.vocabulary import Role, Status
+from complaintflow.domain._facts import Payload
+from complaintflow.domain.commands import COMMANDS, TRIGGERS, Command, Guard, Situation
+from complaintflow.domain.rules import LifecycleRules
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import Actor
+from complaintflow.domain.vocabulary import ActorKind, Role, Status
+from complaintflow.errors import ValidationError
 
 __all__ = [
     "COMMANDS",
     "CUSTOMER_TRIGGERS",
     "MACHINE",
-    "SOURCES",
     "STAFF_ROLE",
     "SYSTEM_ONLY",
     "SYSTEM_TRIGGERS",
     "TRANSITIONS",
+    "Cursor",
     "Transition",
 ]
 
@@ -78,44 +91,84 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("alert", (*_ACTIVE, S.RESOLVED), None),
 )
 
-#: Command class by trigger name, for hosts that dispatch on strings.
-COMMANDS: dict[str, type[c.Command]] = {
-    cls.trigger: cls
-    for cls in (c.Triage, c.Override, c.Assign, c.Investigate, c.Respond, c.Transfer,
-                c.Comment, c.Attach, c.ProposeSolution, c.Approve, c.Reject,
-                c.CustomerAccepts, c.CustomerDeclines, c.Complete, c.ResolveNow,
-                c.RecordSurvey, c.Reopen, c.Close, c.Merge, c.Withdraw, c.RestampSla,
-                c.QueueNotification, c.RecordAlert)
-}
-
-#: Minimum staff role per trigger (agent where absent).
-STAFF_ROLE = {"override": Role.SUPERVISOR, "restamp_sla": Role.SUPERVISOR}
+#: Minimum staff role per trigger (agent where absent), as each trigger declares it.
+STAFF_ROLE = {name: t.min_role for name, t in TRIGGERS.items() if t.min_role is not Role.AGENT}
 #: What a customer may do themselves, and what the system (sweeps) may do.
-CUSTOMER_TRIGGERS = frozenset(
-    {"customer_accepts", "customer_declines", "withdraw", "record_survey", "comment", "attach"}
-)
-SYSTEM_TRIGGERS = frozenset(
-    {"triage", "assign", "transfer", "comment", "close", "notify", "alert"}
-)
+CUSTOMER_TRIGGERS = frozenset(name for name, t in TRIGGERS.items() if ActorKind.CUSTOMER in t.by)
+SYSTEM_TRIGGERS = frozenset(name for name, t in TRIGGERS.items() if ActorKind.SYSTEM in t.by)
 #: Bookkeeping only the system records (outbox entries, SLA alerts).
-SYSTEM_ONLY = frozenset({"notify", "alert"})
+SYSTEM_ONLY = frozenset(name for name, t in TRIGGERS.items() if t.by == {ActorKind.SYSTEM})
 
-SOURCES: dict[str, frozenset[Status]] = {}
-for _row in TRANSITIONS:
-    SOURCES[_row.trigger] = SOURCES.get(_row.trigger, frozenset()) | set(_row.sources)
+
+class Cursor(Situation):
+    """The only object the shared machine ever sees: a state and what the guards read.
+
+    ``payload`` is None until the command's decision ran (and stays None
+    when :func:`~complaintflow.domain.lifecycle.allowed_commands` only asks
+    whether some command could pass); ``refusal`` is the reason of the last
+    guard that refused.
+    """
+
+    __slots__ = ("command", "payload", "refusal", "state")
+
+    def __init__(self, ticket: Ticket, actor: Actor, at: pendulum.DateTime,
+                 rules: LifecycleRules, command: Command | None = None) -> None:
+        super().__init__(ticket, actor, at, rules)
+        self.state = ticket.status.value
+        self.command = command
+        self.payload: Payload | None = None
+        self.refusal: str | None = None
+
+
+def _decide(data: EventData) -> None:
+    """``prepare_event``: once the state allows the trigger, the command decides its fact."""
+    cursor: Cursor = data.model  # type: ignore[assignment]
+    trigger = TRIGGERS[data.event.name]
+    if trigger.check is not None:
+        trigger.check(cursor)
+    cursor.payload = trigger.decide(cursor.command, cursor)
+
+
+def _condition(guard: Guard[Any], holds: bool) -> Callable[[EventData], bool]:
+    """The guard as the machine calls it; it notes its refusal before it says no."""
+
+    def check(data: EventData) -> bool:
+        cursor: Cursor = data.model  # type: ignore[assignment]
+        value = bool(guard.test(cursor, cursor.payload))
+        if value != holds and guard.refusal is not None:
+            cursor.refusal = guard.refusal
+        return value
+
+    return check
+
+
+def _guard(trigger: str, name: str | None, holds: bool) -> list[str | Callable[..., bool | None]]:
+    if name is None:
+        return []
+    guard = next((g for g in TRIGGERS[trigger].guards if g.name == name), None)
+    if guard is None:
+        raise ValidationError(f"the {trigger!r} row names guard {name!r}, which the "
+                              f"{trigger!r} trigger does not declare", field="TRANSITIONS")
+    return [_condition(guard, holds)]
+
 
 MACHINE = Machine(
     model=None,
     states=[s.value for s in Status],
     initial=None,
     auto_transitions=False,
-    send_event=False,
+    send_event=True,
+    prepare_event=[_decide],
 )
 for _row in TRANSITIONS:
+    if _row.trigger not in TRIGGERS:
+        raise ValidationError(f"row {_row.trigger!r} has no command: declare its Trigger in a "
+                              "family module of complaintflow.domain.commands",
+                              field="TRANSITIONS")
     MACHINE.add_transition(
         _row.trigger,
         [s.value for s in _row.sources],
         None if _row.dest is None else _row.dest.value,
-        conditions=_row.when,
-        unless=_row.unless,
+        conditions=_guard(_row.trigger, _row.when, True),
+        unless=_guard(_row.trigger, _row.unless, False),
     )

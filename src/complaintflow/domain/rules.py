@@ -1,4 +1,9 @@
-"""The knobs of the lifecycle a host may turn, and the approval-gate protocol."""
+"""The knobs of the lifecycle a host may turn, and the approval-gate protocol.
+
+They sit below the command families (:mod:`complaintflow.domain.commands`),
+whose decisions and guards read them, and are re-exported by
+:mod:`complaintflow.domain.lifecycle`.
+"""
 
 from __future__ import annotations
 
@@ -16,16 +21,11 @@ __all__ = ["DEFAULT_RULES", "ApprovalGate", "LifecycleRules", "SupervisorForAnyM
 class ApprovalGate(Protocol):
     """What the lifecycle asks of an approval policy (see :mod:`complaintflow.approval`)."""
 
-    def needs_approval(self, amount: Money | None, proposer: Role) -> bool: ...
-
     def approvers(self, amount: Money | None, proposer: Role) -> tuple[Role, ...]: ...
 
 
 class SupervisorForAnyMoney:
     """The simplest gate: any money needs a supervisor, so an agent's needs one's approval."""
-
-    def needs_approval(self, amount: Money | None, proposer: Role) -> bool:
-        return bool(self.approvers(amount, proposer))
 
     def approvers(self, amount: Money | None, proposer: Role) -> tuple[Role, ...]:
         if amount is None or amount.is_zero or proposer >= Role.SUPERVISOR:
