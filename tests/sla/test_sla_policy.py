@@ -7,7 +7,15 @@ import datetime as dt
 import pendulum
 import pytest
 
-from complaintflow import Actor, TicketDraft, ValidationError
+from complaintflow import (
+    Actor,
+    ComplaintDesk,
+    InMemoryStore,
+    ManualClock,
+    TicketDraft,
+    ValidationError,
+    explain,
+)
 from complaintflow.domain.commands import Assign, Investigate, Triage
 from complaintflow.domain.lifecycle import apply
 from complaintflow.domain.lifecycle import open_ticket as open_
@@ -71,7 +79,7 @@ def test_first_matching_rule_wins_per_metric_in_the_given_order() -> None:
 
 def test_industry_presets_from_seed_002() -> None:
     assert SlaPolicy.preset("ecommerce").target("first_response", ticket()) == BusinessHours(1)
-    assert SlaPolicy.preset("b2b").target("first_response", ticket("P1")) == BusinessHours(24)
+    assert SlaPolicy.preset("b2b").target("first_response", ticket("P2")) == BusinessHours(24)
     assert SlaPolicy.preset("medical").target("first_response", ticket()) == BusinessHours(0.5)
     assert SlaPolicy.preset("education").version == "education-1"
     with pytest.raises(ValidationError, match="unknown industry preset"):
@@ -199,3 +207,38 @@ def test_explain_reports_dst_offset_changes() -> None:
 def test_priority_is_an_ordered_enum_for_rules() -> None:
     assert SlaMatch(priority=[Priority.P1, "P2"]).priority == frozenset({Priority.P1,
                                                                          Priority.P2})
+
+
+def test_presets_layer_over_the_default_and_keep_the_urgent_floor() -> None:
+    """Seed 000 §2.3.2: urgent within 2 business hours; seed 002 §1: B2B may take 24 h."""
+    b2b = SlaPolicy.preset("b2b")
+    assert b2b.target("first_response", ticket("P1")) == BusinessHours(2)
+    assert b2b.target("first_response", ticket("P3")) == BusinessHours(24)
+    assert b2b.target("resolution", ticket("P1")) == SlaPolicy.default().target(
+        "resolution", ticket("P1"))
+    assert "kept by preset b2b" in b2b.target_layer("first_response", ticket("P1"))
+    assert b2b.target_layer("first_response", ticket("P3")).startswith("preset b2b")
+    # A faster industry target applies to urgent tickets too.
+    assert SlaPolicy.preset("medical").target("first_response", ticket("P1")) == \
+        BusinessHours(0.5)
+    # The host may say otherwise, explicitly.
+    loose = SlaPolicy.preset("b2b", urgent_first_response=BusinessHours(8))
+    assert loose.target("first_response", ticket("P1")) == BusinessHours(8)
+    assert loose.target_layer("first_response", ticket("P1")).startswith("host")
+    assert SlaPolicy.preset("b2b", urgent_first_response=None).target(
+        "first_response", ticket("P1")) is None
+
+
+def test_explain_names_the_layer_that_set_the_target() -> None:
+    calendar = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), [("09:00", "18:00")]))
+    clock = ManualClock(pendulum.datetime(2024, 6, 11, 10, tz=SH))
+    desk = ComplaintDesk(InMemoryStore(), clock, sla=SlaPolicy.preset("b2b"), calendar=calendar)
+    outage = desk.intake(TicketDraft("整条产线停了", "phone", clock.now(), Customer("c", "vip")))
+    outage = desk.triage(outage.id, "complaint", "product.quality", "P1", actor=AGENT)
+    status = desk.follow.status(outage, clock.now())
+    assert status is not None
+    first = status.current("first_response")
+    assert first is not None
+    assert first.due_at == pendulum.datetime(2024, 6, 11, 12, tz=SH)   # not Thursday 10:00
+    assert "(set by default: urgent (seed 000 §2.3.2) (kept by preset b2b))" in \
+        explain(first, calendar).text

@@ -87,8 +87,9 @@ def explain(clock: MetricClock, calendar: BusinessTime) -> Explanation:
         if offset is not None and (not offsets or offsets[-1][1] != offset):
             offsets.append((local, offset))
     lines = [
-        f"{clock.metric} (cycle {clock.cycle}): target {clock.target}, "
-        f"started {_fmt(clock.started_at, zone)}.",
+        f"{clock.metric} (cycle {clock.cycle}): target {clock.target}"
+        + (f" (set by {clock.layer})" if clock.layer else "")
+        + f", started {_fmt(clock.started_at, zone)}.",
     ]
     if clock.target.business and windows and windows[0][0] > clock.started_at:
         lines.append(f"The clock starts counting at the first open minute, "

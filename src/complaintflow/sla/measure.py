@@ -69,6 +69,8 @@ class MetricClock:
     measured_at: pendulum.DateTime
     #: Keys of the alerts already recorded on this cycle (from the snapshot).
     alerts: tuple[str, ...] = ()
+    #: Which layer of the policy set the target (``SlaRule.layer``), for ``explain()``.
+    layer: str | None = None
 
     @property
     def breached_by(self) -> dt.timedelta:
@@ -129,7 +131,7 @@ def reach(clock: MetricClock, amount: dt.timedelta, calendar: BusinessTime
 
 
 def _measure_cycle(cycle: Cycle, target: Target, calendar: BusinessTime,
-                   now: pendulum.DateTime) -> MetricClock:
+                   now: pendulum.DateTime, layer: str | None = None) -> MetricClock:
     end = cycle.stopped_at or now
     segments: list[Span] = []
     cursor = cycle.started_at
@@ -161,7 +163,7 @@ def _measure_cycle(cycle: Cycle, target: Target, calendar: BusinessTime,
         metric=cycle.metric, cycle=cycle.number, target=target, started_at=cycle.started_at,
         stopped_at=cycle.stopped_at, due_at=cycle.started_at, state=state, budget=allowed,
         consumed=consumed, paused=paused, pauses=cycle.pauses, segments=tuple(segments),
-        measured_at=now, alerts=cycle.alerts,
+        measured_at=now, alerts=cycle.alerts, layer=layer,
     )
     return attrs.evolve(clock, due_at=reach(clock, allowed, calendar))
 
@@ -248,7 +250,8 @@ def measure(subject: Ticket | Sequence[e.Event],
     for cycle in cycles:
         target = chosen.target(cycle.metric, ticket)
         if target is not None:
-            clocks.append(_measure_cycle(cycle, target, calendar, at))
+            clocks.append(_measure_cycle(cycle, target, calendar, at,
+                                         chosen.target_layer(cycle.metric, ticket)))
     order = {name: index for index, name in enumerate(METRICS)}
     clocks.sort(key=lambda c: (order.get(c.metric, len(order)), c.metric, c.cycle))
     return SlaStatus(ticket.id, chosen.version, at, tuple(clocks))

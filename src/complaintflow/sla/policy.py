@@ -114,6 +114,8 @@ class SlaRule:
     first_response: Target | None = _UNSET
     next_response: Target | None = _UNSET
     resolution: Target | None = _UNSET
+    #: Who set these targets, for ``explain()``: ``host`` unless a built-in layer did.
+    layer: str = attrs.field(default="host", kw_only=True)
 
     def sets(self, metric: str) -> bool:
         return getattr(self, metric) is not _UNSET
@@ -240,6 +242,15 @@ class SlaPolicy:
         chosen: Target | None = getattr(self.fallback, metric)
         return chosen
 
+    def target_layer(self, metric: str, ticket: Ticket) -> str:
+        """Which layer set :meth:`target` for ``ticket`` (a rule's ``layer``)."""
+        if metric.startswith("step:"):
+            return "step target"
+        for rule in self.rules:
+            if rule.sets(metric) and rule.match.matches(ticket):
+                return rule.layer
+        return self.fallback.layer
+
     def pauses_in(self, metric: str) -> frozenset[Status]:
         return self.pauses.get(metric, frozenset())
 
@@ -258,19 +269,29 @@ class SlaPolicy:
         return cls(
             version=version,
             fallback=SlaRule(SlaMatch(), first_response=BusinessHours(4), next_response=None,
-                            resolution=BusinessDays(3)),
+                             resolution=BusinessDays(3), layer="default: general"),
             rules=(
                 SlaRule(SlaMatch(priority=[Priority.P1], complex=True),
-                        resolution=Elapsed(hours=48)),
-                SlaRule(p1, first_response=BusinessHours(2), resolution=Elapsed(hours=24)),
+                        resolution=Elapsed(hours=48), layer="default: urgent, complex"),
+                SlaRule(p1, first_response=BusinessHours(2), resolution=Elapsed(hours=24),
+                        layer=_URGENT),
             ),
             steps={"technical": BusinessHours(2)},
         )
 
     @classmethod
-    def preset(cls, industry: str, version: str | None = None) -> SlaPolicy:
-        """Seed 002's first-response thresholds: ``ecommerce`` 1 h, ``b2b`` 24 h,
-        ``medical`` and ``education`` 30 min; resolution as in the default."""
+    def preset(cls, industry: str, version: str | None = None, *,
+               urgent_first_response: Target | None = _UNSET) -> SlaPolicy:
+        """The default policy with seed 002's first response for ``industry``, as a layer.
+
+        ``ecommerce`` 1 h, ``b2b`` 24 h, ``medical`` and ``education`` 30 min
+        set the *general* first response; the urgent (P1) floor of the
+        default stays (seed 000 §2.3.2: 紧急 within 2 business hours), or the
+        industry's when that is faster, unless ``urgent_first_response``
+        says otherwise (``None``: no urgent first-response target).
+        Resolution targets are the default's.  ``explain()`` names the layer
+        that set each target.
+        """
         first = _PRESETS.get(industry)
         if first is None:
             raise ValidationError(
@@ -278,13 +299,28 @@ class SlaPolicy:
                 field="industry",
             )
         base = cls.default(version or f"{industry}-1")
-        return attrs.evolve(
-            base,
-            fallback=attrs.evolve(base.fallback, first_response=first),
-            rules=tuple(rule for rule in base.rules if not rule.sets("first_response"))
-            + tuple(attrs.evolve(rule, first_response=_UNSET) for rule in base.rules
-                    if rule.sets("first_response")),
-        )
+        layer = f"preset {industry} (seed 002 §1): general first response"
+        rules = []
+        for rule in base.rules:
+            if rule.sets("first_response"):
+                if urgent_first_response is not _UNSET:
+                    rule = attrs.evolve(rule, first_response=urgent_first_response,
+                                        layer=f"host: urgent first response over preset {industry}")
+                elif _faster(first, rule.first_response):
+                    rule = attrs.evolve(rule, first_response=first, layer=layer)
+                else:
+                    rule = attrs.evolve(rule, layer=f"{rule.layer} (kept by preset {industry})")
+            rules.append(rule)
+        return attrs.evolve(base, fallback=attrs.evolve(base.fallback, first_response=first,
+                                                        layer=layer), rules=tuple(rules))
+
+
+_URGENT = "default: urgent (seed 000 §2.3.2)"
+
+
+def _faster(a: Target, b: Target | None) -> bool:
+    """Whether business-hours target ``a`` is shorter than ``b`` (other kinds: no)."""
+    return isinstance(a, BusinessHours) and isinstance(b, BusinessHours) and a.hours < b.hours
 
 
 _PRESETS: dict[str, Target] = {
