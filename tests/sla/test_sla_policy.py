@@ -14,7 +14,6 @@ from complaintflow import (
     ManualClock,
     TicketDraft,
     ValidationError,
-    explain,
 )
 from complaintflow.domain.commands import Assign, Investigate, Triage
 from complaintflow.domain.lifecycle import apply
@@ -230,7 +229,7 @@ def test_presets_layer_over_the_default_and_keep_the_urgent_floor() -> None:
 
 
 def test_explain_names_the_layer_that_set_the_target() -> None:
-    calendar = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), [("09:00", "18:00")]))
+    calendar = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), (("09:00", "18:00"),)))
     clock = ManualClock(pendulum.datetime(2024, 6, 11, 10, tz=SH))
     desk = ComplaintDesk(InMemoryStore(), clock, sla=SlaPolicy.preset("b2b"), calendar=calendar)
     outage = desk.intake(TicketDraft("整条产线停了", "phone", clock.now(), Customer("c", "vip")))
