@@ -22,6 +22,7 @@ code written against the built-ins keeps working.
     ├── ConcurrencyError                      someone saved the ticket first
     ├── NotFound (LookupError)                no such ticket
     └── StorageError                          the backend failed; nothing was written
+        └── CorruptRecord                     a stored row the store cannot decode
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ __all__ = [
     "ClockError",
     "ComplaintflowError",
     "ConcurrencyError",
+    "CorruptRecord",
     "CurrencyMismatchError",
     "InvalidTransition",
     "MoneyError",
@@ -179,3 +181,21 @@ class NotFound(ComplaintflowError, LookupError):
 
 class StorageError(ComplaintflowError):
     """The storage backend failed; the operation wrote nothing."""
+
+
+class CorruptRecord(StorageError):
+    """A stored row the store cannot decode (bad JSON, a missing field, an unknown value).
+
+    Raised by reads of that one record (``get``, ``events``); ``find`` and
+    the claims skip it, report its id and log it, and go on serving the
+    healthy rows.  ``table`` is ``"tickets"``, ``"events"`` (``key`` is
+    ``"<ticket id>#<seq>"``) or ``"outbox"``.
+    """
+
+    def __init__(self, *, tenant: str, table: str, key: str, reason: str) -> None:
+        self.tenant = tenant
+        self.table = table
+        self.key = key
+        self.reason = reason
+        super().__init__(f"tenant {tenant!r}: the {table} record {key!r} cannot be decoded "
+                         f"({reason}); repair or delete that row")

@@ -9,7 +9,6 @@ from complaintflow.testing.storage import StoreConformance
 
 
 class TestInMemoryStore(StoreConformance):
-    supports_claim_due = True
 
     @pytest.fixture
     def make_store(self) -> object:

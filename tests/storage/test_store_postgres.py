@@ -37,7 +37,6 @@ def pool(postgres_conninfo: str) -> Iterator[psycopg_pool.ConnectionPool]:
 
 class TestPostgresStore(StoreConformance):
     supports_processes = True
-    supports_claim_due = True
 
     @pytest.fixture
     def make_store(self, pool: psycopg_pool.ConnectionPool) -> Callable[[str], TicketStore]:

@@ -38,7 +38,6 @@ def _opener(
 
 class TestSqliteStore(StoreConformance):
     supports_processes = True
-    supports_claim_due = True
 
     @pytest.fixture
     def path(self, tmp_path: Path) -> Path:

@@ -41,7 +41,6 @@ from complaintflow.errors import (
 )
 from complaintflow.storage.protocol import (
     BatchSaves,
-    DueClaims,
     OutboxItem,
     Reschedule,
     SaveItem,
@@ -90,8 +89,6 @@ class StoreConformance:
     supports_threads = True
     #: Several processes may open stores on one backend (``store_factory`` fixture).
     supports_processes = False
-    #: The adapter implements :class:`~complaintflow.storage.DueClaims`.
-    supports_claim_due = False
     threads = 4
     processes = 3
 
@@ -342,19 +339,14 @@ class StoreConformance:
 
     # -- alerts ----------------------------------------------------------
 
-    def test_record_alert_once(self, store: TicketStore) -> None:
-        assert store.record_alert("sla:T1:breach") is True
-        assert store.record_alert("sla:T1:breach") is False
-        assert store.record_alert("sla:T1:warn") is True
-
     def test_record_alerts_claims_each_key_once(self, store: TicketStore) -> None:
-        assert store.record_alert("sla:T1:breach") is True
+        assert store.record_alerts(["sla:T1:breach"]) == {"sla:T1:breach"}
         batch = ["sla:T1:breach", "sla:T2:warn", "sla:T3:warn", "sla:T2:warn"]
         assert store.record_alerts(batch) == {"sla:T2:warn", "sla:T3:warn"}
         assert store.record_alerts(batch) == frozenset()
         assert store.record_alerts(iter(["sla:T4:warn"])) == {"sla:T4:warn"}
         assert store.record_alerts([]) == frozenset()
-        assert store.record_alert("sla:T3:warn") is False      # the two forms share the keys
+        assert store.record_alerts(["sla:T3:warn"]) == frozenset()
         assert store.record_alerts(["sla:T5:warn", "sla:T1:breach"]) == {"sla:T5:warn"}
 
     def test_record_alerts_refuses_a_bare_string(self, store: TicketStore) -> None:
@@ -482,9 +474,6 @@ class StoreConformance:
         assert self._due_ids(store, T0.add(years=1)) == ["T3"]
 
     def test_reschedule_frees_a_due_claim_like_a_save(self, store: TicketStore) -> None:
-        if not self.supports_claim_due:
-            pytest.skip("the adapter does not claim DueClaims")
-        assert isinstance(store, DueClaims)
         for ticket_id in ("T1", "T2"):
             store.add(*make_ticket(ticket_id), due_at=T0)
         claimed = store.claim_due(now=T0, limit=5, worker="a", lease=LEASE)
@@ -511,9 +500,6 @@ class StoreConformance:
     # -- due claims (DueClaims) ------------------------------------------
 
     def test_claim_due_splits_due_tickets(self, store: TicketStore) -> None:
-        if not self.supports_claim_due:
-            pytest.skip("the adapter does not claim DueClaims")
-        assert isinstance(store, DueClaims)
         self._five(store)
         now = T0.add(hours=5)
         first = store.claim_due(now=now, limit=2, worker="a", lease=LEASE)
@@ -532,7 +518,7 @@ class StoreConformance:
     def test_tenants_are_isolated(self, make_store: MakeStore) -> None:
         a, b = make_store("acme"), make_store("globex")
         a.add(*make_ticket("T1", dedupe_key="k"), due_at=T0, outbox=[outbox_item(1, "T1")])
-        assert a.record_alert("x") is True
+        assert a.record_alerts(["x"]) == {"x"}
         assert a.record_alerts(["y", "z"]) == {"y", "z"}
         assert a.next_number(prefix="TS", day=T0.date()) == "TS20240520-0001"
         with pytest.raises(NotFound):
@@ -543,7 +529,7 @@ class StoreConformance:
         assert b.find(due_before=T0).items == ()
         assert b.find_by_dedupe_key("k") is None
         assert b.claim_outbox(worker="w", limit=5, lease=LEASE, now=T0) == []
-        assert b.record_alert("x") is True
+        assert b.record_alerts(["x"]) == {"x"}
         assert b.record_alerts(["x", "y", "z"]) == {"y", "z"}
         assert b.next_number(prefix="TS", day=T0.date()) == "TS20240520-0001"
         # the same ids and keys may exist in both tenants
@@ -584,7 +570,7 @@ class StoreConformance:
         def job(n: int) -> tuple[list[str], list[bool]]:
             store = stores[n]
             numbers = [store.next_number(prefix="TS", day=T0.date()) for _ in range(25)]
-            return numbers, [store.record_alert(f"alert-{k}") for k in range(10)]
+            return numbers, [bool(store.record_alerts([f"alert-{k}"])) for k in range(10)]
 
         results = _threads(self.threads, job)
         numbers = [n for result in results for n in result[0]]
@@ -603,7 +589,7 @@ class StoreConformance:
             mine = keys[n * 13 % 60:] + keys[:n * 13 % 60]
             if n % 2:
                 mine.reverse()
-            won = [key for key in mine[::9] if stores[n].record_alert(key)]
+            won = [key for key in mine[::9] if stores[n].record_alerts([key])]
             return won + claim_alerts(stores[n], mine, 7 + 4 * n)
 
         won = [key for keys_won in _threads(self.threads, job) for key in keys_won]

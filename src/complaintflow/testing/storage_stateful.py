@@ -14,13 +14,13 @@ from collections.abc import Callable
 from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, precondition, rule
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, rule
 
 from complaintflow.domain.values import Ticket
 from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import ComplaintflowError
 from complaintflow.storage.memory import InMemoryStore
-from complaintflow.storage.protocol import DueClaims, OutboxItem, Reschedule, TicketStore
+from complaintflow.storage.protocol import OutboxItem, Reschedule, TicketStore
 from complaintflow.testing.storage_workload import T0, commands_for, make_ticket, transition
 
 __all__ = ["build_store_machine"]
@@ -221,23 +221,18 @@ def build_store_machine(
         def ack(self, ids: tuple[str, ...]) -> None:
             self.both(lambda s: s.ack_outbox(ids))
 
-        @rule(key=st.sampled_from(["sla:T001:warn", "sla:T001:breach", "sla:T002:warn"]))
-        def alert(self, key: str) -> None:
-            self.both(lambda s: s.record_alert(key))
-
         @rule(keys=st.lists(st.sampled_from(["sla:T001:warn", "sla:T001:breach",
                                              "sla:T002:warn", "sla:T003:warn"]), max_size=4))
         def alerts(self, keys: list[str]) -> None:
             self.both(lambda s: s.record_alerts(keys))
 
-        @precondition(lambda self: isinstance(self.real, DueClaims))
         @rule(limit=st.integers(1, 3), advance=st.integers(0, 120), lease=st.integers(1, 30))
         def claim_due(self, limit: int, advance: int, lease: int) -> None:
             self.now = self.now.add(minutes=advance)
             self.both(
                 lambda s: [
                     t.id
-                    for t in s.claim_due(  # type: ignore[attr-defined]
+                    for t in s.claim_due(
                         now=self.now, limit=limit, worker="w", lease=dt.timedelta(minutes=lease)
                     )
                 ]

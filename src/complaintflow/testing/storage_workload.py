@@ -162,7 +162,7 @@ def process_job(factory: StoreFactory, tenant: str, job: str, args: Any) -> Any:
             ticket_id, key = args
             return intake(store, ticket_id, dedupe_key=key).id
         if job == "alert":
-            return store.record_alert(args)
+            return bool(store.record_alerts([args]))
         if job == "alerts":
             keys, size = args
             return claim_alerts(store, keys, size)
