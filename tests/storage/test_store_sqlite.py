@@ -36,6 +36,15 @@ def _opener(
         store.close()
 
 
+def _raw(store: TicketStore, sql: str, key: str) -> None:
+    """Write behind the store's back, as a broken migration or a hand edit would."""
+    assert isinstance(store, SqliteStore)
+    assert store.path is not None
+    with sqlite3.connect(store.path, isolation_level=None) as conn:
+        assert conn.execute(sql, (store.tenant, key)).rowcount == 1
+    conn.close()
+
+
 class TestSqliteStore(StoreConformance):
     supports_processes = True
 
@@ -55,6 +64,13 @@ class TestSqliteStore(StoreConformance):
     @pytest.fixture
     def store_factory(self, path: Path) -> Callable[..., TicketStore]:
         return functools.partial(SqliteStore, str(path))
+
+    def corrupt_ticket(self, store: TicketStore, ticket_id: str) -> None:
+        _raw(store, "UPDATE tickets SET body = '{not json' WHERE tenant = ? AND id = ?",
+             ticket_id)
+
+    def corrupt_outbox(self, store: TicketStore, item_id: str) -> None:
+        _raw(store, "UPDATE outbox SET created = '[1, 2]' WHERE tenant = ? AND id = ?", item_id)
 
     @contextmanager
     def failing_event_append(self, store: TicketStore) -> Iterator[None]:

@@ -21,8 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import multiprocessing
+import warnings
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -46,6 +46,8 @@ from complaintflow.storage.protocol import (
     SaveItem,
     TicketStore,
 )
+from complaintflow.testing.storage_contract import ContractChecks
+from complaintflow.testing.storage_races import RaceChecks, run_threads
 from complaintflow.testing.storage_stateful import build_store_machine
 from complaintflow.testing.storage_workload import (
     T0,
@@ -60,7 +62,7 @@ from complaintflow.testing.storage_workload import (
     transition,
 )
 
-__all__ = ["StoreConformance", "build_store_machine"]
+__all__ = ["ConformanceWarning", "StoreConformance", "build_store_machine"]
 
 MakeStore = Callable[[str], TicketStore]
 LEASE = dt.timedelta(minutes=5)
@@ -77,18 +79,19 @@ def _advanced(store: TicketStore, ticket_id: str, *commands: c.Command,
     return store.get(ticket_id)
 
 
-def _threads(count: int, job: Callable[[int], Any]) -> list[Any]:
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(job, range(count)))
+_threads = run_threads
 
 
-class StoreConformance:
+class StoreConformance(ContractChecks, RaceChecks):
     """The contract of :class:`~complaintflow.storage.TicketStore`, as tests."""
 
     #: Several threads may share one store object.
     supports_threads = True
     #: Several processes may open stores on one backend (``store_factory`` fixture).
     supports_processes = False
+    #: Set True only if the adapter has no way to make its backend fail on purpose; the
+    #: atomicity tests then do not run, and say so loudly.
+    cannot_inject_failures = False
     threads = 4
     processes = 3
 
@@ -109,18 +112,25 @@ class StoreConformance:
         pytest.skip("the adapter gives no store_factory for other processes")
 
     def failing_event_append(self, store: TicketStore) -> AbstractContextManager[None]:
-        """Override: make the backend fail when events are appended, inside the block."""
-        pytest.skip("the adapter gives no way to inject a backend failure")
+        """Override (a method, not a fixture): make the backend fail when events are appended.
+
+        Inside the ``with`` block every event insert must fail (e.g. a
+        trigger that raises); the suite then checks that the snapshot, due
+        time and outbox of the same save were not written either.
+        """
+        _no_injection(self)
+        raise AssertionError("unreachable")
 
     def failing_reschedule(
         self, store: TicketStore, ticket_id: str
     ) -> AbstractContextManager[None]:
-        """Override: make the backend fail when ``ticket_id``'s due time is written, inside.
+        """Override (a method): make writing ``ticket_id``'s due time fail, inside the block.
 
         The suite reschedules that ticket after others in one batch and
         checks that none of the batch was applied.
         """
-        pytest.skip("the adapter gives no way to inject a backend failure")
+        _no_injection(self)
+        raise AssertionError("unreachable")
 
     # -- add, get, events ----------------------------------------------------
 
@@ -705,6 +715,22 @@ class StoreConformance:
     def machine_settings(self) -> Any:
         """Hypothesis settings for the state machine (None: the loaded profile)."""
         return None
+
+
+def _no_injection(suite: object) -> None:
+    if getattr(suite, "cannot_inject_failures", False):
+        warnings.warn(ConformanceWarning(
+            f"{type(suite).__name__}: ATOMICITY UNTESTED. The adapter declares it cannot "
+            "inject backend failures, so nothing checks that a failed save writes nothing."),
+            stacklevel=3)
+        pytest.skip("cannot_inject_failures = True: atomicity under failure is untested")
+    pytest.fail(f"{type(suite).__name__} must override failing_event_append and "
+                "failing_reschedule (methods returning a context manager that makes the "
+                "backend fail), or set cannot_inject_failures = True", pytrace=False)
+
+
+class ConformanceWarning(UserWarning):
+    """A part of the contract the suite could not check for this adapter."""
 
 
 def _check_contention(store: TicketStore, ids: list[str],
