@@ -98,7 +98,9 @@ class RaceChecks:
                 return reschedule_loop(stores[n], ids, 25)
             return contend_with_due(stores[n], ids, 12, f"w{n}")
 
-        run_threads(self.threads, job)
+        seen = run_threads(self.threads, job)
+        lost = [entry for n, found in enumerate(seen) if n % 2 for entry in found]
+        assert not lost, f"a reschedule overwrote a newer save: {lost[:3]}"
         check_due_follows_last_write(stores[0], ids)
 
     def test_threads_claim_due_tickets_once(self, make_store: MakeStore) -> None:
@@ -140,6 +142,7 @@ class RaceChecks:
             jobs.append((store_factory, tenant, "batch", (ids, 6, "p5")))
         with multiprocessing.get_context("spawn").Pool(self.processes) as pool:
             results = pool.starmap(process_job, jobs)
+        assert not results[1], f"a reschedule overwrote a newer save: {results[1][:3]}"
         check_due_follows_last_write(store, ids)
         assert sorted(results[2] + results[3]) == due, "a due ticket was claimed twice"
         assert sorted(results[4] + results[5]) == sorted(f"ob-{n}" for n in range(18))

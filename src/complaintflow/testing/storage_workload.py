@@ -241,16 +241,29 @@ def due_marker(version: int, *, rescheduled: bool) -> pendulum.DateTime:
     return T0.add(days=100, hours=version + (1000 if rescheduled else 0))
 
 
-def reschedule_loop(store: TicketStore, ticket_ids: Sequence[str], rounds: int) -> int:
-    """Reschedule each ticket at the version just read, racing with saves; moves made."""
-    moved = 0
+def reschedule_loop(store: TicketStore, ticket_ids: Sequence[str], rounds: int) -> list[str]:
+    """Reschedule each ticket at the version just read, racing with saves.
+
+    After each move it looks for the lost update a check-then-write
+    reschedule makes: its due time still in place although the ticket
+    has moved on to a newer version (read twice, unchanged in between,
+    so no save can have slipped between the reads).  Returns what it saw.
+    """
+    seen: list[str] = []
     for _ in range(rounds):
         for ticket_id in ticket_ids:
             version = store.get(ticket_id).version
-            stale = store.reschedule([Reschedule(
-                ticket_id, version, due_marker(version, rescheduled=True))])
-            moved += not stale
-    return moved
+            mine = due_marker(version, rescheduled=True)
+            if store.reschedule([Reschedule(ticket_id, version, mine)]):
+                continue
+            before = store.get(ticket_id).version
+            due = store.find(due_before=mine)
+            after = store.get(ticket_id).version
+            if before == after > version and ticket_id in [
+                    t.id for t in due.items] and ticket_id not in [
+                    t.id for t in store.find(due_before=mine - dt.timedelta(microseconds=1)).items]:
+                seen.append(f"{ticket_id}: due time of v{version} kept at v{after}")
+    return seen
 
 
 def contend_with_due(
