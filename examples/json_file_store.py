@@ -1,13 +1,6 @@
-"""A complete storage adapter on the kit: every tenant's data in one JSON file.
+"""A complete storage adapter on the kit: all tenants in one JSON file (POSIX only).
 
-The worked example of docs/storage-adapter.md.  Each operation takes a
-lock (a thread lock plus ``fcntl.flock`` on a side file, so processes can
-share the store), reads the whole file, changes it and writes it back
-atomically (temp file, ``fsync``, ``os.replace``): one operation is one
-transaction.  Everything else (checks, instants, cursors, decoding and
-quarantine) comes from :mod:`complaintflow.storage.kit`.  POSIX only.
-
-    store = JsonFileStore("tickets.json", tenant="acme")
+One operation is one transaction: lock, read the file, change it, replace it atomically.
 """
 
 from __future__ import annotations
@@ -30,15 +23,7 @@ from complaintflow.errors import ComplaintflowError, ConcurrencyError, NotFound,
 from complaintflow.storage import Claimed, OutboxItem, Page, Reschedule, SaveItem, kit
 from complaintflow.storage.encoding import event_to_dict, ticket_to_dict
 
-__all__ = ["JsonFileStore"]
-
-Data = dict[str, Any]
-
-
-def _empty() -> Data:
-    return {"tickets": {}, "events": {}, "due": {}, "leases": {}, "dedupe": {},
-            "numbers": {}, "outbox": {}, "alerts": []}
-
+Data = dict[str, Any]  # one tenant's part of the file
 
 class JsonFileStore:
     """A TicketStore whose whole state is one JSON document."""
@@ -57,14 +42,15 @@ class JsonFileStore:
             with self._lock, open(f"{self.path}.lock", "a") as lock_file:
                 fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file closes
                 everything = json.loads(self.path.read_text()) if self.path.exists() else {}
-                yield everything.setdefault(self.tenant, _empty())
+                yield everything.setdefault(self.tenant, {
+                    "tickets": {}, "events": {}, "due": {}, "leases": {}, "dedupe": {},
+                    "numbers": {}, "outbox": {}, "alerts": []})
                 if write:
                     fd, temp = tempfile.mkstemp(dir=self.path.parent)
                     with os.fdopen(fd, "w") as out:
                         json.dump(everything, out, ensure_ascii=False)
                         out.flush()
-                        if self.durable:
-                            os.fsync(out.fileno())
+                        os.fsync(out.fileno()) if self.durable else None
                     os.replace(temp, self.path)  # readers see the old or the new file
         except ComplaintflowError:
             raise
@@ -74,13 +60,10 @@ class JsonFileStore:
     def _ticket(self, data: Data, ticket_id: str) -> Ticket:
         return kit.decode_ticket(self.tenant, ticket_id, data["tickets"][ticket_id])
 
-    # -- writes -----------------------------------------------------------
-
     def _write(self, data: Data, ticket: Ticket, events: Sequence[Event],
                due_at: dt.datetime | None, outbox: Sequence[OutboxItem]) -> None:
-        for item in outbox:
-            if item.id in data["outbox"]:
-                raise kit.duplicate_outbox(item.id)
+        if taken := [item.id for item in outbox if item.id in data["outbox"]]:
+            raise kit.duplicate_outbox(taken[0])
         for item in outbox:
             payload, created, created_us = kit.outbox_row(item)
             data["outbox"][item.id] = [created_us, item.ticket_id, item.kind, payload,
@@ -91,10 +74,8 @@ class JsonFileStore:
 
     @staticmethod
     def _set_due(data: Data, ticket_id: str, due_at: dt.datetime | None) -> None:
-        data["due"].pop(ticket_id, None)
         data["leases"].pop(ticket_id, None)  # a new due time frees the due claim
-        if due_at is not None:
-            data["due"][ticket_id] = kit.micros(due_at, "due_at")
+        data["due"][ticket_id] = None if due_at is None else kit.micros(due_at, "due_at")
 
     def add(self, ticket: Ticket, events: Sequence[Event], *,
             due_at: dt.datetime | None = None, outbox: Sequence[OutboxItem] = ()) -> Ticket:
@@ -107,8 +88,7 @@ class JsonFileStore:
                 raise ConcurrencyError(ticket_id=ticket.id, expected=0,
                                        actual=data["tickets"][ticket.id]["version"])
             self._write(data, ticket, events, due_at, items)
-            if ticket.dedupe_key is not None:
-                data["dedupe"][ticket.dedupe_key] = ticket.id
+            data["dedupe"].update({ticket.dedupe_key: ticket.id} if ticket.dedupe_key else {})
         return ticket
 
     def save(self, ticket: Ticket, events: Sequence[Event], *, expected_version: int,
@@ -135,9 +115,8 @@ class JsonFileStore:
     def reschedule(self, items: Sequence[Reschedule]) -> frozenset[str]:
         batch = kit.check_reschedules(items)
         with self._data(write=bool(batch)) as data:
-            for item, _ in batch:  # check everything before changing anything
-                if item.ticket_id not in data["tickets"]:
-                    raise NotFound("ticket", item.ticket_id)
+            if missing := [i.ticket_id for i, _ in batch if i.ticket_id not in data["tickets"]]:
+                raise NotFound("ticket", missing[0])  # checked before anything changes
             stale = {item.ticket_id for item, _ in batch
                      if data["tickets"][item.ticket_id]["version"] != item.version}
             for item, _ in batch:
@@ -158,28 +137,23 @@ class JsonFileStore:
             data["alerts"].extend(fresh)
         return frozenset(fresh)
 
-    # -- reads ---------------------------------------------------------------
-
     def get(self, ticket_id: str) -> Ticket:
-        kit.check_text(ticket_id, "ticket_id")
         with self._data(write=False) as data:
-            if ticket_id not in data["tickets"]:
+            if kit.check_text(ticket_id, "ticket_id") not in data["tickets"]:
                 raise NotFound("ticket", ticket_id)
             return self._ticket(data, ticket_id)
 
     def events(self, ticket_id: str, *, after: int = 0) -> list[Event]:
-        kit.check_text(ticket_id, "ticket_id")
         kit.check_after(after)
         with self._data(write=False) as data:
-            if ticket_id not in data["events"]:
+            if kit.check_text(ticket_id, "ticket_id") not in data["events"]:
                 raise NotFound("ticket", ticket_id)
             return [kit.decode_event(self.tenant, ticket_id, n, body)
                     for n, body in enumerate(data["events"][ticket_id], 1) if n > after]
 
     def find_by_dedupe_key(self, key: str) -> Ticket | None:
-        kit.check_text(key, "key")
         with self._data(write=False) as data:
-            found = data["dedupe"].get(key)
+            found = data["dedupe"].get(kit.check_text(key, "key"))
             return None if found is None else self._ticket(data, found)
 
     def find(self, *, status: Status | Iterable[Status] | None = None,
@@ -191,24 +165,13 @@ class JsonFileStore:
         with self._data(write=False) as data:
             good, bad = kit.quarantined(data["tickets"], lambda i: self._ticket(data, i))
             due = data["due"]
-        rows = sorted((due[t.id] if query.due_before is not None
-                       else kit.micros(t.received_at), t.id, t)
-                      for _, t in good if query.matches(t, due.get(t.id)))
-        rows = [row for row in rows if query.after is None or row[:2] > query.after]
-        more = len(rows) > query.limit
-        rows = rows[:query.limit]
-        return Page(tuple(row[2] for row in rows),
-                    kit.encode_cursor(*rows[-1][:2]) if more else None,
-                    tuple(error.key for error in bad))
-
-    # -- leases: the outbox and due tickets ---------------------------------------
+        return query.page(((due[t.id] if query.due_before is not None
+                            else kit.micros(t.received_at), t.id, t)
+                           for _, t in good if query.matches(t, due.get(t.id))), bad)
 
     def claim_outbox(self, *, worker: str, limit: int, lease: dt.timedelta,
                      now: dt.datetime) -> list[OutboxItem]:
-        kit.check_limit(limit)
-        kit.check_text(worker, "worker")
-        start = kit.micros(now, "now")
-        until = start + kit.lease_micros(lease)
+        start, until = kit.lease_window(limit=limit, worker=worker, lease=lease, now=now)
         with self._data(write=True) as data:
             rows = sorted([row[0], item_id, *row[1:]] for item_id, row in data["outbox"].items()
                           if row[6] <= start)
@@ -221,18 +184,15 @@ class JsonFileStore:
     def ack_outbox(self, ids: Iterable[str]) -> None:
         wanted = kit.check_ids(ids)
         with self._data(write=True) as data:
-            for item_id in wanted:
-                data["outbox"].pop(item_id, None)
+            [data["outbox"].pop(item_id, None) for item_id in wanted]
 
     def claim_due(self, *, now: dt.datetime, limit: int, worker: str,
                   lease: dt.timedelta) -> list[Ticket]:
-        kit.check_limit(limit)
-        kit.check_text(worker, "worker")
-        start = kit.micros(now, "now")
-        until = start + kit.lease_micros(lease)
+        start, until = kit.lease_window(limit=limit, worker=worker, lease=lease, now=now)
         with self._data(write=True) as data:
             ready = sorted((due, ticket_id) for ticket_id, due in data["due"].items()
-                           if due <= start and data["leases"].get(ticket_id, 0) <= start)
+                           if due is not None and due <= start
+                           and data["leases"].get(ticket_id, 0) <= start)
             good, bad = kit.quarantined(ready, lambda row: self._ticket(data, row[1]))
             for (_, ticket_id), _ in good[:limit]:
                 data["leases"][ticket_id] = until

@@ -35,6 +35,7 @@ from complaintflow.storage.encoding import (
 )
 from complaintflow.storage.protocol import (
     OutboxItem,
+    Page,
     Reschedule,
     SaveItem,
     format_ticket_number,
@@ -64,6 +65,7 @@ __all__ = [
     "format_ticket_number",
     "from_micros",
     "lease_micros",
+    "lease_window",
     "micros",
     "outbox_row",
     "payload_json",
@@ -108,6 +110,15 @@ def lease_micros(lease: dt.timedelta) -> int:
         raise ValidationError(f"lease must be a positive timedelta of at most a year, "
                               f"got {_short(lease)}", field="lease")
     return lease // _US
+
+
+def lease_window(*, limit: object, worker: object, lease: dt.timedelta,
+                 now: dt.datetime) -> tuple[int, int]:
+    """A claim's checked arguments as (now, lease end) in epoch microseconds."""
+    check_limit(limit)
+    check_text(worker, "worker")
+    start = micros(now, "now")
+    return start, start + lease_micros(lease)
 
 
 # -- arguments ----------------------------------------------------------------
@@ -399,6 +410,15 @@ class Query:
     def order(self) -> str:
         """Which key pages are ordered by: ``"due"`` or ``"received"``."""
         return "received" if self.due_before is None else "due"
+
+    def page(self, rows: Iterable[tuple[int, str, Ticket]],
+             corrupt: Iterable[CorruptRecord] = ()) -> Page:
+        """The page for stores that filter in Python: ``(key, id, ticket)`` rows, any order."""
+        ordered = sorted((row for row in rows if self.after is None or row[:2] > self.after),
+                         key=lambda row: row[:2])
+        page = ordered[:self.limit]
+        cursor = encode_cursor(*page[-1][:2]) if len(ordered) > self.limit else None
+        return Page(tuple(row[2] for row in page), cursor, tuple(e.key for e in corrupt))
 
     def matches(self, ticket: Ticket, due: int | None) -> bool:
         return (
