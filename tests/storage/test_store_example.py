@@ -70,3 +70,10 @@ def test_a_corrupt_file_is_a_storage_error(tmp_path: Path) -> None:
     (tmp_path / "tickets.json").write_text("{not json")
     with pytest.raises(StorageError):
         JsonFileStore(tmp_path / "tickets.json").get("T1")
+
+
+def test_the_docs_show_the_example_as_it_is() -> None:
+    code = (Path(EXAMPLES) / "json_file_store.py").read_text(encoding="utf-8")
+    page = (Path(EXAMPLES).parent / "docs" / "storage-adapter.md").read_text(encoding="utf-8")
+    assert f"```python\n{code}```" in page, "docs/storage-adapter.md shows a stale adapter"
+    assert len(code.splitlines()) < 200
