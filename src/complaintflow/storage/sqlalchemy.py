@@ -60,8 +60,9 @@ def configure_sqlite(engine: sa.Engine, *, synchronous: str = "FULL") -> sa.Engi
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
-        read = conn.get_execution_options().get("complaintflow_read", False)
-        conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
+        if not conn.get_execution_options().get("complaintflow_read", False):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # a read is one SELECT, consistent by itself: no transaction, no extra round trips
 
     return engine
 
@@ -70,8 +71,37 @@ def sqlite_engine(path: str, *, synchronous: str = "FULL", busy_timeout: float =
                   ) -> sa.Engine:
     """A SQLite engine configured by :func:`configure_sqlite` (one file, many threads)."""
     engine = sa.create_engine(f"sqlite:///{path}", connect_args={
-        "timeout": busy_timeout, "check_same_thread": False})
+        "timeout": busy_timeout, "check_same_thread": False}, pool_reset_on_return=None)
     return configure_sqlite(engine, synchronous=synchronous)
+
+
+def _p(name: str, expanding: bool = False) -> Any:
+    return sa.bindparam(name, expanding=expanding)
+
+
+class _Statements:
+    """The hot statements, built once per table set: SQLAlchemy then reuses their compiled
+    form (a statement built per call costs its cache key every time, ~5x the SQL itself on
+    SQLite)."""
+
+    def __init__(self, tables: Tables) -> None:
+        t, e, o = tables.tickets, tables.events, tables.outbox
+        one = sa.and_(t.c.tenant == _p("p_tenant"), t.c.id == _p("p_id"))
+        self.body = sa.select(t.c.body).where(one)
+        self.version = sa.select(t.c.version).where(one)
+        self.lock = sa.select(t.c.version, t.c.last_seq).where(one).with_for_update()
+        self.update = sa.update(t).where(one)
+        self.insert_ticket = sa.insert(t)
+        self.insert_events = sa.insert(e)
+        self.insert_outbox = sa.insert(o)
+        self.dedupe = sa.select(t.c.id, t.c.body).where(
+            t.c.tenant == _p("p_tenant"), t.c.dedupe_key == _p("p_key"))
+        self.events = sa.select(e.c.seq, e.c.body).where(
+            e.c.tenant == _p("p_tenant"), e.c.ticket_id == _p("p_id"),
+            e.c.seq > _p("p_after")).order_by(e.c.seq)
+        self.outbox_taken = sa.select(o.c.id).where(
+            o.c.tenant == _p("p_tenant"), o.c.id.in_(_p("p_ids", expanding=True)))
+        self.finds: dict[tuple[Any, ...], Any] = {}
 
 
 class SqlAlchemyStore:
@@ -86,6 +116,7 @@ class SqlAlchemyStore:
         self._dialect = bind.dialect.name
         self._lock = threading.RLock()
         self._owned = False
+        self._sql = _Statements(self.tables)
         if create:
             self._create()
 
@@ -162,7 +193,7 @@ class SqlAlchemyStore:
                 "due_lease_us": 0, "due_worker": None, "body": kit.dumps(ticket_to_dict(ticket))}
 
     def _append(self, conn: sa.Connection, events: Sequence[Event]) -> None:
-        conn.execute(sa.insert(self.tables.events), [
+        conn.execute(self._sql.insert_events, [
             {"tenant": self.tenant, "ticket_id": e.ticket_id, "seq": e.seq,
              "version": e.version, "type": e.type, "at_us": kit.micros(e.at),
              "body": kit.dumps(event_to_dict(e))} for e in events])
@@ -170,9 +201,8 @@ class SqlAlchemyStore:
     def _enqueue(self, conn: sa.Connection, items: Sequence[OutboxItem]) -> None:
         if not items:
             return
-        box = self.tables.outbox
-        taken = conn.execute(sa.select(box.c.id).where(
-            self._where(box), box.c.id.in_([item.id for item in items]))).first()
+        taken = conn.execute(self._sql.outbox_taken, {
+            "p_tenant": self.tenant, "p_ids": [item.id for item in items]}).first()
         if taken is not None:
             raise kit.duplicate_outbox(taken[0])
         rows = []
@@ -182,15 +212,14 @@ class SqlAlchemyStore:
                          "kind": item.kind, "payload": payload, "created": created,
                          "created_us": created_us, "attempts": item.attempts,
                          "visible_us": 0})
-        conn.execute(sa.insert(box), rows)
+        conn.execute(self._sql.insert_outbox, rows)
 
     def _holder(self, conn: sa.Connection, ticket: Ticket) -> Ticket | None:
         """The ticket already holding ``ticket``'s dedupe key, if any."""
         if ticket.dedupe_key is None:
             return None
-        t = self.tables.tickets
-        found = conn.execute(sa.select(t.c.id, t.c.body).where(
-            self._where(t, dedupe_key=ticket.dedupe_key))).first()
+        found = conn.execute(self._sql.dedupe, {"p_tenant": self.tenant,
+                                                "p_key": ticket.dedupe_key}).first()
         return None if found is None else kit.decode_ticket(self.tenant, found[0], found[1])
 
     def add(self, ticket: Ticket, events: Sequence[Event], *,
@@ -200,18 +229,17 @@ class SqlAlchemyStore:
         row = self._row(ticket, None if due_at is None else kit.micros(due_at, "due_at"))
         row.update(tenant=self.tenant, id=ticket.id, number=ticket.number,
                    dedupe_key=ticket.dedupe_key, received_us=kit.micros(ticket.received_at))
-        t = self.tables.tickets
 
         def work(conn: sa.Connection) -> Ticket:
             try:
                 with conn.begin_nested():  # a racing add may take the id or the key first
-                    conn.execute(sa.insert(t), row)
+                    conn.execute(self._sql.insert_ticket, row)
             except sa.exc.IntegrityError:
                 holder = self._holder(conn, ticket)
                 if holder is not None:
                     return holder
-                actual = conn.execute(sa.select(t.c.version).where(
-                    self._where(t, id=ticket.id))).scalar()
+                actual = conn.execute(self._sql.version, {
+                    "p_tenant": self.tenant, "p_id": ticket.id}).scalar()
                 raise ConcurrencyError(ticket_id=ticket.id, expected=0, actual=actual) from None
             self._append(conn, events)
             self._enqueue(conn, items)
@@ -247,15 +275,15 @@ class SqlAlchemyStore:
     def _save(self, conn: sa.Connection, item: SaveItem, outbox: list[OutboxItem],
               row: dict[str, Any]) -> int | None:
         """One save inside the caller's transaction; the stored version if stale."""
-        t, ticket = self.tables.tickets, item.ticket
-        current = conn.execute(sa.select(t.c.version, t.c.last_seq).where(
-            self._where(t, id=ticket.id)).with_for_update()).first()
+        ticket = item.ticket
+        key = {"p_tenant": self.tenant, "p_id": ticket.id}
+        current = conn.execute(self._sql.lock, key).first()
         if current is None:
             raise NotFound("ticket", ticket.id)
         if current[0] != item.expected_version:
             return int(current[0])
         kit.check_batch(ticket, item.events, current[1] + 1)
-        conn.execute(sa.update(t).where(self._where(t, id=ticket.id)).values(**row))
+        conn.execute(self._sql.update, {**row, **key})
         self._append(conn, item.events)
         self._enqueue(conn, outbox)
         return None
@@ -325,9 +353,8 @@ class SqlAlchemyStore:
 
     def get(self, ticket_id: str) -> Ticket:
         kit.check_text(ticket_id, "ticket_id")
-        t = self.tables.tickets
-        body = self._run(lambda conn: conn.execute(sa.select(t.c.body).where(
-            self._where(t, id=ticket_id))).scalar(), read=True)
+        body = self._run(lambda conn: conn.execute(self._sql.body, {
+            "p_tenant": self.tenant, "p_id": ticket_id}).scalar(), read=True)
         if body is None:
             raise NotFound("ticket", ticket_id)
         return kit.decode_ticket(self.tenant, ticket_id, body)
@@ -335,14 +362,11 @@ class SqlAlchemyStore:
     def events(self, ticket_id: str, *, after: int = 0) -> list[Event]:
         kit.check_text(ticket_id, "ticket_id")
         kit.check_after(after)
-        e, t = self.tables.events, self.tables.tickets
+        key = {"p_tenant": self.tenant, "p_id": ticket_id}
 
         def work(conn: sa.Connection) -> list[Any]:
-            rows = conn.execute(sa.select(e.c.seq, e.c.body).where(
-                e.c.tenant == self.tenant, e.c.ticket_id == ticket_id, e.c.seq > after)
-                .order_by(e.c.seq)).all()
-            if not rows and conn.execute(sa.select(t.c.version).where(
-                    self._where(t, id=ticket_id))).first() is None:
+            rows = conn.execute(self._sql.events, {**key, "p_after": after}).all()
+            if not rows and conn.execute(self._sql.version, key).first() is None:
                 raise NotFound("ticket", ticket_id)
             return list(rows)
 
@@ -351,9 +375,8 @@ class SqlAlchemyStore:
 
     def find_by_dedupe_key(self, key: str) -> Ticket | None:
         kit.check_text(key, "key")
-        t = self.tables.tickets
-        row = self._run(lambda conn: conn.execute(sa.select(t.c.id, t.c.body).where(
-            self._where(t, dedupe_key=key))).first(), read=True)
+        row = self._run(lambda conn: conn.execute(self._sql.dedupe, {
+            "p_tenant": self.tenant, "p_key": key}).first(), read=True)
         return None if row is None else kit.decode_ticket(self.tenant, row[0], row[1])
 
     def find(self, *, status: Status | Iterable[Status] | None = None,
@@ -362,25 +385,21 @@ class SqlAlchemyStore:
              limit: int = 100, cursor: str | None = None) -> Page:
         query = kit.Query(status=status, assignee=assignee, department=department,
                           priority=priority, due_before=due_before, limit=limit, cursor=cursor)
-        t = self.tables.tickets
-        key = t.c.received_us if query.due_before is None else t.c.due_us
-        where = [t.c.tenant == self.tenant]
+        params: dict[str, Any] = {"p_tenant": self.tenant, "p_limit": query.limit + 1}
         if query.statuses is not None:
-            where.append(t.c.status.in_(sorted(s.value for s in query.statuses)))
-        for column, value in ((t.c.assignee, query.assignee),
-                              (t.c.department, query.department),
-                              (t.c.priority, None if query.priority is None
-                               else query.priority.value)):
+            params["p_statuses"] = sorted(s.value for s in query.statuses)
+        for name, value in (("assignee", query.assignee), ("department", query.department),
+                            ("priority", None if query.priority is None
+                             else query.priority.value), ("due", query.due_before)):
             if value is not None:
-                where.append(column == value)
-        if query.due_before is not None:
-            where.append(t.c.due_us <= query.due_before)
+                params[f"p_{name}"] = value
         if query.after is not None:
-            where.append(sa.or_(key > query.after[0],
-                                sa.and_(key == query.after[0], t.c.id > query.after[1])))
-        statement = (sa.select(key, t.c.id, t.c.body).where(*where)
-                     .order_by(key, t.c.id).limit(query.limit + 1))
-        rows = self._run(lambda conn: conn.execute(statement).all(), read=True)
+            params["p_after_key"], params["p_after_id"] = query.after
+        shape = tuple(sorted(params))
+        statement = self._sql.finds.get(shape)
+        if statement is None:
+            statement = self._sql.finds.setdefault(shape, self._find_statement(params))
+        rows = self._run(lambda conn: conn.execute(statement, params).all(), read=True)
         page = rows[:query.limit]
         more = len(rows) > query.limit
         good, bad = kit.quarantined(page, lambda row: kit.decode_ticket(
@@ -388,6 +407,24 @@ class SqlAlchemyStore:
         return Page(tuple(ticket for _, ticket in good),
                     kit.encode_cursor(page[-1][0], page[-1][1]) if more else None,
                     tuple(error.key for error in bad))
+
+    def _find_statement(self, params: dict[str, Any]) -> Any:
+        """``find``'s SELECT for this combination of filters (cached by the caller)."""
+        t = self.tables.tickets
+        key = t.c.received_us if "p_due" not in params else t.c.due_us
+        where = [t.c.tenant == _p("p_tenant")]
+        if "p_statuses" in params:
+            where.append(t.c.status.in_(_p("p_statuses", expanding=True)))
+        for column in (t.c.assignee, t.c.department, t.c.priority):
+            if f"p_{column.name}" in params:
+                where.append(column == _p(f"p_{column.name}"))
+        if "p_due" in params:
+            where.append(t.c.due_us <= _p("p_due"))
+        if "p_after_key" in params:
+            where.append(sa.or_(key > _p("p_after_key"), sa.and_(
+                key == _p("p_after_key"), t.c.id > _p("p_after_id"))))
+        return (sa.select(key, t.c.id, t.c.body).where(*where).order_by(key, t.c.id)
+                .limit(_p("p_limit")))
 
     # -- leases: the outbox and due tickets ----------------------------------------------
 
