@@ -19,6 +19,7 @@ from complaintflow.domain.values import Ticket
 from complaintflow.domain.vocabulary import Kind, Priority, Status
 from complaintflow.errors import CorruptRecord, NotFound, ValidationError
 from complaintflow.storage.encoding import event_to_dict, instant_to_dict, ticket_to_dict
+from complaintflow.storage.memory import InMemoryStore
 from complaintflow.storage.protocol import Reschedule, SaveItem, TicketStore
 from complaintflow.testing.storage_workload import (
     T0,
@@ -86,6 +87,17 @@ class ContractChecks:
             assert store.save_many([SaveItem(last, batch, new.version)]) == frozenset()
             assert [e.seq for e in store.events("T1", after=7)] == [8, 9]
             assert Ticket.replay(store.events("T1")) == store.get("T1") == last
+
+    def test_the_desk_runs_on_the_store_as_on_the_reference(
+        self, make_store: MakeStore
+    ) -> None:
+        """The desk's own intake, commands and sweep, with a UTC clock and a Shanghai office.
+
+        Run twice, on this store and on InMemoryStore: every ticket, event
+        (and zone) and queued notification must be the same.
+        """
+        outcomes = [_desk_story(make_store("desk")), _desk_story(InMemoryStore())]
+        assert outcomes[0] == outcomes[1]
 
     # -- zones and instants ------------------------------------------------------
 
@@ -262,3 +274,36 @@ class ContractChecks:
         assert getattr(rest, "corrupt", None) == ("ob-0",)
         store.ack_outbox(["ob-0"])                 # the host deletes it; the queue is clean
         assert store.claim_outbox(worker="w", limit=5, lease=LEASE, now=T0) == []
+
+
+def _desk_story(store: TicketStore) -> tuple[Any, ...]:
+    from complaintflow.clock import ManualClock
+    from complaintflow.domain.values import Actor
+    from complaintflow.domain.vocabulary import Role
+    from complaintflow.service.desk import ComplaintDesk
+    from complaintflow.sla.policy import SlaPolicy
+    from complaintflow.testing.plugin import shanghai_office
+    from complaintflow.testing.storage_workload import draft
+
+    clock = ManualClock(pendulum.datetime(2024, 5, 20, 1, 30, tz="UTC"))   # 09:30 Shanghai
+    serial = iter(range(1, 100))
+    desk = ComplaintDesk(store, clock, sla=SlaPolicy.default(), calendar=shanghai_office(),
+                         ids=lambda: f"D{next(serial)}")
+    lead = Actor.staff("lead", Role.SUPERVISOR)
+    ids = []
+    for n, zone in enumerate(("UTC", "America/New_York", "Asia/Shanghai")):
+        ticket = desk.intake(draft(n, at=clock.now().in_timezone(zone)))
+        desk.triage(ticket.id, Kind.COMPLAINT, None, Priority.P1, actor=lead,
+                    department="billing")
+        desk.assign(ticket.id, "li", actor=lead)
+        ids.append(ticket.id)
+        clock.advance(minutes=7)
+    clock.advance(days=3)                            # every P1 deadline has passed
+    desk.sweep()
+    desk.sweep()                                     # a second sweep records nothing new
+    pending = store.claim_outbox(worker="w", limit=100, lease=LEASE, now=clock.now())
+    return (
+        [stored_form(store.get(ticket_id)) for ticket_id in ids],
+        [[event_to_dict(e) for e in store.events(ticket_id)] for ticket_id in ids],
+        sorted((item.id, item.kind) for item in pending),
+    )
