@@ -570,9 +570,16 @@ class StoreConformance(ContractChecks, RaceChecks):
 
     def test_threads_duplicate_intake_makes_one_ticket(self, make_store: MakeStore) -> None:
         stores = self._thread_stores(make_store, "threads")
-        got = _threads(self.threads, lambda n: intake(stores[n], f"T{n}", dedupe_key="k").id)
-        assert len(set(got)) == 1
-        assert len(stores[0].find().items) == 1
+        keys = [f"wx-{k}" for k in range(8)]  # every thread sends every message: 8 races
+
+        def job(n: int) -> list[str]:
+            return [intake(stores[n], f"T{n}-{k}", dedupe_key=key).id
+                    for k, key in enumerate(keys)]
+
+        got = _threads(self.threads, job)
+        for k, key in enumerate(keys):
+            assert len({ids[k] for ids in got}) == 1, f"two tickets for dedupe key {key}"
+        assert len(stores[0].find().items) == len(keys)
 
     def test_threads_numbers_and_alerts_are_unique(self, make_store: MakeStore) -> None:
         stores = self._thread_stores(make_store, "threads")
