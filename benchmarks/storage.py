@@ -1,7 +1,9 @@
 """Storage benchmark: committed transitions/s, due-query latency, outbox claim throughput,
-and what batching (``save_many``, ``record_alerts``) buys when every commit is an fsync.
+and what batching (``save_many``, ``record_alerts``) buys when every commit is an fsync;
+``SqlAlchemyStore`` beside the native stores on SQLite and PostgreSQL, and on MariaDB.
 
     python benchmarks/storage.py [--tickets 100000] [--postgres CONNINFO | --no-postgres]
+                                 [--no-sqlalchemy] [--no-mariadb]
 
 SQLite runs with the settings we recommend (WAL, synchronous=FULL: every
 commit is fsynced) and, for comparison, synchronous=NORMAL.  PostgreSQL
@@ -28,6 +30,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from complaintflow.domain import commands as c
 from complaintflow.domain.lifecycle import apply
@@ -73,12 +76,8 @@ def alert_claims_per_second(store: TicketStore, count: int = 3000,
     """Alert keys claimed per second, ``batch`` keys per transaction."""
     keys = [f"sla:A{n}:{batch}:breach:1" for n in range(count)]
     start = time.perf_counter()
-    if batch == 1:
-        for key in keys:
-            store.record_alert(key)
-    else:
-        for first in range(0, count, batch):
-            store.record_alerts(keys[first:first + batch])
+    for first in range(0, count, batch):
+        store.record_alerts(keys[first:first + batch])
     return count / (time.perf_counter() - start)
 
 
@@ -226,22 +225,156 @@ def postgres_rows(conninfo: str, tickets: int) -> list[tuple[str, str]]:
     return rows
 
 
+def bulk_load(store: Any, count: int) -> None:
+    """The rows ``load`` would add (same tickets, due times), inserted in one transaction.
+
+    ``SqlAlchemyStore.add`` costs a savepoint per ticket; for 100,000 tickets
+    the benchmark writes the same rows with two executemany statements.
+    """
+    import sqlalchemy as sa
+
+    from complaintflow.storage import kit
+    from complaintflow.storage.encoding import event_to_dict
+
+    tickets, events = [], []
+    for n in range(count):
+        ticket, batch = make_ticket(f"L{n:06d}", at=T0.add(seconds=n))
+        due = T0.add(minutes=(n * 7919) % (10 * 24 * 60))
+        row = store._row(ticket, kit.micros(due))
+        row.update(tenant=store.tenant, id=ticket.id, number=ticket.number, dedupe_key=None,
+                   received_us=kit.micros(ticket.received_at))
+        tickets.append(row)
+        events += [{"tenant": store.tenant, "ticket_id": e.ticket_id, "seq": e.seq,
+                    "version": e.version, "type": e.type, "at_us": kit.micros(e.at),
+                    "body": kit.dumps(event_to_dict(e))} for e in batch]
+    with store._bind.begin() as conn:
+        conn.execute(sa.insert(store.tables.tickets), tickets)
+        conn.execute(sa.insert(store.tables.events), events)
+
+
+def sqlalchemy_rows(label: str, store: Any, tickets: int) -> list[tuple[str, str]]:
+    rows = [(f"{label}: committed transitions/s", f"{transitions_per_second(store):,.0f}")]
+    bulk_load(store, tickets)
+    if store._dialect == "postgresql":
+        with store._bind.begin() as conn:
+            conn.exec_driver_sql(f"ANALYZE {store.tables.tickets.name}")
+    median, p95, found = due_query_ms(store)
+    rows.append((f"{label}: due query, {tickets:,} open tickets (median / p95)",
+                 f"{median:.2f} ms / {p95:.2f} ms ({found} rows)"))
+    return rows
+
+
+def sqlalchemy_sqlite_rows(tickets: int) -> list[tuple[str, str]]:
+    from complaintflow.storage.sqlalchemy import SqlAlchemyStore, sqlite_engine
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = sqlite_engine(str(Path(tmp) / "sa.db"))        # synchronous=FULL
+        try:
+            return sqlalchemy_rows("SqlAlchemyStore on SQLite FULL", SqlAlchemyStore(engine),
+                                   tickets)
+        finally:
+            engine.dispose()
+
+
+def sqlalchemy_postgres_rows(conninfo: str, tickets: int) -> list[tuple[str, str]]:
+    import sqlalchemy as sa
+
+    from complaintflow.storage.sqlalchemy import SqlAlchemyStore
+
+    parts = dict(part.split("=", 1) for part in conninfo.split())
+    engine = sa.create_engine(f"postgresql+psycopg://{parts['user']}@{parts['host']}:"
+                              f"{parts['port']}/{parts['dbname']}")
+    try:
+        return sqlalchemy_rows("SqlAlchemyStore on PostgreSQL", SqlAlchemyStore(
+            engine, tenant="sa"), tickets)
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def throwaway_mariadb() -> Iterator[str | None]:
+    """Debian's mariadb-server on loopback, default durability (a flush per commit)."""
+    server, install = shutil.which("mariadbd") or "/usr/sbin/mariadbd", shutil.which(
+        "mariadb-install-db")
+    if not Path(server).exists() or install is None:
+        yield None
+        return
+    base = Path(tempfile.mkdtemp(prefix="cf-bench-maria-"))
+    prefix, user = [], os.environ.get("USER", "nobody")
+    if os.geteuid() == 0:
+        shutil.chown(base, user="mysql")
+        prefix, user = ["runuser", "-u", "mysql", "--"], "mysql"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    data, sock_path = base / "data", base / "sock"
+    subprocess.run([*prefix, install, f"--user={user}", f"--datadir={data}",
+                    "--auth-root-authentication-method=normal"], check=True,
+                   capture_output=True)
+    process = subprocess.Popen([*prefix, server, "--no-defaults", f"--datadir={data}",
+                                f"--socket={sock_path}", f"--port={port}",
+                                "--bind-address=127.0.0.1", f"--log-error={base / 'log'}",
+                                "--innodb-buffer-pool-size=512M",
+                                "--character-set-server=utf8mb4"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):
+            if sock_path.exists():
+                break
+            time.sleep(0.1)
+        subprocess.run([*prefix, "mariadb", f"--socket={sock_path}", "-uroot", "-e",
+                        "CREATE DATABASE cf; CREATE USER 'cf'@'127.0.0.1'; "
+                        "GRANT ALL ON cf.* TO 'cf'@'127.0.0.1';"], check=True,
+                       capture_output=True)
+        yield f"mysql+pymysql://cf@127.0.0.1:{port}/cf?charset=utf8mb4"
+    finally:
+        process.terminate()
+        process.wait(60)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def mariadb_rows(tickets: int) -> list[tuple[str, str]]:
+    import sqlalchemy as sa
+
+    from complaintflow.storage.sqlalchemy import SqlAlchemyStore
+
+    with throwaway_mariadb() as url:
+        if url is None:
+            return [("MariaDB", "skipped: no mariadb-server")]
+        engine = sa.create_engine(url, pool_size=5)
+        try:
+            return sqlalchemy_rows("SqlAlchemyStore on MariaDB (loopback TCP)",
+                                   SqlAlchemyStore(engine), tickets)
+        finally:
+            engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--postgres", help="conninfo of a server to use")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlalchemy", action="store_true")
+    parser.add_argument("--no-mariadb", action="store_true")
     args = parser.parse_args()
     rows = sqlite_rows(args.tickets)
+    if not args.no_sqlalchemy:
+        rows += sqlalchemy_sqlite_rows(args.tickets)
     if not args.no_postgres:
         if args.postgres:
             rows += postgres_rows(args.postgres, args.tickets)
+            if not args.no_sqlalchemy:
+                rows += sqlalchemy_postgres_rows(args.postgres, args.tickets)
         else:
             with throwaway_postgres() as conninfo:
                 if conninfo is None:
                     rows.append(("PostgreSQL", "skipped: no binaries"))
                 else:
                     rows += postgres_rows(conninfo, args.tickets)
+                    if not args.no_sqlalchemy:
+                        rows += sqlalchemy_postgres_rows(conninfo, args.tickets)
+    if not args.no_sqlalchemy and not args.no_mariadb:
+        rows += mariadb_rows(args.tickets)
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")

@@ -1,18 +1,10 @@
-"""A complete storage adapter in one file: every tenant's data in one JSON file.
+"""A complete storage adapter on the kit: all tenants in one JSON file (POSIX only).
 
-The worked example of docs/storage-adapter.md.  Each operation takes a
-lock (a thread lock plus ``fcntl.flock`` on a side file, so several
-processes can share the store), reads the whole file, changes it, and
-writes it back atomically: a temp file, ``fsync``, then ``os.replace``.
-Slow for big desks, but small, obviously atomic, and it passes the
-conformance suite (tests/storage/test_store_example.py).  POSIX only.
-
-    store = JsonFileStore("tickets.json", tenant="acme")
+One operation is one transaction: lock, read the file, change it, replace it atomically.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import fcntl
 import json
@@ -27,54 +19,21 @@ from typing import Any
 from complaintflow.domain.events import Event
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Priority, Status
-from complaintflow.errors import (
-    ConcurrencyError,
-    NaiveDatetimeError,
-    NotFound,
-    StorageError,
-    ValidationError,
-)
-from complaintflow.storage import OutboxItem, Page, Reschedule, format_ticket_number
-from complaintflow.storage.encoding import (
-    event_from_dict,
-    event_to_dict,
-    instant_from_dict,
-    instant_to_dict,
-    ticket_from_dict,
-    ticket_to_dict,
-)
-from complaintflow.storage.memory import check_batch
+from complaintflow.errors import ComplaintflowError, ConcurrencyError, NotFound, StorageError
+from complaintflow.storage import Claimed, OutboxItem, Page, Reschedule, SaveItem, kit
+from complaintflow.storage.encoding import event_to_dict, ticket_to_dict
 
-__all__ = ["JsonFileStore"]
-
-Data = dict[str, Any]
-
-
-def _us(value: dt.datetime, field: str) -> int:
-    """Microseconds since the epoch: exact, comparable, JSON-safe."""
-    if value.tzinfo is None:
-        raise NaiveDatetimeError(field, value)
-    utc = value.astimezone(dt.UTC)
-    return calendar.timegm(utc.utctimetuple()) * 1_000_000 + utc.microsecond
-
-
-def _empty() -> Data:
-    return {"tickets": {}, "events": {}, "due": {}, "leases": {}, "dedupe": {},
-            "numbers": {}, "outbox": {}, "alerts": []}
-
+Data = dict[str, Any]  # one tenant's part of the file
 
 class JsonFileStore:
     """A TicketStore whose whole state is one JSON document."""
 
-    def __init__(
-        self, path: str | os.PathLike[str], *, tenant: str = "default", durable: bool = True
-    ) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, tenant: str = "default",
+                 durable: bool = True) -> None:
         self.path = Path(path)
         self.tenant = tenant
         self.durable = durable  # fsync before the rename; tests may turn it off
         self._lock = threading.Lock()
-
-    # -- the one hard part: read, change, write atomically ----------------
 
     @contextmanager
     def _data(self, *, write: bool) -> Iterator[Data]:
@@ -82,212 +41,159 @@ class JsonFileStore:
         try:
             with self._lock, open(f"{self.path}.lock", "a") as lock_file:
                 fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file closes
-                everything = self._load()
-                data = everything.setdefault(self.tenant, _empty())
-                yield data
+                everything = json.loads(self.path.read_text()) if self.path.exists() else {}
+                yield everything.setdefault(self.tenant, {
+                    "tickets": {}, "events": {}, "due": {}, "leases": {}, "dedupe": {},
+                    "numbers": {}, "outbox": {}, "alerts": []})
                 if write:
-                    self._replace(everything)
-        except OSError as error:  # the backend failed: translate at the boundary
+                    fd, temp = tempfile.mkstemp(dir=self.path.parent)
+                    with os.fdopen(fd, "w") as out:
+                        json.dump(everything, out, ensure_ascii=False)
+                        out.flush()
+                        os.fsync(out.fileno()) if self.durable else None
+                    os.replace(temp, self.path)  # readers see the old or the new file
+        except ComplaintflowError:
+            raise
+        except (OSError, ValueError) as error:  # translate at the boundary
             raise StorageError(f"JSON file store failed: {error}") from error
 
-    def _load(self) -> Data:
-        if not self.path.exists():
-            return {}
-        try:
-            everything: Data = json.loads(self.path.read_text())
-        except ValueError as error:
-            raise StorageError(f"{self.path} is not a store's JSON: {error}") from error
-        return everything
+    def _ticket(self, data: Data, ticket_id: str) -> Ticket:
+        return kit.decode_ticket(self.tenant, ticket_id, data["tickets"][ticket_id])
 
-    def _replace(self, everything: Data) -> None:
-        fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name)
-        try:
-            with os.fdopen(fd, "w") as out:
-                json.dump(everything, out, ensure_ascii=False)
-                out.flush()
-                if self.durable:
-                    os.fsync(out.fileno())
-            os.replace(temp, self.path)  # atomic: readers see the old or the new file
-        except BaseException:
-            os.unlink(temp)
-            raise
-
-    # -- writes ------------------------------------------------------------
-
-    @staticmethod
-    def _enqueue(data: Data, outbox: Sequence[OutboxItem]) -> None:
-        ids = [item.id for item in outbox]
-        if len(set(ids)) != len(ids) or any(i in data["outbox"] for i in ids):
-            raise ValidationError("an outbox item id was enqueued before", field="outbox")
+    def _write(self, data: Data, ticket: Ticket, events: Sequence[Event],
+               due_at: dt.datetime | None, outbox: Sequence[OutboxItem]) -> None:
+        if taken := [item.id for item in outbox if item.id in data["outbox"]]:
+            raise kit.duplicate_outbox(taken[0])
         for item in outbox:
-            data["outbox"][item.id] = {
-                "ticket_id": item.ticket_id, "kind": item.kind, "payload": item.payload,
-                "created": instant_to_dict(item.created_at), "attempts": item.attempts,
-                "order": [_us(item.created_at, "created_at"), item.id], "visible": 0,
-            }
+            payload, created, created_us = kit.outbox_row(item)
+            data["outbox"][item.id] = [created_us, item.ticket_id, item.kind, payload,
+                                       created, item.attempts, 0]
+        data["tickets"][ticket.id] = ticket_to_dict(ticket)
+        data["events"].setdefault(ticket.id, []).extend(event_to_dict(e) for e in events)
+        self._set_due(data, ticket.id, due_at)
 
     @staticmethod
-    def _set(data: Data, ticket: Ticket, due_at: dt.datetime | None) -> None:
-        data["tickets"][ticket.id] = ticket_to_dict(ticket)
-        data["due"].pop(ticket.id, None)
-        data["leases"].pop(ticket.id, None)
-        if due_at is not None:
-            data["due"][ticket.id] = _us(due_at, "due_at")
+    def _set_due(data: Data, ticket_id: str, due_at: dt.datetime | None) -> None:
+        data["leases"].pop(ticket_id, None)  # a new due time frees the due claim
+        data["due"][ticket_id] = None if due_at is None else kit.micros(due_at, "due_at")
 
     def add(self, ticket: Ticket, events: Sequence[Event], *,
             due_at: dt.datetime | None = None, outbox: Sequence[OutboxItem] = ()) -> Ticket:
-        check_batch(ticket, events, 1)
+        kit.check_batch(ticket, events, 1)
+        items = kit.check_outbox(outbox)
         with self._data(write=True) as data:
             if ticket.dedupe_key in data["dedupe"]:
-                return ticket_from_dict(data["tickets"][data["dedupe"][ticket.dedupe_key]])
+                return self._ticket(data, data["dedupe"][ticket.dedupe_key])
             if ticket.id in data["tickets"]:
-                actual = data["tickets"][ticket.id]["version"]
-                raise ConcurrencyError(ticket_id=ticket.id, expected=0, actual=actual)
-            self._enqueue(data, outbox)
-            self._set(data, ticket, due_at)
-            data["events"][ticket.id] = [event_to_dict(event) for event in events]
-            if ticket.dedupe_key is not None:
-                data["dedupe"][ticket.dedupe_key] = ticket.id
+                raise ConcurrencyError(ticket_id=ticket.id, expected=0,
+                                       actual=data["tickets"][ticket.id]["version"])
+            self._write(data, ticket, events, due_at, items)
+            data["dedupe"].update({ticket.dedupe_key: ticket.id} if ticket.dedupe_key else {})
         return ticket
 
     def save(self, ticket: Ticket, events: Sequence[Event], *, expected_version: int,
              due_at: dt.datetime | None = None, outbox: Sequence[OutboxItem] = ()) -> None:
-        with self._data(write=True) as data:
-            current = data["tickets"].get(ticket.id)
-            if current is None:
-                raise NotFound("ticket", ticket.id)
-            if current["version"] != expected_version:
-                raise ConcurrencyError(ticket_id=ticket.id, expected=expected_version,
-                                       actual=current["version"])
-            check_batch(ticket, events, current["last_seq"] + 1)
-            self._enqueue(data, outbox)
-            self._set(data, ticket, due_at)
-            data["events"][ticket.id].extend(event_to_dict(event) for event in events)
+        if self.save_many([SaveItem(ticket, events, expected_version, due_at, outbox)]):
+            actual = self.get(ticket.id).version
+            raise ConcurrencyError(ticket_id=ticket.id, expected=expected_version, actual=actual)
 
-    def next_number(self, *, prefix: str, day: dt.date) -> str:
-        with self._data(write=True) as data:
-            key = f"{prefix}|{day.isoformat()}"
-            data["numbers"][key] = data["numbers"].get(key, 0) + 1
-            return format_ticket_number(prefix, day, data["numbers"][key])
-
-    def record_alert(self, key: str) -> bool:
-        with self._data(write=True) as data:
-            if key in data["alerts"]:
-                return False
-            data["alerts"].append(key)
-            return True
-
-    def record_alerts(self, keys: Iterable[str]) -> frozenset[str]:
-        if isinstance(keys, str):  # a str is iterable too: refuse, don't claim its letters
-            raise ValidationError("record_alerts takes a list of keys", field="keys")
-        wanted = list(dict.fromkeys(keys))
-        if not wanted:
-            return frozenset()
-        with self._data(write=True) as data:  # one read-change-write: all keys or none
-            taken = set(data["alerts"])
-            fresh = [key for key in wanted if key not in taken]
-            data["alerts"].extend(fresh)
-            return frozenset(fresh)
+    def save_many(self, items: Sequence[SaveItem]) -> frozenset[str]:
+        batch = [(item, kit.check_outbox(item.outbox)) for item in kit.check_saves(items)]
+        stale = set()
+        with self._data(write=True) as data:  # an error anywhere writes nothing at all
+            for item, outbox in batch:
+                current = data["tickets"].get(item.ticket.id)
+                if current is None:
+                    raise NotFound("ticket", item.ticket.id)
+                if current["version"] != item.expected_version:
+                    stale.add(item.ticket.id)
+                    continue
+                kit.check_batch(item.ticket, item.events, current["last_seq"] + 1)
+                self._write(data, item.ticket, item.events, item.due_at, outbox)
+        return frozenset(stale)
 
     def reschedule(self, items: Sequence[Reschedule]) -> frozenset[str]:
-        """Move due times without an event: one read-change-write, all items or none."""
-        batch = list(items)
-        if any(not isinstance(item, Reschedule) for item in batch):
-            raise ValidationError("reschedule takes Reschedule items", field="items")
-        if len({item.ticket_id for item in batch}) != len(batch):
-            raise ValidationError("a ticket is rescheduled twice in one batch", field="items")
-        if not batch:
-            return frozenset()
-        with self._data(write=True) as data:
-            for item in batch:  # check everything before changing anything
-                if item.ticket_id not in data["tickets"]:
-                    raise NotFound("ticket", item.ticket_id)
-            stale = {item.ticket_id for item in batch
+        batch = kit.check_reschedules(items)
+        with self._data(write=bool(batch)) as data:
+            if missing := [i.ticket_id for i, _ in batch if i.ticket_id not in data["tickets"]]:
+                raise NotFound("ticket", missing[0])  # checked before anything changes
+            stale = {item.ticket_id for item, _ in batch
                      if data["tickets"][item.ticket_id]["version"] != item.version}
-            for item in batch:
-                if item.ticket_id not in stale:  # like a save: a new due time frees the lease
-                    data["due"].pop(item.ticket_id, None)
-                    data["leases"].pop(item.ticket_id, None)
-                    if item.due_at is not None:
-                        data["due"][item.ticket_id] = _us(item.due_at, "due_at")
-            return frozenset(stale)
+            for item, _ in batch:
+                if item.ticket_id not in stale:
+                    self._set_due(data, item.ticket_id, item.due_at)
+        return frozenset(stale)
 
-    # -- reads ---------------------------------------------------------------
+    def next_number(self, *, prefix: str, day: dt.date) -> str:
+        key = f"{kit.check_text(prefix, 'prefix')}|{kit.check_day(day).isoformat()}"
+        with self._data(write=True) as data:
+            data["numbers"][key] = data["numbers"].get(key, 0) + 1
+            return kit.format_ticket_number(prefix, day, data["numbers"][key])
+
+    def record_alerts(self, keys: Iterable[str]) -> frozenset[str]:
+        wanted = kit.alert_keys(keys)
+        with self._data(write=bool(wanted)) as data:
+            fresh = [key for key in wanted if key not in set(data["alerts"])]
+            data["alerts"].extend(fresh)
+        return frozenset(fresh)
 
     def get(self, ticket_id: str) -> Ticket:
         with self._data(write=False) as data:
-            if ticket_id not in data["tickets"]:
+            if kit.check_text(ticket_id, "ticket_id") not in data["tickets"]:
                 raise NotFound("ticket", ticket_id)
-            return ticket_from_dict(data["tickets"][ticket_id])
+            return self._ticket(data, ticket_id)
 
     def events(self, ticket_id: str, *, after: int = 0) -> list[Event]:
+        kit.check_after(after)
         with self._data(write=False) as data:
-            if ticket_id not in data["events"]:
+            if kit.check_text(ticket_id, "ticket_id") not in data["events"]:
                 raise NotFound("ticket", ticket_id)
-            return [event_from_dict(e) for e in data["events"][ticket_id] if e["seq"] > after]
+            return [kit.decode_event(self.tenant, ticket_id, n, body)
+                    for n, body in enumerate(data["events"][ticket_id], 1) if n > after]
 
     def find_by_dedupe_key(self, key: str) -> Ticket | None:
         with self._data(write=False) as data:
-            ticket_id = data["dedupe"].get(key)
-            return None if ticket_id is None else ticket_from_dict(data["tickets"][ticket_id])
+            found = data["dedupe"].get(kit.check_text(key, "key"))
+            return None if found is None else self._ticket(data, found)
 
     def find(self, *, status: Status | Iterable[Status] | None = None,
              assignee: str | None = None, department: str | None = None,
              priority: Priority | None = None, due_before: dt.datetime | None = None,
              limit: int = 100, cursor: str | None = None) -> Page:
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise ValidationError("limit must be a positive int", field="limit")
-        wanted = None if status is None else (
-            {Status(status)} if isinstance(status, str) else {Status(s) for s in status})
-        before = None if due_before is None else _us(due_before, "due_before")
-        after = None if cursor is None else _parse_cursor(cursor)
-        rows = []
+        query = kit.Query(status=status, assignee=assignee, department=department,
+                          priority=priority, due_before=due_before, limit=limit, cursor=cursor)
         with self._data(write=False) as data:
-            for ticket_id, body in data["tickets"].items():
-                ticket, due = ticket_from_dict(body), data["due"].get(ticket_id)
-                if ((wanted is None or ticket.status in wanted)
-                        and assignee in (None, ticket.assignee)
-                        and department in (None, ticket.department)
-                        and priority in (None, ticket.priority)
-                        and (before is None or (due is not None and due <= before))):
-                    key = due if before is not None else _us(ticket.received_at, "received_at")
-                    rows.append((key, ticket_id, ticket))
-        rows.sort(key=lambda row: (row[0], row[1]))
-        if after is not None:
-            rows = [row for row in rows if (row[0], row[1]) > after]
-        page = rows[:limit]
-        next_cursor = f"{page[-1][0]}:{page[-1][1]}" if len(rows) > limit else None
-        return Page(tuple(row[2] for row in page), next_cursor)
-
-    # -- the outbox ----------------------------------------------------------
+            good, bad = kit.quarantined(data["tickets"], lambda i: self._ticket(data, i))
+            due = data["due"]
+        return query.page(((due[t.id] if query.due_before is not None
+                            else kit.micros(t.received_at), t.id, t)
+                           for _, t in good if query.matches(t, due.get(t.id))), bad)
 
     def claim_outbox(self, *, worker: str, limit: int, lease: dt.timedelta,
                      now: dt.datetime) -> list[OutboxItem]:
-        if lease <= dt.timedelta(0) or limit < 1:
-            raise ValidationError("limit and lease must be positive", field="lease")
-        start = _us(now, "now")
-        until = start + lease // dt.timedelta(microseconds=1)
+        start, until = kit.lease_window(limit=limit, worker=worker, lease=lease, now=now)
         with self._data(write=True) as data:
-            ready = sorted((row["order"], item_id) for item_id, row in data["outbox"].items()
-                           if row["visible"] <= start)[:limit]
-            claimed = []
-            for _, item_id in ready:
-                row = data["outbox"][item_id]
-                row.update(visible=until, worker=worker, attempts=row["attempts"] + 1)
-                claimed.append(OutboxItem(
-                    id=item_id, ticket_id=row["ticket_id"], kind=row["kind"],
-                    payload=row["payload"], created_at=instant_from_dict(row["created"]),
-                    attempts=row["attempts"]))
-            return claimed
+            rows = sorted([row[0], item_id, *row[1:]] for item_id, row in data["outbox"].items()
+                          if row[6] <= start)
+            good, bad = kit.quarantined(rows, lambda r: kit.decode_outbox(
+                self.tenant, r[1], r[2], r[3], r[4], r[5], r[6] + 1))
+            for _, item in good[:limit]:
+                data["outbox"][item.id][5:] = [item.attempts, until]
+        return Claimed((item for _, item in good[:limit]), (error.key for error in bad))
 
     def ack_outbox(self, ids: Iterable[str]) -> None:
+        wanted = kit.check_ids(ids)
         with self._data(write=True) as data:
-            for item_id in ids:
-                data["outbox"].pop(item_id, None)
+            [data["outbox"].pop(item_id, None) for item_id in wanted]
 
-
-def _parse_cursor(cursor: str) -> tuple[int, str]:
-    key, sep, ticket_id = cursor.partition(":")
-    if not sep or not key.lstrip("-").isdigit():
-        raise ValidationError(f"not a cursor of this store: {cursor!r}", field="cursor")
-    return int(key), ticket_id
+    def claim_due(self, *, now: dt.datetime, limit: int, worker: str,
+                  lease: dt.timedelta) -> list[Ticket]:
+        start, until = kit.lease_window(limit=limit, worker=worker, lease=lease, now=now)
+        with self._data(write=True) as data:
+            ready = sorted((due, ticket_id) for ticket_id, due in data["due"].items()
+                           if due is not None and due <= start
+                           and data["leases"].get(ticket_id, 0) <= start)
+            good, bad = kit.quarantined(ready, lambda row: self._ticket(data, row[1]))
+            for (_, ticket_id), _ in good[:limit]:
+                data["leases"][ticket_id] = until
+        return Claimed((ticket for _, ticket in good[:limit]), (error.key for error in bad))

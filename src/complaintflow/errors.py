@@ -24,6 +24,7 @@ code written against the built-ins keeps working.
     ├── ClassifierNotFound (LookupError)      no classifier registered under that name
     ├── ClassifierPluginError                 a plugin that fails to load or is no classifier
     ├── StorageError                          the backend failed; nothing was written
+    │   └── CorruptRecord                     a stored row the store cannot decode
     └── MissingExtraError (ModuleNotFoundError)  an optional package is not installed
 
 Below ``ValidationError``, by the part of the library that raises them::
@@ -48,6 +49,7 @@ __all__ = [
     "ClockError",
     "ComplaintflowError",
     "ConcurrencyError",
+    "CorruptRecord",
     "CurrencyMismatchError",
     "DuplicateSurveyResponse",
     "InvalidTransition",
@@ -367,3 +369,21 @@ class MissingExtraError(ComplaintflowError, ModuleNotFoundError):
                          f"pip install 'complaintflow[{extra}]'", name=missing)
         self.module = module
         self.extra = extra
+
+
+class CorruptRecord(StorageError):
+    """A stored row the store cannot decode (bad JSON, a missing field, an unknown value).
+
+    Raised by reads of that one record (``get``, ``events``); ``find`` and
+    the claims skip it, report its id and log it, and go on serving the
+    healthy rows.  ``table`` is ``"tickets"``, ``"events"`` (``key`` is
+    ``"<ticket id>#<seq>"``) or ``"outbox"``.
+    """
+
+    def __init__(self, *, tenant: str, table: str, key: str, reason: str) -> None:
+        self.tenant = tenant
+        self.table = table
+        self.key = key
+        self.reason = reason
+        super().__init__(f"tenant {tenant!r}: the {table} record {key!r} cannot be decoded "
+                         f"({reason}); repair or delete that row")

@@ -35,9 +35,16 @@ def pool(postgres_conninfo: str) -> Iterator[psycopg_pool.ConnectionPool]:
         yield opened
 
 
+def _raw(store: TicketStore, sql: str, key: str) -> None:
+    """Write behind the store's back, as a broken migration or a hand edit would."""
+    assert isinstance(store, PostgresStore)
+    with store._tx() as cur:
+        cur.execute(sql, (store.tenant, key))
+        assert cur.rowcount == 1
+
+
 class TestPostgresStore(StoreConformance):
     supports_processes = True
-    supports_claim_due = True
 
     @pytest.fixture
     def make_store(self, pool: psycopg_pool.ConnectionPool) -> Callable[[str], TicketStore]:
@@ -52,6 +59,14 @@ class TestPostgresStore(StoreConformance):
     def machine_settings(self) -> settings:
         # Each step is a few network round trips: cap the CI profile's 300 examples.
         return settings(max_examples=min(settings().max_examples, 100))
+
+    def corrupt_ticket(self, store: TicketStore, ticket_id: str) -> None:
+        _raw(store, "UPDATE complaintflow.tickets SET body = '{\"id\": 7}' "
+             "WHERE tenant = %s AND id = %s", ticket_id)
+
+    def corrupt_outbox(self, store: TicketStore, item_id: str) -> None:
+        _raw(store, "UPDATE complaintflow.outbox SET payload = '[1, 2]' "
+             "WHERE tenant = %s AND id = %s", item_id)
 
     @contextmanager
     def failing_event_append(self, store: TicketStore) -> Iterator[None]:

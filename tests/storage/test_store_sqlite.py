@@ -14,7 +14,7 @@ from typing import Literal
 
 import pytest
 
-from complaintflow.errors import StorageError
+from complaintflow.errors import CorruptRecord, StorageError
 from complaintflow.storage import SqliteStore, TicketStore
 from complaintflow.storage.sqlite import MIGRATIONS
 from complaintflow.testing.storage import StoreConformance
@@ -36,9 +36,17 @@ def _opener(
         store.close()
 
 
+def _raw(store: TicketStore, sql: str, key: str) -> None:
+    """Write behind the store's back, as a broken migration or a hand edit would."""
+    assert isinstance(store, SqliteStore)
+    assert store.path is not None
+    with sqlite3.connect(store.path, isolation_level=None) as conn:
+        assert conn.execute(sql, (store.tenant, key)).rowcount == 1
+    conn.close()
+
+
 class TestSqliteStore(StoreConformance):
     supports_processes = True
-    supports_claim_due = True
 
     @pytest.fixture
     def path(self, tmp_path: Path) -> Path:
@@ -56,6 +64,13 @@ class TestSqliteStore(StoreConformance):
     @pytest.fixture
     def store_factory(self, path: Path) -> Callable[..., TicketStore]:
         return functools.partial(SqliteStore, str(path))
+
+    def corrupt_ticket(self, store: TicketStore, ticket_id: str) -> None:
+        _raw(store, "UPDATE tickets SET body = '{not json' WHERE tenant = ? AND id = ?",
+             ticket_id)
+
+    def corrupt_outbox(self, store: TicketStore, item_id: str) -> None:
+        _raw(store, "UPDATE outbox SET created = '[1, 2]' WHERE tenant = ? AND id = ?", item_id)
 
     @contextmanager
     def failing_event_append(self, store: TicketStore) -> Iterator[None]:
@@ -189,3 +204,24 @@ def test_migrate_false_refuses_a_foreign_database_and_writes_nothing(tmp_path: P
     assert tables == {"customers"}
     SqliteStore(path).close()                       # creates the schema
     SqliteStore(path, migrate=False).close()        # now current: accepted
+
+
+def test_a_corrupt_row_is_logged_and_named(tmp_path: Path,
+                                           caplog: pytest.LogCaptureFixture) -> None:
+    with SqliteStore(tmp_path / "db.sqlite", tenant="acme") as store:
+        for ticket_id in ("T1", "T2"):
+            store.add(*make_ticket(ticket_id))
+        _raw(store, "UPDATE tickets SET body = '{not json' WHERE tenant = ? AND id = ?", "T1")
+        _raw(store, "UPDATE events SET body = '[]' WHERE tenant = ? AND ticket_id = ?", "T2")
+        with caplog.at_level("WARNING", logger="complaintflow.storage"):
+            page = store.find()
+        assert (page.corrupt, [t.id for t in page.items]) == (("T1",), ["T2"])
+        [record] = caplog.records
+        assert (record.tenant, record.table, record.key) == ("acme", "tickets", "T1")
+        with pytest.raises(CorruptRecord) as caught:
+            store.events("T2")
+        assert (caught.value.tenant, caught.value.table, caught.value.key) == (
+            "acme", "events", "T2#1")
+        assert isinstance(caught.value, StorageError)
+        assert "'acme'" in str(caught.value)
+        assert "'T2#1'" in str(caught.value)

@@ -1,8 +1,11 @@
 """Storage: the :class:`TicketStore` protocol and the adapters we ship.
 
 ``InMemoryStore`` (reference, tests, demos), ``SqliteStore`` (the embedded
-default) and, behind the ``postgres`` extra,
-``complaintflow.storage.postgres.PostgresStore``.  Adapters with drivers
+default), behind the ``postgres`` extra
+``complaintflow.storage.postgres.PostgresStore``, and behind the
+``sqlalchemy`` extra ``complaintflow.storage.sqlalchemy.SqlAlchemyStore``
+(SQLite, PostgreSQL, MariaDB/MySQL).  :mod:`complaintflow.storage.kit` is
+what an adapter of your own is built from.  Adapters with drivers
 are imported only when used, so ``import complaintflow`` never imports a
 database driver.
 """
@@ -10,6 +13,7 @@ database driver.
 from complaintflow.storage.memory import InMemoryStore
 from complaintflow.storage.protocol import (
     BatchSaves,
+    Claimed,
     DueClaims,
     OutboxItem,
     Page,
@@ -22,6 +26,7 @@ from complaintflow.storage.sqlite import SqliteStore
 
 __all__ = [
     "BatchSaves",
+    "Claimed",
     "DueClaims",
     "InMemoryStore",
     "OutboxItem",

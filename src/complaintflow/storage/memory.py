@@ -20,20 +20,25 @@ from complaintflow.domain.events import Event
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import ConcurrencyError, NotFound
-from complaintflow.storage._shared import (
+from complaintflow.storage.kit import (
     Query,
     alert_keys,
+    check_after,
     check_batch,
+    check_day,
+    check_ids,
     check_limit,
     check_outbox,
     check_reschedules,
     check_saves,
+    check_text,
     duplicate_outbox,
     encode_cursor,
     lease_micros,
     micros,
 )
 from complaintflow.storage.protocol import (
+    Claimed,
     OutboxItem,
     Page,
     Reschedule,
@@ -41,7 +46,7 @@ from complaintflow.storage.protocol import (
     format_ticket_number,
 )
 
-__all__ = ["InMemoryStore", "check_batch"]
+__all__ = ["InMemoryStore", "check_batch"]  # check_batch: kept for old imports
 
 
 class _Tenant:
@@ -120,6 +125,7 @@ class InMemoryStore:
             return ticket
 
     def get(self, ticket_id: str) -> Ticket:
+        check_text(ticket_id, "ticket_id")
         with self._lock:
             try:
                 return self._data.tickets[ticket_id]
@@ -192,6 +198,8 @@ class InMemoryStore:
             return stale
 
     def events(self, ticket_id: str, *, after: int = 0) -> list[Event]:
+        check_text(ticket_id, "ticket_id")
+        check_after(after)
         with self._lock:
             if ticket_id not in self._data.events:
                 raise NotFound("ticket", ticket_id)
@@ -228,11 +236,14 @@ class InMemoryStore:
         return Page(tuple(row[2] for row in page), next_cursor)
 
     def find_by_dedupe_key(self, key: str) -> Ticket | None:
+        check_text(key, "key")
         with self._lock:
             ticket_id = self._data.dedupe.get(key)
             return None if ticket_id is None else self._data.tickets[ticket_id]
 
     def next_number(self, *, prefix: str, day: dt.date) -> str:
+        check_text(prefix, "prefix")
+        day = check_day(day)
         with self._lock:
             self._data.numbers[prefix, day] += 1
             return format_ticket_number(prefix, day, self._data.numbers[prefix, day])
@@ -241,6 +252,7 @@ class InMemoryStore:
         self, *, worker: str, limit: int, lease: dt.timedelta, now: dt.datetime
     ) -> list[OutboxItem]:
         check_limit(limit)
+        check_text(worker, "worker")
         start = micros(now, "now")
         until = start + lease_micros(lease)
         with self._lock:
@@ -253,19 +265,13 @@ class InMemoryStore:
                 item = attrs.evolve(item, attempts=item.attempts + 1)
                 self._data.outbox[item.id] = (item, until)
                 claimed.append(item)
-            return claimed
+            return Claimed(claimed)
 
     def ack_outbox(self, ids: Iterable[str]) -> None:
+        ids = check_ids(ids)
         with self._lock:
             for item_id in ids:
                 self._data.outbox.pop(item_id, None)
-
-    def record_alert(self, key: str) -> bool:
-        with self._lock:
-            if key in self._data.alerts:
-                return False
-            self._data.alerts.add(key)
-            return True
 
     def record_alerts(self, keys: Iterable[str]) -> frozenset[str]:
         wanted = alert_keys(keys)
@@ -278,6 +284,7 @@ class InMemoryStore:
         self, *, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta
     ) -> list[Ticket]:
         check_limit(limit)
+        check_text(worker, "worker")
         start = micros(now, "now")
         until = start + lease_micros(lease)
         with self._lock:
@@ -288,7 +295,7 @@ class InMemoryStore:
             )[:limit]
             for _, ticket_id in ready:
                 leases[ticket_id] = until
-            return [self._data.tickets[ticket_id] for _, ticket_id in ready]
+            return Claimed(self._data.tickets[ticket_id] for _, ticket_id in ready)
 
     def __len__(self) -> int:
         with self._lock:

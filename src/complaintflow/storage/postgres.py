@@ -35,28 +35,31 @@ from complaintflow.domain.events import Event
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import ComplaintflowError, ConcurrencyError, NotFound, StorageError
-from complaintflow.storage._shared import (
+from complaintflow.storage.encoding import event_to_dict, instant_to_dict, ticket_to_dict
+from complaintflow.storage.kit import (
     Query,
     alert_keys,
+    check_after,
     check_batch,
+    check_day,
+    check_ids,
     check_limit,
     check_outbox,
     check_reschedules,
     check_saves,
+    check_text,
+    decode_event,
+    decode_outbox,
+    decode_ticket,
     duplicate_outbox,
     encode_cursor,
     lease_micros,
     micros,
-)
-from complaintflow.storage.encoding import (
-    event_from_dict,
-    event_to_dict,
-    instant_from_dict,
-    instant_to_dict,
-    ticket_from_dict,
-    ticket_to_dict,
+    quarantined,
+    take_decodable,
 )
 from complaintflow.storage.protocol import (
+    Claimed,
     OutboxItem,
     Page,
     Reschedule,
@@ -127,10 +130,6 @@ def _utc(value: dt.datetime | int) -> dt.datetime:
 
 def _key(value: dt.datetime) -> int:
     return (value - _EPOCH) // _US
-
-
-def _ticket(body: dict[str, Any]) -> Ticket:
-    return ticket_from_dict(body)
 
 
 class PostgresStore:
@@ -291,12 +290,12 @@ class PostgresStore:
                 "ON CONFLICT DO NOTHING RETURNING 1"), row)
             if cur.fetchone() is None:
                 if ticket.dedupe_key is not None:
-                    cur.execute(self._sql("SELECT body FROM {s}.tickets "
+                    cur.execute(self._sql("SELECT id, body FROM {s}.tickets "
                                           "WHERE tenant = %s AND dedupe_key = %s"),
                                 (self.tenant, ticket.dedupe_key))
                     found = cur.fetchone()
                     if found is not None:
-                        return _ticket(found[0])
+                        return decode_ticket(self.tenant, *found)
                 cur.execute(self._sql("SELECT version FROM {s}.tickets "
                                       "WHERE tenant = %s AND id = %s"), (self.tenant, ticket.id))
                 exists = cur.fetchone()
@@ -395,6 +394,8 @@ class PostgresStore:
                          if versions[item.ticket_id] != item.version)
 
     def next_number(self, *, prefix: str, day: dt.date) -> str:
+        check_text(prefix, "prefix")
+        day = check_day(day)
         with self._tx() as cur:
             cur.execute(self._sql(
                 "INSERT INTO {s}.counters AS c (tenant, prefix, day, last) "
@@ -404,12 +405,6 @@ class PostgresStore:
             row = cur.fetchone()
         assert row is not None
         return format_ticket_number(prefix, day, row[0])
-
-    def record_alert(self, key: str) -> bool:
-        with self._tx() as cur:
-            cur.execute(self._sql("INSERT INTO {s}.alerts (tenant, key) VALUES (%s, %s) "
-                                  "ON CONFLICT DO NOTHING RETURNING 1"), (self.tenant, key))
-            return cur.fetchone() is not None
 
     def record_alerts(self, keys: Iterable[str]) -> frozenset[str]:
         """One statement, keys inserted in sorted order.
@@ -430,17 +425,20 @@ class PostgresStore:
     # -- reads --------------------------------------------------------------
 
     def get(self, ticket_id: str) -> Ticket:
+        check_text(ticket_id, "ticket_id")
         with self._tx() as cur:
             cur.execute(self._sql("SELECT body FROM {s}.tickets WHERE tenant = %s AND id = %s"),
                         (self.tenant, ticket_id))
             row = cur.fetchone()
         if row is None:
             raise NotFound("ticket", ticket_id)
-        return _ticket(row[0])
+        return decode_ticket(self.tenant, ticket_id, row[0])
 
     def events(self, ticket_id: str, *, after: int = 0) -> list[Event]:
+        check_text(ticket_id, "ticket_id")
+        check_after(after)
         with self._tx() as cur:
-            cur.execute(self._sql("SELECT body FROM {s}.events WHERE tenant = %s "
+            cur.execute(self._sql("SELECT seq, body FROM {s}.events WHERE tenant = %s "
                                   "AND ticket_id = %s AND seq > %s ORDER BY seq"),
                         (self.tenant, ticket_id, after))
             rows = cur.fetchall()
@@ -449,14 +447,15 @@ class PostgresStore:
                             (self.tenant, ticket_id))
                 if cur.fetchone() is None:
                     raise NotFound("ticket", ticket_id)
-        return [event_from_dict(body) for (body,) in rows]
+        return [decode_event(self.tenant, ticket_id, seq, body) for seq, body in rows]
 
     def find_by_dedupe_key(self, key: str) -> Ticket | None:
+        check_text(key, "key")
         with self._tx() as cur:
-            cur.execute(self._sql("SELECT body FROM {s}.tickets "
+            cur.execute(self._sql("SELECT id, body FROM {s}.tickets "
                                   "WHERE tenant = %s AND dedupe_key = %s"), (self.tenant, key))
             row = cur.fetchone()
-        return None if row is None else _ticket(row[0])
+        return None if row is None else decode_ticket(self.tenant, *row)
 
     def find(
         self,
@@ -496,54 +495,77 @@ class PostgresStore:
         page = rows[: query.limit]
         next_cursor = (encode_cursor(_key(page[-1][0]), page[-1][1])
                        if len(rows) > query.limit else None)
-        return Page(tuple(_ticket(row[2]) for row in page), next_cursor)
+        good, bad = quarantined(page, lambda row: decode_ticket(self.tenant, row[1], row[2]))
+        return Page(tuple(ticket for _, ticket in good), next_cursor,
+                    tuple(error.key for error in bad))
 
     # -- leases: outbox and due tickets --------------------------------------
 
     def claim_outbox(
         self, *, worker: str, limit: int, lease: dt.timedelta, now: dt.datetime
     ) -> list[OutboxItem]:
+        """Ready items, locked with SKIP LOCKED (other workers pass them by), decoded first.
+
+        Only the items that decode are leased; the corrupt ones stay as
+        they are and are reported in ``Claimed.corrupt``.
+        """
         check_limit(limit)
+        check_text(worker, "worker")
         start = micros(now, "now")
         until = start + lease_micros(lease)
         with self._tx() as cur:
-            cur.execute(self._sql(
-                "WITH ready AS (SELECT id FROM {s}.outbox WHERE tenant = %(tenant)s "
-                "AND visible_at <= %(now)s ORDER BY created_at, id LIMIT %(limit)s "
-                "FOR UPDATE SKIP LOCKED) "
-                "UPDATE {s}.outbox o SET visible_at = %(until)s, worker = %(worker)s, "
-                "attempts = o.attempts + 1 FROM ready "
-                "WHERE o.tenant = %(tenant)s AND o.id = ready.id "
-                "RETURNING o.created_at, o.id, o.ticket_id, o.kind, o.payload, o.created, "
-                "o.attempts"),
-                {"tenant": self.tenant, "now": _utc(start), "until": _utc(until),
-                 "limit": limit, "worker": worker})
-            rows = sorted(cur.fetchall(), key=lambda row: (row[0], row[1]))
-        return [OutboxItem(id=row[1], ticket_id=row[2], kind=row[3], payload=row[4],
-                           created_at=instant_from_dict(row[5]), attempts=row[6])
-                for row in rows]
+
+            def fetch(after: Any, count: int) -> list[Any]:
+                since = "" if after is None else "AND (created_at, id) > (%s, %s) "
+                cur.execute(self._sql(
+                    "SELECT id, ticket_id, kind, payload, created, attempts, created_at "
+                    f"FROM {{s}}.outbox WHERE tenant = %s AND visible_at <= %s {since}"
+                    "ORDER BY created_at, id LIMIT %s FOR UPDATE SKIP LOCKED"),
+                    (self.tenant, _utc(start),
+                     *(() if after is None else (after[6], after[0])), count))
+                return cur.fetchall()
+
+            good, bad = take_decodable(
+                fetch, lambda row: decode_outbox(
+                    self.tenant, row[0], row[1], row[2], row[3], row[4], row[5] + 1), limit)
+            if good:
+                cur.execute(self._sql(
+                    "UPDATE {s}.outbox SET visible_at = %s, worker = %s, "
+                    "attempts = attempts + 1 WHERE tenant = %s AND id = ANY(%s)"),
+                    (_utc(until), worker, self.tenant, [item.id for _, item in good]))
+        return Claimed((item for _, item in good), (error.key for error in bad))
 
     def ack_outbox(self, ids: Iterable[str]) -> None:
+        wanted = check_ids(ids)
         with self._tx() as cur:
             cur.execute(self._sql("DELETE FROM {s}.outbox WHERE tenant = %s AND id = ANY(%s)"),
-                        (self.tenant, list(ids)))
+                        (self.tenant, wanted))
 
     def claim_due(
         self, *, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta
     ) -> list[Ticket]:
         """Due tickets for this worker; others skip the rows it holds (SKIP LOCKED)."""
         check_limit(limit)
+        check_text(worker, "worker")
         start = micros(now, "now")
         until = start + lease_micros(lease)
         with self._tx() as cur:
-            cur.execute(self._sql(
-                "WITH ready AS (SELECT id FROM {s}.tickets WHERE tenant = %(tenant)s "
-                "AND due_at <= %(now)s AND due_lease <= %(now)s ORDER BY due_at, id "
-                "LIMIT %(limit)s FOR UPDATE SKIP LOCKED) "
-                "UPDATE {s}.tickets t SET due_lease = %(until)s, due_worker = %(worker)s "
-                "FROM ready WHERE t.tenant = %(tenant)s AND t.id = ready.id "
-                "RETURNING t.due_at, t.id, t.body"),
-                {"tenant": self.tenant, "now": _utc(start), "until": _utc(until),
-                 "limit": limit, "worker": worker})
-            rows = sorted(cur.fetchall(), key=lambda row: (row[0], row[1]))
-        return [_ticket(row[2]) for row in rows]
+
+            def fetch(after: Any, count: int) -> list[Any]:
+                since = "" if after is None else "AND (due_at, id) > (%s, %s) "
+                cur.execute(self._sql(
+                    "SELECT id, body, due_at FROM {s}.tickets WHERE tenant = %s "
+                    f"AND due_at <= %s AND due_lease <= %s {since}ORDER BY due_at, id "
+                    "LIMIT %s FOR UPDATE SKIP LOCKED"),
+                    (self.tenant, _utc(start), _utc(start),
+                     *(() if after is None else (after[2], after[0])), count))
+                return cur.fetchall()
+
+            good, bad = take_decodable(
+                fetch, lambda row: decode_ticket(self.tenant, row[0], row[1]), limit)
+            if good:
+                cur.execute(self._sql(
+                    "UPDATE {s}.tickets SET due_lease = %s, due_worker = %s "
+                    "WHERE tenant = %s AND id = ANY(%s)"),
+                    (_utc(until), worker, self.tenant, [ticket.id for _, ticket in good]))
+        return Claimed((ticket for _, ticket in good), (error.key for error in bad))

@@ -1,36 +1,54 @@
-"""The storage contract: what the desk needs from a database, and nothing more.
+"""The storage port: exactly what the library calls, and what each call must guarantee.
 
 A host's own class conforms by shape (``typing.Protocol``), no inheritance
-needed.  The hard rules, checked by :mod:`complaintflow.testing.storage`:
+needed; :mod:`complaintflow.storage.kit` does the checks and encodings, and
+:mod:`complaintflow.testing.storage` checks every rule below.
 
-- :meth:`TicketStore.save` writes the snapshot, the new events, the due
-  date and the outbox items together or not at all, and only if the stored
-  version is still ``expected_version``; otherwise it raises
-  :class:`~complaintflow.errors.ConcurrencyError` and writes nothing.
-- A store is bound to one tenant when it is built (``tenant="default"``)
-  and never reads or writes another tenant's tickets, events, numbers,
-  outbox items or alert keys.  Ticket ids, dedupe keys and alert keys are
-  unique per tenant.
-- A backend failure is raised as :class:`~complaintflow.errors.StorageError`
-  (never a driver exception), and nothing was written.
-- An alert key is recorded once per tenant, ever: :meth:`TicketStore.record_alert`
-  and :meth:`TicketStore.record_alerts` report each key as new to exactly one
-  caller, however many race for it.
-- A due time is bookkeeping derived from the log, not a fact of the ticket's
-  life: :meth:`TicketStore.reschedule` moves it without an event, and only
-  on a ticket still at the version it was computed from.
+Why each method exists (who calls it):
 
-Ordering is part of the contract, so pages are stable: :meth:`TicketStore.find`
-returns tickets by ``(received_at, id)``, or by ``(due_at, id)`` (most
-overdue first) when ``due_before`` is given; the outbox is claimed oldest
-first by ``(created_at, id)``.
+- ``add`` (desk intake), ``get`` and ``save`` (every desk command),
+  ``events`` (audit, replay, restamping), ``find`` (queues, the sweep's due
+  pages), ``find_by_dedupe_key`` (idempotent intake), ``next_number``
+  (intake), ``claim_outbox``/``ack_outbox`` (delivery), ``record_alerts``
+  and ``reschedule`` (the sweep), ``claim_due`` (sweepers that split the
+  due tickets between workers), :class:`BatchSaves` ``save_many`` (the
+  sweep's one commit per page; optional, a store without it is saved
+  ticket by ticket).
+
+What every method guarantees:
+
+- **Atomic**: a write (``add``, ``save``, ``save_many``, ``reschedule``,
+  ``record_alerts``, the claims) happens entirely or not at all; a
+  backend failure is a :class:`~complaintflow.errors.StorageError` (never
+  a driver exception) and nothing was written.  Snapshot, events, due
+  time and outbox items of one save go together.
+- **Race-safe**: two callers never both win one version, one number, one
+  alert key, one dedupe key, one outbox lease or one due lease.
+- **Ordered**: ``events`` by ``seq``, whatever the instants (the desk's
+  intake writes three events at one instant); ``find`` by ``(received_at,
+  id)``, or ``(due_at, id)`` with ``due_before`` (``due_at <= due_before``,
+  inclusive); the outbox oldest first by ``(created_at, id)``; instants
+  compared as instants, never as local wall-clock readings.
+- **Round-trip**: what comes back equals what went in, zones included: an
+  instant stored in Asia/Shanghai comes back in Asia/Shanghai.
+- **Tenant-bound**: a store built for one tenant never reads, writes,
+  counts or deletes another tenant's tickets, events, numbers, outbox
+  items, alert keys or leases; ids and keys are unique per tenant.
+- **Typed refusals, the same on every store**: a bad argument is a
+  ValidationError (NaiveDatetimeError for a naive datetime) and writes
+  nothing; an unknown ticket is NotFound naming the first unknown id in
+  the order given; a stale version is ConcurrencyError(ticket_id,
+  expected, actual); a row that cannot be decoded is
+  :class:`~complaintflow.errors.CorruptRecord` from ``get``/``events``,
+  and is skipped and reported (``Page.corrupt``, ``Claimed.corrupt``, a
+  log record) by ``find`` and the claims.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import attrs
 import pendulum
@@ -43,6 +61,7 @@ from complaintflow.errors import ValidationError
 
 __all__ = [
     "BatchSaves",
+    "Claimed",
     "DueClaims",
     "OutboxItem",
     "Page",
@@ -144,11 +163,33 @@ class Page:
     """One page of :meth:`TicketStore.find`; pass ``cursor`` back for the next.
 
     ``cursor`` is None on the last page.  It is an opaque string: only the
-    store that made it understands it.
+    store that made it understands it.  ``corrupt`` names the tickets that
+    matched but could not be decoded (CorruptRecord, logged): they are left
+    out of ``items``, so a page may hold fewer than ``limit`` tickets.
     """
 
     items: tuple[Ticket, ...]
     cursor: str | None = None
+    corrupt: tuple[str, ...] = ()
+
+
+_T = TypeVar("_T")
+
+
+class Claimed(list[_T]):
+    """What ``claim_outbox`` and ``claim_due`` return: the claimed items, oldest first.
+
+    A plain list of what was leased, plus ``corrupt``: the ids of rows
+    that were due or ready but could not be decoded.  They were not
+    leased (a lease is taken only on what decoded) and are logged; every
+    claim reports them again until someone repairs or deletes them.
+    """
+
+    corrupt: tuple[str, ...]
+
+    def __init__(self, items: Iterable[_T] = (), corrupt: Iterable[str] = ()) -> None:
+        super().__init__(items)
+        self.corrupt = tuple(corrupt)
 
 
 def statuses(status: Status | Iterable[Status] | None) -> frozenset[Status] | None:
@@ -184,7 +225,10 @@ class TicketStore(Protocol):
         ...
 
     def get(self, ticket_id: str) -> Ticket:
-        """The latest snapshot; NotFound if there is none."""
+        """The latest snapshot; NotFound if there is none, CorruptRecord if it does not decode.
+
+        A ticket id is a non-empty str: anything else is a ValidationError.
+        """
         ...
 
     def save(
@@ -207,7 +251,12 @@ class TicketStore(Protocol):
         ...
 
     def events(self, ticket_id: str, *, after: int = 0) -> list[Event]:
-        """The ticket's events with ``seq > after``, oldest first; NotFound if no ticket."""
+        """The ticket's events with ``seq > after``, in ``seq`` order; NotFound if no ticket.
+
+        ``after`` is an int from 0 to 2**31 - 1 (ValidationError otherwise).
+        Ordered by sequence, never by instant: one command may write several
+        events at the same instant.
+        """
         ...
 
     def find(
@@ -224,14 +273,25 @@ class TicketStore(Protocol):
         """Tickets matching every given filter, ``limit`` at a time.
 
         Ordered by ``(received_at, id)``; with ``due_before``, only tickets
-        whose ``due_at <= due_before``, ordered by ``(due_at, id)``.
+        whose ``due_at <= due_before`` (inclusive), ordered by ``(due_at, id)``.
+        A ``status`` or ``priority`` that is not one, a ``limit`` outside
+        1..10,000 or a cursor this store did not make is a ValidationError.
+        Matching rows that do not decode are left out and named in
+        ``Page.corrupt``.
         """
         ...
 
-    def find_by_dedupe_key(self, key: str) -> Ticket | None: ...
+    def find_by_dedupe_key(self, key: str) -> Ticket | None:
+        """The ticket holding the host's idempotency key, so a resent intake is not doubled."""
+        ...
 
     def next_number(self, *, prefix: str, day: dt.date) -> str:
-        """A ticket number never handed out before for this prefix and day."""
+        """A ticket number never handed out before for this tenant, prefix and day.
+
+        ``day`` is a date (the intake's local date); a datetime is a
+        ValidationError, since its date depends on a zone.  Numbers are
+        unique, not gapless: a crash or a refused intake may skip one.
+        """
         ...
 
     def claim_outbox(
@@ -242,24 +302,22 @@ class TicketStore(Protocol):
         A claimed item is invisible to other claims until ``now + lease``;
         if it is not acknowledged by then (the worker died) it is claimed
         again, so delivery is at least once.  ``attempts`` is incremented.
+        Two racing claims get disjoint items.  Returns a :class:`Claimed`
+        list: rows that do not decode are not leased, their ids are in
+        ``corrupt``, and the healthy items behind them are still served.
         """
         ...
 
     def ack_outbox(self, ids: Iterable[str]) -> None:
-        """Delivered: remove these items for good (unknown ids are ignored)."""
-        ...
-
-    def record_alert(self, key: str) -> bool:
-        """True the first time ``key`` is recorded, False ever after, even under races."""
+        """Delivered: remove this tenant's items with these ids (unknown ids are ignored)."""
         ...
 
     def record_alerts(self, keys: Iterable[str]) -> frozenset[str]:
         """Record many keys in one transaction; return those recorded now for the first time.
 
-        The batch form of :meth:`record_alert`, so a sweep pays one commit
-        per page instead of one per alert.  Each key is claimed by exactly
-        one call ever (either form), even under races: callers whose keys
-        overlap get disjoint results.  All or nothing: on a failure nothing
+        The sweep claims a page's alert keys with one call (one commit).
+        Each key is claimed by exactly one call ever, even under races:
+        callers whose keys overlap get disjoint results.  All or nothing: on a failure nothing
         is recorded.  Repeated keys count once; an empty batch writes
         nothing; a bare ``str`` is refused (ValidationError).
         """
@@ -287,20 +345,28 @@ class TicketStore(Protocol):
         ...
 
 
-@runtime_checkable
-class DueClaims(Protocol):
-    """Optional: split SLA sweeps between workers (all built-in stores have it)."""
-
     def claim_due(
         self, *, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta
     ) -> list[Ticket]:
         """Up to ``limit`` tickets with ``due_at <= now`` nobody else holds, most overdue first.
 
-        Each is leased to ``worker`` until ``now + lease`` (or until the next
-        save or :meth:`~TicketStore.reschedule` of the ticket, which sets a
-        new due date and frees it).
+        So several sweepers split the due tickets instead of all working
+        every one.  Each is leased to ``worker`` until ``now + lease`` (or
+        until the next save or :meth:`reschedule` of the ticket, which sets
+        a new due time and frees it).  Two racing claims get disjoint
+        tickets.  Returns a :class:`Claimed` list: rows that do not decode
+        are not leased and their ids are in ``corrupt``.
         """
         ...
+
+
+@runtime_checkable
+class DueClaims(Protocol):
+    """``claim_due`` alone (it is part of :class:`TicketStore` now; kept for old imports)."""
+
+    def claim_due(
+        self, *, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta
+    ) -> list[Ticket]: ...
 
 
 @runtime_checkable

@@ -23,7 +23,6 @@ every ``sqlite3.Error`` leaves as a :class:`~complaintflow.errors.StorageError`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sqlite3
 import threading
@@ -40,30 +39,33 @@ from complaintflow.errors import (
     NotFound,
     StorageError,
 )
-from complaintflow.storage._shared import (
+from complaintflow.storage.encoding import event_to_dict, ticket_to_dict
+from complaintflow.storage.kit import (
     Query,
     alert_keys,
+    check_after,
     check_batch,
+    check_day,
+    check_ids,
     check_limit,
     check_outbox,
     check_reschedules,
     check_saves,
+    check_text,
+    decode_event,
+    decode_outbox,
+    decode_ticket,
     dumps,
     duplicate_outbox,
     encode_cursor,
     lease_micros,
     micros,
-    payload_json,
-)
-from complaintflow.storage.encoding import (
-    event_from_dict,
-    event_to_dict,
-    instant_from_dict,
-    instant_to_dict,
-    ticket_from_dict,
-    ticket_to_dict,
+    outbox_row,
+    quarantined,
+    take_decodable,
 )
 from complaintflow.storage.protocol import (
+    Claimed,
     OutboxItem,
     Page,
     Reschedule,
@@ -125,11 +127,10 @@ def _translated() -> Iterator[None]:
     except ComplaintflowError:
         raise
     except sqlite3.Error as error:
-        raise StorageError(f"SQLite failed: {error}") from error
-
-
-def _ticket(body: str) -> Ticket:
-    return ticket_from_dict(json.loads(body))
+        hint = (" (another connection held the write lock longer than busy_timeout: "
+                "a long host transaction on this file, or a writer that began with a "
+                "deferred BEGIN and upgraded late)" if "locked" in str(error) else "")
+        raise StorageError(f"SQLite failed: {error}{hint}") from error
 
 
 def _ticket_row(ticket: Ticket, due: int | None) -> tuple[Any, ...]:
@@ -309,8 +310,7 @@ class SqliteStore:
         conn.executemany(
             "INSERT INTO outbox (tenant, id, ticket_id, kind, payload, created, created_us, "
             "attempts, visible_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(self.tenant, item.id, item.ticket_id, item.kind, payload_json(item.payload),
-              dumps(instant_to_dict(item.created_at)), micros(item.created_at),
+            [(self.tenant, item.id, item.ticket_id, item.kind, *outbox_row(item),
               item.attempts, 0) for item in items],
         )
 
@@ -329,11 +329,11 @@ class SqliteStore:
         with self._writing() as conn:
             if ticket.dedupe_key is not None:
                 found = conn.execute(
-                    "SELECT body FROM tickets WHERE tenant = ? AND dedupe_key = ?",
+                    "SELECT id, body FROM tickets WHERE tenant = ? AND dedupe_key = ?",
                     (self.tenant, ticket.dedupe_key),
                 ).fetchone()
                 if found is not None:
-                    return _ticket(found[0])
+                    return decode_ticket(self.tenant, *found)
             exists = conn.execute(
                 "SELECT version FROM tickets WHERE tenant = ? AND id = ?", (self.tenant, ticket.id)
             ).fetchone()
@@ -432,6 +432,8 @@ class SqliteStore:
         return frozenset(stale)
 
     def next_number(self, *, prefix: str, day: dt.date) -> str:
+        check_text(prefix, "prefix")
+        day = check_day(day)
         with self._writing() as conn:
             (last,) = conn.execute(
                 "INSERT INTO counters (tenant, prefix, day, last) VALUES (?, ?, ?, 1) "
@@ -440,14 +442,6 @@ class SqliteStore:
                 (self.tenant, prefix, day.isoformat()),
             ).fetchone()
         return format_ticket_number(prefix, day, last)
-
-    def record_alert(self, key: str) -> bool:
-        with self._writing() as conn:
-            cursor = conn.execute(
-                "INSERT INTO alerts (tenant, key) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                (self.tenant, key),
-            )
-            return cursor.rowcount == 1
 
     def record_alerts(self, keys: Iterable[str]) -> frozenset[str]:
         """One ``BEGIN IMMEDIATE`` for the whole batch: one commit (one fsync), not one per key."""
@@ -468,18 +462,21 @@ class SqliteStore:
     # -- reads --------------------------------------------------------------
 
     def get(self, ticket_id: str) -> Ticket:
+        check_text(ticket_id, "ticket_id")
         with self._reading() as conn:
             row = conn.execute(
                 "SELECT body FROM tickets WHERE tenant = ? AND id = ?", (self.tenant, ticket_id)
             ).fetchone()
         if row is None:
             raise NotFound("ticket", ticket_id)
-        return _ticket(row[0])
+        return decode_ticket(self.tenant, ticket_id, row[0])
 
     def events(self, ticket_id: str, *, after: int = 0) -> list[Event]:
+        check_text(ticket_id, "ticket_id")
+        check_after(after)
         with self._reading() as conn:
             rows = conn.execute(
-                "SELECT body FROM events WHERE tenant = ? AND ticket_id = ? AND seq > ? "
+                "SELECT seq, body FROM events WHERE tenant = ? AND ticket_id = ? AND seq > ? "
                 "ORDER BY seq",
                 (self.tenant, ticket_id, after),
             ).fetchall()
@@ -487,14 +484,16 @@ class SqliteStore:
                 "SELECT 1 FROM tickets WHERE tenant = ? AND id = ?", (self.tenant, ticket_id)
             ).fetchone() is None:
                 raise NotFound("ticket", ticket_id)
-        return [event_from_dict(json.loads(body)) for (body,) in rows]
+        return [decode_event(self.tenant, ticket_id, seq, body) for seq, body in rows]
 
     def find_by_dedupe_key(self, key: str) -> Ticket | None:
+        check_text(key, "key")
         with self._reading() as conn:
             row = conn.execute(
-                "SELECT body FROM tickets WHERE tenant = ? AND dedupe_key = ?", (self.tenant, key)
+                "SELECT id, body FROM tickets WHERE tenant = ? AND dedupe_key = ?",
+                (self.tenant, key),
             ).fetchone()
-        return None if row is None else _ticket(row[0])
+        return None if row is None else decode_ticket(self.tenant, *row)
 
     def find(
         self,
@@ -532,7 +531,9 @@ class SqliteStore:
             rows = conn.execute(sql, (*args, query.limit + 1)).fetchall()
         page = rows[: query.limit]
         next_cursor = encode_cursor(page[-1][0], page[-1][1]) if len(rows) > query.limit else None
-        return Page(tuple(_ticket(row[2]) for row in page), next_cursor)
+        good, bad = quarantined(page, lambda row: decode_ticket(self.tenant, row[1], row[2]))
+        return Page(tuple(ticket for _, ticket in good), next_cursor,
+                    tuple(error.key for error in bad))
 
     # -- leases: outbox and due tickets --------------------------------------
 
@@ -540,26 +541,33 @@ class SqliteStore:
         self, *, worker: str, limit: int, lease: dt.timedelta, now: dt.datetime
     ) -> list[OutboxItem]:
         check_limit(limit)
+        check_text(worker, "worker")
         start = micros(now, "now")
         until = start + lease_micros(lease)
         with self._writing() as conn:
-            rows = conn.execute(
-                "SELECT id, ticket_id, kind, payload, created, attempts FROM outbox "
-                "WHERE tenant = ? AND visible_us <= ? ORDER BY created_us, id LIMIT ?",
-                (self.tenant, start, limit),
-            ).fetchall()
+
+            def fetch(after: Any, count: int) -> list[Any]:
+                since = "" if after is None else "AND (created_us, id) > (?, ?) "
+                return conn.execute(
+                    "SELECT id, ticket_id, kind, payload, created, attempts, created_us "
+                    f"FROM outbox WHERE tenant = ? AND visible_us <= ? {since}"
+                    "ORDER BY created_us, id LIMIT ?",
+                    (self.tenant, start, *(() if after is None else (after[6], after[0])),
+                     count),
+                ).fetchall()
+
+            good, bad = take_decodable(
+                fetch, lambda row: decode_outbox(
+                    self.tenant, row[0], row[1], row[2], row[3], row[4], row[5] + 1), limit)
             conn.executemany(
                 "UPDATE outbox SET visible_us = ?, worker = ?, attempts = attempts + 1 "
                 "WHERE tenant = ? AND id = ?",
-                [(until, worker, self.tenant, row[0]) for row in rows],
+                [(until, worker, self.tenant, item.id) for _, item in good],
             )
-        return [
-            OutboxItem(id=row[0], ticket_id=row[1], kind=row[2], payload=json.loads(row[3]),
-                       created_at=instant_from_dict(json.loads(row[4])), attempts=row[5] + 1)
-            for row in rows
-        ]
+        return Claimed((item for _, item in good), (error.key for error in bad))
 
     def ack_outbox(self, ids: Iterable[str]) -> None:
+        ids = check_ids(ids)
         with self._writing() as conn:
             conn.executemany("DELETE FROM outbox WHERE tenant = ? AND id = ?",
                              [(self.tenant, item_id) for item_id in ids])
@@ -568,16 +576,24 @@ class SqliteStore:
         self, *, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta
     ) -> list[Ticket]:
         check_limit(limit)
+        check_text(worker, "worker")
         start = micros(now, "now")
         until = start + lease_micros(lease)
         with self._writing() as conn:
-            rows = conn.execute(
-                "SELECT id, body FROM tickets WHERE tenant = ? AND due_us <= ? "
-                "AND due_lease_us <= ? ORDER BY due_us, id LIMIT ?",
-                (self.tenant, start, start, limit),
-            ).fetchall()
+
+            def fetch(after: Any, count: int) -> list[Any]:
+                since = "" if after is None else "AND (due_us, id) > (?, ?) "
+                return conn.execute(
+                    "SELECT id, body, due_us FROM tickets WHERE tenant = ? AND due_us <= ? "
+                    f"AND due_lease_us <= ? {since}ORDER BY due_us, id LIMIT ?",
+                    (self.tenant, start, start,
+                     *(() if after is None else (after[2], after[0])), count),
+                ).fetchall()
+
+            good, bad = take_decodable(
+                fetch, lambda row: decode_ticket(self.tenant, row[0], row[1]), limit)
             conn.executemany(
                 "UPDATE tickets SET due_lease_us = ?, due_worker = ? WHERE tenant = ? AND id = ?",
-                [(until, worker, self.tenant, row[0]) for row in rows],
+                [(until, worker, self.tenant, ticket.id) for _, ticket in good],
             )
-        return [_ticket(row[1]) for row in rows]
+        return Claimed((ticket for _, ticket in good), (error.key for error in bad))

@@ -21,8 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import multiprocessing
+import warnings
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -39,12 +39,13 @@ from complaintflow.errors import (
 )
 from complaintflow.storage.protocol import (
     BatchSaves,
-    DueClaims,
     OutboxItem,
     Reschedule,
     SaveItem,
     TicketStore,
 )
+from complaintflow.testing.storage_contract import ContractChecks
+from complaintflow.testing.storage_races import RaceChecks, run_threads
 from complaintflow.testing.storage_stateful import build_store_machine
 from complaintflow.testing.storage_workload import (
     T0,
@@ -63,7 +64,7 @@ with needs_extra("testing", __name__):
     import pytest
     from hypothesis.stateful import run_state_machine_as_test
 
-__all__ = ["StoreConformance", "build_store_machine"]
+__all__ = ["ConformanceWarning", "StoreConformance", "build_store_machine"]
 
 MakeStore = Callable[[str], TicketStore]
 LEASE = dt.timedelta(minutes=5)
@@ -80,20 +81,19 @@ def _advanced(store: TicketStore, ticket_id: str, *commands: c.Command,
     return store.get(ticket_id)
 
 
-def _threads(count: int, job: Callable[[int], Any]) -> list[Any]:
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(job, range(count)))
+_threads = run_threads
 
 
-class StoreConformance:
+class StoreConformance(ContractChecks, RaceChecks):
     """The contract of :class:`~complaintflow.storage.TicketStore`, as tests."""
 
     #: Several threads may share one store object.
     supports_threads = True
     #: Several processes may open stores on one backend (``store_factory`` fixture).
     supports_processes = False
-    #: The adapter implements :class:`~complaintflow.storage.DueClaims`.
-    supports_claim_due = False
+    #: Set True only if the adapter has no way to make its backend fail on purpose; the
+    #: atomicity tests then do not run, and say so loudly.
+    cannot_inject_failures = False
     threads = 4
     processes = 3
 
@@ -114,18 +114,25 @@ class StoreConformance:
         pytest.skip("the adapter gives no store_factory for other processes")
 
     def failing_event_append(self, store: TicketStore) -> AbstractContextManager[None]:
-        """Override: make the backend fail when events are appended, inside the block."""
-        pytest.skip("the adapter gives no way to inject a backend failure")
+        """Override (a method, not a fixture): make the backend fail when events are appended.
+
+        Inside the ``with`` block every event insert must fail (e.g. a
+        trigger that raises); the suite then checks that the snapshot, due
+        time and outbox of the same save were not written either.
+        """
+        _no_injection(self)
+        raise AssertionError("unreachable")
 
     def failing_reschedule(
         self, store: TicketStore, ticket_id: str
     ) -> AbstractContextManager[None]:
-        """Override: make the backend fail when ``ticket_id``'s due time is written, inside.
+        """Override (a method): make writing ``ticket_id``'s due time fail, inside the block.
 
         The suite reschedules that ticket after others in one batch and
         checks that none of the batch was applied.
         """
-        pytest.skip("the adapter gives no way to inject a backend failure")
+        _no_injection(self)
+        raise AssertionError("unreachable")
 
     # -- add, get, events ----------------------------------------------------
 
@@ -344,19 +351,14 @@ class StoreConformance:
 
     # -- alerts ----------------------------------------------------------
 
-    def test_record_alert_once(self, store: TicketStore) -> None:
-        assert store.record_alert("sla:T1:breach") is True
-        assert store.record_alert("sla:T1:breach") is False
-        assert store.record_alert("sla:T1:warn") is True
-
     def test_record_alerts_claims_each_key_once(self, store: TicketStore) -> None:
-        assert store.record_alert("sla:T1:breach") is True
+        assert store.record_alerts(["sla:T1:breach"]) == {"sla:T1:breach"}
         batch = ["sla:T1:breach", "sla:T2:warn", "sla:T3:warn", "sla:T2:warn"]
         assert store.record_alerts(batch) == {"sla:T2:warn", "sla:T3:warn"}
         assert store.record_alerts(batch) == frozenset()
         assert store.record_alerts(iter(["sla:T4:warn"])) == {"sla:T4:warn"}
         assert store.record_alerts([]) == frozenset()
-        assert store.record_alert("sla:T3:warn") is False      # the two forms share the keys
+        assert store.record_alerts(["sla:T3:warn"]) == frozenset()
         assert store.record_alerts(["sla:T5:warn", "sla:T1:breach"]) == {"sla:T5:warn"}
 
     def test_record_alerts_refuses_a_bare_string(self, store: TicketStore) -> None:
@@ -484,9 +486,6 @@ class StoreConformance:
         assert self._due_ids(store, T0.add(years=1)) == ["T3"]
 
     def test_reschedule_frees_a_due_claim_like_a_save(self, store: TicketStore) -> None:
-        if not self.supports_claim_due:
-            pytest.skip("the adapter does not claim DueClaims")
-        assert isinstance(store, DueClaims)
         for ticket_id in ("T1", "T2"):
             store.add(*make_ticket(ticket_id), due_at=T0)
         claimed = store.claim_due(now=T0, limit=5, worker="a", lease=LEASE)
@@ -513,9 +512,6 @@ class StoreConformance:
     # -- due claims (DueClaims) ------------------------------------------
 
     def test_claim_due_splits_due_tickets(self, store: TicketStore) -> None:
-        if not self.supports_claim_due:
-            pytest.skip("the adapter does not claim DueClaims")
-        assert isinstance(store, DueClaims)
         self._five(store)
         now = T0.add(hours=5)
         first = store.claim_due(now=now, limit=2, worker="a", lease=LEASE)
@@ -534,7 +530,7 @@ class StoreConformance:
     def test_tenants_are_isolated(self, make_store: MakeStore) -> None:
         a, b = make_store("acme"), make_store("globex")
         a.add(*make_ticket("T1", dedupe_key="k"), due_at=T0, outbox=[outbox_item(1, "T1")])
-        assert a.record_alert("x") is True
+        assert a.record_alerts(["x"]) == {"x"}
         assert a.record_alerts(["y", "z"]) == {"y", "z"}
         assert a.next_number(prefix="TS", day=T0.date()) == "TS20240520-0001"
         with pytest.raises(NotFound):
@@ -545,7 +541,7 @@ class StoreConformance:
         assert b.find(due_before=T0).items == ()
         assert b.find_by_dedupe_key("k") is None
         assert b.claim_outbox(worker="w", limit=5, lease=LEASE, now=T0) == []
-        assert b.record_alert("x") is True
+        assert b.record_alerts(["x"]) == {"x"}
         assert b.record_alerts(["x", "y", "z"]) == {"y", "z"}
         assert b.next_number(prefix="TS", day=T0.date()) == "TS20240520-0001"
         # the same ids and keys may exist in both tenants
@@ -576,9 +572,16 @@ class StoreConformance:
 
     def test_threads_duplicate_intake_makes_one_ticket(self, make_store: MakeStore) -> None:
         stores = self._thread_stores(make_store, "threads")
-        got = _threads(self.threads, lambda n: intake(stores[n], f"T{n}", dedupe_key="k").id)
-        assert len(set(got)) == 1
-        assert len(stores[0].find().items) == 1
+        keys = [f"wx-{k}" for k in range(8)]  # every thread sends every message: 8 races
+
+        def job(n: int) -> list[str]:
+            return [intake(stores[n], f"T{n}-{k}", dedupe_key=key).id
+                    for k, key in enumerate(keys)]
+
+        got = _threads(self.threads, job)
+        for k, key in enumerate(keys):
+            assert len({ids[k] for ids in got}) == 1, f"two tickets for dedupe key {key}"
+        assert len(stores[0].find().items) == len(keys)
 
     def test_threads_numbers_and_alerts_are_unique(self, make_store: MakeStore) -> None:
         stores = self._thread_stores(make_store, "threads")
@@ -586,7 +589,7 @@ class StoreConformance:
         def job(n: int) -> tuple[list[str], list[bool]]:
             store = stores[n]
             numbers = [store.next_number(prefix="TS", day=T0.date()) for _ in range(25)]
-            return numbers, [store.record_alert(f"alert-{k}") for k in range(10)]
+            return numbers, [bool(store.record_alerts([f"alert-{k}"])) for k in range(10)]
 
         results = _threads(self.threads, job)
         numbers = [n for result in results for n in result[0]]
@@ -605,7 +608,7 @@ class StoreConformance:
             mine = keys[n * 13 % 60:] + keys[:n * 13 % 60]
             if n % 2:
                 mine.reverse()
-            won = [key for key in mine[::9] if stores[n].record_alert(key)]
+            won = [key for key in mine[::9] if stores[n].record_alerts([key])]
             return won + claim_alerts(stores[n], mine, 7 + 4 * n)
 
         won = [key for keys_won in _threads(self.threads, job) for key in keys_won]
@@ -721,6 +724,22 @@ class StoreConformance:
     def machine_settings(self) -> Any:
         """Hypothesis settings for the state machine (None: the loaded profile)."""
         return None
+
+
+def _no_injection(suite: object) -> None:
+    if getattr(suite, "cannot_inject_failures", False):
+        warnings.warn(ConformanceWarning(
+            f"{type(suite).__name__}: ATOMICITY UNTESTED. The adapter declares it cannot "
+            "inject backend failures, so nothing checks that a failed save writes nothing."),
+            stacklevel=3)
+        pytest.skip("cannot_inject_failures = True: atomicity under failure is untested")
+    pytest.fail(f"{type(suite).__name__} must override failing_event_append and "
+                "failing_reschedule (methods returning a context manager that makes the "
+                "backend fail), or set cannot_inject_failures = True", pytrace=False)
+
+
+class ConformanceWarning(UserWarning):
+    """A part of the contract the suite could not check for this adapter."""
 
 
 def _check_contention(store: TicketStore, ids: list[str],

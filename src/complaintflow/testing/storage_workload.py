@@ -22,7 +22,7 @@ from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.values import Actor, TicketDraft
 from complaintflow.domain.vocabulary import Channel, Kind, Priority, Role, Status
 from complaintflow.errors import ConcurrencyError
-from complaintflow.storage.protocol import OutboxItem, TicketStore
+from complaintflow.storage.protocol import OutboxItem, Reschedule, SaveItem, TicketStore
 
 __all__ = [
     "AGENT",
@@ -34,10 +34,12 @@ __all__ = [
     "die_mid_batch",
     "draft",
     "intake",
+    "intake_batch",
     "make_ticket",
     "outbox_item",
     "take_numbers",
     "transition",
+    "transition_many",
 ]
 
 #: A Monday afternoon in Shanghai; every test instant is after it.
@@ -83,14 +85,46 @@ def commands_for(ticket: Ticket) -> list[c.Command]:
         case Status.ASSIGNED:
             return [c.Investigate(), c.Comment("looking")]
         case Status.INVESTIGATING:
+            # a transfer goes somewhere else: the lifecycle refuses one to where it is
+            elsewhere = "billing" if ticket.department == "logistics" else "logistics"
             return [
                 c.Comment("called the bank"),
                 c.Respond("we are on it"),
-                c.Transfer("logistics", "wrong department", to_assignee="zhao"),
+                c.Transfer(elsewhere, "wrong department", to_assignee="zhao"),
             ]
         case Status.WITHDRAWN | Status.MERGED | Status.CLOSED:
             return []
     return [c.Comment("note")]
+
+
+def intake_batch(
+    ticket_id: str, *, at: dt.datetime = T0, number: str | None = None,
+    dedupe_key: str | None = None,
+) -> tuple[Ticket, list[Event]]:
+    """A new ticket as the desk's intake writes it: four events at one instant.
+
+    Opened with its SLA version stamped, triaged and assigned in the same
+    batch, so a store that keeps one event per batch, or orders events by
+    time, shows it.
+    """
+    ticket, events = open_ticket(draft(at=at, dedupe_key=dedupe_key), ticket_id=ticket_id,
+                                 number=number or f"TS-{ticket_id}", actor=AGENT, at=at,
+                                 sla_version="v1")
+    return transition_many(ticket, [
+        c.Triage(Kind.COMPLAINT, None, Priority.P1, department="billing"),
+        c.Assign("li")], at=at, events=events)
+
+
+def transition_many(
+    ticket: Ticket, commands: Sequence[c.Command], *, at: dt.datetime,
+    events: Sequence[Event] = (),
+) -> tuple[Ticket, list[Event]]:
+    """Apply ``commands`` one after another at the same instant; one batch of events."""
+    batch = list(events)
+    for command in commands:
+        ticket, more = apply(ticket, command, actor=AGENT, at=at)
+        batch += more
+    return ticket, batch
 
 
 def transition(
@@ -157,21 +191,120 @@ def process_job(factory: StoreFactory, tenant: str, job: str, args: Any) -> Any:
     try:
         if job == "contend":
             return contend(store, *args)
+        if job == "contend_due":
+            return contend_with_due(store, *args)
         if job == "numbers":
             return take_numbers(store, args)
         if job == "intake":
             ticket_id, key = args
             return intake(store, ticket_id, dedupe_key=key).id
         if job == "alert":
-            return store.record_alert(args)
+            return bool(store.record_alerts([args]))
         if job == "alerts":
             keys, size = args
             return claim_alerts(store, keys, size)
+        if job == "claim_due":
+            return drain_due(store, args)
+        if job == "outbox":
+            return drain_outbox(store, args)
+        if job == "reschedule":
+            return reschedule_loop(store, *args)
+        if job == "batch":
+            return contend_in_batches(store, *args)
         raise ValueError(job)
     finally:
         close = getattr(store, "close", None)
         if close is not None:
             close()
+
+
+def drain_due(store: TicketStore, worker: str) -> list[str]:
+    """Claim due tickets three at a time (long leases) until none is left; their ids."""
+    got: list[str] = []
+    while batch := store.claim_due(now=T0.add(days=1), limit=3, worker=worker,
+                                   lease=dt.timedelta(days=1)):
+        got.extend(ticket.id for ticket in batch)
+    return got
+
+
+def drain_outbox(store: TicketStore, worker: str) -> list[str]:
+    """Claim and acknowledge outbox items three at a time; the ids delivered."""
+    got: list[str] = []
+    while batch := store.claim_outbox(worker=worker, limit=3, lease=dt.timedelta(hours=1),
+                                      now=T0):
+        got.extend(item.id for item in batch)
+        store.ack_outbox([item.id for item in batch])
+    return got
+
+
+def due_marker(version: int, *, rescheduled: bool) -> pendulum.DateTime:
+    """The due time a racing save (or reschedule) writes at ``version``: exact, distinct."""
+    return T0.add(days=100, hours=version + (1000 if rescheduled else 0))
+
+
+def reschedule_loop(store: TicketStore, ticket_ids: Sequence[str], rounds: int) -> list[str]:
+    """Reschedule each ticket at the version just read, racing with saves.
+
+    After each move it looks for the lost update a check-then-write
+    reschedule makes: its due time still in place although the ticket
+    has moved on to a newer version (read twice, unchanged in between,
+    so no save can have slipped between the reads).  Returns what it saw.
+    """
+    seen: list[str] = []
+    for _ in range(rounds):
+        for ticket_id in ticket_ids:
+            version = store.get(ticket_id).version
+            mine = due_marker(version, rescheduled=True)
+            if store.reschedule([Reschedule(ticket_id, version, mine)]):
+                continue
+            # Both looks sit between two reads of an unchanged version, the later bound
+            # first: while the version stays, the only legal write is a reschedule at that
+            # newer version, which moves the due time *above* ``mine``; so "not below
+            # mine" then "not above mine" can only be a stale reschedule's write.
+            before = store.get(ticket_id).version
+            not_below = ticket_id not in [
+                t.id for t in store.find(due_before=mine - dt.timedelta(microseconds=1)).items]
+            not_above = ticket_id in [t.id for t in store.find(due_before=mine).items]
+            after = store.get(ticket_id).version
+            if before == after > version and not_below and not_above:
+                seen.append(f"{ticket_id}: due time of v{version} kept at v{after}")
+    return seen
+
+
+def contend_with_due(
+    store: TicketStore, ticket_ids: Sequence[str], rounds: int, worker: str
+) -> list[tuple[str, int, str]]:
+    """:func:`contend`, each save setting the due time :func:`due_marker` of its version."""
+    won = []
+    for round_ in range(rounds):
+        for ticket_id in ticket_ids:
+            ticket = store.get(ticket_id)
+            text = f"{worker}:{round_}"
+            new, events = apply(ticket, c.Comment(text), actor=AGENT, at=T0.add(days=1))
+            try:
+                store.save(new, events, expected_version=ticket.version,
+                           due_at=due_marker(new.version, rescheduled=False))
+            except ConcurrencyError:
+                continue
+            won.append((ticket_id, new.version, text))
+    return won
+
+
+def contend_in_batches(
+    store: TicketStore, ticket_ids: Sequence[str], rounds: int, worker: str
+) -> list[tuple[str, int, str]]:
+    """Comment on all tickets with one ``save_many`` per round; the saves that won."""
+    won = []
+    for round_ in range(rounds):
+        text, items = f"{worker}:{round_}", []
+        for ticket_id in sorted(ticket_ids):
+            ticket = store.get(ticket_id)
+            new, events = apply(ticket, c.Comment(text), actor=AGENT, at=T0.add(days=1))
+            items.append(SaveItem(new, events, ticket.version,
+                                  due_at=due_marker(new.version, rescheduled=False)))
+        stale = store.save_many(items)  # type: ignore[attr-defined]
+        won += [(i.ticket.id, i.ticket.version, text) for i in items if i.ticket.id not in stale]
+    return won
 
 
 def die_mid_batch(factory: StoreFactory, tenant: str, now: dt.datetime) -> None:

@@ -1,0 +1,430 @@
+"""The adapter kit: everything a storage adapter needs that is not its SQL.
+
+An adapter written on this kit validates its arguments, encodes instants,
+cursors, outbox items and ticket numbers, and decodes (or quarantines)
+its rows exactly as the built-in stores do, so the conformance suite's
+cross-store checks pass by construction and a host writes only its
+queries and its transaction handling.  See docs/storage-adapter.md.
+
+Instants are compared as integer microseconds since the Unix epoch (UTC),
+so every backend orders and pages exactly alike and no driver ever sees a
+pendulum object; the zone travels in the JSON of
+:mod:`complaintflow.storage.encoding`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import pendulum
+
+from complaintflow.clock import instant
+from complaintflow.domain.events import Event
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.vocabulary import Priority, Status
+from complaintflow.errors import ComplaintflowError, CorruptRecord, ValidationError
+from complaintflow.storage.encoding import (
+    event_from_dict,
+    instant_from_dict,
+    instant_to_dict,
+    ticket_from_dict,
+)
+from complaintflow.storage.protocol import (
+    OutboxItem,
+    Page,
+    Reschedule,
+    SaveItem,
+    format_ticket_number,
+)
+
+__all__ = [
+    "MAX_LIMIT",
+    "MAX_SEQ",
+    "Query",
+    "alert_keys",
+    "check_after",
+    "check_batch",
+    "check_day",
+    "check_ids",
+    "check_limit",
+    "check_outbox",
+    "check_reschedules",
+    "check_saves",
+    "check_text",
+    "decode_cursor",
+    "decode_event",
+    "decode_outbox",
+    "decode_ticket",
+    "dumps",
+    "duplicate_outbox",
+    "encode_cursor",
+    "format_ticket_number",
+    "from_micros",
+    "lease_micros",
+    "lease_window",
+    "micros",
+    "outbox_row",
+    "payload_json",
+    "quarantined",
+    "take_decodable",
+]
+
+#: The largest page ``find``, ``claim_outbox`` and ``claim_due`` hand out.
+MAX_LIMIT = 10_000
+#: Event sequence numbers (and ``events(after=)``) fit a 32-bit SQL integer.
+MAX_SEQ = 2**31 - 1
+
+_EPOCH = dt.datetime(1970, 1, 1)
+_US = dt.timedelta(microseconds=1)
+_MIN_US = (dt.datetime.min - _EPOCH) // _US
+_MAX_US = (dt.datetime.max - _EPOCH) // _US
+_log = logging.getLogger("complaintflow.storage")
+_T = TypeVar("_T")
+
+
+# -- instants ---------------------------------------------------------------
+
+
+def micros(value: dt.datetime, field: str = "instant") -> int:
+    """Microseconds since the epoch, UTC; refuses naive datetimes (NaiveDatetimeError)."""
+    utc = instant(value, field).astimezone(dt.UTC)
+    naive = dt.datetime(utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second,
+                        utc.microsecond)
+    return (naive - _EPOCH) // _US
+
+
+def from_micros(value: int) -> pendulum.DateTime:
+    """The UTC instant :func:`micros` made (the zone lives in the JSON, not here)."""
+    moment = _EPOCH + value * _US
+    return pendulum.instance(moment.replace(tzinfo=dt.UTC))
+
+
+def lease_micros(lease: dt.timedelta) -> int:
+    """A lease in microseconds: a positive timedelta of at most a year."""
+    if (not isinstance(lease, dt.timedelta) or lease <= dt.timedelta(0)
+            or lease > dt.timedelta(days=366)):
+        raise ValidationError(f"lease must be a positive timedelta of at most a year, "
+                              f"got {_short(lease)}", field="lease")
+    return lease // _US
+
+
+def lease_window(*, limit: object, worker: object, lease: dt.timedelta,
+                 now: dt.datetime) -> tuple[int, int]:
+    """A claim's checked arguments as (now, lease end) in epoch microseconds."""
+    check_limit(limit)
+    check_text(worker, "worker")
+    start = micros(now, "now")
+    return start, start + lease_micros(lease)
+
+
+# -- arguments ----------------------------------------------------------------
+
+
+def _short(value: object, width: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def check_text(value: object, field: str) -> str:
+    """A non-empty str (ids, keys, prefixes, workers); ValidationError otherwise."""
+    if not isinstance(value, str) or not value:
+        raise ValidationError(f"{field} is a non-empty str, got {_short(value)}", field=field)
+    return value
+
+
+def check_ids(ids: Iterable[str], field: str = "ids") -> list[str]:
+    """A list of ids (``ack_outbox``); a bare str is refused, not split into letters."""
+    if isinstance(ids, str) or not isinstance(ids, Iterable):
+        raise ValidationError(f"{field} is a list of ids, got {_short(ids)}", field=field)
+    return [check_text(each, field) for each in ids]
+
+
+def check_limit(limit: object) -> int:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(f"limit must be an int from 1 to {MAX_LIMIT}, got "
+                              f"{_short(limit)}", field="limit")
+    return limit
+
+
+def check_after(after: object) -> int:
+    """``events(after=)``: a sequence number from 0 to :data:`MAX_SEQ`."""
+    if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= MAX_SEQ:
+        raise ValidationError(f"after must be an int from 0 to {MAX_SEQ}, got "
+                              f"{_short(after)}", field="after")
+    return after
+
+
+def check_day(day: object) -> dt.date:
+    """``next_number(day=)``: a date, never a datetime (whose date depends on a zone)."""
+    if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
+        raise ValidationError(f"day is a date (the local date of the intake), got "
+                              f"{_short(day)}; pass moment.date() in the office's zone",
+                              field="day")
+    return dt.date(day.year, day.month, day.day)
+
+
+def check_batch(ticket: Ticket, events: Sequence[Event], first_seq: int) -> None:
+    """Refuse a batch that does not continue the log up to ``ticket``."""
+    if not isinstance(ticket, Ticket):
+        raise ValidationError(f"not a Ticket: {_short(ticket)}", field="ticket")
+    if not events:
+        raise ValidationError("a save needs at least one event", field="events")
+    for offset, event in enumerate(events):
+        if not isinstance(event, Event):
+            raise ValidationError(f"not an Event: {_short(event)}", field="events")
+        if event.ticket_id != ticket.id or event.seq != first_seq + offset:
+            raise ValidationError(
+                f"event {event.ticket_id}#{event.seq} does not continue the log of "
+                f"{ticket.id} at #{first_seq + offset}", field="events")
+    if events[-1].seq != ticket.last_seq or events[-1].version != ticket.version:
+        raise ValidationError("the snapshot does not match its last event", field="events")
+    if ticket.last_seq > MAX_SEQ:
+        raise ValidationError(f"a log holds at most {MAX_SEQ} events", field="events")
+
+
+def check_outbox(items: Iterable[OutboxItem]) -> list[OutboxItem]:
+    """Refuse what is not an OutboxItem, duplicate ids and non-JSON payloads."""
+    result = list(items)
+    for item in result:
+        if not isinstance(item, OutboxItem):
+            raise ValidationError(f"not an OutboxItem: {_short(item)}", field="outbox")
+        payload_json(item.payload)
+    if len({item.id for item in result}) != len(result):
+        raise ValidationError("outbox item ids repeat within one save", field="outbox")
+    return result
+
+
+def duplicate_outbox(item_id: str) -> ValidationError:
+    return ValidationError(f"outbox item {item_id!r} was enqueued before", field="outbox")
+
+
+def alert_keys(keys: Iterable[str]) -> list[str]:
+    """``record_alerts``' argument as distinct keys, first occurrence first.
+
+    A bare string is refused: it is iterable too, and claiming its single
+    characters would be a silent disaster.
+    """
+    if isinstance(keys, str):
+        raise ValidationError("record_alerts takes a list of keys, not one string",
+                              field="keys")
+    result = list(dict.fromkeys(keys))
+    for key in result:
+        check_text(key, "keys")
+    return result
+
+
+def check_saves(items: Iterable[SaveItem]) -> list[SaveItem]:
+    """``save_many``'s items: SaveItems, one per ticket, in the order given."""
+    result = list(items)
+    for item in result:
+        if not isinstance(item, SaveItem):
+            raise ValidationError(f"not a SaveItem: {_short(item)}", field="items")
+    ids = [item.ticket.id for item in result]
+    if len(set(ids)) != len(ids):
+        raise ValidationError("a ticket is saved twice in one batch", field="items")
+    return result
+
+
+def check_reschedules(items: Iterable[Reschedule]) -> list[tuple[Reschedule, int | None]]:
+    """``reschedule``'s items, each with its due time in epoch microseconds (None: none)."""
+    result = []
+    for item in items:
+        if not isinstance(item, Reschedule):
+            raise ValidationError(f"not a Reschedule: {_short(item)}", field="items")
+        result.append((item, None if item.due_at is None else micros(item.due_at, "due_at")))
+    if len({item.ticket_id for item, _ in result}) != len(result):
+        raise ValidationError("a ticket is rescheduled twice in one batch; send one "
+                              "Reschedule per ticket", field="items")
+    return result
+
+
+# -- JSON ---------------------------------------------------------------------
+
+
+def payload_json(payload: Mapping[str, Any]) -> str:
+    try:
+        return json.dumps(payload, ensure_ascii=False, allow_nan=False, sort_keys=True)
+    except (TypeError, ValueError) as error:
+        raise ValidationError(f"outbox payload is not JSON-safe: {error}",
+                              field="payload") from None
+
+
+def dumps(data: Mapping[str, Any]) -> str:
+    """Compact JSON text of a ticket or event dict, non-ASCII kept as is."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def outbox_row(item: OutboxItem) -> tuple[str, str, int]:
+    """An item's stored columns: payload JSON, created_at JSON (with zone), created_at µs."""
+    return payload_json(item.payload), dumps(instant_to_dict(item.created_at)), micros(
+        item.created_at, "created_at")
+
+
+# -- decoding rows: a row that does not decode is quarantined, not contagious ------
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes | bytearray) else value
+
+
+def _decoded(tenant: str, table: str, key: str, decode: Callable[[], _T]) -> _T:
+    try:
+        return decode()
+    except (ComplaintflowError, ValueError, TypeError, KeyError, AttributeError) as error:
+        raise CorruptRecord(tenant=tenant, table=table, key=key,
+                            reason=f"{type(error).__name__}: {_short(str(error), 120)}"
+                            ) from error
+
+
+def decode_ticket(tenant: str, ticket_id: str, body: Any) -> Ticket:
+    """A stored snapshot (JSON text or an already parsed dict); CorruptRecord if it is not one."""
+    return _decoded(tenant, "tickets", ticket_id, lambda: ticket_from_dict(_json(body)))
+
+
+def decode_event(tenant: str, ticket_id: str, seq: int, body: Any) -> Event:
+    return _decoded(tenant, "events", f"{ticket_id}#{seq}",
+                    lambda: event_from_dict(_json(body)))
+
+
+def decode_outbox(tenant: str, item_id: str, ticket_id: str, kind: str, payload: Any,
+                  created: Any, attempts: int) -> OutboxItem:
+    """An outbox row as the item it stores; CorruptRecord if it is not one."""
+    return _decoded(tenant, "outbox", item_id, lambda: OutboxItem(
+        id=item_id, ticket_id=ticket_id, kind=kind, payload=_json(payload),
+        created_at=instant_from_dict(_json(created)), attempts=attempts))
+
+
+def quarantined(rows: Iterable[Any], decode: Callable[[Any], _T]
+                ) -> tuple[list[tuple[Any, _T]], list[CorruptRecord]]:
+    """Decode each row; the ones that fail are logged and returned apart, never raised.
+
+    What ``find`` and the claims use so that one bad row never stops the
+    healthy ones: the caller serves ``good`` and reports the ids of ``bad``.
+    """
+    good, bad = [], []
+    for row in rows:
+        try:
+            good.append((row, decode(row)))
+        except CorruptRecord as error:
+            _log.warning("skipped a corrupt record: %s", error,
+                         extra={"tenant": error.tenant, "table": error.table, "key": error.key})
+            bad.append(error)
+    return good, bad
+
+
+def take_decodable(fetch: Callable[[Any | None, int], Sequence[Any]],
+                   decode: Callable[[Any], _T], limit: int
+                   ) -> tuple[list[tuple[Any, _T]], list[CorruptRecord]]:
+    """Up to ``limit`` rows that decode, reading past the ones that do not.
+
+    ``fetch(after, n)`` returns up to ``n`` candidate rows in claim order,
+    starting after row ``after`` (None: from the first).  A claim leases
+    only the good rows it returns, so a corrupt row at the head of the
+    queue never hides the healthy ones behind it.
+    """
+    good: list[tuple[Any, _T]] = []
+    bad: list[CorruptRecord] = []
+    after = None
+    while True:
+        want = limit - len(good)
+        rows = fetch(after, want)
+        ok, ko = quarantined(rows, decode)
+        good.extend(ok)
+        bad.extend(ko)
+        if len(rows) < want or not ko:
+            return good, bad
+        after = rows[-1]
+
+
+# -- cursors and queries ---------------------------------------------------------
+
+
+def encode_cursor(key: int, ticket_id: str) -> str:
+    """``find``'s next-page cursor: the last row's order key and id."""
+    return f"{key}:{ticket_id}"
+
+
+def decode_cursor(cursor: object) -> tuple[int, str]:
+    """The (key, id) a cursor holds; ValidationError for anything this kit did not make."""
+    if isinstance(cursor, str):
+        key, sep, ticket_id = cursor.partition(":")
+        if sep and ticket_id and key.lstrip("-").isdigit() and len(key) <= 20:
+            value = int(key)
+            if _MIN_US <= value <= _MAX_US:
+                return value, ticket_id
+    raise ValidationError(f"not a cursor this store made: {_short(cursor)}", field="cursor")
+
+
+def _enum(kind: type[Status] | type[Priority], value: Any, field: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValidationError(f"{field} must be one of {[m.value for m in kind]}, got "
+                              f"{_short(value)}", field=field) from None
+
+
+class Query:
+    """``find``'s arguments, checked once; ``matches`` for stores that filter in Python."""
+
+    __slots__ = ("after", "assignee", "department", "due_before", "limit", "priority",
+                 "statuses")
+
+    def __init__(
+        self,
+        *,
+        status: Status | Iterable[Status] | None,
+        assignee: str | None,
+        department: str | None,
+        priority: Priority | None,
+        due_before: dt.datetime | None,
+        limit: int,
+        cursor: str | None,
+    ) -> None:
+        self.statuses = self._statuses(status)
+        self.assignee = None if assignee is None else check_text(assignee, "assignee")
+        self.department = None if department is None else check_text(department, "department")
+        self.priority = None if priority is None else _enum(Priority, priority, "priority")
+        self.due_before = None if due_before is None else micros(due_before, "due_before")
+        self.limit = check_limit(limit)
+        self.after = None if cursor is None else decode_cursor(cursor)
+
+    @staticmethod
+    def _statuses(status: object) -> frozenset[Status] | None:
+        if status is None:
+            return None
+        if isinstance(status, str):
+            return frozenset({_enum(Status, status, "status")})
+        if not isinstance(status, Iterable):
+            raise ValidationError(f"status is a Status or several, got {_short(status)}",
+                                  field="status")
+        result = frozenset(_enum(Status, each, "status") for each in status)
+        if not result:
+            raise ValidationError("status=... needs at least one status", field="status")
+        return result
+
+    @property
+    def order(self) -> str:
+        """Which key pages are ordered by: ``"due"`` or ``"received"``."""
+        return "received" if self.due_before is None else "due"
+
+    def page(self, rows: Iterable[tuple[int, str, Ticket]],
+             corrupt: Iterable[CorruptRecord] = ()) -> Page:
+        """The page for stores that filter in Python: ``(key, id, ticket)`` rows, any order."""
+        ordered = sorted((row for row in rows if self.after is None or row[:2] > self.after),
+                         key=lambda row: row[:2])
+        page = ordered[:self.limit]
+        cursor = encode_cursor(*page[-1][:2]) if len(ordered) > self.limit else None
+        return Page(tuple(row[2] for row in page), cursor, tuple(e.key for e in corrupt))
+
+    def matches(self, ticket: Ticket, due: int | None) -> bool:
+        return (
+            (self.statuses is None or ticket.status in self.statuses)
+            and (self.assignee is None or ticket.assignee == self.assignee)
+            and (self.department is None or ticket.department == self.department)
+            and (self.priority is None or ticket.priority == self.priority)
+            and (self.due_before is None or (due is not None and due <= self.due_before))
+        )
