@@ -3,7 +3,9 @@
 Seed 001 asks that every hand-over leaves a trace ("no ball kicking");
 :func:`describe` turns each event into the sentence a supervisor reads,
 and :func:`render_table` lines them up, counting CJK characters as two
-columns so Chinese descriptions stay aligned in a terminal.
+columns so Chinese descriptions stay aligned in a terminal.  Both pass
+every cell through :func:`~complaintflow.domain.redaction.redact`: a phone
+number typed into a description or a comment is shown masked.
 """
 
 from __future__ import annotations
@@ -12,17 +14,23 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from complaintflow.domain import events as e
+from complaintflow.domain.redaction import redact
 
 __all__ = ["describe", "render_table"]
 
 
 def _short(text: str, limit: int = 40) -> str:
-    flat = " ".join(text.split())
+    # Redact before cutting: a phone number cut in half is no longer recognised.
+    flat = " ".join(redact(text).split())
     return flat if _width(flat) <= limit else _cut(flat, limit - 1) + "…"
 
 
 def describe(event: e.Event) -> str:
     """What happened, in one English sentence (contact data never appears)."""
+    return redact(_describe(event))
+
+
+def _describe(event: e.Event) -> str:
     p = event.payload
     match p:
         case e.Received():
@@ -109,7 +117,7 @@ def render_table(events: Iterable[e.Event], *, zone: str | None = None) -> str:
     rows: list[Sequence[str]] = [("#", "when", "who", "status", "what")]
     for event in events:
         at = event.at if zone is None else event.at.in_timezone(zone)
-        rows.append((str(event.seq), at.format("YYYY-MM-DD HH:mm"), str(event.actor),
+        rows.append((str(event.seq), at.format("YYYY-MM-DD HH:mm"), redact(str(event.actor)),
                      event.status.value, describe(event)))
     widths = [max(_width(row[i]) for row in rows) for i in range(4)]
     lines = []
