@@ -12,7 +12,7 @@ full-width forms, parentheses) and a ``+`` prefix, which covers mobile and
 landline numbers with ``+86`` / ``0086``, 15- and 18-character ID cards
 (``X`` check digit included) and bank cards; and any ``local@host`` e-mail,
 including bare hosts such as ``alice.wong@localhost``.  Calendar dates
-(``2024-05-20``, ``20/05/2024``) are kept, and a run that starts glued to an
+and clock times (``2024-05-20``, ``20/05/2024``, ``10:00``) are kept, and a run that starts glued to an
 ASCII letter or digit (ticket numbers such as ``TS20240520-0001``, hex ids)
 is not a contact: ``tel13812345678`` is the one spelling this misses.
 Masking over-reaches on purpose: a long order number masked in a report
@@ -34,13 +34,18 @@ _DATE = (
     r"|(?:0?[1-9]|[12]\d|3[01])(?P<s2>[-/.])(?:0?[1-9]|1[0-2])(?P=s2)(?:19|20)\d\d"
     r"|(?:0?[1-9]|1[0-2])(?P<s3>[-/.])(?:0?[1-9]|[12]\d|3[01])(?P=s3)(?:19|20)\d\d"
 )
-_RUN = rf"[+\uff0b(\uff08]?{_DIGIT}+(?:{_SEP}{{1,3}}{_DIGIT}+)*[Xx]?"
+_TIME = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?"
+_RUN = rf"[+\uff0b]?{_DIGIT}+(?:{_SEP}{{1,3}}{_DIGIT}+)*[Xx]?"
 # Atomic groups and the look-behinds keep both scans linear on long digit or word runs.
 _CONTACT_DIGITS = re.compile(
-    rf"(?<![A-Za-z0-9])(?:(?P<date>{_DATE})(?!\d)|(?P<run>(?>{_RUN})))"
+    rf"(?<![A-Za-z0-9])(?:(?P<date>{_DATE}|{_TIME})(?!\d)|(?P<run>(?>{_RUN})))"
 )
 _LOCAL = r"[\w.!#$%&*+/=?^`|~-]"
-_EMAIL = re.compile(rf"(?<!{_LOCAL})(?>{_LOCAL}+)[@\uff20][\w-]+(?:[.\uff0e][\w-]+)*")
+# Host labels are ASCII (IDNs travel as punycode), so a host never runs on into the Chinese
+# text after it; a Chinese label is taken when a dot follows it.  The local part is capped at
+# 64 characters (RFC 5321) so that the scan stays linear.
+_HOST = r"(?:(?:[A-Za-z0-9-]+|[\u4e00-\u9fff]+)[.\uff0e])*(?:[A-Za-z0-9-]+|中国|公司|网络)"
+_EMAIL = re.compile(rf"(?>{_LOCAL}{{1,64}})[@\uff20]{_HOST}")
 _MIN_DIGITS = 7
 
 
@@ -54,7 +59,9 @@ def mask_phone(phone: str) -> str:
     Separators are dropped first, so ``138-1234-5678`` and ``+86 138 1234
     5678`` mask to the same shape and never keep a whole digit group.
     """
-    digits = _digits(phone) or phone.strip()
+    digits = _digits(phone)
+    if not digits:  # not a phone number at all: show nothing of it
+        return mask_email(phone) if "@" in phone else (phone.strip()[:1] + "***")
     for country in ("0086", "86"):
         if digits.startswith(country) and len(digits) - len(country) >= 11:
             digits = digits[len(country):]
