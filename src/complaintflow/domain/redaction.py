@@ -11,10 +11,10 @@ digits, with or without separators (space, dot, slash, hyphen, their
 full-width forms, parentheses) and a ``+`` prefix, which covers mobile and
 landline numbers with ``+86`` / ``0086``, 15- and 18-character ID cards
 (``X`` check digit included) and bank cards; and any ``local@host`` e-mail,
-including bare hosts such as ``alice.wong@localhost``.  Calendar dates
-and clock times (``2024-05-20``, ``20/05/2024``, ``10:00``) are kept, and a run that starts glued to an
-ASCII letter or digit (ticket numbers such as ``TS20240520-0001``, hex ids)
-is not a contact: ``tel13812345678`` is the one spelling this misses.
+including bare hosts such as ``alice.wong@localhost``.  Calendar dates and
+clock times (``2024-05-20``, ``20/05/2024``, ``10:00``) are kept, and a run
+that starts glued to an ASCII letter or digit (ticket numbers such as
+``TS20240520-0001``, hex ids) is not a contact: ``tel13812345678`` is the one spelling this misses.
 Masking over-reaches on purpose: a long order number masked in a report
 costs less than one phone number shown.
 """
