@@ -6,12 +6,14 @@
 bug or an attacker's form post would send them; ``contacts()`` draws phone
 numbers, e-mails, ID-card and bank-card numbers in the spellings people
 type, and ``contact_texts()`` hides them in prose.  They feed the text-rule
-and redaction properties and :mod:`complaintflow.testing.fuzz`.
+and redaction properties and :mod:`complaintflow.testing.fuzz`.  Each is built once and cached:
+building hypothesis strategies anew for every draw costs more than drawing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
@@ -23,16 +25,19 @@ _ZH = st.sampled_from(list("包裹破损杯子碎了请尽快退款电话联系�
 _EN = st.sampled_from("abcdefghijklmnopqrstuvwxyz ABCXYZ,.!?")
 
 
+@functools.cache
 def texts(max_size: int = 30) -> st.SearchStrategy[str]:
     """Any text: ordinary, arbitrary code points, and characters no store keeps."""
     piece = st.one_of(_ZH, _EN, st.characters(), _UNSTORABLE)
     return st.lists(piece, max_size=max_size).map("".join)
 
 
+@functools.cache
 def naive_datetimes() -> st.SearchStrategy[dt.datetime]:
     return st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2090, 1, 1))
 
 
+@functools.cache
 def junk() -> st.SearchStrategy[object]:
     """A value of the wrong type or out of range for almost any argument."""
     huge = st.sampled_from([2**31, 2**63 - 1, 2**63, 2**64, -(2**63) - 1, 10**30, -1, 0])
@@ -88,6 +93,7 @@ def _bank_card(draw: st.DrawFn) -> str:
     return sep.join(digits[i:i + 4] for i in range(0, len(digits), 4))
 
 
+@functools.cache
 def contacts() -> st.SearchStrategy[str]:
     """A phone number, e-mail, ID-card or bank-card number as a person types it."""
     return st.one_of(_phone(), _email(), _id_card(), _bank_card())
