@@ -52,21 +52,19 @@ def junk() -> st.SearchStrategy[object]:
 
 
 _SEPARATORS = ["", " ", "-", ".", "/", "\uff0d", "\u3000", "\uff0e", "\uff0f"]
+_DIGITS = "0123456789"
 
 
 @st.composite
 def _phone(draw: st.DrawFn) -> str:
-    mobile = "1" + draw(st.sampled_from("3456789")) + draw(st.text("0123456789", min_size=9,
+    mobile = "1" + draw(st.sampled_from("3456789")) + draw(st.text(_DIGITS, min_size=9,
                                                                   max_size=9))
     sep = draw(st.sampled_from(_SEPARATORS))
-    prefix = draw(st.sampled_from(["", "+86", "0086", "+86 ", "0086-", "(+86) "]))
-    body = sep.join([mobile[:3], mobile[3:7], mobile[7:]])
-    if draw(st.booleans()):  # a landline: area code, then 8 digits
+    if draw(st.booleans()):  # a landline: area code, then 7 or 8 digits
         area = draw(st.sampled_from(["010", "021", "0755", "0571"]))
-        body = f"{area}{sep}{mobile[3:7]}{sep}{mobile[7:]}" + draw(st.text("0123456789",
-                                                                           max_size=1))
-        prefix = ""
-    return prefix + body
+        return f"{area}{sep}{mobile[3:7]}{sep}{mobile[7:]}" + draw(st.text(_DIGITS, max_size=1))
+    prefix = draw(st.sampled_from(["", "+86", "0086", "+86 ", "0086-", "(+86) "]))
+    return prefix + sep.join([mobile[:3], mobile[3:7], mobile[7:]])
 
 
 @st.composite
@@ -82,13 +80,13 @@ def _email(draw: st.DrawFn) -> str:
 
 @st.composite
 def _id_card(draw: st.DrawFn) -> str:
-    digits = draw(st.text("0123456789", min_size=17, max_size=17))
+    digits = draw(st.text(_DIGITS, min_size=17, max_size=17))
     return digits + draw(st.sampled_from("0123456789X"))
 
 
 @st.composite
 def _bank_card(draw: st.DrawFn) -> str:
-    digits = draw(st.text("0123456789", min_size=16, max_size=19))
+    digits = draw(st.text(_DIGITS, min_size=16, max_size=19))
     sep = draw(st.sampled_from(["", " ", "-"]))
     return sep.join(digits[i:i + 4] for i in range(0, len(digits), 4))
 
