@@ -22,15 +22,20 @@ from complaintflow import (
     TicketDraft,
     ValidationError,
 )
+from complaintflow.domain import commands as c
 from complaintflow.domain.audit import describe, render_table
+from complaintflow.domain.lifecycle import apply, open_ticket
 from complaintflow.domain.redaction import mask_phone, redact, redacted_repr
 from complaintflow.domain.vocabulary import Channel as ChannelEnum
 from complaintflow.domain.vocabulary import parse_enum
-from complaintflow.metrics import _labels
+from complaintflow.metrics import _labels, monthly_report
+from complaintflow.sla.calendar import BusinessCalendar
+from complaintflow.sla.policy import SlaPolicy
 from complaintflow.testing.hostile import contact_texts
 
 START = pendulum.datetime(2024, 5, 20, 9, 0, tz="Asia/Shanghai")
 AGENT = Actor.staff("wang.fang", Role.AGENT)
+ALWAYS_OPEN = {day: [("00:00", "24:00")] for day in range(7)}
 _SEPARATORS = re.compile(r"[ \-./()+\uff0d\u3000\uff0e\uff0f\uff08\uff09\uff0b]")
 _NOT_DIGITS = re.compile(r"[^0-9Xx\uff10-\uff19]+")
 
@@ -164,3 +169,24 @@ def test_reprs_owned_elsewhere_mask_contacts(what: str) -> None:
                                        START)),
     }[what]
     assert survivors(shown, ["138.1234.5678"]) == [], shown
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(contact_texts(), min_size=1, max_size=3))
+def test_no_contact_survives_the_monthly_report(drawn: list[tuple[str, list[str]]]) -> None:
+    policy = SlaPolicy.default()
+    logs = []
+    for n, (text, _) in enumerate(drawn):
+        ticket, log = open_ticket(TicketDraft(text, "chat", START.add(hours=n)),
+                                  ticket_id=f"r{n}", number=f"TS-{n}", actor=AGENT,
+                                  sla_version=policy.version)
+        ticket, more = apply(ticket, c.Triage("complaint", "product.quality", "P3"),
+                             actor=AGENT, at=START.add(hours=n, minutes=1))
+        logs.append([*log, *more])
+    calendar = BusinessCalendar(tz="Asia/Shanghai", week=ALWAYS_OPEN)
+    report = monthly_report(logs, year=2024, month=5, zone="Asia/Shanghai", policy=policy,
+                            calendar=calendar)
+    assert report.top3[0].example  # the customer's words are in it, masked
+    contacts = [contact for _, found in drawn for contact in found]
+    for rendering in (str(report.to_dict()), report.to_markdown(), report.to_html("en")):
+        assert survivors(rendering, contacts) == []
