@@ -28,8 +28,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from complaintflow.domain.redaction import redact
-
 __all__ = [
     "CalendarError",
     "CalendarHorizonError",
@@ -49,16 +47,7 @@ __all__ = [
 
 
 class ComplaintflowError(Exception):
-    """Root of every error complaintflow raises on purpose.
-
-    The message goes through :func:`~complaintflow.domain.redaction.redact`:
-    messages end up in logs and on screens, and many quote the value that was
-    refused, which may be a phone number typed into the wrong field.  The
-    attributes keep the raw context for the program that caught the error.
-    """
-
-    def __init__(self, *args: object) -> None:
-        super().__init__(*(redact(arg) if isinstance(arg, str) else arg for arg in args))
+    """Root of every error complaintflow raises on purpose."""
 
 
 class ValidationError(ComplaintflowError, ValueError):

@@ -31,7 +31,8 @@ from hypothesis import strategies as st
 from complaintflow.clock import ManualClock
 from complaintflow.domain import commands as c
 from complaintflow.domain.events import Event
-from complaintflow.domain.values import Actor, SurveyResponse, Ticket, TicketDraft
+from complaintflow.domain.ticket import Ticket
+from complaintflow.domain.values import Actor, SurveyResponse, TicketDraft
 from complaintflow.domain.vocabulary import Channel, Role, Status
 from complaintflow.errors import ComplaintflowError
 from complaintflow.service.desk import ComplaintDesk
