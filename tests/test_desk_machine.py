@@ -206,13 +206,6 @@ class Interleaving:
         self._store = store
         self.hook: Callable[[], object] | None = None
 
-    def record_alert(self, key: str) -> bool:
-        first = self._store.record_alert(key)
-        if first and self.hook is not None:
-            hook, self.hook = self.hook, None
-            hook()
-        return first
-
     def record_alerts(self, keys: Any) -> frozenset[str]:
         fresh = self._store.record_alerts(keys)
         if fresh and self.hook is not None:
@@ -236,7 +229,7 @@ def pending_outbox(store: TicketStore) -> set[str]:
 
 
 def claimed_alerts(store: TicketStore) -> set[str]:
-    """Every alert key claimed in the store (``record_alert`` said True once), read only."""
+    """Every alert key claimed in the store (``record_alerts`` returned it once), read only."""
     if isinstance(store, InMemoryStore):
         with store._lock:
             return set(store._data.alerts)

@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
 
+import pendulum
 import pytest
 
-from complaintflow import errors
+from complaintflow import (
+    Actor,
+    ApprovalPolicy,
+    BusinessCalendar,
+    Channel,
+    ComplaintDesk,
+    Customer,
+    InMemoryStore,
+    ManualClock,
+    Money,
+    Role,
+    SlaPolicy,
+    SurveyResponse,
+    TicketDraft,
+    errors,
+)
+from complaintflow.domain import commands as c
 from complaintflow.errors import (
     CalendarError,
     CalendarHorizonError,
@@ -140,3 +161,127 @@ def test_not_found_is_a_lookup_error_with_what_and_key() -> None:
 def test_storage_error_is_caught_by_the_root() -> None:
     with pytest.raises(ComplaintflowError):
         raise StorageError("disk full")
+
+
+# -- the contract table in docs/errors.md, checked against the code ----------------------
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "errors.md"
+ROW = re.compile(r"^\| (?P<call>[^|]+) \| `(?P<error>\w+)`(?:, `(?P<also>\w+)`)?"
+                 r"(?: \(`(?P<builtin>\w+)`\))? \| (?P<when>[^|]+) \|$", re.M)
+
+
+def _rows() -> list[re.Match[str]]:
+    table = DOC.read_text(encoding="utf-8").split("## Which call raises what")[1]
+    return list(ROW.finditer(table.split("\n## ")[0]))
+
+
+def test_the_table_names_real_errors_with_their_builtin() -> None:
+    rows = _rows()
+    assert len(rows) >= 15
+    for row in rows:
+        for name in filter(None, (row["error"], row["also"])):
+            cls = getattr(errors, name)
+            assert issubclass(cls, ComplaintflowError), name
+            if row["builtin"]:
+                assert issubclass(cls, getattr(builtins, row["builtin"])), (name, row["builtin"])
+
+
+NOW = pendulum.datetime(2024, 5, 20, 9, 0, tz="Asia/Shanghai")
+WEEK = {0: [("09:00", "18:00")]}
+GAP = "issue 12 finding {}: {} (remove this mark with the fix)"
+
+
+def _desk() -> ComplaintDesk:
+    desk = ComplaintDesk(InMemoryStore(), ManualClock(NOW), ids=lambda: "T1")
+    desk.intake(TicketDraft("包裹破损", Channel.PHONE, NOW))
+    return desk
+
+
+AGENT = Actor.staff("wang.fang", Role.AGENT)
+
+
+PROBES: dict[tuple[str, str], list[Callable[[], object]]] = {
+    ("values: `TicketDraft`", "ValidationError"): [
+        lambda: TicketDraft("", Channel.PHONE, NOW),
+        lambda: Customer("C1", name="a\x00"),
+        lambda: Actor.staff("x", "pope"),
+        lambda: c.Comment(7),
+    ],
+    ("values: any datetime field", "NaiveDatetimeError"): [
+        lambda: TicketDraft("x", Channel.PHONE, dt.datetime(2024, 5, 20)),
+        lambda: ManualClock(dt.datetime(2024, 5, 20)),
+    ],
+    ("`SurveyResponse.from_csat(csat)`", "ValidationError"): [
+        lambda: SurveyResponse.from_csat(None),  # type: ignore[arg-type]
+    ],
+    ("`Money(amount, currency)`", "MoneyError"): [lambda: Money(19.9, "CNY")],
+    ("`Money` arithmetic", "CurrencyMismatchError"): [
+        lambda: Money("1", "CNY") + Money("1", "USD"),
+    ],
+    ("`ManualClock.advance`", "ClockError"): [
+        lambda: ManualClock(NOW).advance(dt.timedelta(hours=-1)),
+    ],
+    ("`BusinessCalendar(...)`", "CalendarError"): [
+        lambda: BusinessCalendar("Nowhere/City", WEEK),
+        lambda: BusinessCalendar("Asia/Shanghai", {0: [("25:00", "26:00")]}),
+        lambda: BusinessCalendar("Asia/Shanghai", {0: [("09:00", "09:00")]}),
+    ],
+    ("`BusinessCalendar` queries", "CalendarHorizonError"): [
+        lambda: BusinessCalendar("Asia/Shanghai", WEEK, horizon=dt.date(2024, 5, 31)).add(
+            NOW, dt.timedelta(days=60)),
+    ],
+    ("`SlaPolicy(...)`", "ValidationError"): [
+        lambda: SlaPolicy(version=" ", fallback=None),  # type: ignore[arg-type]
+        lambda: ApprovalPolicy(tiers="x"),  # type: ignore[arg-type]
+    ],
+    ("desk methods", "ValidationError"): [
+        lambda: _desk().intake("包裹破损"),  # type: ignore[arg-type]
+        lambda: _desk().restamp_sla("T1", "v9", "why", actor=AGENT),
+        lambda: _desk().comment(
+            "T1", "hi", actor=None),  # type: ignore[arg-type]
+        lambda: _desk().execute(
+            "T1", "comment", actor=AGENT),  # type: ignore[arg-type]
+    ],
+    ("desk commands", "InvalidTransition"): [
+        lambda: _desk().approve("T1", actor=Actor.staff("chen.jing", Role.SUPERVISOR)),
+    ],
+    ("desk commands", "PermissionDenied"): [
+        lambda: _desk().override("T1", "wrong class", actor=AGENT, priority="P1"),
+    ],
+    ("desk commands, `store.save`, `store.add`", "ConcurrencyError"): [
+        lambda: _desk().execute("T1", c.Investigate(), actor=AGENT, expected_version=9),
+    ],
+    ("desk and store reads, `merge`, `store.reschedule`", "NotFound"): [
+        lambda: _desk().get("T404"),
+        lambda: _desk().store.events("T404"),
+        lambda: _desk().merge("T1", "T404", actor=AGENT),
+    ],
+    ("store methods", "ValidationError"): [
+        lambda: InMemoryStore().find(limit=0),
+        lambda: InMemoryStore().record_alerts("key"),
+        lambda: InMemoryStore().find(status="bogus"),  # type: ignore[arg-type]
+        lambda: InMemoryStore().get(123),  # type: ignore[arg-type]
+        lambda: InMemoryStore().next_number(prefix="TS", day=NOW),
+    ],
+}
+
+
+def _row_key(row: re.Match[str]) -> tuple[str, str]:
+    return row["call"], row["error"]
+
+
+def test_every_row_of_the_table_has_a_probe() -> None:
+    keys = [_row_key(row) for row in _rows() if row["error"] != "StorageError"]
+    for call, error in keys:
+        assert any(call.startswith(prefix) and error == name for prefix, name in PROBES), (
+            f"no probe for the row {call!r} / {error}")
+
+
+def _cases() -> list[tuple[str, Callable[[], object]]]:
+    return [(name, probe) for (_, name), probes in PROBES.items() for probe in probes]
+
+
+@pytest.mark.parametrize(("error", "probe"), _cases())
+def test_each_row_raises_what_it_documents(error: str, probe: Callable[[], object]) -> None:
+    with pytest.raises(getattr(errors, error)):
+        probe()

@@ -89,7 +89,6 @@ class Spy:
 
     def __init__(self, store: TicketStore) -> None:
         self.store = store
-        self.single = 0
         self.batches: list[int] = []
         self.claimed: set[str] = set()
         self.saves: list[int] = []                  # tickets per save call
@@ -99,10 +98,6 @@ class Spy:
         self.skipped: set[str] = set()              # what reschedule returned
         self.reschedule_fails: Callable[[], BaseException | None] = lambda: None
         self.before_reschedule: Callable[[], object] | None = None
-
-    def record_alert(self, key: str) -> bool:
-        self.single += 1
-        return self.store.record_alert(key)
 
     def record_alerts(self, keys: Iterable[str]) -> frozenset[str]:
         keys = list(keys)
@@ -183,7 +178,6 @@ def test_a_sweep_claims_and_saves_each_page_in_one_batch(
     summary = sweep(spy, desk.follow, at(11, 16), page_size=2)
     assert summary.checked == 5
     assert (summary.warnings, summary.breaches, summary.escalations) == (5, 5, 10)
-    assert spy.single == 0
     assert spy.batches == [8, 8, 4]                 # pages of 2, 2 and 1 tickets
     assert spy.saves == ([2, 2, 1] if isinstance(spy, BatchSpy) else [1] * 5)
     assert sorted(logged(store, ids)) == sorted(summary.alerts) == sorted(spy.claimed)

@@ -16,6 +16,8 @@ import pendulum
 
 from complaintflow.clock import instant
 from complaintflow.domain.money import Money
+from complaintflow.domain.redaction import mask_email, mask_phone, redact, redacted_repr
+from complaintflow.domain.text import check_text
 from complaintflow.domain.vocabulary import (
     ActorKind,
     Category,
@@ -43,34 +45,26 @@ __all__ = [
 ]
 
 
-def mask_phone(phone: str) -> str:
-    """``13812345678`` -> ``138****5678``: enough to recognise, not to dial."""
-    digits = phone.strip()
-    if len(digits) <= 4:
-        return "*" * len(digits)
-    if len(digits) < 8:
-        return digits[:1] + "*" * (len(digits) - 3) + digits[-2:]
-    return digits[:3] + "****" + digits[-4:]
-
-
-def mask_email(email: str) -> str:
-    """``user@example.com`` -> ``u***@example.com``."""
-    local, at, domain = email.partition("@")
-    if not at:
-        return mask_phone(email)
-    return (local[:1] or "*") + "***@" + domain
-
-
 def _text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError(
-            f"{attribute.name} must be a non-empty string, got {value!r}", field=attribute.name
-        )
+    check_text(value, attribute.name, owner=type(instance).__name__)
 
 
 def _optional_text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None:
-        _text(instance, attribute, value)
+    check_text(value, attribute.name, owner=type(instance).__name__, optional=True)
+
+
+def _instance(cls: type) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """attrs' ``instance_of`` raises a TypeError that prints the value (a dict of contacts)."""
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and not isinstance(value, cls):
+            raise ValidationError(
+                f"{type(instance).__name__}.{attribute.name} must be a {cls.__name__} "
+                f"or None, got {type(value).__name__}",
+                field=attribute.name,
+            )
+
+    return check
 
 
 def _to_instant(value: object) -> pendulum.DateTime:
@@ -101,6 +95,10 @@ def _to_tier(value: object) -> CustomerTier:
     return parse_enum(CustomerTier, value, "tier")
 
 
+def _to_actor_kind(value: object) -> ActorKind:
+    return parse_enum(ActorKind, value, "kind")
+
+
 def _to_role(value: object) -> Role | None:
     return None if value is None else parse_enum(Role, value, "role")
 
@@ -109,8 +107,8 @@ def _to_tags(value: object) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise ValidationError("tags must be a sequence of strings", field="tags")
     tags = tuple(value)
-    if not all(isinstance(tag, str) and tag.strip() for tag in tags):
-        raise ValidationError(f"tags must be non-empty strings, got {tags!r}", field="tags")
+    for tag in tags:
+        check_text(tag, "tags")
     return tuple(dict.fromkeys(tags))
 
 
@@ -140,9 +138,9 @@ def _money(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 class Actor:
     """Who did something: a staff member with a role, the customer, or the system."""
 
-    id: str = attrs.field(validator=_text)
+    id: str = attrs.field(validator=_text, repr=redacted_repr)
     role: Role | None = attrs.field(default=None, converter=_to_role)
-    kind: ActorKind = ActorKind.STAFF
+    kind: ActorKind = attrs.field(default=ActorKind.STAFF, converter=_to_actor_kind)
 
     def __attrs_post_init__(self) -> None:
         if self.kind is ActorKind.STAFF and self.role is None:
@@ -166,7 +164,7 @@ class Actor:
         return cls(id, None, ActorKind.SYSTEM)
 
     def __str__(self) -> str:
-        return f"{self.id} ({self.role or self.kind})"
+        return redact(f"{self.id} ({self.role or self.kind})")
 
 
 def _repr_phone(value: str | None) -> str:
@@ -181,9 +179,11 @@ def _repr_email(value: str | None) -> str:
 class Customer:
     """The customer as the host knows them; contact data is masked in ``repr``/``str``."""
 
-    id: str = attrs.field(validator=_text)
+    id: str = attrs.field(validator=_text, repr=redacted_repr)
     tier: CustomerTier = attrs.field(default=CustomerTier.REGULAR, converter=_to_tier)
-    name: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text)
+    name: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_text, repr=redacted_repr
+    )
     phone: str | None = attrs.field(
         default=None, kw_only=True, validator=_optional_text, repr=_repr_phone
     )
@@ -202,7 +202,7 @@ class Customer:
 
     def __str__(self) -> str:
         contact = f", {self.masked_contact}" if self.masked_contact else ""
-        return f"{self.id} ({self.tier}{contact})"
+        return redact(f"{self.id} ({self.tier}{contact})")
 
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -210,17 +210,17 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 def _sha256(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or not _SHA256.fullmatch(value):
-        raise ValidationError(
-            f"sha256 must be 64 lowercase hex digits, got {value!r}", field="sha256"
-        )
+        got = f"{len(value)} characters" if isinstance(value, str) else type(value).__name__
+        raise ValidationError(f"sha256 must be 64 lowercase hex digits, got {got}",
+                              field="sha256")
 
 
 @attrs.frozen
 class Attachment:
     """A reference to evidence (photo, recording, invoice); never the bytes."""
 
-    uri: str = attrs.field(validator=_text)
-    name: str = attrs.field(validator=_text)
+    uri: str = attrs.field(validator=_text, repr=redacted_repr)
+    name: str = attrs.field(validator=_text, repr=redacted_repr)
     media_type: str = attrs.field(validator=_text)
     sha256: str = attrs.field(validator=_sha256)
 
@@ -254,7 +254,9 @@ class SurveyResponse:
     csat: int | None = attrs.field(default=None, kw_only=True, validator=_score(1, 5))
     nps: int | None = attrs.field(default=None, kw_only=True, validator=_score(0, 10))
     ces: int | None = attrs.field(default=None, kw_only=True, validator=_score(1, 7))
-    comment: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text)
+    comment: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_text, repr=redacted_repr
+    )
     survey: str = attrs.field(default="resolution", kw_only=True, validator=_text)
 
     @classmethod
@@ -267,6 +269,10 @@ class SurveyResponse:
         comment: str | None = None,
         survey: str = "resolution",
     ) -> SurveyResponse:
+        if csat is None:
+            raise ValidationError("csat must be an integer from 1 to 5, got None; "
+                                  "build SurveyResponse(level, ...) for an answer without one",
+                                  field="csat")
         _score(1, 5)(None, attrs.fields(cls).csat, csat)
         level = (
             SatisfactionLevel.SATISFIED
@@ -295,7 +301,9 @@ class Solution:
     (empty: no approval needed); ``approvals`` those given so far.
     """
 
-    text: str
+    text: str = attrs.field(
+        repr=redacted_repr
+    )
     amount: Money | None
     proposed_by: Actor
     proposed_at: pendulum.DateTime
@@ -321,27 +329,39 @@ class TicketDraft:
     classifier and router fill what the receiver did not know.
     """
 
-    description: str = attrs.field(validator=_text)
+    description: str = attrs.field(validator=_text, repr=redacted_repr)
     channel: Channel = attrs.field(converter=_to_channel)
     received_at: pendulum.DateTime = attrs.field(converter=_to_instant)
-    customer: Customer | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Customer))
-    )
+    customer: Customer | None = attrs.field(default=None, validator=_instance(Customer))
     kind: Kind | None = attrs.field(default=None, kw_only=True, converter=_to_kind)
     category: Category | None = attrs.field(default=None, kw_only=True, converter=_to_category)
     priority: Priority | None = attrs.field(default=None, kw_only=True, converter=_to_priority)
     expectation: Expectation | None = attrs.field(
         default=None, kw_only=True, converter=_to_expectation
     )
-    product_ref: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text)
-    order_ref: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text)
-    product_line: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text)
-    region: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text)
+    product_ref: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_text, repr=redacted_repr
+    )
+    order_ref: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_text, repr=redacted_repr
+    )
+    product_line: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_text, repr=redacted_repr
+    )
+    region: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_text, repr=redacted_repr
+    )
     claimed_amount: Money | None = attrs.field(default=None, kw_only=True, validator=_money)
     attachments: tuple[Attachment, ...] = attrs.field(
         default=(), kw_only=True, converter=_to_attachments
     )
-    receiver: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text)
-    tags: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_to_tags)
-    dedupe_key: str | None = attrs.field(default=None, kw_only=True, validator=_optional_text)
+    receiver: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_text, repr=redacted_repr
+    )
+    tags: tuple[str, ...] = attrs.field(
+        default=(), kw_only=True, converter=_to_tags, repr=redacted_repr
+    )
+    dedupe_key: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_text, repr=redacted_repr
+    )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from typing import TypeVar
 
+from complaintflow.domain.redaction import redact
 from complaintflow.errors import ValidationError
 
 __all__ = [
@@ -230,6 +231,6 @@ def parse_enum(cls: type[E], value: object, field: str) -> E:
         except ValueError:
             pass
     choices = ", ".join(member.value for member in cls)
-    raise ValidationError(
-        f"{field} must be one of {choices}; got {value!r}", field=field
-    )
+    # The refused value is quoted to help, but masked: it may be a phone typed in the wrong box.
+    got = redact(repr(value)) if isinstance(value, str) else type(value).__name__
+    raise ValidationError(f"{field} must be one of {choices}; got {got}", field=field)

@@ -8,9 +8,8 @@ report's own sentences.
 from __future__ import annotations
 
 import html
-import re
 
-from complaintflow.domain.values import mask_email, mask_phone
+from complaintflow.domain.redaction import redact as redact_contacts
 from complaintflow.errors import ValidationError
 from complaintflow.metrics._values import Rate
 from complaintflow.metrics.labels import DEFAULT_LABELS, Labels
@@ -120,23 +119,9 @@ def phrase(key: str, lang: str, **numbers: object) -> str:
     return word(key, lang).format(**numbers)
 
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<!\d)\+?\d[\d -]{6,}\d(?!\d)")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _phone(match: re.Match[str]) -> str:
-    found = match.group()
-    if _DATE.fullmatch(found):
-        return found
-    return mask_phone(re.sub(r"[ -]", "", found))
-
-
 def redact(text: str, limit: int = 80) -> str:
     """Customer text for a report: contacts masked, one line, at most ``limit`` characters."""
-    text = _EMAIL.sub(lambda m: mask_email(m.group()), text)
-    text = _PHONE.sub(_phone, text)
-    text = " ".join(text.split())
+    text = " ".join(redact_contacts(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -21,6 +21,7 @@ import pendulum
 from complaintflow.approval import ApprovalPolicy
 from complaintflow.classify import Classifier
 from complaintflow.clock import Clock, instant
+from complaintflow.domain import arguments
 from complaintflow.domain import commands as c
 from complaintflow.domain.events import Event
 from complaintflow.domain.fold import fold_clocks
@@ -94,11 +95,11 @@ class ComplaintDesk:
 
     # -- reading -----------------------------------------------------------
     def get(self, ticket_id: str) -> Ticket:
-        return self.store.get(ticket_id)
+        return self.store.get(arguments.ticket_id(ticket_id))
 
     def history(self, ticket_id: str) -> list[Event]:
         """The ticket's audit trail, oldest first."""
-        return self.store.events(ticket_id)
+        return self.store.events(arguments.ticket_id(ticket_id))
 
     # -- intake ------------------------------------------------------------
     def intake(self, draft: TicketDraft, *, receiver: Actor | None = None) -> Ticket:
@@ -178,6 +179,9 @@ class ComplaintDesk:
         the new expected time promised in the customer's overdue apology.
         """
         when = self.clock.now() if now is None else instant(now, "now")
+        if not isinstance(grace, dt.timedelta) or grace < dt.timedelta(0):
+            raise ValidationError(f"grace must be a timedelta of zero or more, got {grace!r}",
+                                  field="grace")
         return sweep(self.store, self.follow, when, staff_calendar=self.staff_calendar,
                      grace=grace)
 
@@ -206,12 +210,11 @@ class ComplaintDesk:
         without its outbox item, or an SLA alert the sweep never claimed,
         would break the audit trail's promise that each happened exactly once.
         """
-        if not isinstance(command, c.Command):
-            raise ValidationError(f"execute needs a Command, not {type(command).__name__}",
-                                  field="command")
-        if not isinstance(actor, Actor):
-            raise ValidationError(f"actor must be an Actor, not {type(actor).__name__}",
-                                  field="actor")
+        ticket_id = arguments.ticket_id(ticket_id)
+        command = arguments.command(command)  # its text too: what a store cannot keep
+        actor = arguments.actor(actor)
+        if expected_version is not None:
+            expected_version = arguments.count(expected_version, "expected_version")
         self._refuse_bookkeeping(command, actor)
         ticket = self.store.get(ticket_id)
         if expected_version is not None and ticket.version != expected_version:
@@ -295,8 +298,7 @@ class ComplaintDesk:
         every attempt, so a command that no longer fits fails with its own
         error instead of being forced through.
         """
-        if attempts < 1:
-            raise ValidationError("attempts must be at least 1", field="attempts")
+        attempts = arguments.count(attempts, "attempts", high=100)
         for attempt in range(attempts):
             try:
                 return self.execute(ticket_id, command, actor=actor)
@@ -385,7 +387,7 @@ class ComplaintDesk:
     def merge(self, ticket_id: str, into: str, *, actor: Actor,
               reason: str | None = None) -> Ticket:
         """Merge a duplicate into ``into`` (which must exist in this store)."""
-        self.store.get(into)
+        self.store.get(arguments.ticket_id(into, "into"))
         return self.execute(ticket_id, c.Merge(into, reason), actor=actor)
 
     def withdraw(self, ticket_id: str, *, actor: Actor, reason: str | None = None) -> Ticket:

@@ -24,6 +24,7 @@ import pendulum
 
 from complaintflow.clock import instant
 from complaintflow.domain.events import Event
+from complaintflow.domain.text import unstorable
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import ComplaintflowError, CorruptRecord, ValidationError
@@ -130,10 +131,18 @@ def _short(value: object, width: int = 80) -> str:
 
 
 def check_text(value: object, field: str) -> str:
-    """A non-empty str (ids, keys, prefixes, workers); ValidationError otherwise."""
-    if not isinstance(value, str) or not value:
-        raise ValidationError(f"{field} is a non-empty str, got {_short(value)}", field=field)
+    """A non-empty str every backend can keep (ids, keys, prefixes, workers)."""
+    if not isinstance(value, str) or not value or unstorable(value) is not None:
+        raise ValidationError(f"{field} is a non-empty str every store can keep (no NUL, no "
+                              f"lone surrogate), got {_short(value)}", field=field)
     return value
+
+
+def _listed(items: object, field: str) -> list[Any]:
+    """A batch argument as a list; a bare str or a non-iterable is refused."""
+    if isinstance(items, str) or not isinstance(items, Iterable):
+        raise ValidationError(f"{field} is a list, got {_short(items)}", field=field)
+    return list(items)
 
 
 def check_ids(ids: Iterable[str], field: str = "ids") -> list[str]:
@@ -167,6 +176,19 @@ def check_day(day: object) -> dt.date:
     return dt.date(day.year, day.month, day.day)
 
 
+def check_save(ticket: object, events: object, expected_version: object) -> None:
+    """``save``'s arguments by type, before anything reads them (the log order comes later)."""
+    if not isinstance(ticket, Ticket):
+        raise ValidationError(f"not a Ticket: {_short(ticket)}", field="ticket")
+    for event in _listed(events, "events"):
+        if not isinstance(event, Event):
+            raise ValidationError(f"not an Event: {_short(event)}", field="events")
+    if (isinstance(expected_version, bool) or not isinstance(expected_version, int)
+            or not 1 <= expected_version < 2**63):
+        raise ValidationError(f"expected_version is a version number (an int from 1), got "
+                              f"{_short(expected_version)}", field="expected_version")
+
+
 def check_batch(ticket: Ticket, events: Sequence[Event], first_seq: int) -> None:
     """Refuse a batch that does not continue the log up to ``ticket``."""
     if not isinstance(ticket, Ticket):
@@ -188,7 +210,7 @@ def check_batch(ticket: Ticket, events: Sequence[Event], first_seq: int) -> None
 
 def check_outbox(items: Iterable[OutboxItem]) -> list[OutboxItem]:
     """Refuse what is not an OutboxItem, duplicate ids and non-JSON payloads."""
-    result = list(items)
+    result = _listed(items, "outbox")
     for item in result:
         if not isinstance(item, OutboxItem):
             raise ValidationError(f"not an OutboxItem: {_short(item)}", field="outbox")
@@ -208,18 +230,12 @@ def alert_keys(keys: Iterable[str]) -> list[str]:
     A bare string is refused: it is iterable too, and claiming its single
     characters would be a silent disaster.
     """
-    if isinstance(keys, str):
-        raise ValidationError("record_alerts takes a list of keys, not one string",
-                              field="keys")
-    result = list(dict.fromkeys(keys))
-    for key in result:
-        check_text(key, "keys")
-    return result
+    return list(dict.fromkeys(check_text(key, "keys") for key in _listed(keys, "keys")))
 
 
 def check_saves(items: Iterable[SaveItem]) -> list[SaveItem]:
     """``save_many``'s items: SaveItems, one per ticket, in the order given."""
-    result = list(items)
+    result = _listed(items, "items")
     for item in result:
         if not isinstance(item, SaveItem):
             raise ValidationError(f"not a SaveItem: {_short(item)}", field="items")
@@ -232,7 +248,7 @@ def check_saves(items: Iterable[SaveItem]) -> list[SaveItem]:
 def check_reschedules(items: Iterable[Reschedule]) -> list[tuple[Reschedule, int | None]]:
     """``reschedule``'s items, each with its due time in epoch microseconds (None: none)."""
     result = []
-    for item in items:
+    for item in _listed(items, "items"):
         if not isinstance(item, Reschedule):
             raise ValidationError(f"not a Reschedule: {_short(item)}", field="items")
         result.append((item, None if item.due_at is None else micros(item.due_at, "due_at")))

@@ -30,6 +30,7 @@ from complaintflow.storage.kit import (
     check_limit,
     check_outbox,
     check_reschedules,
+    check_save,
     check_saves,
     check_text,
     duplicate_outbox,
@@ -141,6 +142,7 @@ class InMemoryStore:
         due_at: dt.datetime | None = None,
         outbox: Sequence[OutboxItem] = (),
     ) -> None:
+        check_save(ticket, events, expected_version)
         items = check_outbox(outbox)
         due = None if due_at is None else micros(due_at, "due_at")
         with self._lock:

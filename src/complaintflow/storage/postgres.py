@@ -46,6 +46,7 @@ from complaintflow.storage.kit import (
     check_limit,
     check_outbox,
     check_reschedules,
+    check_save,
     check_saves,
     check_text,
     decode_event,
@@ -314,6 +315,7 @@ class PostgresStore:
         due_at: dt.datetime | None = None,
         outbox: Sequence[OutboxItem] = (),
     ) -> None:
+        check_save(ticket, events, expected_version)
         item = SaveItem(ticket, events, expected_version, due_at, outbox)
         prepared = self._prepare(item)
         with self._tx() as cur:

@@ -249,6 +249,7 @@ class SqlAlchemyStore:
 
     def save(self, ticket: Ticket, events: Sequence[Event], *, expected_version: int,
              due_at: dt.datetime | None = None, outbox: Sequence[OutboxItem] = ()) -> None:
+        kit.check_save(ticket, events, expected_version)
         item = SaveItem(ticket, events, expected_version, due_at, outbox)
         prepared = self._prepare(item)
         actual = self._run(lambda conn: self._save(conn, *prepared))

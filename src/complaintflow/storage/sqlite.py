@@ -50,6 +50,7 @@ from complaintflow.storage.kit import (
     check_limit,
     check_outbox,
     check_reschedules,
+    check_save,
     check_saves,
     check_text,
     decode_event,
@@ -358,6 +359,7 @@ class SqliteStore:
         due_at: dt.datetime | None = None,
         outbox: Sequence[OutboxItem] = (),
     ) -> None:
+        check_save(ticket, events, expected_version)
         item = SaveItem(ticket, events, expected_version, due_at, outbox)
         prepared = self._prepare(item)
         with self._writing() as conn:

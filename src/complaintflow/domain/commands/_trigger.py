@@ -19,6 +19,7 @@ import attrs
 import pendulum
 
 from complaintflow.domain._facts import Event, Payload
+from complaintflow.domain.redaction import redact
 from complaintflow.domain.rules import LifecycleRules
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.values import Actor
@@ -134,6 +135,19 @@ def text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         )
 
 
+def flag(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A yes/no argument is a bool: ``internal=b""`` or ``complex="no"`` is a mistake."""
+    if not isinstance(value, bool):
+        raise ValidationError(
+            f"{type(instance).__name__}.{attribute.name} must be True or False, "
+            f"got {type(value).__name__}", field=attribute.name)
+
+
+def optional_flag(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        flag(instance, attribute, value)
+
+
 def optional_text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None:
         text(instance, attribute, value)
@@ -171,6 +185,10 @@ def _cut(text: str, limit: int) -> str:
 
 
 def short(text: str, limit: int = 40) -> str:
-    """One line of at most ``limit`` columns, for quoting free text in the audit trail."""
-    flat = " ".join(text.split())
+    """One line of at most ``limit`` columns, for quoting free text in the audit trail.
+
+    Contact data is masked before the cut: a phone number cut in half is no
+    longer recognised as one.
+    """
+    flat = " ".join(redact(text).split())
     return flat if width(flat) <= limit else _cut(flat, limit - 1) + "…"

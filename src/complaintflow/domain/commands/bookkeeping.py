@@ -20,6 +20,7 @@ from complaintflow.domain.commands._trigger import (
     Command,
     Situation,
     Trigger,
+    flag,
     text,
 )
 from complaintflow.domain.sla_state import SlaClocks
@@ -116,7 +117,7 @@ class RecordAlert(Command):
     threshold: float = attrs.field(validator=attrs.validators.instance_of((int, float)))
     due_at: pendulum.DateTime = attrs.field(converter=_due)
     role: Role | None = attrs.field(default=None, kw_only=True, converter=_role)
-    reassign: bool = attrs.field(default=False, kw_only=True)
+    reassign: bool = attrs.field(default=False, kw_only=True, validator=flag)
 
 
 @attrs.frozen

@@ -15,6 +15,7 @@ from complaintflow.domain.commands._trigger import (
     Command,
     Situation,
     Trigger,
+    flag,
     instance_of,
     short,
     text,
@@ -58,7 +59,7 @@ def _say_responded(p: Responded) -> str:
 class Comment(Command):
     trigger: ClassVar[str] = "comment"
     text: str = attrs.field(validator=text)
-    internal: bool = attrs.field(default=True, kw_only=True)
+    internal: bool = attrs.field(default=True, kw_only=True, validator=flag)
 
 
 @attrs.frozen

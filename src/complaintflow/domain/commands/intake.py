@@ -15,6 +15,8 @@ from complaintflow.domain.commands._trigger import (
     Command,
     Situation,
     Trigger,
+    flag,
+    optional_flag,
     optional_text,
     text,
 )
@@ -70,7 +72,7 @@ class Triage(Command):
     kind: Kind = attrs.field(converter=_kind)
     category: Category | None = attrs.field(converter=_category)
     priority: Priority = attrs.field(converter=_priority)
-    complex: bool = attrs.field(default=False, kw_only=True)
+    complex: bool = attrs.field(default=False, kw_only=True, validator=flag)
     department: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
     cc: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_names)
 
@@ -121,7 +123,8 @@ class Override(Command):
     kind: Kind | None = attrs.field(default=None, kw_only=True, converter=_kind)
     category: Category | None = attrs.field(default=None, kw_only=True, converter=_category)
     priority: Priority | None = attrs.field(default=None, kw_only=True, converter=_priority)
-    complex: bool | None = attrs.field(default=None, kw_only=True)
+    complex: bool | None = attrs.field(default=None, kw_only=True,
+                                       validator=optional_flag)
 
     def __attrs_post_init__(self) -> None:
         if (self.kind, self.category, self.priority, self.complex) == (None,) * 4:
