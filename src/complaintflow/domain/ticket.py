@@ -17,6 +17,7 @@ import attrs
 import pendulum
 
 from complaintflow.domain.money import Money
+from complaintflow.domain.redaction import redacted_repr
 from complaintflow.domain.sla_state import SlaClocks
 from complaintflow.domain.values import Attachment, Customer, Solution, SurveyResponse
 from complaintflow.domain.vocabulary import (
@@ -55,17 +56,17 @@ class Ticket:
     # -- the intake record
     received_at: pendulum.DateTime
     channel: Channel
-    description: str
+    description: str = attrs.field(repr=redacted_repr)
     customer: Customer | None = None
     expectation: Expectation | None = None
-    product_ref: str | None = None
-    order_ref: str | None = None
-    product_line: str | None = None
-    region: str | None = None
+    product_ref: str | None = attrs.field(default=None, repr=redacted_repr)
+    order_ref: str | None = attrs.field(default=None, repr=redacted_repr)
+    product_line: str | None = attrs.field(default=None, repr=redacted_repr)
+    region: str | None = attrs.field(default=None, repr=redacted_repr)
     claimed_amount: Money | None = None
-    receiver: str | None = None
-    tags: tuple[str, ...] = ()
-    dedupe_key: str | None = None
+    receiver: str | None = attrs.field(default=None, repr=redacted_repr)
+    tags: tuple[str, ...] = attrs.field(default=(), repr=redacted_repr)
+    dedupe_key: str | None = attrs.field(default=None, repr=redacted_repr)
     # -- triage, ownership, solution, outcome
     kind: Kind | None = None
     category: Category | None = None

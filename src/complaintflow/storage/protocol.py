@@ -55,6 +55,7 @@ import pendulum
 
 from complaintflow.clock import instant
 from complaintflow.domain.events import Event
+from complaintflow.domain.redaction import redacted_repr
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import ValidationError
@@ -101,7 +102,7 @@ class OutboxItem:
     id: str
     ticket_id: str
     kind: str
-    payload: dict[str, Any] = attrs.field(converter=_payload, hash=False)
+    payload: dict[str, Any] = attrs.field(converter=_payload, hash=False, repr=redacted_repr)
     created_at: pendulum.DateTime = attrs.field(converter=_created_at)
     attempts: int = 0
 

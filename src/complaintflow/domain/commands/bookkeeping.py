@@ -23,6 +23,7 @@ from complaintflow.domain.commands._trigger import (
     flag,
     text,
 )
+from complaintflow.domain.redaction import redacted_repr
 from complaintflow.domain.sla_state import SlaClocks
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Role, parse_enum
@@ -56,7 +57,7 @@ class RestampSla(Command):
 
     trigger: ClassVar[str] = "restamp_sla"
     version: str = attrs.field(validator=text)
-    reason: str = attrs.field(validator=text)
+    reason: str = attrs.field(validator=text, repr=redacted_repr)
     #: The clocks re-folded from the log under the new version (the desk computes them).
     clocks: SlaClocks | None = attrs.field(default=None, kw_only=True)
 
@@ -67,7 +68,7 @@ class SlaStamped(Payload):
 
     type: ClassVar[str] = "sla_stamped"
     version: str
-    reason: str | None = None
+    reason: str | None = attrs.field(default=None, repr=redacted_repr)
     #: The clock state from this event on, computed under the new version's rules (absent
     #: in logs written before clocks lived in the snapshot).
     clocks: SlaClocks | None = None

@@ -20,6 +20,7 @@ from complaintflow.domain.commands._trigger import (
     short,
     text,
 )
+from complaintflow.domain.redaction import redacted_repr
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.values import Attachment
 
@@ -31,7 +32,7 @@ class Respond(Command):
     """Contact with the customer (call, message); the first one stops the FRT clock."""
 
     trigger: ClassVar[str] = "respond"
-    message: str = attrs.field(validator=text)
+    message: str = attrs.field(validator=text, repr=redacted_repr)
 
 
 @attrs.frozen
@@ -39,7 +40,7 @@ class Responded(Payload):
     """Contact with the customer; the first one stops the first-response clock."""
 
     type: ClassVar[str] = "responded"
-    message: str
+    message: str = attrs.field(repr=redacted_repr)
     first: bool
 
 
@@ -58,14 +59,14 @@ def _say_responded(p: Responded) -> str:
 @attrs.frozen
 class Comment(Command):
     trigger: ClassVar[str] = "comment"
-    text: str = attrs.field(validator=text)
+    text: str = attrs.field(validator=text, repr=redacted_repr)
     internal: bool = attrs.field(default=True, kw_only=True, validator=flag)
 
 
 @attrs.frozen
 class Commented(Payload):
     type: ClassVar[str] = "commented"
-    text: str
+    text: str = attrs.field(repr=redacted_repr)
     internal: bool
 
 

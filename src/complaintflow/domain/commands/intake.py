@@ -20,6 +20,7 @@ from complaintflow.domain.commands._trigger import (
     optional_text,
     text,
 )
+from complaintflow.domain.redaction import redacted_repr
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Category, Kind, Priority, Role, parse_enum
 from complaintflow.errors import ValidationError
@@ -119,7 +120,7 @@ class Override(Command):
     """A supervisor's correction of the classification (SPEC §2.2)."""
 
     trigger: ClassVar[str] = "override"
-    reason: str = attrs.field(validator=text)
+    reason: str = attrs.field(validator=text, repr=redacted_repr)
     kind: Kind | None = attrs.field(default=None, kw_only=True, converter=_kind)
     category: Category | None = attrs.field(default=None, kw_only=True, converter=_category)
     priority: Priority | None = attrs.field(default=None, kw_only=True, converter=_priority)
@@ -139,7 +140,7 @@ class Overridden(Payload):
     """A supervisor corrected kind, category or priority; wins over triage."""
 
     type: ClassVar[str] = "overridden"
-    reason: str
+    reason: str = attrs.field(repr=redacted_repr)
     kind: Kind | None = None
     category: Category | None = None
     priority: Priority | None = None
@@ -233,7 +234,7 @@ class Transfer(Command):
 
     trigger: ClassVar[str] = "transfer"
     to_department: str | None = attrs.field(validator=optional_text)
-    reason: str = attrs.field(validator=text)
+    reason: str = attrs.field(validator=text, repr=redacted_repr)
     to_assignee: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
 
     def __attrs_post_init__(self) -> None:
@@ -252,7 +253,7 @@ class Transferred(Payload):
     from_assignee: str | None
     to_department: str | None
     to_assignee: str | None
-    reason: str
+    reason: str = attrs.field(repr=redacted_repr)
 
 
 def _transfer(command: Transfer, now: Situation) -> Transferred:

@@ -20,6 +20,7 @@ from complaintflow.domain.commands._trigger import (
     optional_text,
     text,
 )
+from complaintflow.domain.redaction import redacted_repr
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.values import SurveyResponse
 from complaintflow.domain.vocabulary import Role, SatisfactionLevel
@@ -100,13 +101,13 @@ def _unsatisfied(now: Situation, p: SurveyRecorded | None) -> bool:
 @attrs.frozen
 class Reopen(Command):
     trigger: ClassVar[str] = "reopen"
-    reason: str = attrs.field(validator=text)
+    reason: str = attrs.field(validator=text, repr=redacted_repr)
 
 
 @attrs.frozen
 class Reopened(Payload):
     type: ClassVar[str] = "reopened"
-    reason: str
+    reason: str = attrs.field(repr=redacted_repr)
 
 
 def _reopened(t: Ticket, ev: Event, p: Reopened) -> Changes:
@@ -122,13 +123,13 @@ def _within_reopen_window(now: Situation, p: Reopened | None) -> bool:
 @attrs.frozen
 class Close(Command):
     trigger: ClassVar[str] = "close"
-    reason: str | None = attrs.field(default=None, validator=optional_text)
+    reason: str | None = attrs.field(default=None, validator=optional_text, repr=redacted_repr)
 
 
 @attrs.frozen
 class Closed(Payload):
     type: ClassVar[str] = "closed"
-    reason: str | None = None
+    reason: str | None = attrs.field(default=None, repr=redacted_repr)
 
 
 def _closed(t: Ticket, ev: Event, p: Closed) -> Changes:
@@ -153,14 +154,14 @@ class Merge(Command):
 
     trigger: ClassVar[str] = "merge"
     into: str = attrs.field(validator=text)
-    reason: str | None = attrs.field(default=None, validator=optional_text)
+    reason: str | None = attrs.field(default=None, validator=optional_text, repr=redacted_repr)
 
 
 @attrs.frozen
 class Merged(Payload):
     type: ClassVar[str] = "merged"
     into: str
-    reason: str | None = None
+    reason: str | None = attrs.field(default=None, repr=redacted_repr)
 
 
 def _merge(command: Merge, now: Situation) -> Merged:
@@ -178,13 +179,13 @@ class Withdraw(Command):
     """The customer withdrew the complaint."""
 
     trigger: ClassVar[str] = "withdraw"
-    reason: str | None = attrs.field(default=None, validator=optional_text)
+    reason: str | None = attrs.field(default=None, validator=optional_text, repr=redacted_repr)
 
 
 @attrs.frozen
 class Withdrawn(Payload):
     type: ClassVar[str] = "withdrawn"
-    reason: str | None = None
+    reason: str | None = attrs.field(default=None, repr=redacted_repr)
 
 
 def _withdrawn(t: Ticket, ev: Event, p: Withdrawn) -> Changes:

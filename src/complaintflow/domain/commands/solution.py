@@ -26,6 +26,7 @@ from complaintflow.domain.commands._trigger import (
     text,
 )
 from complaintflow.domain.money import Money
+from complaintflow.domain.redaction import redacted_repr
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.values import Approval, Solution
 from complaintflow.domain.vocabulary import ActorKind, Kind, Role
@@ -70,7 +71,7 @@ class ProposeSolution(Command):
     """A solution, with the amount when money is involved (refund, compensation)."""
 
     trigger: ClassVar[str] = "propose_solution"
-    text: str = attrs.field(validator=text)
+    text: str = attrs.field(validator=text, repr=redacted_repr)
     amount: Money | None = attrs.field(
         default=None,
         kw_only=True,
@@ -87,7 +88,7 @@ class SolutionProposed(Payload):
     """``required`` lists the approval steps the policy asked for (may be empty)."""
 
     type: ClassVar[str] = "solution_proposed"
-    text: str
+    text: str = attrs.field(repr=redacted_repr)
     amount: Money | None
     required: tuple[Role, ...]
 
@@ -148,14 +149,14 @@ def _approver(trigger: str) -> Callable[[Situation], None]:
 @attrs.frozen
 class Approve(Command):
     trigger: ClassVar[str] = "approve"
-    note: str | None = attrs.field(default=None, validator=optional_text)
+    note: str | None = attrs.field(default=None, validator=optional_text, repr=redacted_repr)
 
 
 @attrs.frozen
 class Approved(Payload):
     type: ClassVar[str] = "approved"
     role: Role
-    note: str | None = None
+    note: str | None = attrs.field(default=None, repr=redacted_repr)
 
 
 def _approve(command: Approve, now: Situation) -> Approved:
@@ -178,13 +179,13 @@ def _approvals_complete(now: Situation, p: Approved | None) -> bool:
 @attrs.frozen
 class Reject(Command):
     trigger: ClassVar[str] = "reject"
-    reason: str = attrs.field(validator=text)
+    reason: str = attrs.field(validator=text, repr=redacted_repr)
 
 
 @attrs.frozen
 class Rejected(Payload):
     type: ClassVar[str] = "rejected"
-    reason: str
+    reason: str = attrs.field(repr=redacted_repr)
 
 
 # -- the customer's answer and carrying it out ------------------------------------
@@ -193,25 +194,25 @@ class Rejected(Payload):
 @attrs.frozen
 class CustomerAccepts(Command):
     trigger: ClassVar[str] = "customer_accepts"
-    note: str | None = attrs.field(default=None, validator=optional_text)
+    note: str | None = attrs.field(default=None, validator=optional_text, repr=redacted_repr)
 
 
 @attrs.frozen
 class CustomerAccepted(Payload):
     type: ClassVar[str] = "customer_accepted"
-    note: str | None = None
+    note: str | None = attrs.field(default=None, repr=redacted_repr)
 
 
 @attrs.frozen
 class CustomerDeclines(Command):
     trigger: ClassVar[str] = "customer_declines"
-    reason: str = attrs.field(validator=text)
+    reason: str = attrs.field(validator=text, repr=redacted_repr)
 
 
 @attrs.frozen
 class CustomerDeclined(Payload):
     type: ClassVar[str] = "customer_declined"
-    reason: str
+    reason: str = attrs.field(repr=redacted_repr)
 
 
 @attrs.frozen
@@ -219,13 +220,13 @@ class Complete(Command):
     """The accepted solution was carried out (refund paid, part shipped)."""
 
     trigger: ClassVar[str] = "complete"
-    note: str | None = attrs.field(default=None, validator=optional_text)
+    note: str | None = attrs.field(default=None, validator=optional_text, repr=redacted_repr)
 
 
 @attrs.frozen
 class Completed(Payload):
     type: ClassVar[str] = "completed"
-    note: str | None = None
+    note: str | None = attrs.field(default=None, repr=redacted_repr)
 
 
 def _completed(t: Ticket, ev: Event, p: Completed) -> Changes:
@@ -240,13 +241,13 @@ class ResolveNow(Command):
     """Inquiries and praise answered at first contact (counts for FCR)."""
 
     trigger: ClassVar[str] = "resolve_now"
-    answer: str = attrs.field(validator=text)
+    answer: str = attrs.field(validator=text, repr=redacted_repr)
 
 
 @attrs.frozen
 class ResolvedAtFirstContact(Payload):
     type: ClassVar[str] = "resolved_at_first_contact"
-    answer: str
+    answer: str = attrs.field(repr=redacted_repr)
 
 
 def _resolved_now(t: Ticket, ev: Event, p: ResolvedAtFirstContact) -> Changes:
