@@ -4,7 +4,8 @@ peak memory of the demo.
     python benchmarks/desk.py [--tickets 100000] [--due-share 0.02] [--lifecycle 300]
                               [--synchronous FULL|NORMAL] [--no-demo] [--profile]
 
-(``--lifecycle 0 --no-demo`` times the sweep alone.)
+(``--lifecycle 0 --no-demo`` times the sweep alone; ``--history`` adds how a
+command and the sweep grow with a ticket's history, from ``history.py``.)
 
 1. **Lifecycle.**  ``--lifecycle`` tickets go from intake to close through a
    :class:`ComplaintDesk` (keyword classifier, default router, default SLA
@@ -368,6 +369,10 @@ def main() -> None:
     parser.add_argument("--no-demo", action="store_true")
     parser.add_argument("--profile", action="store_true", help="profile the busy sweep")
     parser.add_argument("--demo-child", help=argparse.SUPPRESS)
+    parser.add_argument("--history", action="store_true",
+                        help="also print how a command and the sweep grow with a ticket's "
+                             "history (benchmarks/history.py; add --baseline there for the "
+                             "comparison with an earlier commit)")
     args = parser.parse_args()
     if args.demo_child:
         demo_child(Path(args.demo_child))
@@ -392,6 +397,12 @@ def main() -> None:
     print(table(rows))
     if profile:
         print("\nwhere the busy sweep spends its time (cProfile, cumulative):\n" + profile)
+    if args.history:
+        import history  # the sibling script: benchmarks/ is on sys.path when run as a script
+
+        print("\ncost of one command and of the sweep per due ticket, by history length:")
+        history.report(history.measure_all(["memory", "sqlite"], [10, 100, 1000], 30), None,
+                       ["memory", "sqlite"], [10, 100, 1000])
 
 
 if __name__ == "__main__":
