@@ -214,7 +214,7 @@ class ComplaintDesk:
         command = arguments.command(command)  # its text too: what a store cannot keep
         actor = arguments.actor(actor)
         if expected_version is not None:
-            expected_version = arguments.count(expected_version, "expected_version")
+            expected_version = arguments.count(expected_version, "expected_version", low=0)
         self._refuse_bookkeeping(command, actor)
         ticket = self.store.get(ticket_id)
         if expected_version is not None and ticket.version != expected_version:

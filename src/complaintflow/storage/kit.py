@@ -184,8 +184,8 @@ def check_save(ticket: object, events: object, expected_version: object) -> None
         if not isinstance(event, Event):
             raise ValidationError(f"not an Event: {_short(event)}", field="events")
     if (isinstance(expected_version, bool) or not isinstance(expected_version, int)
-            or not 1 <= expected_version < 2**63):
-        raise ValidationError(f"expected_version is a version number (an int from 1), got "
+            or not 0 <= expected_version < 2**63):
+        raise ValidationError(f"expected_version is a version number (an int from 0), got "
                               f"{_short(expected_version)}", field="expected_version")
 
 
