@@ -147,9 +147,8 @@ def memory_per_ticket(count: int) -> float:
         from complaintflow.domain import commands as c
         from complaintflow.domain.lifecycle import apply, open_ticket
     except ImportError:  # the layout before the core was reshaped
-        from complaintflow.lifecycle import apply, open_ticket  # type: ignore[no-redef]
-
-        from complaintflow import commands as c  # type: ignore[no-redef]
+        from complaintflow.domain import commands as c  # type: ignore[no-redef]
+        from complaintflow.domain.lifecycle import apply, open_ticket  # type: ignore[no-redef]
     policy = SlaPolicy.default()
     sla = {"sla_version": policy.version}
     if hasattr(policy, "clock_rules"):

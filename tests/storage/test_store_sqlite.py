@@ -187,7 +187,9 @@ def test_memory_database_is_shared_by_threads() -> None:
 
 def test_importing_the_package_does_not_import_drivers() -> None:
     code = ("import sys, complaintflow, complaintflow.storage, complaintflow.testing.storage; "
-            "assert 'psycopg' not in sys.modules, 'psycopg imported'")
+            "assert 'psycopg' not in sys.modules, 'psycopg imported'; "
+            "assert 'sqlalchemy' not in sys.modules, 'sqlalchemy imported'; "
+            "assert 'pymysql' not in sys.modules, 'pymysql imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

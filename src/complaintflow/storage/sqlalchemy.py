@@ -91,6 +91,8 @@ class _Statements:
         self.version = sa.select(t.c.version).where(one)
         self.lock = sa.select(t.c.version, t.c.last_seq).where(one).with_for_update()
         self.update = sa.update(t).where(one)
+        self.update_if = sa.update(t).where(one, t.c.version == _p("p_version"),
+                                            t.c.last_seq == _p("p_last_seq"))
         self.insert_ticket = sa.insert(t)
         self.insert_events = sa.insert(e)
         self.insert_outbox = sa.insert(o)
@@ -278,7 +280,16 @@ class SqlAlchemyStore:
         """One save inside the caller's transaction; the stored version if stale."""
         ticket = item.ticket
         key = {"p_tenant": self.tenant, "p_id": ticket.id}
-        current = conn.execute(self._sql.lock, key).first()
+        if item.events:  # the usual case in one statement: UPDATE ... WHERE version = expected
+            first = item.events[0].seq
+            if conn.execute(self._sql.update_if, {
+                    **row, **key, "p_version": item.expected_version,
+                    "p_last_seq": first - 1}).rowcount == 1:
+                kit.check_batch(ticket, item.events, first)  # an error rolls it all back
+                self._append(conn, item.events)
+                self._enqueue(conn, outbox)
+                return None
+        current = conn.execute(self._sql.lock, key).first()  # why not: gone, stale or bad
         if current is None:
             raise NotFound("ticket", ticket.id)
         if current[0] != item.expected_version:
