@@ -7,15 +7,21 @@
    category; the highest wins (ties: complaint, inquiry, suggestion, praise;
    for categories the one named first).  No kind evidence: complaint,
    marked ``defaulted`` and ``needs_human``; no category evidence: None;
-3. sets the priority: suggestion and praise P4, inquiry P3; a complaint is
+3. runs the urgent-signal detectors (:mod:`~complaintflow.classify.concepts`:
+   money taken wrongly, a large amount, mass impact, a data leak, safety,
+   an outage, public exposure) and reads the whole message for its kind
+   (:mod:`~complaintflow.classify.kinds`: praise after a fix, a proposal
+   phrased as a question, a complaint phrased as a question);
+4. sets the priority: suggestion and praise P4, inquiry P3; a complaint is
    P3, P4 for a minor flaw, P2 for a broken core function or a strong
-   negative emotion, P1 for a duplicate charge, data leak, fraud, outage,
-   safety hazard, mass impact or a media / regulator / legal threat, and
-   P1 on the social channel when it names a public-opinion risk; a VIP's
-   complaint or inquiry is at least P2 (seed 001 §1.2);
-4. ``needs_human`` when a negative emotion was named, an amount above the
-   threshold was claimed (draft ``claimed_amount`` or an amount in the text,
-   seed 002 §1), the priority is P1, or nothing was recognised.
+   negative emotion, P1 when a detector finds an urgent concept or a
+   lexicon P1 term matches, and P1 on the social channel when it names a
+   public-opinion risk; a VIP's complaint or inquiry is at least P2 (seed
+   001 §1.2); an inquiry naming a large amount is P2;
+5. ``needs_human`` when a negative emotion was named, a detector's concept
+   asks for a person in a complaint, an amount above the threshold was
+   claimed (draft ``claimed_amount`` or an amount in the text, seed 002 §1),
+   the priority is P1, or nothing was recognised.
 """
 
 from __future__ import annotations
@@ -23,11 +29,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from complaintflow.classify.amounts import find_amounts
 from complaintflow.classify.automaton import Backend
 from complaintflow.classify.base import Classification, Field, Reason
+from complaintflow.classify.concepts import Context, Detector, Finding, default_detectors, detect
+from complaintflow.classify.kinds import apply_kind_rules
 from complaintflow.classify.lexicon import Lexicon
 from complaintflow.classify.matching import Hit, LexiconMatcher
+from complaintflow.classify.topics import fallback_category
 from complaintflow.errors import ValidationError
 from complaintflow.model import TicketDraft
 from complaintflow.money import Money
@@ -69,6 +77,7 @@ class _Evidence:
         self.priorities: dict[Priority, list[str]] = defaultdict(list)
         self.emotion = 0.0
         self.emotion_terms: list[str] = []
+        self.complaint_ends: list[int] = []
         self.public: list[str] = []
         self.minor: list[str] = []
         self.tags: list[str] = []
@@ -79,6 +88,8 @@ class _Evidence:
                 if signal.kind == "kind" and signal.weight:
                     self.kinds[Kind(signal.value)] += signal.weight
                     self.kind_terms[Kind(signal.value)].append(hit.term)
+                    if signal.value == Kind.COMPLAINT.value:
+                        self.complaint_ends.append(hit.end)
                 elif signal.kind == "category":
                     self.categories[Category(signal.value)] += signal.weight
                     self.category_terms[Category(signal.value)].append(hit.term)
@@ -102,6 +113,8 @@ class KeywordClassifier:
     :meth:`Lexicon.extend`.  ``amount_threshold`` is one Money or several
     (one per currency; amounts in other currencies are not compared).
     ``backend`` picks the matcher (``"auto"`` uses pyahocorasick if installed).
+    ``detectors`` replaces the built-in urgent-signal detectors
+    (:func:`~complaintflow.classify.concepts.default_detectors`).
     """
 
     name = _SOURCE
@@ -115,12 +128,16 @@ class KeywordClassifier:
         vip_floor: Priority = Priority.P2,
         negation_window: int = 2,
         backend: Backend = "auto",
+        detectors: Iterable[Detector] | None = None,
     ) -> None:
         self.lexicon = lexicon if lexicon is not None else Lexicon.builtin()
         self.thresholds = _thresholds(amount_threshold)
         self.strong_emotion = strong_emotion
         self.vip_floor = vip_floor
         self.matcher = LexiconMatcher(self.lexicon, backend=backend, window=negation_window)
+        self.detectors: tuple[Detector, ...] = (
+            default_detectors() if detectors is None else tuple(detectors)
+        )
 
     def __repr__(self) -> str:
         return f"KeywordClassifier({len(self.lexicon)} terms)"
@@ -135,14 +152,27 @@ class KeywordClassifier:
         reasons: list[Reason] = []
         defaulted: set[Field] = set()
 
-        large = self._large_amount(draft, normalized)
+        context = Context(self.thresholds, draft.claimed_amount, draft.channel)
+        findings = detect(normalized, context, self.detectors)
         kind = self._kind(evidence, reasons, defaulted)
+        kind, why = apply_kind_rules(
+            normalized, kind, evidence.complaint_ends, findings, evidence.kinds,
+            defaulted="kind" in defaulted,
+        )
+        if why:
+            reasons.extend(why)
+            defaulted.difference_update(("kind", "priority"))
         category = self._category(evidence, reasons)
-        priority = self._priority(draft, kind, evidence, large, reasons, defaulted)
-        needs_human, tags = self._human(evidence, large, priority, defaulted, reasons)
+        if category is None:
+            fallback = fallback_category(normalized, findings)
+            if fallback is not None:
+                category = fallback[0]
+                reasons.append(fallback[1])
+        priority = self._priority(draft, kind, evidence, findings, reasons, defaulted)
+        needs_human, tags = self._human(kind, evidence, findings, priority, defaulted, reasons)
         total = sum(evidence.kinds.values())
         if "kind" in defaulted or not total:
-            confidence = 0.0
+            confidence = 0.0 if not why else 0.5
         else:
             top = evidence.kinds[kind]
             confidence = round(top / total * (0.5 + 0.5 * min(1.0, top / 4)), 2)
@@ -184,7 +214,7 @@ class KeywordClassifier:
         draft: TicketDraft,
         kind: Kind,
         evidence: _Evidence,
-        large: Money | None,
+        findings: list[Finding],
         reasons: list[Reason],
         defaulted: set[Field],
     ) -> Priority:
@@ -204,11 +234,14 @@ class KeywordClassifier:
                 steps.append((Priority.P2, "strong_emotion", ", ".join(evidence.emotion_terms)))
             if evidence.public and draft.channel is Channel.SOCIAL:
                 steps.append((Priority.P1, "social_public_risk", evidence.public[0]))
-        if kind in (Kind.COMPLAINT, Kind.INQUIRY):
-            if _tier(draft) is CustomerTier.VIP:
-                steps.append((self.vip_floor, "vip", "customer tier vip"))
-            if large is not None:
-                steps.append((Priority.P2, "large_amount", str(large)))
+            for finding in findings:
+                steps.append((finding.level, f"concept:{finding.concept}", _quote(finding)))
+        if kind in (Kind.COMPLAINT, Kind.INQUIRY) and _tier(draft) is CustomerTier.VIP:
+            steps.append((self.vip_floor, "vip", "customer tier vip"))
+        if kind is Kind.INQUIRY:
+            for finding in findings:
+                if finding.concept == "large_amount":
+                    steps.append((Priority.P2, "large_amount", _quote(finding)))
         for level, _rule, _term in steps:
             if level > priority:
                 priority = level
@@ -221,36 +254,37 @@ class KeywordClassifier:
 
     def _human(
         self,
+        kind: Kind,
         evidence: _Evidence,
-        large: Money | None,
+        findings: list[Finding],
         priority: Priority,
         defaulted: set[Field],
         reasons: list[Reason],
     ) -> tuple[bool, list[str]]:
         tags = list(evidence.tags)
         causes: list[tuple[str, str]] = []
-        if evidence.emotion:
+        if evidence.emotion and kind is Kind.COMPLAINT:
             tags.append("negative_emotion")
             causes.append(("negative_emotion", ", ".join(evidence.emotion_terms)))
-        if large is not None:
-            tags.append("large_amount")
-            causes.append(("large_amount", str(large)))
+        for finding in findings:
+            if finding.concept == "large_amount":
+                tags.append("large_amount")
+                causes.append(("large_amount", _quote(finding)))
+            elif kind is Kind.COMPLAINT:
+                tags.append(finding.concept)
+                if finding.human:
+                    causes.append((f"concept:{finding.concept}", _quote(finding)))
         if priority is Priority.P1:
             causes.append(("urgent", "P1"))
-        if "kind" in defaulted:
+        if "kind" in defaulted and not evidence.categories and not findings:
             causes.append(("unrecognised", "no lexicon term matched"))
         for rule, evidence_text in causes:
             reasons.append(Reason(_SOURCE, "needs_human", "true", rule, evidence_text))
         return bool(causes), tags
 
-    def _large_amount(self, draft: TicketDraft, normalized: str) -> Money | None:
-        amounts = [draft.claimed_amount] if draft.claimed_amount is not None else []
-        amounts += find_amounts(normalized)
-        for amount in amounts:
-            threshold = self.thresholds.get(amount.currency)
-            if threshold is not None and amount > threshold:
-                return amount
-        return None
+
+def _quote(finding: Finding) -> str:
+    return f"{finding.evidence} ({finding.detail})" if finding.detail else finding.evidence
 
 
 def _tier(draft: TicketDraft) -> CustomerTier | None:

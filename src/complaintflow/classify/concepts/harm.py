@@ -1,0 +1,146 @@
+"""Harm concepts: safety and health, a service outage, public exposure.
+
+Seed 001's P1 list: a safety hazard, a system-wide outage, public-opinion
+risk (media, social platforms) and, with seed 000, regulators and lawyers.
+A threat counts in any tense and as a condition (「明天还不退款我就找电视台」,
+"my post already has 10k views"); only a negation right before it
+(「我不会去曝光」, "I won't post") cancels it.  An outage is P1 when it is
+the service that is down (「崩了」, "the site is down", a 5xx error, "since
+this morning"); one customer who cannot log in is a P2 broken core function.
+"""
+
+from __future__ import annotations
+
+import re
+
+from complaintflow.classify.concepts.base import Context, Finding, hypothetical, negated
+from complaintflow.vocabulary import Channel, Priority
+
+__all__ = ["Outage", "PublicExposure", "Safety"]
+
+_SEVERE = re.compile(
+    r"着火|起火|失火|火灾|燃起来|烧起来|烧了|烧黑|烧焦|烧坏|烧化|冒烟|冒火|冒火花|火花|爆炸|炸了|炸开|"
+    r"爆了|漏电|触电|电到|被电|电击|电麻|烫伤|烧伤|划伤|割伤|受伤|流血|骨折|缝针|住院|进了?医院|"
+    r"在医院|送医|急诊|挂水|输液|抢救|中毒|上吐下泻|窒息|噎住|昏迷|晕倒|玻璃渣|刀片|安全隐患|"
+    r"\b(?:caught fire|on fire|fire|flames?|smok(?:e|ed|ing)|sparks?|sparked|explod\w*|exploded|"
+    r"burst|melt(?:ed|ing)?|electric shock|shocked|electrocut\w*|burn(?:ed|t|s)?|scald\w*|"
+    r"injur\w*|hurt|bleeding|stitches|hospital\w*|er|a&e|emergency room|ambulance|"
+    r"poison\w*|anaphyla\w*|trouble breathing|couldn'?t breathe|choking|choked|"
+    r"brakes? failed|hazard\w*|dangerous|unsafe|glass (?:in|shards?))\b"
+)
+_MILD = re.compile(
+    r"过敏|红肿|拉肚子|腹泻|呕吐|肚子疼|发烧|起疹子|皮疹|头晕|"
+    r"\b(?:allergic|rash|hives|sick|diarrh\w*|vomit\w*|nause\w*|food poisoning)\b"
+)
+
+
+class Safety:
+    """Danger to people: fire, shock, injury, poisoning (P1); a mild reaction (P2, a person)."""
+
+    name = "safety"
+
+    def detect(self, text: str, context: Context) -> Finding | None:
+        for match in _SEVERE.finditer(text):
+            if not negated(text, match.start()) and not hypothetical(text, *match.span()):
+                return Finding(self.name, match.group(0), detail="danger to people")
+        for match in _MILD.finditer(text):
+            if not negated(text, match.start()) and not hypothetical(text, *match.span()):
+                return Finding(self.name, match.group(0), level=Priority.P2,
+                               detail="a health reaction")
+        return None
+
+
+_DOWN = re.compile(
+    r"崩了|瘫痪|宕机|停服|停网|断网了?一|全部断了|整个(?:网站|系统|平台|app|服务)"
+    r"|(?:网站|系统|平台|服务器|app|小程序)[^。！？]{0,6}(?:崩|瘫|挂|故障|出问题|出故障)"
+    r"|错误码?\s*5\d\d|\b(?:error|code|http)\s*5\d\d\b|\b5\d\d (?:error|bad gateway|"
+    r"service unavailable)|\b(?:site|website|app|system|platform|server|service|checkout|"
+    r"network|servers?) (?:is|are|was|has been|went|goes|seems|keeps going) (?:\w+ )?"
+    r"(?:down|offline|broken for everyone|crashed)|\boutage\b|\bis down\b"
+)
+_CANT = re.compile(
+    r"登不上|登录不了|登不进|无法登录|无法登陆|进不去|打不开|用不了|无法使用|付不了|无法支付|没法付款|"
+    r"没法支付|下不了单|无法下单|不能下单|没办法下单|没法下单|充不上电|"
+    r"\b(?:can'?t|cannot|unable to|couldn'?t|can not) (?:log ?in|sign ?in|check ?out|pay|"
+    r"order|place an order|access|connect|use)\b|\bwon'?t (?:load|let me (?:log|pay|check))"
+)
+_LONG = re.compile(
+    r"从[^。！？]{0,6}(?:到现在|开始)|一整天|一上午|一下午|一晚上|一天一夜|好几个小时|几个小时|"
+    r"\d+\s*个?小时|两个小时|三个小时|"
+    r"\bsince (?:this morning|last night|yesterday|\d)|\bfor (?:hours|\d+ hours|two hours|"
+    r"three hours|the whole day|days|a day)|\ball (?:day|morning|night)\b"
+)
+
+
+class Outage:
+    """The service is down (P1); one customer cannot log in / pay / order (P2)."""
+
+    name = "outage"
+
+    def detect(self, text: str, context: Context) -> Finding | None:
+        for match in _DOWN.finditer(text):
+            if not negated(text, match.start()) and not hypothetical(text, *match.span()):
+                return Finding(self.name, match.group(0), detail="the service is down")
+        for match in _CANT.finditer(text):
+            if negated(text, match.start()) or hypothetical(text, *match.span()):
+                continue
+            long = _LONG.search(text)
+            if long is not None:
+                return Finding(self.name, f"{match.group(0)} ... {long.group(0)}",
+                               detail="a core function down for hours")
+            return Finding(self.name, match.group(0), level=Priority.P2, human=False,
+                           detail="a core function fails")
+        return None
+
+
+_PUBLIC = re.compile(
+    r"媒体|记者|电视台|报社|报纸|新闻|曝光|上热搜|热搜|(?<![\d.])(?:12315|12345|315)(?![\d.元块])|"
+    r"消协|消费者协会|消保委|工商局|工商部门|找工商|去工商|市场监管|监管局|监督管理局|监管部门|银保监|银监|证监|金融监管|通信管理局|工信部|"
+    r"法院|起诉|告你们|诉讼|打官司|律师|律师函|仲裁|报警|警察|公安|派出所|举报|黑猫投诉|黑猫|"
+    r"集体维权|维权群|"
+    r"(?:发|挂|晒|传|放|贴|po|上传|曝|投诉|写)(?:到|在|上)?[^。！？,，]{0,4}"
+    r"(?:微博|抖音|小红书|快手|b站|知乎|朋友圈|头条|公众号|视频号|论坛|贴吧|网上|大众点评|"
+    r"点评|微信群|群里)|(?:微博|抖音|小红书|快手|b站|知乎|朋友圈|视频号)[^。！？]{0,6}"
+    r"(?:发|挂|晒|曝光|发帖|发了|上了|点赞|播放|转发|评论|阅读)|"
+    r"让更多人看到|播放量|阅读量|点赞[^。！？]{0,4}(?:好几|上千|上万|\d)"
+)
+# Appeals to the crowd are a public-opinion risk where the crowd reads them.
+_CROWD = re.compile(
+    r"转发|扩散|评评理|避雷|千万别买|让大家看看|大家注意|提醒大家|别再上当|"
+    r"\b(?:avoid|don'?t buy|stay away|beware|warning to|rt|pls share|please share)\b"
+)
+_PUBLIC_EN = re.compile(
+    r"\b(?:media|press|journalists?|reporters?|newspapers?|the news|local news|"
+    r"news (?:outlet|desk|station)|"
+    r"the papers|tv (?:station|news|channel)|on tv|television|"
+    r"bbb|better business bureau|ftc|fcc|cfpb|trading standards|ombudsman|regulators?|"
+    r"consumer (?:protection|rights|council|affairs|agency|watchdog)|attorney general|"
+    r"lawyers?|attorneys?|solicitors?|sue|suing|lawsuit|legal action|court|small claims|"
+    r"police|going viral|went viral|viral|retweet\w*|everyone should know|spread the word|"
+    r"boycott|(?:\d+k?|thousands of|hundreds of) (?:views|likes|shares|retweets|followers)|"
+    r"(?:post\w*|shar\w*|tweet\w*|upload\w*|video|thread|review\w*|writ\w*|put)\b[^.!?]{0,30}"
+    r"\b(?:twitter|x\.com|facebook|instagram|tiktok|youtube|reddit|trustpilot|yelp|google|"
+    r"social media|online|linkedin)|(?:twitter|facebook|instagram|tiktok|youtube|reddit|"
+    r"social media)\b[^.!?]{0,20}\b(?:post\w*|thread|video|views))\b"
+)
+
+
+class PublicExposure:
+    """Media, platforms, regulators, lawyers: named as a fact, a plan or a condition.
+
+    An appeal to the crowd (「大家评评理」, "avoid!") counts on the social
+    channel only, where the crowd reads it.
+    """
+
+    name = "public_exposure"
+
+    def detect(self, text: str, context: Context) -> Finding | None:
+        patterns = [_PUBLIC, _PUBLIC_EN]
+        if context.channel is Channel.SOCIAL:
+            patterns.append(_CROWD)
+        for pattern in patterns:
+            for match in pattern.finditer(text):
+                if not negated(text, match.start()):
+                    return Finding(self.name, match.group(0),
+                                   detail="public exposure, a regulator or legal action")
+        return None

@@ -1,0 +1,129 @@
+"""People concepts: many customers affected, personal data exposed.
+
+Seed 001's P1 list names "many customers affected" and "data leak".  A
+customer says 「整栋楼」, 「二十多个同事」, 「群里好几十号人」, "half my team",
+"multiple accounts"; and 「骑手把我的地址电话发到了群里」 or "someone else's
+order with their address" for a leak.  Counting the people (five or more, in
+digits or Chinese numerals) and naming groups covers both languages.
+"""
+
+from __future__ import annotations
+
+import re
+
+from complaintflow.classify.amounts import parse_chinese_number
+from complaintflow.classify.concepts.base import Context, Finding, negated
+
+__all__ = ["DataExposed", "MassImpact"]
+
+_GROUP_ZH = re.compile(
+    r"(?:整栋楼|整幢楼|整个楼|整个小区|全小区|整个单元|全楼|整条街|整个村|整个部门|全部门|全公司|"
+    r"整个公司|整个办公室|全办公室|整个团队|全组|整个群|业主群|所有人|所有用户|所有客户|所有顾客|"
+    r"大批|一大批|许多人|好多人|很多人|不少人|一群人|大量|成百上千|成千上万|上百|上千|几百|几千|"
+    r"数百|数千|好几十|几十号?人|一桌人|全家人?都|一家人都|左邻右舍|街坊|邻居们|同事们|"
+    r"不止我一个|不是我一个|不只我一个|大家都|群里)"
+)
+_SAME_TOO_ZH = re.compile(
+    r"(?:朋友|同事|邻居|家人|用户|客户|顾客|业主|别人|其他人|身边的?人)[们]?(?:也都|都|也是|也一样)"
+    r"(?:说|在说|遇到|反映|反应|碰到|是这样|一样|不行|用不了|登不上|付不了|下不了)"
+)
+_COUNT_ZH = re.compile(
+    r"(\d+|[一二两三四五六七八九十百千几]+)(?:多|来|余)?(?:个|名|位|号|户|家|桌)?"
+    r"(?:人|同事|员工|用户|客户|顾客|业主|住户|家庭|账号|账户|门店|学生|孩子|老人)"
+)
+_GROUP_EN = re.compile(
+    r"\b(?:everyone|everybody|all (?:of )?(?:our|my|the) (?:customers|users|staff|team|"
+    r"colleagues|neighbou?rs|employees|stores|accounts)|(?:whole|entire) (?:team|office|"
+    r"building|street|company|department|family|neighbou?rhood|floor|school|city|town)|"
+    r"half (?:my|our|the) (?:team|office|staff|building|street|company|department|colleagues)|"
+    r"(?:many|lots of|hundreds of|dozens of|thousands of|multiple|several|loads of|tons of|"
+    r"a lot of|a bunch of|so many) (?:people|customers|users|accounts|households|families|"
+    r"colleagues|members|neighbou?rs|employees|of us)|none of the \w+ (?:people|of us)|"
+    r"nobody (?:on|in|at) (?:our|my|the) (?:team|office|building|company)|"
+    r"(?:friends|colleagues|neighbou?rs|others|other customers|other people) (?:say|are saying|"
+    r"have|are having|report\w*|see|are seeing) (?:the same|it too|this too)|"
+    r"not (?:just|only) me|i'?m not the only one|same (?:issue|problem) as everyone)\b"
+)
+_COUNT_EN = re.compile(
+    r"\b(\d+|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    r"hundred)\+? (?:\w+ ){0,3}?(?:people|customers|users|colleagues|employees|staff|accounts|"
+    r"households|families|of us|stores|members|guests)\b"
+)
+_WORDS = {"five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
+          "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+          "hundred": 100}
+
+
+def _count(token: str) -> int:
+    if token.isdigit():
+        return int(token)
+    if token in _WORDS:
+        return _WORDS[token]
+    return parse_chinese_number(token.replace("几", "三")) or 0
+
+
+class MassImpact:
+    """Many people affected: a group named, "they all", or a count of five or more."""
+
+    name = "mass_impact"
+
+    def __init__(self, at_least: int = 5) -> None:
+        self.at_least = at_least
+
+    def detect(self, text: str, context: Context) -> Finding | None:
+        for pattern in (_GROUP_ZH, _SAME_TOO_ZH, _GROUP_EN):
+            for match in pattern.finditer(text):
+                if not negated(text, match.start()):
+                    return Finding(self.name, match.group(0), detail="a group of people")
+        for pattern in (_COUNT_ZH, _COUNT_EN):
+            for match in pattern.finditer(text):
+                count = _count(match.group(1))
+                if count >= self.at_least and not negated(text, match.start()):
+                    return Finding(self.name, match.group(0), detail=f"{count} people or more")
+        return None
+
+
+_DATA_ZH = (r"(?:手机号码?|电话号码?|电话|联系方式|地址|住址|门牌号|身份证号?(?:码|复印件|照片)?|"
+            r"证件|姓名|名字|真名|个人信息|个人资料|隐私|银行卡号|卡号|账号密码|密码|工作证|"
+            r"病历|体检报告|照片)")
+_EXPOSE_ZH = (r"(?:泄露|泄漏|外泄|曝光|发到|发给|发在|发进|传到|传给|公开|贴出|贴到|晒出|晒到|卖给|"
+              r"转给|被别人看到|被人看到|让别人看到|挂在|挂到|流出)")
+_DATA_EN = (r"(?:name|address|phone(?: number)?|number|email address|id (?:number|card)|"
+            r"passport|date of birth|birthday|medical records?|card (?:number|details)|"
+            r"personal (?:data|details|information|info)|password|photos?|details|data)")
+_LEAK_PATTERNS = [
+    re.compile(_DATA_ZH + r"[^。！？!?]{0,16}" + _EXPOSE_ZH),
+    re.compile(_EXPOSE_ZH + r"[^。！？!?]{0,8}" + _DATA_ZH),
+    re.compile(r"别人的(?:订单|单子|信息|资料|账号|账户|名字|地址|电话|快递|包裹|病历)|"
+               r"(?:信息|数据|资料)(?:被)?(?:泄露|泄漏|外泄|卖)|推销电话[^。！？]{0,12}信息|"
+               r"(?:诈骗|骚扰)电话[^。！？]{0,16}(?:订单|信息|知道我)"),
+    re.compile(r"\b(?:someone else'?s|another (?:customer|person)'?s|"
+               r"other (?:customers|people)'?s?|"
+               r"everyone'?s|strangers?'?s?)\b[^.!?]{0,25}\b(?:" + _DATA_EN
+               + r"|order|account|parcel|package|invoice|receipt)"),
+    re.compile(r"\b" + _DATA_EN + r"\b[^.!?]{0,40}\b(?:posted|shared|leaked|exposed|sent to|"
+               r"visible to|published|sold|showing up|shown to|in the cc|given out|handed out|"
+               r"broadcast)\b"),
+    re.compile(r"\b(?:posted|shared|leaked|exposed|published|sold|gave out|handed out)\b"
+               r"[^.!?]{0,40}\b" + _DATA_EN + r"\b"),
+    re.compile(r"\b(?:data (?:breach|leak)|leak(?:ed)? (?:my|our) |breach of (?:my )?privacy|"
+               r"in the cc line|(?:phishing|scam) (?:text|email|call)s?\b[^.!?]{0,40}"
+               r"\b(?:order|only your|your company|account)|hacked|account (?:was |got )?"
+               r"(?:taken over|compromised|stolen))"),
+    re.compile(r"(?:账号|账户|帐号)[^。！？]{0,4}(?:被盗|被人登录|被登录|被黑|被改)|被盗号|"
+               r"被人(?:登录|登陆)了?(?:我的)?(?:账号|账户)?|绑定(?:的)?手机号?被改"),
+]
+
+
+class DataExposed:
+    """Personal data shown or sent to others, or an account taken over."""
+
+    name = "data_exposed"
+
+    def detect(self, text: str, context: Context) -> Finding | None:
+        for pattern in _LEAK_PATTERNS:
+            for match in pattern.finditer(text):
+                if not negated(text, match.start()):
+                    return Finding(self.name, match.group(0),
+                                   detail="personal data exposed or an account taken over")
+        return None

@@ -1,0 +1,196 @@
+"""Kind from the whole message: rules that read past the first complaint word.
+
+The lexicon scores words; these rules read the shape of the message and
+overrule the score when the shape is clear, each with its reason:
+
+``praise_after_fix``
+    Praise that mentions the problem that was solved is praise: a thank-you
+    or a compliment after a resolution ("修好了", "refunded", "sorted") with
+    no complaint left standing after it.  Customers tell the story of the
+    problem before the thanks; the story is not the point of the message.
+``proposal_question``
+    A question that proposes a change ("能不能加个…", "could you add…",
+    "why not let us pick…") is a suggestion: it asks for something new,
+    not for information and not for help with an order.
+``rhetorical_question``
+    A complaint phrased as a question ("为什么说好的赠品没有送？", "how is it
+    acceptable that…", "凭什么…") is a complaint: the question mark carries
+    indignation, not a request for facts.
+``urgent_question``
+    A question that reports an urgent event (a double charge, a leak, an
+    outage) is a complaint: 「你们网站崩了吗？群里好多人都下不了单」.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from complaintflow.classify.base import Reason
+from complaintflow.classify.concepts import Finding
+from complaintflow.classify.concepts.base import negated
+from complaintflow.vocabulary import Kind, Priority
+
+__all__ = ["apply_kind_rules"]
+
+_SOURCE = "keyword"
+_PRAISE = re.compile(
+    r"表扬|点赞|好评|五星|5星|很满意|非常满意|挺满意|满意|感谢|谢谢|多谢|辛苦了|给力|专业|到位|贴心|"
+    r"耐心|靠谱|赞|不错|很好|挺好|真好|完好|喜欢|好用|好吃|好看|满分|很棒|真棒|太棒|厉害|佩服|暖心|良心|好样的|效率(?:很|真|超)?高|会回购|还会再买|"
+    r"(?:物流|快递|发货|送货|到货|配送|处理|回复|退款|上门|速度)[^，。！,.!]{0,3}"
+    r"(?:太快|好快|很快|真快|超快|挺快|神速|迅速|及时)|"
+    r"\b(?:would|will|'?d|'?ll) (?:definitely )?(?:buy|order|shop|come) (?:again|here again)|"
+    r"\b(?:arrived|delivered|came|shipped|shipping|delivery|response|refund)\b[^.!?,]{0,15}"
+    r"\b(?:early|fast|quick(?:ly)?|promptly|in no time|ahead of schedule)\b|"
+    r"\b(?:nice one|great|brilliant|excellent|amazing|awesome|impressed|appreciate\w*|thank\w*|"
+    r"thx|ty|top notch|lovely|love|good|nice|kudos|shout ?out|10/10|perfect|fantastic|"
+    r"wonderful|superb|"
+    r"well done|good job|great job|helpful|flawless|cheers|grateful|5 stars?|five stars?)\b"
+)
+_RESOLVED = re.compile(
+    r"解决了|已解决|解决得|修好|搞定|处理好|处理得|退回来|退回了|退了回来|到账了|补发|换新|换了新|"
+    r"追回|恢复了|不卡了|改了|好了|已经收到|收到了|重新发|"
+    r"\b(?:fixed|sorted|resolved|refunded|replaced|replacement|came through|back up|"
+    r"working again|handled|took care|sent (?:a|me a) new|apologi[sz]ed|is fixed|now works)\b"
+)
+_PROPOSAL = re.compile(
+    r"希望(?=[^，。！？]{0,3}(?:能|可以|增加|加|支持|出|提供|推出|开通|延长|改))|"
+    r"能不能|可不可以|可否|能否|是否可以|是不是可以|为什么不|何不|要是能|如果能|如果可以|要是.{0,12}就好了|"
+    r"\b(?:could you|can you|would it be possible|why not|why don'?t you|how about|what about|"
+    r"have you (?:ever )?considered|any chance|would be (?:nice|great|good|helpful|better)|"
+    r"it'?d be (?:nice|great|good|helpful)|i wish|wish (?:you|the|it|there)|"
+    r"maybe (?:you|offer|add)|"
+    r"please (?:consider|add)|you should|suggest\w*|just an idea|feature request)\b|"
+    r"只是个?想法|个人建议"
+)
+_CHANGE = re.compile(
+    r"加|增加|添加|出个|出一|出款|推出|做成|做个|做得|延长|支持|提供|开通|改成|改为|优化|简化|多放|设置|"
+    r"上门|标得|版本|"
+    r"\b(?:add|make|offer|let|allow|support|introduce|include|provide|extend|bring|show|"
+    r"remember|launch|option|feature|keep|pick|choose|stock|open|enable)\b"
+)
+_HELP = re.compile(
+    r"帮我|帮忙|告诉我|查一下|查查|给我|我的订单|退款|退钱|快点|赶紧|尽快|马上|立刻|"
+    r"\b(?:for me|help me|tell me|check|refund|asap|immediately|my order)\b"
+)
+_RHETORICAL = re.compile(
+    r"为什么|凭什么|怎么回事|怎么还|怎么又|怎么才|怎么就|难道|到底|合适吗|这算什么|这算哪门子|有没有人管|"
+    r"还想不想|像话吗|什么意思啊|说好[^，。？?]{0,12}怎么|怎么[^，。？?]{0,6}就|不是说|"
+    r"\b(?:how is (?:it|this|that) (?:acceptable|possible|ok|okay|fair)|"
+    r"how come|why (?:is|was|does|did|do|has|have|am|are|would|the hell|on earth)|"
+    r"what'?s going on|what is going on|is this (?:a joke|acceptable|normal)|which is it|"
+    r"are you (?:kidding|serious)|seriously\?)"
+)
+# "If I cancel now, will I still be charged?": asks what would happen, reports nothing.
+_CONDITION = re.compile(
+    r"^\W*(?:if\b|what if\b|如果|假如|要是)[^.!?。！？]{0,60}"
+    r"(?:\bwill\b|\bwould\b|会不会|会|能不能)"
+    r"[^.!?。！？]*[?？]"
+)
+_TURN = re.compile(r"就是|只是|但是?|可是|不过|可惜|美中不足|\b(?:but|however|except|shame|pity)\b")
+_PROBLEM = re.compile(
+    r"慢|晚|坏|破|差|错|没|不|少|贵|脏|漏|裂|问题|麻烦|"
+    r"\b(?:slow|late|broken|bad|wrong|missing|damaged|not|never|no|poor|expensive|dirty|cracked)\b"
+)
+_QUESTION = re.compile(r"[?？]|吗|呢")
+_REQUEST = re.compile(
+    r"(?:希望|尽快|请|麻烦|能不能|要求|赶紧|快点|还没|没有|没|不能|please|hope|asap|need|want|"
+    r"could you|can you|not|never|still)\W*\w*\W*$"
+)
+
+
+def _done(text: str) -> re.Match[str] | None:
+    """A resolution the customer reports as done, not one they ask for."""
+    for match in _RESOLVED.finditer(text):
+        if not _REQUEST.search(text[max(0, match.start() - 8) : match.start()]):
+            return match
+    return None
+
+
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    found = None
+    for match in pattern.finditer(text):
+        if not negated(text, match.start(), zh_window=2, en_window=12):
+            found = match
+    return found
+
+
+def apply_kind_rules(
+    text: str,
+    kind: Kind,
+    complaint_ends: Sequence[int],
+    findings: Sequence[Finding],
+    scores: Mapping[Kind, float],
+    *,
+    defaulted: bool = False,
+) -> tuple[Kind, list[Reason]]:
+    """The kind after the whole-message rules, and the reason of the rule that fired.
+
+    ``complaint_ends`` are the end offsets of the lexicon's complaint
+    evidence, so a rule can tell whether a complaint is left after the praise.
+    """
+    urgent = [f for f in findings if f.level is Priority.P1 and f.concept != "large_amount"]
+    praise = _last(_PRAISE, text)
+    if kind is not Kind.PRAISE and praise is not None:
+        after = [end for end in complaint_ends if end > praise.end()]
+        fixed = _done(text)
+        if not after and fixed is not None and fixed.start() < praise.end() + 40:
+            evidence = f"{fixed.group(0)} ... {praise.group(0)}"
+            return Kind.PRAISE, [Reason(_SOURCE, "kind", "praise", "praise_after_fix", evidence)]
+        quiet = not (after or complaint_ends or urgent or scores.get(Kind.SUGGESTION))
+        if quiet:
+            return Kind.PRAISE, [Reason(_SOURCE, "kind", "praise", "praise_only", praise.group(0))]
+    if kind is Kind.PRAISE and praise is not None:
+        turn = _TURN.search(text, praise.end())
+        if turn is not None and _PROBLEM.search(text, turn.end()):
+            evidence = text[turn.start() : turn.start() + 24]
+            return Kind.COMPLAINT, [
+                Reason(_SOURCE, "kind", "complaint", "problem_after_praise", evidence)
+            ]
+    if kind in (Kind.INQUIRY, Kind.COMPLAINT) and not urgent:
+        proposal = _PROPOSAL.search(text)
+        if proposal is not None and not _HELP.search(text):
+            change = _CHANGE.search(text, proposal.start())
+            if change is not None and change.start() - proposal.end() <= 30:
+                evidence = f"{proposal.group(0)} ... {change.group(0)}"
+                return Kind.SUGGESTION, [
+                    Reason(_SOURCE, "kind", "suggestion", "proposal_question", evidence)
+                ]
+    if kind is Kind.INQUIRY or (defaulted and kind is Kind.COMPLAINT):
+        if urgent:
+            return Kind.COMPLAINT, [
+                Reason(_SOURCE, "kind", "complaint", "urgent_question", urgent[0].evidence)
+            ]
+        rhetorical = _RHETORICAL.search(text)
+        if rhetorical is not None and (_QUESTION.search(text) or scores.get(Kind.COMPLAINT)):
+            return Kind.COMPLAINT, [
+                Reason(_SOURCE, "kind", "complaint", "rhetorical_question", rhetorical.group(0))
+            ]
+    if kind is Kind.COMPLAINT and not findings and scores.get(Kind.COMPLAINT, 0) <= 1.5:
+        condition = _CONDITION.search(text)
+        if condition is not None:
+            return Kind.INQUIRY, [
+                Reason(_SOURCE, "kind", "inquiry", "conditional_question", condition.group(0))
+            ]
+    if defaulted:
+        return _shape(text, findings)
+    return kind, []
+
+
+def _shape(text: str, findings: Sequence[Finding]) -> tuple[Kind, list[Reason]]:
+    """No lexicon evidence: read the message's shape (question, problem words, a finding)."""
+    if findings:
+        return Kind.COMPLAINT, [
+            Reason(_SOURCE, "kind", "complaint", "shape:finding", findings[0].evidence)
+        ]
+    problem = _PROBLEM.search(text)
+    if problem is not None:
+        return Kind.COMPLAINT, [
+            Reason(_SOURCE, "kind", "complaint", "shape:problem_words", problem.group(0))
+        ]
+    question = _QUESTION.search(text)
+    if question is not None:
+        return Kind.INQUIRY, [
+            Reason(_SOURCE, "kind", "inquiry", "shape:question", question.group(0))
+        ]
+    return Kind.COMPLAINT, []
