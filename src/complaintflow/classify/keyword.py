@@ -31,7 +31,13 @@ from collections.abc import Iterable
 
 from complaintflow.classify.automaton import Backend
 from complaintflow.classify.base import Classification, Field, Reason
-from complaintflow.classify.concepts import Context, Detector, Finding, default_detectors, detect
+from complaintflow.classify.concepts import (
+    Context,
+    Detector,
+    DetectorSet,
+    Finding,
+    default_detectors,
+)
 from complaintflow.classify.kinds import apply_kind_rules
 from complaintflow.classify.lexicon import Lexicon
 from complaintflow.classify.matching import Hit, LexiconMatcher
@@ -135,8 +141,8 @@ class KeywordClassifier:
         self.strong_emotion = strong_emotion
         self.vip_floor = vip_floor
         self.matcher = LexiconMatcher(self.lexicon, backend=backend, window=negation_window)
-        self.detectors: tuple[Detector, ...] = (
-            default_detectors() if detectors is None else tuple(detectors)
+        self.detectors = DetectorSet(
+            default_detectors() if detectors is None else detectors, backend=backend
         )
 
     def __repr__(self) -> str:
@@ -153,7 +159,7 @@ class KeywordClassifier:
         defaulted: set[Field] = set()
 
         context = Context(self.thresholds, draft.claimed_amount, draft.channel)
-        findings = detect(normalized, context, self.detectors)
+        findings = self.detectors.detect(normalized, context)
         kind = self._kind(evidence, reasons, defaulted)
         kind, why = apply_kind_rules(
             normalized, kind, evidence.complaint_ends, findings, evidence.kinds,
@@ -169,7 +175,9 @@ class KeywordClassifier:
                 category = fallback[0]
                 reasons.append(fallback[1])
         priority = self._priority(draft, kind, evidence, findings, reasons, defaulted)
-        needs_human, tags = self._human(kind, evidence, findings, priority, defaulted, reasons)
+        recognised = category is not None or bool(findings)
+        needs_human, tags = self._human(kind, evidence, findings, priority,
+                                        defaulted - ({"kind"} if recognised else set()), reasons)
         total = sum(evidence.kinds.values())
         if "kind" in defaulted or not total:
             confidence = 0.0 if not why else 0.5
@@ -276,7 +284,7 @@ class KeywordClassifier:
                     causes.append((f"concept:{finding.concept}", _quote(finding)))
         if priority is Priority.P1:
             causes.append(("urgent", "P1"))
-        if "kind" in defaulted and not evidence.categories and not findings:
+        if "kind" in defaulted:
             causes.append(("unrecognised", "no lexicon term matched"))
         for rule, evidence_text in causes:
             reasons.append(Reason(_SOURCE, "needs_human", "true", rule, evidence_text))

@@ -29,31 +29,34 @@ from collections.abc import Mapping, Sequence
 from complaintflow.classify.base import Reason
 from complaintflow.classify.concepts import Finding
 from complaintflow.classify.concepts.base import negated
+from complaintflow.classify.concepts.scripted import Scripted, scripted
 from complaintflow.vocabulary import Kind, Priority
 
 __all__ = ["apply_kind_rules"]
 
 _SOURCE = "keyword"
-_PRAISE = re.compile(
+_PRAISE = scripted(
     r"表扬|点赞|好评|五星|5星|很满意|非常满意|挺满意|满意|感谢|谢谢|多谢|辛苦了|给力|专业|到位|贴心|"
-    r"耐心|靠谱|赞|不错|很好|挺好|真好|完好|喜欢|好用|好吃|好看|满分|很棒|真棒|太棒|厉害|佩服|暖心|良心|好样的|效率(?:很|真|超)?高|会回购|还会再买|"
+    r"耐心|负责|热心|认真|用心|主动|靠谱|赞|不错|很好|挺好|真好|完好|喜欢|好用|好吃|好看|满分|很棒|真棒|太棒|厉害|佩服|暖心|良心|好样的|效率(?:很|真|超)?高|会回购|还会再买|"
     r"(?:物流|快递|发货|送货|到货|配送|处理|回复|退款|上门|速度)[^，。！,.!]{0,3}"
     r"(?:太快|好快|很快|真快|超快|挺快|神速|迅速|及时)|"
     r"\b(?:would|will|'?d|'?ll) (?:definitely )?(?:buy|order|shop|come) (?:again|here again)|"
     r"\b(?:arrived|delivered|came|shipped|shipping|delivery|response|refund)\b[^.!?,]{0,15}"
     r"\b(?:early|fast|quick(?:ly)?|promptly|in no time|ahead of schedule)\b|"
     r"\b(?:nice one|great|brilliant|excellent|amazing|awesome|impressed|appreciate\w*|thank\w*|"
-    r"thx|ty|top notch|lovely|love|good|nice|kudos|shout ?out|10/10|perfect|fantastic|"
+    r"thx|ty|top notch|lovely|loves?|loved|good|nice|polite|friendly|patient|"
+    r"above and beyond|kudos|shout ?out|10/10|perfect|fantastic|"
     r"wonderful|superb|"
     r"well done|good job|great job|helpful|flawless|cheers|grateful|5 stars?|five stars?)\b"
 )
-_RESOLVED = re.compile(
+_RESOLVED = scripted(
     r"解决了|已解决|解决得|修好|搞定|处理好|处理得|退回来|退回了|退了回来|到账了|补发|换新|换了新|"
-    r"追回|恢复了|不卡了|改了|好了|已经收到|收到了|重新发|"
+    r"追回|恢复了|不卡了|改了|好了|已经收到|收到了|重新发|帮我联系|帮我处理|帮我解决|帮我换|"
     r"\b(?:fixed|sorted|resolved|refunded|replaced|replacement|came through|back up|"
-    r"working again|handled|took care|sent (?:a|me a) new|apologi[sz]ed|is fixed|now works)\b"
+    r"working again|handled|took care|helped|sent (?:a|me a) new|apologi[sz]ed|is fixed|"
+    r"now works)\b"
 )
-_PROPOSAL = re.compile(
+_PROPOSAL = scripted(
     r"希望(?=[^，。！？]{0,3}(?:能|可以|增加|加|支持|出|提供|推出|开通|延长|改))|"
     r"能不能|可不可以|可否|能否|是否可以|是不是可以|为什么不|何不|要是能|如果能|如果可以|要是.{0,12}就好了|"
     r"\b(?:could you|can you|would it be possible|why not|why don'?t you|how about|what about|"
@@ -63,17 +66,17 @@ _PROPOSAL = re.compile(
     r"please (?:consider|add)|you should|suggest\w*|just an idea|feature request)\b|"
     r"只是个?想法|个人建议"
 )
-_CHANGE = re.compile(
+_CHANGE = scripted(
     r"加|增加|添加|出个|出一|出款|推出|做成|做个|做得|延长|支持|提供|开通|改成|改为|优化|简化|多放|设置|"
-    r"上门|标得|版本|"
+    r"上门|标得|版本|印|写上|标上|附上|配上|提前|早点|调整|"
     r"\b(?:add|make|offer|let|allow|support|introduce|include|provide|extend|bring|show|"
     r"remember|launch|option|feature|keep|pick|choose|stock|open|enable)\b"
 )
-_HELP = re.compile(
-    r"帮我|帮忙|告诉我|查一下|查查|给我|我的订单|退款|退钱|快点|赶紧|尽快|马上|立刻|"
+_HELP = scripted(
+    r"帮我|帮忙|告诉我|查一下|查查|给我|我的订单|退款|退钱|退给|还给|赔|快点|赶紧|尽快|马上|立刻|"
     r"\b(?:for me|help me|tell me|check|refund|asap|immediately|my order)\b"
 )
-_RHETORICAL = re.compile(
+_RHETORICAL = scripted(
     r"为什么|凭什么|怎么回事|怎么还|怎么又|怎么才|怎么就|难道|到底|合适吗|这算什么|这算哪门子|有没有人管|"
     r"还想不想|像话吗|什么意思啊|说好[^，。？?]{0,12}怎么|怎么[^，。？?]{0,6}就|不是说|"
     r"\b(?:how is (?:it|this|that) (?:acceptable|possible|ok|okay|fair)|"
@@ -82,18 +85,19 @@ _RHETORICAL = re.compile(
     r"are you (?:kidding|serious)|seriously\?)"
 )
 # "If I cancel now, will I still be charged?": asks what would happen, reports nothing.
-_CONDITION = re.compile(
+_CONDITION = scripted(
     r"^\W*(?:if\b|what if\b|如果|假如|要是)[^.!?。！？]{0,60}"
     r"(?:\bwill\b|\bwould\b|会不会|会|能不能)"
     r"[^.!?。！？]*[?？]"
 )
-_TURN = re.compile(r"就是|只是|但是?|可是|不过|可惜|美中不足|\b(?:but|however|except|shame|pity)\b")
-_PROBLEM = re.compile(
-    r"慢|晚|坏|破|差|错|没|不|少|贵|脏|漏|裂|问题|麻烦|"
-    r"\b(?:slow|late|broken|bad|wrong|missing|damaged|not|never|no|poor|expensive|dirty|cracked)\b"
+_TURN = scripted(r"就是|只是|但是?|可是|不过|可惜|美中不足|\b(?:but|however|except|shame|pity)\b")
+_PROBLEM = scripted(
+    r"慢|晚|坏|破|差|错|没|不|少|贵|脏|漏|裂|松|问题|麻烦|等了|半天|小时|"
+    r"\b(?:slow|late|broken|bad|wrong|missing|damaged|not|never|no|poor|expensive|dirty|cracked|"
+    r"loose|stuck|only \d+|took (?:an hour|ages|forever|\d+)|hours?|ages|forever|still|again)\b"
 )
-_QUESTION = re.compile(r"[?？]|吗|呢")
-_REQUEST = re.compile(
+_QUESTION = scripted(r"[?？]|吗|呢")
+_REQUEST = scripted(
     r"(?:希望|尽快|请|麻烦|能不能|要求|赶紧|快点|还没|没有|没|不能|please|hope|asap|need|want|"
     r"could you|can you|not|never|still)\W*\w*\W*$"
 )
@@ -107,7 +111,7 @@ def _done(text: str) -> re.Match[str] | None:
     return None
 
 
-def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+def _last(pattern: Scripted, text: str) -> re.Match[str] | None:
     found = None
     for match in pattern.finditer(text):
         if not negated(text, match.start(), zh_window=2, en_window=12):
@@ -129,7 +133,9 @@ def apply_kind_rules(
     ``complaint_ends`` are the end offsets of the lexicon's complaint
     evidence, so a rule can tell whether a complaint is left after the praise.
     """
-    urgent = [f for f in findings if f.level is Priority.P1 and f.concept != "large_amount"]
+    # Many people or a large sum make a problem bigger; on their own they are no problem.
+    amplifiers = ("large_amount", "mass_impact")
+    urgent = [f for f in findings if f.level is Priority.P1 and f.concept not in amplifiers]
     praise = _last(_PRAISE, text)
     if kind is not Kind.PRAISE and praise is not None:
         after = [end for end in complaint_ends if end > praise.end()]
@@ -137,7 +143,8 @@ def apply_kind_rules(
         if not after and fixed is not None and fixed.start() < praise.end() + 40:
             evidence = f"{fixed.group(0)} ... {praise.group(0)}"
             return Kind.PRAISE, [Reason(_SOURCE, "kind", "praise", "praise_after_fix", evidence)]
-        quiet = not (after or complaint_ends or urgent or scores.get(Kind.SUGGESTION))
+        weak = scores.get(Kind.COMPLAINT, 0) <= 1
+        quiet = not (after or urgent or scores.get(Kind.SUGGESTION)) and weak
         if quiet:
             return Kind.PRAISE, [Reason(_SOURCE, "kind", "praise", "praise_only", praise.group(0))]
     if kind is Kind.PRAISE and praise is not None:

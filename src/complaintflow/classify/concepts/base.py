@@ -30,6 +30,7 @@ __all__ = [
     "clause_around",
     "hypothetical",
     "negated",
+    "words",
 ]
 
 
@@ -65,6 +66,12 @@ class Detector(Protocol):
     name: str
 
     def detect(self, text: str, context: Context) -> Finding | None: ...
+
+
+def words(block: str) -> tuple[str, ...]:
+    """``"a|b c|d"`` split on ``|`` and line breaks; spaces inside a phrase are kept."""
+    joined = "".join(line.strip() for line in block.splitlines())
+    return tuple(word for word in joined.split("|") if word.strip())
 
 
 def alternation(words: Iterable[str]) -> str:

@@ -11,24 +11,25 @@ this morning"); one customer who cannot log in is a P2 broken core function.
 
 from __future__ import annotations
 
-import re
-
-from complaintflow.classify.concepts.base import Context, Finding, hypothetical, negated
+from complaintflow.classify.concepts.base import Context, Finding, hypothetical, negated, words
+from complaintflow.classify.concepts.scripted import scripted
 from complaintflow.vocabulary import Channel, Priority
 
 __all__ = ["Outage", "PublicExposure", "Safety"]
 
-_SEVERE = re.compile(
+_SEVERE = scripted(
     r"着火|起火|失火|火灾|燃起来|烧起来|烧了|烧黑|烧焦|烧坏|烧化|冒烟|冒火|冒火花|火花|爆炸|炸了|炸开|"
     r"爆了|漏电|触电|电到|被电|电击|电麻|烫伤|烧伤|划伤|割伤|受伤|流血|骨折|缝针|住院|进了?医院|"
-    r"在医院|送医|急诊|挂水|输液|抢救|中毒|上吐下泻|窒息|噎住|昏迷|晕倒|玻璃渣|刀片|安全隐患|"
+    r"在医院|送医|急诊|挂水|输液|医生|就医|看病|诊所|焦味|糊味|烧焦味|"
+    r"(?:插座|插头|电线|线路|充电口)[^，。！？]{0,4}(?:黑|焦|烧|化|熔)|抢救|中毒|上吐下泻|窒息|噎住|昏迷|晕倒|玻璃渣|刀片|安全隐患|"
     r"\b(?:caught fire|on fire|fire|flames?|smok(?:e|ed|ing)|sparks?|sparked|explod\w*|exploded|"
-    r"burst|melt(?:ed|ing)?|electric shock|shocked|electrocut\w*|burn(?:ed|t|s)?|scald\w*|"
+    r"burst|melt(?:ed|ing)?|burning|overheat\w*|electric shock|doctor|clinic|"
+    r"cut (?:my|his|her|their|our)|shocked|electrocut\w*|burn(?:ed|t|s)?|scald\w*|"
     r"injur\w*|hurt|bleeding|stitches|hospital\w*|er|a&e|emergency room|ambulance|"
     r"poison\w*|anaphyla\w*|trouble breathing|couldn'?t breathe|choking|choked|"
     r"brakes? failed|hazard\w*|dangerous|unsafe|glass (?:in|shards?))\b"
 )
-_MILD = re.compile(
+_MILD = scripted(
     r"过敏|红肿|拉肚子|腹泻|呕吐|肚子疼|发烧|起疹子|皮疹|头晕|"
     r"\b(?:allergic|rash|hives|sick|diarrh\w*|vomit\w*|nause\w*|food poisoning)\b"
 )
@@ -38,6 +39,16 @@ class Safety:
     """Danger to people: fire, shock, injury, poisoning (P1); a mild reaction (P2, a person)."""
 
     name = "safety"
+
+    #: Words one of which every match contains; a text with none skips this detector.
+    triggers = words("""
+        火|烧|烟|炸|爆|电|烫|伤|血|骨折|缝针|医|急诊|挂水|输液|诊所|焦|糊|抢救|毒|吐|泻|
+        窒息|噎|昏迷|晕|玻璃|刀片|隐患|过敏|红肿|拉肚子|肚子疼|发烧|疹|fire|flame|smok|
+        spark|explod|burst|melt|burn|overheat|shock|doctor|clinic|cut my|cut his|cut her|
+        cut their|cut our|electrocut|scald|injur|hurt|bleed|stitch|hospital| er|a&e|
+        emergency|ambulance|poison|anaphyla|breath|chok|brake|hazard|danger|unsafe|glass|
+        allerg|rash|hives|sick|diarrh|vomit|nause
+    """)
 
     def detect(self, text: str, context: Context) -> Finding | None:
         for match in _SEVERE.finditer(text):
@@ -50,7 +61,7 @@ class Safety:
         return None
 
 
-_DOWN = re.compile(
+_DOWN = scripted(
     r"崩了|瘫痪|宕机|停服|停网|断网了?一|全部断了|整个(?:网站|系统|平台|app|服务)"
     r"|(?:网站|系统|平台|服务器|app|小程序)[^。！？]{0,6}(?:崩|瘫|挂|故障|出问题|出故障)"
     r"|错误码?\s*5\d\d|\b(?:error|code|http)\s*5\d\d\b|\b5\d\d (?:error|bad gateway|"
@@ -58,13 +69,13 @@ _DOWN = re.compile(
     r"network|servers?) (?:is|are|was|has been|went|goes|seems|keeps going) (?:\w+ )?"
     r"(?:down|offline|broken for everyone|crashed)|\boutage\b|\bis down\b"
 )
-_CANT = re.compile(
+_CANT = scripted(
     r"登不上|登录不了|登不进|无法登录|无法登陆|进不去|打不开|用不了|无法使用|付不了|无法支付|没法付款|"
     r"没法支付|下不了单|无法下单|不能下单|没办法下单|没法下单|充不上电|"
     r"\b(?:can'?t|cannot|unable to|couldn'?t|can not) (?:log ?in|sign ?in|check ?out|pay|"
     r"order|place an order|access|connect|use)\b|\bwon'?t (?:load|let me (?:log|pay|check))"
 )
-_LONG = re.compile(
+_LONG = scripted(
     r"从[^。！？]{0,6}(?:到现在|开始)|一整天|一上午|一下午|一晚上|一天一夜|好几个小时|几个小时|"
     r"\d+\s*个?小时|两个小时|三个小时|"
     r"\bsince (?:this morning|last night|yesterday|\d)|\bfor (?:hours|\d+ hours|two hours|"
@@ -76,6 +87,14 @@ class Outage:
     """The service is down (P1); one customer cannot log in / pay / order (P2)."""
 
     name = "outage"
+
+    #: Words one of which every match contains; a text with none skips this detector.
+    triggers = words("""
+        崩|瘫痪|宕机|停服|停网|断网|断了|整个|网站|系统|平台|服务器|app|小程序|错误|登|
+        进不去|打不开|用不了|无法|付不了|没法|下不了单|不能下单|没办法|充不上电|error|
+        code|http|50|down|offline|crash|outage|can't|cant|cannot|unable|couldn't|can not|
+        won't|wont
+    """)
 
     def detect(self, text: str, context: Context) -> Finding | None:
         for match in _DOWN.finditer(text):
@@ -93,7 +112,7 @@ class Outage:
         return None
 
 
-_PUBLIC = re.compile(
+_PUBLIC = scripted(
     r"媒体|记者|电视台|报社|报纸|新闻|曝光|上热搜|热搜|(?<![\d.])(?:12315|12345|315)(?![\d.元块])|"
     r"消协|消费者协会|消保委|工商局|工商部门|找工商|去工商|市场监管|监管局|监督管理局|监管部门|银保监|银监|证监|金融监管|通信管理局|工信部|"
     r"法院|起诉|告你们|诉讼|打官司|律师|律师函|仲裁|报警|警察|公安|派出所|举报|黑猫投诉|黑猫|"
@@ -105,11 +124,11 @@ _PUBLIC = re.compile(
     r"让更多人看到|播放量|阅读量|点赞[^。！？]{0,4}(?:好几|上千|上万|\d)"
 )
 # Appeals to the crowd are a public-opinion risk where the crowd reads them.
-_CROWD = re.compile(
+_CROWD = scripted(
     r"转发|扩散|评评理|避雷|千万别买|让大家看看|大家注意|提醒大家|别再上当|"
     r"\b(?:avoid|don'?t buy|stay away|beware|warning to|rt|pls share|please share)\b"
 )
-_PUBLIC_EN = re.compile(
+_PUBLIC_EN = scripted(
     r"\b(?:media|press|journalists?|reporters?|newspapers?|the news|local news|"
     r"news (?:outlet|desk|station)|"
     r"the papers|tv (?:station|news|channel)|on tv|television|"
@@ -133,6 +152,22 @@ class PublicExposure:
     """
 
     name = "public_exposure"
+
+    #: Words one of which every match contains; a text with none skips this detector.
+    triggers = words("""
+        媒体|记者|电视台|报社|报纸|新闻|曝光|热搜|12315|12345|315|消协|消费者协会|消保委|
+        工商|监管|监督管理|银保监|银监|证监|通信管理局|工信部|法院|起诉|告你们|诉讼|官司|
+        律师|仲裁|报警|警察|公安|派出所|举报|黑猫|维权|微博|抖音|小红书|快手|b站|知乎|
+        朋友圈|头条|公众号|视频号|论坛|贴吧|网上|点评|微信群|群里|更多人|播放量|阅读量|
+        点赞|转发|扩散|评评理|避雷|千万别买|大家看看|大家注意|提醒大家|别再上当|media|
+        press|journalist|reporter|newspaper|news|papers|tv |television|bbb|
+        business bureau|ftc|fcc|cfpb|trading standards|ombudsman|regulator|consumer|
+        attorney|lawyer|solicitor|sue|suing|lawsuit|legal action|court|small claims|
+        police|viral|retweet|should know|spread the word|boycott|views|likes|shares|
+        followers|twitter|x.com|facebook|instagram|tiktok|youtube|reddit|trustpilot|yelp|
+        google|social media|online|linkedin|avoid|don't buy|stay away|beware|warning|rt|
+        share
+    """)
 
     def detect(self, text: str, context: Context) -> Finding | None:
         patterns = [_PUBLIC, _PUBLIC_EN]

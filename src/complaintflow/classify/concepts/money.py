@@ -9,32 +9,32 @@ charged 5900 for a 59 item.  Each of those shapes is one pattern here.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 
 from complaintflow.classify.amounts import find_claims
-from complaintflow.classify.concepts.base import Context, Finding, hypothetical, negated
+from complaintflow.classify.concepts.base import Context, Finding, hypothetical, negated, words
+from complaintflow.classify.concepts.scripted import Scripted, scripted
 
 __all__ = ["LargeAmount", "MajorLoss", "MoneyTaken"]
 
 _CHARGE_ZH = r"(?:扣|收|刷|划|付|支付|交|缴|续费|计费|计了|托收|charge)"
 _CHARGE_EN = (r"(?:charg\w*|bill\w*|debit\w*|deduct\w*|took|taken|take|paid|pay|withdr[ae]wn?|"
               r"drained|emptied|renew\w*)")
-_SHAPES: list[tuple[str, re.Pattern[str]]] = [
-    ("charged more than once", re.compile(
+_SHAPES: list[tuple[str, Scripted]] = [
+    ("charged more than once", scripted(
         r"(?:重复|两次|二次|两笔|三次|三笔|多次|多笔|两遍|双份|2次|3次|2笔|3笔)[^。！？!?]{0,3}"
         + _CHARGE_ZH
         + r"|" + _CHARGE_ZH
         + r"(?:款|费|了|我|钱)*[^。！？!?,，]{0,4}(?:两|三|二|多|2|3|好几)(?:次|笔|遍|回)"
         + r"|多扣|乱扣|乱收费|扣错|重复扣|又扣|又被扣|反而又?扣|又收了|又刷"
     )),
-    ("charged more than once", re.compile(
+    ("charged more than once", scripted(
         _CHARGE_EN + r"[^.!?]{0,30}\b(?:twice|two times|three times|[23] times|\d+ ?x|x ?\d|"
         r"double|again|multiple times|more than once|for the same)\b"
         r"|\b(?:double|duplicate|twice)[- ]?(?:charg|bill|debit|payment|transaction)"
         r"|\b(?:billed|charged) (?:me )?\d+ times"
     )),
-    ("charged although the payment failed", re.compile(
+    ("charged although the payment failed", scripted(
         r"(?:失败|没成功|不成功|未成功|没付成|未支付|待支付|支付异常|付款异常|提示错误|报错|declined|"
         r"failed|didn'?t go through|did not go through|unsuccessful|error)[^。！？!?]{0,24}"
         r"(?:扣|钱(?:却|也|就|都)?没了|少了|划走|money|charged|debited|taken|left my account|"
@@ -44,16 +44,22 @@ _SHAPES: list[tuple[str, re.Pattern[str]]] = [
         r"(?:没|充不上|失败|不到账|没到账|无订单|没有订单)"
         r"|\b(?:charged|money (?:was )?taken|paid)\b[^.!?]{0,30}\b(?:but|yet)\b[^.!?]{0,25}"
         r"\b(?:no order|failed|never|nothing)"
+        r"|\b(?:took|taken|charged|debited)\b[^.!?]{0,20}\b(?:and|but)\b[^.!?]{0,10}"
+        r"\b(?:no|never|nothing)\b"
     )),
-    ("charged after cancelling", re.compile(
+    ("charged after cancelling", scripted(
         r"(?:退订|取消|关闭|关了|注销|解约|退了|停用|销户)[^。！？!?]{0,24}"
         r"(?:还|又|仍|依然|继续|照样|照扣|还在)[^。！？!?]{0,8}" + _CHARGE_ZH
         + r"|\b(?:cancel+ed|unsubscribed|closed (?:my|the) account|terminated|ended)\b"
         r"[^.!?]{0,70}\b(?:still|again|since|every month|keep|kept|continue\w*)\b[^.!?]{0,25}"
         + _CHARGE_EN
         + r"|" + _CHARGE_EN + r"[^.!?]{0,40}\bsince (?:i|we) cancel"
+        r"|" + _CHARGE_EN + r"[^.!?]{0,50}\b(?:even though|although|though|despite|after)\b"
+        r"[^.!?]{0,8}\b(?:cancel\w*|closed|unsubscrib\w*|terminat\w*|ended)"
+        r"|" + _CHARGE_ZH + r"[^。！？]{0,12}(?:已经|早就|早已|明明)[^。！？]{0,3}"
+        r"(?:退订|取消|关闭|关了|注销|解约|停用)"
     )),
-    ("charged without consent", re.compile(
+    ("charged without consent", scripted(
         r"未经[^。！？]{0,4}(?:同意|授权|允许)|谁(?:允许|让)你们扣|没开过?自动续费|"
         r"自动续费[^。！？]{0,20}(?:不知道|没开|没有开|没同意|没提醒|没有收到|没有任何)|"
         r"莫名其妙[^。！？]{0,6}" + _CHARGE_ZH + "|盗刷|被刷了|"
@@ -65,11 +71,11 @@ _SHAPES: list[tuple[str, re.Pattern[str]]] = [
     )),
 ]
 # "listed at 45, charged 4500": two numbers, the charged one out of all proportion.
-_PRICE = re.compile(
+_PRICE = scripted(
     r"(?:标价|写的|写着|显示|售价|价格|定价|明明是|页面|原价|listed|listing said|priced|price|"
     r"said|costs?|for a|for an|for the)\D{0,6}?(\d+(?:,\d{3})*(?:\.\d+)?)"
 )
-_CHARGED = re.compile(
+_CHARGED = scripted(
     r"(?:扣了?我?|收了?我?|付了|结算|实扣|实际|charged|billed|paid|took|debited)\D{0,8}?"
     r"(\d+(?:,\d{3})*(?:\.\d+)?)"
 )
@@ -82,21 +88,38 @@ def _number(text: str) -> Decimal | None:
         return None
 
 
+# Every shape above needs one of these; most texts have none and stop here.
+_GATE = scripted(
+    r"[扣收刷划付交缴费钱款]|结算|实际|少了|未经|谁|charg|bill|debit|deduct|took|taken|take|paid|"
+    r"pay|withdr|drain|empt|renew|money|gone|unauthori|never agreed|without"
+)
+_AMOUNT_GATE = scripted(r"[0-9万亿]")
+
+
 class MoneyTaken:
     """Money taken wrongly: twice, despite a failed payment, after cancelling, unasked, too much."""
 
     name = "money_taken"
 
+    #: Words one of which every match contains; a text with none skips this detector.
+    triggers = words("""
+        扣|收|刷|划|付|交|缴|费|钱|款|结算|实际|少了|未经|谁|charg|bill|debit|deduct|
+        took|taken|take|paid|pay|withdr|drain|empt|renew|money|gone|unauthori|
+        never agreed|never authori|without
+    """)
+
     def __init__(self, proportion: float = 1.8) -> None:
         self.proportion = Decimal(str(proportion))
 
     def detect(self, text: str, context: Context) -> Finding | None:
+        if _GATE.search(text) is None:
+            return None
         for detail, pattern in _SHAPES:
             for match in pattern.finditer(text):
                 if negated(text, match.start()) or hypothetical(text, *match.span()):
                     continue
                 return Finding(self.name, match.group(0), detail=detail)
-        return self._out_of_proportion(text)
+        return self._out_of_proportion(text) if _AMOUNT_GATE.search(text) else None
 
     def _out_of_proportion(self, text: str) -> Finding | None:
         prices = [(m, _number(m.group(1))) for m in _PRICE.finditer(text)]
@@ -119,6 +142,11 @@ class LargeAmount:
 
     name = "large_amount"
 
+    #: Words one of which every match contains; a text with none skips this detector.
+    triggers = words("""
+        0|1|2|3|4|5|6|7|8|9|万|亿
+    """)
+
     def detect(self, text: str, context: Context) -> Finding | None:
         default = next(iter(context.thresholds), "CNY")
         if context.claimed is not None:
@@ -126,6 +154,8 @@ class LargeAmount:
             if threshold is not None and context.claimed > threshold:
                 return Finding(self.name, str(context.claimed),
                                detail=f"claimed amount above {threshold}")
+        if _AMOUNT_GATE.search(text) is None:
+            return None
         for claim in find_claims(text, default):
             threshold = context.thresholds.get(claim.money.currency)
             if threshold is not None and claim.exceeds(threshold):
@@ -135,7 +165,7 @@ class LargeAmount:
         return None
 
 
-_STOPPED = re.compile(
+_STOPPED = scripted(
     r"(?:生产线|产线|整条线|流水线|工厂|工地|项目|业务|店铺|门店|公司)[^。！？]{0,8}"
     r"(?:停了|停摆|停工|停产|瘫痪|停滞|停下|损失很大|损失惨重|没法开工|无法开工|开不了工)"
     r"|停产|停工|损失惨重|\bproduction (?:line )?(?:is |has |was )?(?:stopped|halted|down|"
@@ -149,6 +179,11 @@ class MajorLoss:
     """A customer's business stopped by the problem: a major loss even with no figure named."""
 
     name = "major_loss"
+
+    #: Words one of which every match contains; a text with none skips this detector.
+    triggers = words("""
+        停|瘫痪|损失|开工|production|losing|business|operation|shop|store|restaurant
+    """)
 
     def detect(self, text: str, context: Context) -> Finding | None:
         match = _STOPPED.search(text)

@@ -9,29 +9,28 @@ digits or Chinese numerals) and naming groups covers both languages.
 
 from __future__ import annotations
 
-import re
-
 from complaintflow.classify.amounts import parse_chinese_number
-from complaintflow.classify.concepts.base import Context, Finding, negated
+from complaintflow.classify.concepts.base import Context, Finding, negated, words
+from complaintflow.classify.concepts.scripted import scripted
 
 __all__ = ["DataExposed", "MassImpact"]
 
-_GROUP_ZH = re.compile(
+_GROUP_ZH = scripted(
     r"(?:整栋楼|整幢楼|整个楼|整个小区|全小区|整个单元|全楼|整条街|整个村|整个部门|全部门|全公司|"
     r"整个公司|整个办公室|全办公室|整个团队|全组|整个群|业主群|所有人|所有用户|所有客户|所有顾客|"
     r"大批|一大批|许多人|好多人|很多人|不少人|一群人|大量|成百上千|成千上万|上百|上千|几百|几千|"
     r"数百|数千|好几十|几十号?人|一桌人|全家人?都|一家人都|左邻右舍|街坊|邻居们|同事们|"
     r"不止我一个|不是我一个|不只我一个|大家都|群里)"
 )
-_SAME_TOO_ZH = re.compile(
+_SAME_TOO_ZH = scripted(
     r"(?:朋友|同事|邻居|家人|用户|客户|顾客|业主|别人|其他人|身边的?人)[们]?(?:也都|都|也是|也一样)"
     r"(?:说|在说|遇到|反映|反应|碰到|是这样|一样|不行|用不了|登不上|付不了|下不了)"
 )
-_COUNT_ZH = re.compile(
+_COUNT_ZH = scripted(
     r"(\d+|[一二两三四五六七八九十百千几]+)(?:多|来|余)?(?:个|名|位|号|户|家|桌)?"
     r"(?:人|同事|员工|用户|客户|顾客|业主|住户|家庭|账号|账户|门店|学生|孩子|老人)"
 )
-_GROUP_EN = re.compile(
+_GROUP_EN = scripted(
     r"\b(?:everyone|everybody|all (?:of )?(?:our|my|the) (?:customers|users|staff|team|"
     r"colleagues|neighbou?rs|employees|stores|accounts)|(?:whole|entire) (?:team|office|"
     r"building|street|company|department|family|neighbou?rhood|floor|school|city|town)|"
@@ -44,7 +43,7 @@ _GROUP_EN = re.compile(
     r"have|are having|report\w*|see|are seeing) (?:the same|it too|this too)|"
     r"not (?:just|only) me|i'?m not the only one|same (?:issue|problem) as everyone)\b"
 )
-_COUNT_EN = re.compile(
+_COUNT_EN = scripted(
     r"\b(\d+|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
     r"hundred)\+? (?:\w+ ){0,3}?(?:people|customers|users|colleagues|employees|staff|accounts|"
     r"households|families|of us|stores|members|guests)\b"
@@ -66,6 +65,18 @@ class MassImpact:
     """Many people affected: a group named, "they all", or a count of five or more."""
 
     name = "mass_impact"
+
+    #: Words one of which every match contains; a text with none skips this detector.
+    triggers = words("""
+        整|全|所有|批|许多|好多|很多|不少|一群|大量|成百|成千|上百|上千|几百|几千|数百|
+        数千|几十|一桌|一家人|左邻右舍|街坊|邻居|同事|不止我|不是我一个|不只我|大家|群里|
+        朋友|家人|用户|客户|顾客|业主|别人|其他人|身边|人|员工|住户|家庭|账号|账户|门店|
+        学生|孩子|老人|every|all |all of|whole|entire|half|many|lots|hundred|dozen|
+        thousand|multiple|several|loads|tons|bunch|none of|nobody|friends|colleagues|
+        neighbo|others|other customers|other people|not just|not only|only one|
+        same issue|same problem|people|customers|users|employees|staff|accounts|
+        households|families|of us|stores|members|guests
+    """)
 
     def __init__(self, at_least: int = 5) -> None:
         self.at_least = at_least
@@ -92,25 +103,27 @@ _DATA_EN = (r"(?:name|address|phone(?: number)?|number|email address|id (?:numbe
             r"passport|date of birth|birthday|medical records?|card (?:number|details)|"
             r"personal (?:data|details|information|info)|password|photos?|details|data)")
 _LEAK_PATTERNS = [
-    re.compile(_DATA_ZH + r"[^。！？!?]{0,16}" + _EXPOSE_ZH),
-    re.compile(_EXPOSE_ZH + r"[^。！？!?]{0,8}" + _DATA_ZH),
-    re.compile(r"别人的(?:订单|单子|信息|资料|账号|账户|名字|地址|电话|快递|包裹|病历)|"
+    scripted(_DATA_ZH + r"[^。！？!?]{0,16}" + _EXPOSE_ZH),
+    scripted(_EXPOSE_ZH + r"[^。！？!?]{0,8}" + _DATA_ZH),
+    scripted(r"(?:另一个|另一位|别的|其他|陌生)(?:客户|用户|顾客|人)的[^。！？]{0,10}"
+               r"(?:聊天|截图|订单|单子|" + _DATA_ZH[3:] + r"|人家的" + _DATA_ZH),
+    scripted(r"别人的(?:订单|单子|信息|资料|账号|账户|名字|地址|电话|快递|包裹|病历)|"
                r"(?:信息|数据|资料)(?:被)?(?:泄露|泄漏|外泄|卖)|推销电话[^。！？]{0,12}信息|"
                r"(?:诈骗|骚扰)电话[^。！？]{0,16}(?:订单|信息|知道我)"),
-    re.compile(r"\b(?:someone else'?s|another (?:customer|person)'?s|"
+    scripted(r"\b(?:someone else'?s|another (?:customer|person)'?s|"
                r"other (?:customers|people)'?s?|"
                r"everyone'?s|strangers?'?s?)\b[^.!?]{0,25}\b(?:" + _DATA_EN
                + r"|order|account|parcel|package|invoice|receipt)"),
-    re.compile(r"\b" + _DATA_EN + r"\b[^.!?]{0,40}\b(?:posted|shared|leaked|exposed|sent to|"
+    scripted(r"\b" + _DATA_EN + r"\b[^.!?]{0,40}\b(?:posted|shared|leaked|exposed|sent to|"
                r"visible to|published|sold|showing up|shown to|in the cc|given out|handed out|"
                r"broadcast)\b"),
-    re.compile(r"\b(?:posted|shared|leaked|exposed|published|sold|gave out|handed out)\b"
+    scripted(r"\b(?:posted|shared|leaked|exposed|published|sold|gave out|handed out)\b"
                r"[^.!?]{0,40}\b" + _DATA_EN + r"\b"),
-    re.compile(r"\b(?:data (?:breach|leak)|leak(?:ed)? (?:my|our) |breach of (?:my )?privacy|"
+    scripted(r"\b(?:data (?:breach|leak)|leak(?:ed)? (?:my|our) |breach of (?:my )?privacy|"
                r"in the cc line|(?:phishing|scam) (?:text|email|call)s?\b[^.!?]{0,40}"
                r"\b(?:order|only your|your company|account)|hacked|account (?:was |got )?"
                r"(?:taken over|compromised|stolen))"),
-    re.compile(r"(?:账号|账户|帐号)[^。！？]{0,4}(?:被盗|被人登录|被登录|被黑|被改)|被盗号|"
+    scripted(r"(?:账号|账户|帐号)[^。！？]{0,4}(?:被盗|被人登录|被登录|被黑|被改)|被盗号|"
                r"被人(?:登录|登陆)了?(?:我的)?(?:账号|账户)?|绑定(?:的)?手机号?被改"),
 ]
 
@@ -119,6 +132,15 @@ class DataExposed:
     """Personal data shown or sent to others, or an account taken over."""
 
     name = "data_exposed"
+
+    #: Words one of which every match contains; a text with none skips this detector.
+    triggers = words("""
+        手机|电话|联系方式|地址|住址|门牌|身份证|证件|姓名|名字|真名|信息|资料|隐私|卡号|
+        密码|工作证|病历|体检|照片|别人的|人家的|客户的|用户的|顾客的|人的|数据|账号|
+        账户|帐号|盗号|被人|绑定|name|address|phone|number|email|id |passport|birth|
+        medical|card|personal|password|photo|details|data|someone|another|other|everyone|
+        stranger|hacked|breach|leak|cc line|phishing|scam|account|compromised|stolen
+    """)
 
     def detect(self, text: str, context: Context) -> Finding | None:
         for pattern in _LEAK_PATTERNS:
