@@ -16,6 +16,7 @@ from collections.abc import Iterator
 __all__ = ["Scripted", "scripted"]
 
 _LATIN = re.compile(r"[a-z]")
+_CLASS = re.compile(r"\[(?:\\.|[^\]])*\]")
 _ESCAPE_OR_GROUP = re.compile(r"\\[a-zA-Z]|\(\?(?:<?[=!]|:)")
 
 
@@ -49,10 +50,11 @@ class Scripted:
         en: list[str] = []
         common: list[str] = []
         for part in _alternatives(pattern):
-            latin = bool(_LATIN.search(_ESCAPE_OR_GROUP.sub("", part.lower())))
-            if not part.isascii() and latin:
+            bare = _CLASS.sub("", part)  # a class like [^。!?] says nothing of the script
+            latin = bool(_LATIN.search(_ESCAPE_OR_GROUP.sub("", bare.lower())))
+            if not bare.isascii() and latin:
                 common.append(part)  # mixes both scripts (a class like [^。!?] counts)
-            elif not part.isascii():
+            elif not bare.isascii():
                 zh.append(part)
             elif latin:
                 en.append(part)
