@@ -53,6 +53,8 @@ _SHAPES: list[tuple[str, Scripted]] = [
         + r"|\b(?:cancel+ed|unsubscribed|closed (?:my|the) account|terminated|ended)\b"
         r"[^.!?]{0,70}\b(?:still|again|since|every month|keep|kept|continue\w*)\b[^.!?]{0,25}"
         + _CHARGE_EN
+        + r"|\b(?:cancel+ed|unsubscribed|closed (?:my|the) account|terminated)\b[^.!?]{0,40}"
+        + _CHARGE_EN + r"[^.!?]{0,25}\b(?:since|every (?:month|week)|each month|again)\b"
         + r"|" + _CHARGE_EN + r"[^.!?]{0,40}\bsince (?:i|we) cancel"
         r"|" + _CHARGE_EN + r"[^.!?]{0,50}\b(?:even though|although|though|despite|after)\b"
         r"[^.!?]{0,8}\b(?:cancel\w*|closed|unsubscrib\w*|terminat\w*|ended)"
