@@ -8,8 +8,10 @@
     │   ├── UnknownRuleFieldError  a key the rule format does not have
     │   ├── RulePatternError       a regex that does not compile
     │   └── RuleValueError         a kind / category / priority / channel ... that does not exist
-    └── SampleError                a labelled sample line that cannot be read
+    ├── SampleError                a labelled sample line that cannot be read
+    └── ModelFormatError           a trained-model file that is not a valid model
     ComplaintflowError
+    ├── MissingExtraError (ImportError)  training needs the ``ml`` extra (scikit-learn)
     ├── ClassifierNotFound (LookupError)  no classifier registered under that name
     └── ClassifierPluginError             a plugin that fails to load or is no classifier
 """
@@ -24,6 +26,8 @@ __all__ = [
     "ClassifierNotFound",
     "ClassifierPluginError",
     "LexiconError",
+    "MissingExtraError",
+    "ModelFormatError",
     "RuleError",
     "RulePatternError",
     "RuleValueError",
@@ -109,3 +113,24 @@ class ClassifierPluginError(ComplaintflowError):
         self.name = name
         self.reason = reason
         super().__init__(f"classifier plugin {name!r}: {reason}")
+
+
+class ModelFormatError(ValidationError):
+    """A trained-model file that is not JSON of the expected shape; ``path`` names the key."""
+
+    def __init__(self, message: str, *, source: str, path: str = "") -> None:
+        where = f" at {path}" if path else ""
+        super().__init__(f"{source}: not a complaintflow model{where}: {message}", field="model")
+        self.source = source
+        self.path = path
+
+
+class MissingExtraError(ComplaintflowError, ImportError):
+    """An optional dependency is missing; the message names the extra to install."""
+
+    def __init__(self, extra: str, package: str, purpose: str) -> None:
+        self.extra = extra
+        self.package = package
+        super().__init__(
+            f"{purpose} needs {package}: pip install 'complaintflow[{extra}]'"
+        )
