@@ -81,24 +81,25 @@ class DetectorSet:
 
     def __init__(self, detectors: Iterable[Detector], backend: Backend = "auto") -> None:
         self.detectors: tuple[Detector, ...] = tuple(detectors)
-        words: list[str] = []
-        owners: list[int] = []
-        self._always: set[int] = set()
+        owners: dict[str, set[int]] = {}
+        self._always: frozenset[int] = frozenset(
+            index for index, detector in enumerate(self.detectors)
+            if not getattr(detector, "triggers", None)
+        )
         for index, detector in enumerate(self.detectors):
-            triggers: Sequence[str] | None = getattr(detector, "triggers", None)
-            if not triggers:
-                self._always.add(index)
-                continue
-            for word in triggers:
-                words.append(word)
-                owners.append(index)
-        self._owners = owners
-        self._matcher = build_matcher(words, backend) if words else None
+            for word in getattr(detector, "triggers", None) or ():
+                owners.setdefault(word, set()).add(index)
+        self._words = tuple(owners)
+        self._owners = tuple(frozenset(owners[word]) for word in self._words)
+        self._all = frozenset(range(len(self.detectors)))
+        self._matcher = build_matcher(self._words, backend) if self._words else None
 
     def detect(self, text: str, context: Context) -> list[Finding]:
         if self._matcher is None or context.claimed is not None:
             return detect(text, context, self.detectors)
         wanted = set(self._always)
         for _, _, index in self._matcher.find(text):
-            wanted.add(self._owners[index])
+            wanted |= self._owners[index]
+            if len(wanted) == len(self._all):
+                break
         return detect(text, context, (d for i, d in enumerate(self.detectors) if i in wanted))
