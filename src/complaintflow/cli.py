@@ -377,7 +377,7 @@ def _parser() -> argparse.ArgumentParser:
                           help="misclassified samples to list with --evaluate")
     classify.add_argument("--model", metavar="MODEL.json", default=None,
                           help="a trained model: chained before the keyword classifier")
-    classify.add_argument("--min-confidence", type=float, default=0.6,
+    classify.add_argument("--min-confidence", type=float, default=0.9,
                           help="the model's probability needed to decide a field (0-1)")
     classify.add_argument("--train", metavar="FILE", default=None,
                           help="labelled samples to train a model on (needs the ml extra)")

@@ -58,7 +58,7 @@ def _rules(
     return RuleClassifier(**options)
 
 
-def _trained(*, path: str | Path, min_confidence: float = 0.6, **options: Any) -> Classifier:
+def _trained(*, path: str | Path, min_confidence: float = 0.9, **options: Any) -> Classifier:
     """A trained model file chained before the keyword classifier."""
     from complaintflow.classify.trained import TrainedClassifier, chain_with_keyword
 

@@ -51,16 +51,39 @@ def language_of(text: str) -> str:
     return "zh"
 
 
+def _channel(value: object) -> Channel:
+    return parse_enum(Channel, value, "channel")
+
+
+def _kind(value: object) -> Kind:
+    return parse_enum(Kind, value, "kind")
+
+
+def _category(value: object) -> Category | None:
+    return None if value is None else parse_enum(Category, value, "category")
+
+
+def _priority(value: object) -> Priority:
+    return parse_enum(Priority, value, "priority")
+
+
+def _tier(value: object) -> CustomerTier | None:
+    return None if value is None else parse_enum(CustomerTier, value, "tier")
+
+
 @attrs.frozen
 class LabelledSample:
-    """A customer text with its expected kind, category, priority (and needs-human)."""
+    """A customer text with its expected kind, category, priority (and needs-human).
+
+    Enum fields accept their values as strings (``"complaint"``, ``"P1"``).
+    """
 
     text: str
-    channel: Channel
-    kind: Kind
-    category: Category | None
-    priority: Priority
-    tier: CustomerTier | None = None
+    channel: Channel = attrs.field(converter=_channel)
+    kind: Kind = attrs.field(converter=_kind)
+    category: Category | None = attrs.field(converter=_category)
+    priority: Priority = attrs.field(converter=_priority)
+    tier: CustomerTier | None = attrs.field(default=None, converter=_tier)
     needs_human: bool | None = None
 
     def draft(self) -> TicketDraft:
@@ -91,15 +114,13 @@ def _sample(data: object, source: str, line: int) -> LabelledSample:
         raise SampleError(f"needs_human must be true or false, got {human!r}",
                           source=source, line=line)
     try:
-        category = data.get("category")
-        tier = data.get("tier")
         return LabelledSample(
             text=data["text"],
-            channel=parse_enum(Channel, data["channel"], "channel"),
-            kind=parse_enum(Kind, data["kind"], "kind"),
-            category=None if category is None else parse_enum(Category, category, "category"),
-            priority=parse_enum(Priority, data["priority"], "priority"),
-            tier=None if tier is None else parse_enum(CustomerTier, tier, "tier"),
+            channel=data["channel"],
+            kind=data["kind"],
+            category=data.get("category"),
+            priority=data["priority"],
+            tier=data.get("tier"),
             needs_human=human,
         )
     except ValidationError as error:

@@ -223,14 +223,14 @@ class TrainedClassifier:
 
     name = _SOURCE
 
-    def __init__(self, model: TrainedModel, *, min_confidence: float = 0.6) -> None:
+    def __init__(self, model: TrainedModel, *, min_confidence: float = 0.9) -> None:
         if not 0 <= min_confidence <= 1:
             raise ValueError(f"min_confidence must be from 0 to 1, got {min_confidence}")
         self.model = model
         self.min_confidence = min_confidence
 
     @classmethod
-    def load(cls, path: str | Path, *, min_confidence: float = 0.6) -> TrainedClassifier:
+    def load(cls, path: str | Path, *, min_confidence: float = 0.9) -> TrainedClassifier:
         return cls(TrainedModel.load(path), min_confidence=min_confidence)
 
     def __repr__(self) -> str:
