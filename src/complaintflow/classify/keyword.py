@@ -38,7 +38,7 @@ from complaintflow.classify.concepts import (
     Finding,
     default_detectors,
 )
-from complaintflow.classify.kinds import apply_kind_rules
+from complaintflow.classify.kinds import apply_kind_rules, turn_after_praise
 from complaintflow.classify.lexicon import Lexicon
 from complaintflow.classify.matching import Hit, LexiconMatcher
 from complaintflow.classify.topics import fallback_category
@@ -168,9 +168,9 @@ class KeywordClassifier:
         if why:
             reasons.extend(why)
             defaulted.difference_update(("kind", "priority"))
-        category = self._category(evidence, reasons)
+        category = self._category(self._focus(normalized, hits, why, evidence), reasons)
         if category is None:
-            fallback = fallback_category(normalized, findings)
+            fallback = fallback_category(normalized, findings, kind)
             if fallback is not None:
                 category = fallback[0]
                 reasons.append(fallback[1])
@@ -194,6 +194,17 @@ class KeywordClassifier:
             reasons=reasons,
             defaulted=defaulted,
         )
+
+    @staticmethod
+    def _focus(text: str, hits: list[Hit], why: list[Reason], evidence: _Evidence) -> _Evidence:
+        """After "lovely staff, but the food took an hour" the topic is what follows the but."""
+        if not any(reason.rule == "problem_after_praise" for reason in why):
+            return evidence
+        turn = turn_after_praise(text)
+        if turn is None:
+            return evidence
+        after = _Evidence([hit for hit in hits if hit.start >= turn.end()])
+        return after if after.categories else evidence
 
     def _kind(self, evidence: _Evidence, reasons: list[Reason], defaulted: set[Field]) -> Kind:
         scores = {kind: evidence.kinds.get(kind, 0.0) for kind in _KIND_ORDER}

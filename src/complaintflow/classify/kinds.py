@@ -32,7 +32,7 @@ from complaintflow.classify.concepts.base import negated
 from complaintflow.classify.concepts.scripted import Scripted, scripted
 from complaintflow.vocabulary import Kind, Priority
 
-__all__ = ["apply_kind_rules"]
+__all__ = ["apply_kind_rules", "turn_after_praise"]
 
 _SOURCE = "keyword"
 _PRAISE = scripted(
@@ -148,8 +148,8 @@ def apply_kind_rules(
         if quiet:
             return Kind.PRAISE, [Reason(_SOURCE, "kind", "praise", "praise_only", praise.group(0))]
     if kind is Kind.PRAISE and praise is not None:
-        turn = _TURN.search(text, praise.end())
-        if turn is not None and _PROBLEM.search(text, turn.end()):
+        turn = turn_after_praise(text)
+        if turn is not None:
             evidence = text[turn.start() : turn.start() + 24]
             return Kind.COMPLAINT, [
                 Reason(_SOURCE, "kind", "complaint", "problem_after_praise", evidence)
@@ -182,6 +182,17 @@ def apply_kind_rules(
     if defaulted:
         return _shape(text, findings)
     return kind, []
+
+
+def turn_after_praise(text: str) -> re.Match[str] | None:
+    """The "but" after the last praise that introduces a problem: the message's real topic."""
+    praise = _last(_PRAISE, text)
+    if praise is None:
+        return None
+    turn = _TURN.search(text, praise.end())
+    if turn is not None and _PROBLEM.search(text, turn.end()):
+        return turn
+    return None
 
 
 def _shape(text: str, findings: Sequence[Finding]) -> tuple[Kind, list[Reason]]:

@@ -24,7 +24,7 @@ adds its own detector by passing any object with ``name`` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from complaintflow.classify.automaton import Backend, build_matcher
 from complaintflow.classify.concepts.base import Context, Detector, Finding
