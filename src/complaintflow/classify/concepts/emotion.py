@@ -16,7 +16,7 @@ __all__ = ["StrongEmotion"]
 
 _ANGRY = scripted(
     r"气死|气炸|窝火|火大|恼火|愤怒|受够|忍无可忍|忍不了|太过分|欺人太甚|岂有此理|服了|无语|崩溃|"
-    r"垃圾|坑人|骗子|什么破|破玩意|烂透|恶心|混蛋|他妈|tmd|妈的|去死|投诉到底|再也不|最差|"
+    r"垃圾(?![桶袋带分清扔收站])|坑人|骗子|什么破|破玩意|烂透|恶心|混蛋|他妈|tmd|妈的|去死|投诉到底|再也不|最差|"
     r"[!！]{2,}|[?？]{3,}|"
     r"\b(?:livid|furious|fuming|outraged|disgust\w*|fed up|sick (?:and tired )?of|had enough|"
     r"ridiculous|unacceptable|outrageous|pathetic|worst|never again|done with you|joke|scam|"

@@ -20,11 +20,14 @@ __all__ = ["Outage", "PublicExposure", "Safety"]
 _SEVERE = scripted(
     r"着火|起火|失火|火灾|燃起来|烧起来|烧了|烧黑|烧焦|烧坏|烧化|冒烟|冒火|冒火花|火花|爆炸|炸了|炸开|"
     r"爆了|漏电|触电|电到|被电|电击|电麻|烫伤|烧伤|划伤|割伤|受伤|流血|骨折|缝针|住院|进了?医院|"
-    r"在医院|送医|急诊|挂水|输液|医生|就医|看病|诊所|焦味|糊味|烧焦味|"
+    r"在医院|送医|急诊|挂水|输液|口子|伤口|划破|割破|刺破|尖锐|扎伤|摔伤|夹伤|烫到|"
+    r"(?:吃|喝)出了?[^，。！？]{0,4}(?:钢丝|玻璃|铁|钉|虫|头发|异物|塑料|刀片)|差点吞|吞下去|咽下去|医生|就医|看病|诊所|焦味|糊味|烧焦味|"
     r"(?:插座|插头|电线|线路|充电口)[^，。！？]{0,4}(?:黑|焦|烧|化|熔)|抢救|中毒|上吐下泻|窒息|噎住|昏迷|晕倒|玻璃渣|刀片|安全隐患|"
     r"\b(?:caught fire|on fire|fire|flames?|smok(?:e|ed|ing)|sparks?|sparked|explod\w*|exploded|"
     r"burst|melt(?:ed|ing)?|burning|overheat\w*|electric shock|doctor|clinic|"
-    r"cut (?:my|his|her|their|our)|shocked|electrocut\w*|burn(?:ed|t|s)?|scald\w*|"
+    r"cut (?:my|his|her|their|our)|sharp edges?|gash|swallow\w*|"
+    r"found (?:a |some )?(?:glass|metal|wire|"
+    r"bug|insect|hair|plastic|bolt|screw)|shocked|electrocut\w*|burn(?:ed|t|s)?|scald\w*|"
     r"injur\w*|hurt|bleeding|stitches|hospital\w*|er|a&e|emergency room|ambulance|"
     r"poison\w*|anaphyla\w*|trouble breathing|couldn'?t breathe|choking|choked|"
     r"brakes? failed|hazard\w*|dangerous|unsafe|glass (?:in|shards?))\b"
@@ -42,6 +45,7 @@ class Safety:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        口子|尖锐|划破|割破|刺破|吃出|喝出|吞|咽|sharp|gash|swallow|found|
         火|烧|烟|炸|爆|电|烫|伤|血|骨折|缝针|医|急诊|挂水|输液|诊所|焦|糊|抢救|毒|吐|泻|
         窒息|噎|昏迷|晕|玻璃|刀片|隐患|过敏|红肿|拉肚子|肚子疼|发烧|疹|fire|flame|smok|
         spark|explod|burst|melt|burn|overheat|shock|doctor|clinic|cut my|cut his|cut her|
@@ -76,7 +80,8 @@ _CANT = scripted(
     r"order|place an order|access|connect|use)\b|\bwon'?t (?:load|let me (?:log|pay|check))"
 )
 _LONG = scripted(
-    r"从[^。！？]{0,6}(?:到现在|开始)|一整天|一上午|一下午|一晚上|一天一夜|好几个小时|几个小时|"
+    r"从[^。！？]{0,6}(?:到现在|开始)|(?:早上|上午|中午|下午|晚上|昨天|昨晚|今早|凌晨|\d+点)"
+    r"[^。！？]{0,8}(?:开始|起)|现在都|到现在|一整天|一上午|一下午|一晚上|一天一夜|好几个小时|几个小时|"
     r"\d+\s*个?小时|两个小时|三个小时|"
     r"\bsince (?:this morning|last night|yesterday|\d)|\bfor (?:hours|\d+ hours|two hours|"
     r"three hours|the whole day|days|a day)|\ball (?:day|morning|night)\b"

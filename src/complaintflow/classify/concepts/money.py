@@ -25,7 +25,8 @@ _SHAPES: list[tuple[str, Scripted]] = [
         r"(?:重复|两次|二次|两笔|三次|三笔|多次|多笔|两遍|双份|2次|3次|2笔|3笔)[^。！？!?]{0,3}"
         + _CHARGE_ZH
         + r"|" + _CHARGE_ZH
-        + r"(?:款|费|了|我|钱)*[^。！？!?,，]{0,4}(?:两|三|二|多|2|3|好几)(?:次|笔|遍|回)"
+        + r"(?:款|费|了|我|钱)*[^。！？!?,，]{0,4}(?:两|三|四|五|六|七|八|九|十|二|多|几|好几|"
+            r"\d+)(?:次|笔|遍|回)"
         + r"|多扣|乱扣|乱收费|扣错|重复扣|又扣|又被扣|反而又?扣|又收了|又刷"
     )),
     ("charged more than once", scripted(
@@ -33,6 +34,13 @@ _SHAPES: list[tuple[str, Scripted]] = [
         r"double|again|multiple times|more than once|for the same)\b"
         r"|\b(?:double|duplicate|twice)[- ]?(?:charg|bill|debit|payment|transaction)"
         r"|\b(?:billed|charged) (?:me )?\d+ times"
+        r"|\b(?:billed|charged) (?:me )?(?:twice|three times|four times|\d+x)"
+    )),
+    ("charged for nothing bought", scripted(
+        r"(?:账单|扣款|账户|卡|话费|费用)[^。！？]{0,8}(?:多了|多出|多扣)|"
+        + _CHARGE_ZH + r"[^。！？]{0,15}(?:什么都没|没买|没有消费|从没|没下过单)"
+        + r"|" + _CHARGE_EN + r"\b[^.!?]{0,60}\b(?:never|didn'?t|did not) (?:buy|bought|order|"
+        r"ordered|purchase|purchased|use|used|sign up|signed up)\b"
     )),
     ("charged although the payment failed", scripted(
         r"(?:失败|没成功|不成功|未成功|没付成|未支付|待支付|支付异常|付款异常|提示错误|报错|declined|"
@@ -56,6 +64,10 @@ _SHAPES: list[tuple[str, Scripted]] = [
         + r"|\b(?:cancel+ed|unsubscribed|closed (?:my|the) account|terminated)\b[^.!?]{0,40}"
         + _CHARGE_EN + r"[^.!?]{0,25}\b(?:since|every (?:month|week)|each month|again)\b"
         + r"|" + _CHARGE_EN + r"[^.!?]{0,40}\bsince (?:i|we) cancel"
+        r"|" + _CHARGE_EN + r"\b[^.!?]{0,50}\b(?:cancel+ed|downgraded|unsubscribed|refunded|"
+        r"returned|never (?:ordered|received|signed up))\b"
+        r"|(?:已取消|取消了|已退款|退了货|已退货|没下单|没有下单)[^。！？]{0,10}(?:还|又|却|仍)?"
+        + _CHARGE_ZH + r"|" + _CHARGE_ZH + r"[^。！？]{0,12}(?:已取消|已经取消|已退货|已经退货)"
         r"|" + _CHARGE_EN + r"[^.!?]{0,50}\b(?:even though|although|though|despite|after)\b"
         r"[^.!?]{0,8}\b(?:cancel\w*|closed|unsubscrib\w*|terminat\w*|ended)"
         r"|" + _CHARGE_ZH + r"[^。！？]{0,12}(?:已经|早就|早已|明明)[^。！？]{0,3}"
@@ -72,6 +84,12 @@ _SHAPES: list[tuple[str, Scripted]] = [
         r"authori[sz]ation)\b|\b(?:drained|emptied)\b"
     )),
 ]
+# Paid 100, credited 10: the money did not all arrive.
+_SHORT = scripted(
+    r"(?:充|付|交|转|存)了?\s*(\d+(?:\.\d+)?)[^。！？]{0,12}(?:到账|收到|显示)(?:只有|才|就)?\s*"
+    r"(\d+(?:\.\d+)?)|\bpaid\s*\D{0,3}(\d+(?:\.\d+)?)[^.!?]{0,30}\b(?:only|just) "
+    r"(?:got|received|credited|shows?)\s*\D{0,3}(\d+(?:\.\d+)?)"
+)
 # "listed at 45, charged 4500": two numbers, the charged one out of all proportion.
 _PRICE = scripted(
     r"(?:标价|写的|写着|显示|售价|价格|定价|明明是|页面|原价|listed|listing said|priced|price|"
@@ -92,8 +110,8 @@ def _number(text: str) -> Decimal | None:
 
 # Every shape above needs one of these; most texts have none and stop here.
 _GATE = scripted(
-    r"[扣收刷划付交缴费钱款]|结算|实际|少了|未经|谁|charg|bill|debit|deduct|took|taken|take|paid|"
-    r"pay|withdr|drain|empt|renew|money|gone|unauthori|never agreed|without"
+    r"[扣收刷划付交缴费钱款充转存]|结算|实际|少了|未经|谁|账单|多了|多出|到账|charg|bill|debit|deduct|took|taken|take|paid|"
+    r"pay|withdr|drain|empt|renew|money|gone|unauthori|never agreed|without|only"
 )
 _AMOUNT_GATE = scripted(r"[0-9万亿]")
 
@@ -105,6 +123,8 @@ class MoneyTaken:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        账单|多了|多出|没买|没有消费|bought|buy|order|purchase|use|sign up|signed up|
+        充|转|存|到账|only|
         扣|收|刷|划|付|交|缴|费|钱|款|结算|实际|少了|未经|谁|charg|bill|debit|deduct|
         took|taken|take|paid|pay|withdr|drain|empt|renew|money|gone|unauthori|
         never agreed|never authori|without
@@ -121,7 +141,13 @@ class MoneyTaken:
                 if negated(text, match.start()) or hypothetical(text, *match.span()):
                     continue
                 return Finding(self.name, match.group(0), detail=detail)
-        return self._out_of_proportion(text) if _AMOUNT_GATE.search(text) else None
+        if not _AMOUNT_GATE.search(text):
+            return None
+        for match in _SHORT.finditer(text):
+            numbers = [_number(g) for g in match.groups() if g is not None]
+            if len(numbers) == 2 and None not in numbers and numbers[1] < numbers[0]:  # type: ignore[operator]
+                return Finding(self.name, match.group(0), detail="paid more than arrived")
+        return self._out_of_proportion(text)
 
     def _out_of_proportion(self, text: str) -> Finding | None:
         prices = [(m, _number(m.group(1))) for m in _PRICE.finditer(text)]

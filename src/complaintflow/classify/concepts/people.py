@@ -16,7 +16,8 @@ from complaintflow.classify.concepts.scripted import scripted
 __all__ = ["DataExposed", "MassImpact"]
 
 _GROUP_ZH = scripted(
-    r"(?:整栋楼|整幢楼|整个楼|整个小区|全小区|整个单元|全楼|整条街|整个村|整个部门|全部门|全公司|"
+    r"(?:整(?:个|栋|幢|层|条|片)?[^，。！？]{0,3}(?:楼|小区|单元|宿舍|部门|公司|办公室|团队|村|街|学校|班|群)|"
+    r"全(?:楼|小区|公司|部门|校|村|班|组|家)|整栋楼|整幢楼|整个楼|整个小区|全小区|整个单元|全楼|整条街|整个村|整个部门|全部门|全公司|"
     r"整个公司|整个办公室|全办公室|整个团队|全组|整个群|业主群|所有人|所有用户|所有客户|所有顾客|"
     r"大批|一大批|许多人|好多人|很多人|不少人|一群人|大量|成百上千|成千上万|上百|上千|几百|几千|"
     r"数百|数千|好几十|几十号?人|一桌人|全家人?都|一家人都|左邻右舍|街坊|邻居们|同事们|"
@@ -39,6 +40,10 @@ _GROUP_EN = scripted(
     r"a lot of|a bunch of|so many) (?:people|customers|users|accounts|households|families|"
     r"colleagues|members|neighbou?rs|employees|of us)|none of the \w+ (?:people|of us)|"
     r"nobody (?:on|in|at) (?:our|my|the) (?:team|office|building|company)|"
+    r"none of (?:our|the|my) (?:\d+ )?(?:branches|locations|shops|stores|sites|offices|staff|"
+    r"team|users|customers|employees|devices|terminals|tills|registers)|"
+    r"(?:all|every one) of (?:our|the) (?:\d+ )?(?:branches|locations|shops|stores|sites|"
+    r"offices)|"
     r"(?:friends|colleagues|neighbou?rs|others|other customers|other people) (?:say|are saying|"
     r"have|are having|report\w*|see|are seeing) (?:the same|it too|this too)|"
     r"not (?:just|only) me|i'?m not the only one|same (?:issue|problem) as everyone)\b"
@@ -97,7 +102,8 @@ class MassImpact:
 _DATA_ZH = (r"(?:手机号码?|电话号码?|电话|联系方式|地址|住址|门牌号|身份证号?(?:码|复印件|照片)?|"
             r"证件|姓名|名字|真名|个人信息|个人资料|隐私|银行卡号|卡号|账号密码|密码|工作证|"
             r"病历|体检报告|照片)")
-_EXPOSE_ZH = (r"(?:泄露|泄漏|外泄|曝光|发到|发给|发在|发进|传到|传给|公开|贴出|贴到|晒出|晒到|卖给|"
+_EXPOSE_ZH = (r"(?:贴在|写在|公告栏|公示|念出|读出|"
+              r"泄露|泄漏|外泄|曝光|发到|发给|发在|发进|传到|传给|公开|贴出|贴到|晒出|晒到|卖给|"
               r"转给|被别人看到|被人看到|让别人看到|挂在|挂到|流出)")
 _DATA_EN = (r"(?:name|address|phone(?: number)?|number|email address|id (?:number|card)|"
             r"passport|date of birth|birthday|medical records?|card (?:number|details)|"
@@ -117,6 +123,9 @@ _LEAK_PATTERNS = [
     scripted(r"\b" + _DATA_EN + r"\b[^.!?]{0,40}\b(?:posted|shared|leaked|exposed|sent to|"
                r"visible to|published|sold|showing up|shown to|in the cc|given out|handed out|"
                r"broadcast)\b"),
+    scripted(r"\b(?:read|told|gave|shared|showed|sent|emailed|forwarded|said)\b[^.!?]{0,50}"
+             r"\b(?:to (?:another|other|a) (?:customer|person|stranger|caller)|out loud|aloud|"
+             r"publicly)\b"),
     scripted(r"\b(?:posted|shared|leaked|exposed|published|sold|gave out|handed out)\b"
                r"[^.!?]{0,40}\b" + _DATA_EN + r"\b"),
     scripted(r"\b(?:data (?:breach|leak)|leak(?:ed)? (?:my|our) |breach of (?:my )?privacy|"
@@ -135,6 +144,7 @@ class DataExposed:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        customer|person|stranger|caller|out loud|aloud|publicly|贴在|写在|公告栏|公示|念出|读出|
         手机|电话|联系方式|地址|住址|门牌|身份证|证件|姓名|名字|真名|信息|资料|隐私|卡号|
         密码|工作证|病历|体检|照片|别人的|人家的|客户的|用户的|顾客的|人的|数据|账号|
         账户|帐号|盗号|被人|绑定|name|address|phone|number|email|id |passport|birth|
