@@ -37,7 +37,7 @@ __all__ = ["apply_kind_rules", "turn_after_praise"]
 _SOURCE = "keyword"
 _PRAISE = scripted(
     r"表扬|点赞|好评|五星|5星|很满意|非常满意|挺满意|满意|感谢|谢谢|多谢|辛苦了|给力|专业|到位|贴心|"
-    r"耐心|负责|准时|仔细|周到|细心|没得说|跟新的一样|物美价廉|性价比|舒服|值得|热心|认真|用心|主动|靠谱|赞|不错|很好|挺好|真好|完好|喜欢|好用|好吃|好看|满分|很棒|真棒|太棒|厉害|佩服|暖心|良心|好样的|效率(?:很|真|超)?高|会回购|还会再买|"
+    r"(?:确实|真的|真|挺|很|超|特别|非常|蛮|还挺)(?:好|不错|棒|赞|香|值)|耐心|负责|准时|仔细|周到|细心|没得说|跟新的一样|物美价廉|性价比|舒服|值得|热心|认真|用心|主动|靠谱|赞|不错|很好|挺好|真好|完好|喜欢|好用|好吃|好看|满分|很棒|真棒|太棒|厉害|佩服|暖心|良心|好样的|效率(?:很|真|超)?高|会回购|还会再买|"
     r"(?:物流|快递|发货|送货|到货|配送|处理|回复|退款|上门|速度)[^，。！,.!]{0,3}"
     r"(?:太快|好快|很快|真快|超快|挺快|神速|迅速|及时)|"
     r"\b(?:would|will|'?d|'?ll) (?:definitely )?(?:buy|order|shop|come) (?:again|here again)|"
@@ -93,6 +93,8 @@ _CONDITION = scripted(
     r"(?:\bwill\b|\bwould\b|会不会|会|能不能)"
     r"[^.!?。！？]*[?？]"
 )
+_TURN_TO_PRAISE = scripted(r"不过|但是?|可是|\b(?:but|though|still)\b")
+_MINOR = scripted(r"有点|有些|稍微|一点|略|\b(?:a bit|slightly|a little|kinda|somewhat)\b")
 _TURN = scripted(r"就是|只是|但是?|可是|不过|可惜|美中不足|\b(?:but|however|except|shame|pity)\b")
 _PROBLEM = scripted(
     r"慢|晚|坏|破|差|错|没|不|少|贵|脏|漏|裂|松|问题|麻烦|等了|半天|小时|"
@@ -146,7 +148,7 @@ def apply_kind_rules(
         if not after and fixed is not None and fixed.start() < praise.end() + 40:
             evidence = f"{fixed.group(0)} ... {praise.group(0)}"
             return Kind.PRAISE, [Reason(_SOURCE, "kind", "praise", "praise_after_fix", evidence)]
-        weak = scores.get(Kind.COMPLAINT, 0) <= 1
+        weak = scores.get(Kind.COMPLAINT, 0) <= 1 and kind is not Kind.INQUIRY
         quiet = not (after or urgent or scores.get(Kind.SUGGESTION)) and weak
         if quiet:
             return Kind.PRAISE, [Reason(_SOURCE, "kind", "praise", "praise_only", praise.group(0))]
@@ -166,7 +168,20 @@ def apply_kind_rules(
                 return Kind.SUGGESTION, [
                     Reason(_SOURCE, "kind", "suggestion", "proposal_question", evidence)
                 ]
+    if kind is Kind.COMPLAINT and praise is not None and not urgent:
+        turn = _TURN_TO_PRAISE.search(text)
+        quibble = turn is not None and _MINOR.search(text[: turn.start()]) is not None
+        if turn is not None and quibble and turn.end() <= praise.start():
+            after = [end for end in complaint_ends if end > turn.end()]
+            if not after:
+                evidence = f"{turn.group(0)} ... {praise.group(0)}"
+                return Kind.PRAISE, [Reason(_SOURCE, "kind", "praise", "praise_after_quibble",
+                                            evidence)]
+    # A question that reports an event (a charge, a leak, an outage, a hazard) is a complaint.
+    events = [f for f in findings if f.concept not in (*amplifiers, "strong_emotion")]
     if kind is Kind.INQUIRY or (defaulted and kind is Kind.COMPLAINT):
+        if events:
+            urgent = urgent or events
         if urgent:
             return Kind.COMPLAINT, [
                 Reason(_SOURCE, "kind", "complaint", "urgent_question", urgent[0].evidence)

@@ -20,6 +20,7 @@ __all__ = ["LargeAmount", "MajorLoss", "MoneyTaken"]
 _CHARGE_ZH = r"(?:扣|收|刷|划|付|支付|交|缴|续费|计费|计了|托收|charge)"
 _CHARGE_EN = (r"(?:charg\w*|bill\w*|debit\w*|deduct\w*|took|taken|take|paid|pay|withdr[ae]wn?|"
               r"drained|emptied|renew\w*)")
+_NEVER_AGREED = r"(?:从来|从)?没(?:有)?(?:开通|开过|订阅|申请|办理|办过|同意|授权)"
 _SHAPES: list[tuple[str, Scripted]] = [
     ("charged more than once", scripted(
         r"(?:重复|两次|二次|两笔|三次|三笔|多次|多笔|两遍|双份|2次|3次|2笔|3笔)[^。！？!?]{0,3}"
@@ -74,6 +75,8 @@ _SHAPES: list[tuple[str, Scripted]] = [
         r"(?:退订|取消|关闭|关了|注销|解约|停用)"
     )),
     ("charged without consent", scripted(
+        _NEVER_AGREED + r"[^。！？]{0,12}" + _CHARGE_ZH + "|"
+        + _CHARGE_ZH + r"[^。！？]{0,20}" + _NEVER_AGREED + "|"
         r"未经[^。！？]{0,4}(?:同意|授权|允许)|谁(?:允许|让)你们扣|没开过?自动续费|"
         r"自动续费[^。！？]{0,20}(?:不知道|没开|没有开|没同意|没提醒|没有收到|没有任何)|"
         r"莫名其妙[^。！？]{0,6}" + _CHARGE_ZH + "|盗刷|被刷了|"
@@ -108,6 +111,12 @@ def _number(text: str) -> Decimal | None:
         return None
 
 
+# "I paid twice by mistake": the customer's own slip, not money taken from them.
+_OWN_DOING = scripted(
+    r"我自己|手滑|不小心|误操作|点错|\b(?:by mistake|accidentally|my (?:own )?(?:mistake|fault|"
+    r"bad)|"
+    r"on my (?:side|end)|i (?:mistakenly|accidentally))\b"
+)
 # Every shape above needs one of these; most texts have none and stop here.
 _GATE = scripted(
     r"[扣收刷划付交缴费钱款充转存]|结算|实际|少了|未经|谁|账单|多了|多出|到账|charg|bill|debit|deduct|took|taken|take|paid|"
@@ -140,6 +149,8 @@ class MoneyTaken:
             for match in pattern.finditer(text):
                 if negated(text, match.start()) or hypothetical(text, *match.span()):
                     continue
+                if _OWN_DOING.search(text):
+                    return None
                 return Finding(self.name, match.group(0), detail=detail)
         if not _AMOUNT_GATE.search(text):
             return None

@@ -132,6 +132,15 @@ _LEAK_PATTERNS = [
                r"in the cc line|(?:phishing|scam) (?:text|email|call)s?\b[^.!?]{0,40}"
                r"\b(?:order|only your|your company|account)|hacked|account (?:was |got )?"
                r"(?:taken over|compromised|stolen))"),
+    scripted(r"\b(?:log ?ins?|sign ?ins?|access\w*|logged in|"
+             r"signed in)\b[^.!?]{0,10}\bfrom (?:another|a "
+             r"different|an unknown|unknown|a foreign|a strange) (?:country|city|location|device|"
+             r"ip)|"
+             r"\bsomeone (?:else )?(?:logged|signed) (?:in|into)|\bunrecogni[sz]ed (?:login|"
+             r"sign-in|"
+             r"device)|\b(?:changed|reset) my (?:password|email|phone number)\b|陌生设备|"
+             r"不是我(?:本人)?登录|"
+             r"密码被改|被改了密码"),
     scripted(r"(?:账号|账户|帐号)[^。！？]{0,4}(?:被盗|被人登录|被登录|被黑|被改)|被盗号|"
                r"被人(?:登录|登陆)了?(?:我的)?(?:账号|账户)?|绑定(?:的)?手机号?被改"),
 ]
@@ -144,6 +153,7 @@ class DataExposed:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        log|sign|access|someone|unrecogni|changed|reset|陌生设备|不是我|密码|
         customer|person|stranger|caller|out loud|aloud|publicly|贴在|写在|公告栏|公示|念出|读出|
         手机|电话|联系方式|地址|住址|门牌|身份证|证件|姓名|名字|真名|信息|资料|隐私|卡号|
         密码|工作证|病历|体检|照片|别人的|人家的|客户的|用户的|顾客的|人的|数据|账号|
