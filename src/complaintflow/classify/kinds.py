@@ -37,7 +37,7 @@ __all__ = ["apply_kind_rules", "turn_after_praise"]
 _SOURCE = "keyword"
 _PRAISE = scripted(
     r"表扬|点赞|好评|五星|5星|很满意|非常满意|挺满意|满意|感谢|谢谢|多谢|辛苦了|给力|专业|到位|贴心|"
-    r"(?:确实|真的|真|挺|很|超|特别|非常|蛮|还挺)(?:好|不错|棒|赞|香|值)|耐心|负责|准时|仔细|周到|细心|没得说|跟新的一样|物美价廉|性价比|舒服|值得|热心|认真|用心|主动|靠谱|赞|不错|很好|挺好|真好|完好|喜欢|好用|好吃|好看|满分|很棒|真棒|太棒|厉害|佩服|暖心|良心|好样的|效率(?:很|真|超)?高|会回购|还会再买|"
+    r"(?:确实|真的|真|挺|很|超|特别|非常|蛮|还挺)(?:好|不错|棒|赞|香|值)|没话说|耐心|负责|准时|仔细|周到|细心|没得说|跟新的一样|物美价廉|性价比|舒服|值得|热心|认真|用心|主动|靠谱|赞|不错|很好|挺好|真好|完好|喜欢|好用|好吃|好看|满分|很棒|真棒|太棒|厉害|佩服|暖心|良心|好样的|效率(?:很|真|超)?高|会回购|还会再买|"
     r"(?:物流|快递|发货|送货|到货|配送|处理|回复|退款|上门|速度)[^，。！,.!]{0,3}"
     r"(?:太快|好快|很快|真快|超快|挺快|神速|迅速|及时)|"
     r"\b(?:would|will|'?d|'?ll) (?:definitely )?(?:buy|order|shop|come) (?:again|here again)|"
@@ -52,9 +52,10 @@ _PRAISE = scripted(
 )
 _RESOLVED = scripted(
     r"解决了|已解决|解决得|修好|搞定|处理好|处理得|退回来|退回了|退了回来|到账了|补发|换新|换了新|"
-    r"(?:结果|后来|最后|最终|没想到)[^，。！？]{0,12}(?:送|找|到|修|换|退|解决|处理)|追回|恢复了|不卡了|改了|好了|已经收到|收到了|重新发|帮我联系|帮我处理|帮我解决|帮我换|"
+    r"(?:结果|后来|最后|最终|没想到)[^，。！？]{0,12}(?:送|找|到|修|换|退|解决|处理)|道歉|赔礼|追回|恢复了|不卡了|改了|好了|已经收到|收到了|重新发|帮我联系|帮我处理|帮我解决|帮我换|"
     r"\b(?:fixed|sorted|resolved|refunded|replaced|replacement|came through|back up|"
-    r"working again|handled|took care|helped|but then|in the end|eventually|turned up|sent (?:a|"
+    r"working again|handled|took care|helped|came back|got (?:it|my money) back|reversed|"
+    r"credited|but then|in the end|eventually|turned up|sent (?:a|"
     r"me a) new|apologi[sz]ed|is fixed|"
     r"now works)\b"
 )
@@ -65,7 +66,7 @@ _PROPOSAL = scripted(
     r"why not|why don'?t you|how about|what about|"
     r"have you (?:ever )?considered|any chance|would be (?:nice|great|good|helpful|better)|"
     r"it'?d be (?:nice|great|good|helpful)|i wish|wish (?:you|the|it|there)|"
-    r"maybe (?:you|offer|add)|"
+    r"maybe (?:you|offer|add|let|allow|have|make|give|use)|"
     r"please (?:consider|add)|you should|suggest\w*|just an idea|feature request)\b|"
     r"只是个?想法|个人建议"
 )
@@ -145,7 +146,10 @@ def apply_kind_rules(
     if kind is not Kind.PRAISE and praise is not None:
         after = [end for end in complaint_ends if end > praise.end()]
         fixed = _done(text)
-        if not after and fixed is not None and fixed.start() < praise.end() + 40:
+        # "thanks to the team who fixed our outage": what was fixed may follow the fix
+        beyond = max(praise.end(), fixed.end() + 20) if fixed is not None else praise.end()
+        settled = not [end for end in complaint_ends if end > beyond]
+        if settled and fixed is not None and fixed.start() < praise.end() + 40:
             evidence = f"{fixed.group(0)} ... {praise.group(0)}"
             return Kind.PRAISE, [Reason(_SOURCE, "kind", "praise", "praise_after_fix", evidence)]
         weak = scores.get(Kind.COMPLAINT, 0) <= 1 and kind is not Kind.INQUIRY

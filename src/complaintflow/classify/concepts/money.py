@@ -50,7 +50,10 @@ _SHAPES: list[tuple[str, Scripted]] = [
         r"deducted|gone)"
         r"|(?:扣了?(?:钱|款|费)?|付了?(?:钱|款)|支付了?|收了?(?:钱|费|款)|钱扣了)[^。！？]{0,2}"
         r"(?:却|但|可|结果)[^。！？]{0,8}"
-        r"(?:没|充不上|失败|不到账|没到账|无订单|没有订单)"
+        r"(?:没|充不上|失败|不到账|没到账|无订单|没有订单|待支付|未支付|未付款)"
+        r"|\b(?:money|charge|payment|funds?)\b[^.!?]{0,12}\b(?:left|taken|gone|debited|deducted|"
+        r"came out|went out)\b[^.!?]{0,40}\b(?:but|yet|and)\b[^.!?]{0,40}\b(?:pending|failed|"
+        r"no order|unpaid|not (?:confirmed|placed|gone through)|no confirmation)"
         r"|\b(?:charged|money (?:was )?taken|paid)\b[^.!?]{0,30}\b(?:but|yet)\b[^.!?]{0,25}"
         r"\b(?:no order|failed|never|nothing)"
         r"|\b(?:took|taken|charged|debited)\b[^.!?]{0,20}\b(?:and|but)\b[^.!?]{0,10}"
@@ -60,7 +63,7 @@ _SHAPES: list[tuple[str, Scripted]] = [
         r"(?:退订|取消|关闭|关了|注销|解约|退了|停用|销户)[^。！？!?]{0,24}"
         r"(?:还|又|仍|依然|继续|照样|照扣|还在)[^。！？!?]{0,8}" + _CHARGE_ZH
         + r"|\b(?:cancel+ed|unsubscribed|closed (?:my|the) account|terminated|ended)\b"
-        r"[^.!?]{0,70}\b(?:still|again|since|every month|keep|kept|continue\w*)\b[^.!?]{0,25}"
+        r".{0,80}?\b(?:still|again|since|every month|keep|kept|continue\w*)\b[^.!?]{0,25}"
         + _CHARGE_EN
         + r"|\b(?:cancel+ed|unsubscribed|closed (?:my|the) account|terminated)\b[^.!?]{0,40}"
         + _CHARGE_EN + r"[^.!?]{0,25}\b(?:since|every (?:month|week)|each month|again)\b"
@@ -75,7 +78,12 @@ _SHAPES: list[tuple[str, Scripted]] = [
         r"(?:退订|取消|关闭|关了|注销|解约|停用)"
     )),
     ("charged without consent", scripted(
-        _NEVER_AGREED + r"[^。！？]{0,12}" + _CHARGE_ZH + "|"
+        _NEVER_AGREED + r"[^。！？]{0,12}" + _CHARGE_ZH + "|不认识的(?:扣款|消费|交易)|不明扣款|"
+        r"被骗[^。！？]{0,6}(?:\d|[一二两三四五六七八九十百千万])|骗走|被诈骗|"
+        r"\b(?:scammed|defrauded|fraudulent (?:charge|transaction|site|website|payment))\b|"
+        r"\b(?:charges?|transactions?|payments?|debits?)\b(?:[^.!?]|\.\d){0,30}\b(?:don'?t|"
+        r"do not|didn'?t)"
+        r" recogni[sz]e|\b(?:unrecogni[sz]ed|unknown) (?:charge|transaction|payment|debit)s?\b|"
         + _CHARGE_ZH + r"[^。！？]{0,20}" + _NEVER_AGREED + "|"
         r"未经[^。！？]{0,4}(?:同意|授权|允许)|谁(?:允许|让)你们扣|没开过?自动续费|"
         r"自动续费[^。！？]{0,20}(?:不知道|没开|没有开|没同意|没提醒|没有收到|没有任何)|"
@@ -119,7 +127,7 @@ _OWN_DOING = scripted(
 )
 # Every shape above needs one of these; most texts have none and stop here.
 _GATE = scripted(
-    r"[扣收刷划付交缴费钱款充转存]|结算|实际|少了|未经|谁|账单|多了|多出|到账|charg|bill|debit|deduct|took|taken|take|paid|"
+    r"[扣收刷划付交缴费钱款充转存骗]|recogni|unknown|scam|fraud|pending|结算|实际|少了|未经|谁|账单|多了|多出|到账|charg|bill|debit|deduct|took|taken|take|paid|"
     r"pay|withdr|drain|empt|renew|money|gone|unauthori|never agreed|without|only"
 )
 _AMOUNT_GATE = scripted(r"[0-9万亿]")
@@ -132,6 +140,7 @@ class MoneyTaken:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        recogni|unknown|scam|fraud|骗|不明|pending|
         账单|多了|多出|没买|没有消费|bought|buy|order|purchase|use|sign up|signed up|
         充|转|存|到账|only|
         扣|收|刷|划|付|交|缴|费|钱|款|结算|实际|少了|未经|谁|charg|bill|debit|deduct|
@@ -207,7 +216,9 @@ class LargeAmount:
 _STOPPED = scripted(
     r"(?:生产线|产线|整条线|流水线|工厂|工地|项目|业务|店铺|门店|公司)[^。！？]{0,8}"
     r"(?:停了|停摆|停工|停产|瘫痪|停滞|停下|损失很大|损失惨重|没法开工|无法开工|开不了工)"
-    r"|停产|停工|损失惨重|\bproduction (?:line )?(?:is |has |was )?(?:stopped|halted|down|"
+    r"|停产|停工|损失惨重|\b(?:halted|stopped|shut down|paralys\w*|paralyz\w*) (?:our |the )?"
+    r"(?:production|factory|line|business|operations?|shop|store|plant)|"
+    r"\bproduction (?:line )?(?:is |has |was )?(?:stopped|halted|down|"
     r"stalled|at a standstill)|\blosing (?:sales|money|business|customers)\b|"
     r"\b(?:business|operations?|shop|store|restaurant) (?:is |are |has |have )?"
     r"(?:stopped|shut|halted|at a standstill|losing money)"
@@ -221,6 +232,7 @@ class MajorLoss:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        halted|stopped|shut down|paralys|paralyz|
         停|瘫痪|损失|开工|production|losing|business|operation|shop|store|restaurant
     """)
 

@@ -120,11 +120,13 @@ _LEAK_PATTERNS = [
                r"other (?:customers|people)'?s?|"
                r"everyone'?s|strangers?'?s?)\b[^.!?]{0,25}\b(?:" + _DATA_EN
                + r"|order|account|parcel|package|invoice|receipt)"),
-    scripted(r"\b" + _DATA_EN + r"\b[^.!?]{0,40}\b(?:posted|shared|leaked|exposed|sent to|"
+    scripted(r"\b" + _DATA_EN + r"\b[^.!?]{0,40}\b(?:visible|on show|on display|posted|shared|"
+             r"leaked|exposed|sent to|"
                r"visible to|published|sold|showing up|shown to|in the cc|given out|handed out|"
                r"broadcast)\b"),
     scripted(r"\b(?:read|told|gave|shared|showed|sent|emailed|forwarded|said)\b[^.!?]{0,50}"
              r"\b(?:to (?:another|other|a) (?:customer|person|stranger|caller)|out loud|aloud|"
+             r"for (?:anyone|everyone|all) to see|on (?:show|display)|"
              r"publicly)\b"),
     scripted(r"\b(?:posted|shared|leaked|exposed|published|sold|gave out|handed out)\b"
                r"[^.!?]{0,40}\b" + _DATA_EN + r"\b"),
@@ -153,6 +155,7 @@ class DataExposed:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        visible|on show|on display|for anyone|for everyone|
         log|sign|access|someone|unrecogni|changed|reset|陌生设备|不是我|密码|
         customer|person|stranger|caller|out loud|aloud|publicly|贴在|写在|公告栏|公示|念出|读出|
         手机|电话|联系方式|地址|住址|门牌|身份证|证件|姓名|名字|真名|信息|资料|隐私|卡号|
