@@ -38,7 +38,11 @@ from complaintflow.classify.errors import (
     SampleError,
     UnknownRuleFieldError,
 )
-from complaintflow.classify.keyword import DEFAULT_AMOUNT_THRESHOLD, KeywordClassifier
+from complaintflow.classify.keyword import (
+    DEFAULT_AMOUNT_THRESHOLD,
+    DEFAULT_AMOUNT_THRESHOLDS,
+    KeywordClassifier,
+)
 from complaintflow.classify.lexicon import Lexicon, Signal, normalize
 from complaintflow.classify.plugins import (
     ENTRY_POINT_GROUP,
@@ -79,6 +83,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "DEFAULT_AMOUNT_THRESHOLD",
+    "DEFAULT_AMOUNT_THRESHOLDS",
     "ENTRY_POINT_GROUP",
     "Automaton",
     "Classification",

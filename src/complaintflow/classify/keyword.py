@@ -38,7 +38,7 @@ from complaintflow.classify.concepts import (
     Finding,
     default_detectors,
 )
-from complaintflow.classify.kinds import apply_kind_rules, turn_after_praise
+from complaintflow.classify.kinds import apply_kind_rules, has_problem, turn_after_praise
 from complaintflow.classify.lexicon import Lexicon
 from complaintflow.classify.matching import Hit, LexiconMatcher
 from complaintflow.classify.topics import fallback_category
@@ -47,10 +47,19 @@ from complaintflow.model import TicketDraft
 from complaintflow.money import Money
 from complaintflow.vocabulary import Category, Channel, CustomerTier, Kind, Priority
 
-__all__ = ["DEFAULT_AMOUNT_THRESHOLD", "KeywordClassifier"]
+__all__ = ["DEFAULT_AMOUNT_THRESHOLD", "DEFAULT_AMOUNT_THRESHOLDS", "KeywordClassifier"]
 
 #: Seed 002 §1: business above 500,000 goes to a person.
 DEFAULT_AMOUNT_THRESHOLD = Money("500000", "CNY")
+#: The default per currency: CNY 500,000 and round equivalents, so that
+#: "USD 1.5 million" or "£2m" in an English complaint is large too.
+DEFAULT_AMOUNT_THRESHOLDS = (
+    DEFAULT_AMOUNT_THRESHOLD,
+    Money("70000", "USD"),
+    Money("65000", "EUR"),
+    Money("55000", "GBP"),
+    Money("550000", "HKD"),
+)
 
 _KIND_ORDER = (Kind.COMPLAINT, Kind.INQUIRY, Kind.SUGGESTION, Kind.PRAISE)
 _BASE_PRIORITY = {
@@ -117,7 +126,8 @@ class KeywordClassifier:
 
     ``lexicon`` defaults to :meth:`Lexicon.builtin`; extend it with
     :meth:`Lexicon.extend`.  ``amount_threshold`` is one Money or several
-    (one per currency; amounts in other currencies are not compared).
+    (one per currency; amounts in other currencies are not compared); the
+    default is :data:`DEFAULT_AMOUNT_THRESHOLDS` (CNY 500,000 and equivalents).
     ``backend`` picks the matcher (``"auto"`` uses pyahocorasick if installed).
     ``detectors`` replaces the built-in urgent-signal detectors
     (:func:`~complaintflow.classify.concepts.default_detectors`).
@@ -129,7 +139,7 @@ class KeywordClassifier:
         self,
         lexicon: Lexicon | None = None,
         *,
-        amount_threshold: Money | Iterable[Money] = DEFAULT_AMOUNT_THRESHOLD,
+        amount_threshold: Money | Iterable[Money] = DEFAULT_AMOUNT_THRESHOLDS,
         strong_emotion: float = 2.0,
         vip_floor: Priority = Priority.P2,
         negation_window: int = 2,
@@ -174,7 +184,8 @@ class KeywordClassifier:
             if fallback is not None:
                 category = fallback[0]
                 reasons.append(fallback[1])
-        priority = self._priority(draft, kind, evidence, findings, reasons, defaulted)
+        priority = self._priority(draft, normalized, kind, evidence, findings, reasons,
+                                  defaulted)
         recognised = category is not None or bool(findings)
         needs_human, tags = self._human(kind, evidence, findings, priority,
                                         defaulted - ({"kind"} if recognised else set()), reasons)
@@ -231,6 +242,7 @@ class KeywordClassifier:
     def _priority(
         self,
         draft: TicketDraft,
+        text: str,
         kind: Kind,
         evidence: _Evidence,
         findings: list[Finding],
@@ -253,7 +265,10 @@ class KeywordClassifier:
                 steps.append((Priority.P2, "strong_emotion", ", ".join(evidence.emotion_terms)))
             if evidence.public and draft.channel is Channel.SOCIAL:
                 steps.append((Priority.P1, "social_public_risk", evidence.public[0]))
+            events = [f for f in findings if f.concept not in ("mass_impact", "strong_emotion")]
             for finding in findings:
+                if finding.concept == "mass_impact" and not (events or has_problem(text)):
+                    continue  # "everyone loved the cake": many people, no problem
                 steps.append((finding.level, f"concept:{finding.concept}", _quote(finding)))
         if kind in (Kind.COMPLAINT, Kind.INQUIRY) and _tier(draft) is CustomerTier.VIP:
             steps.append((self.vip_floor, "vip", "customer tier vip"))

@@ -32,7 +32,7 @@ from complaintflow.classify.concepts.base import negated
 from complaintflow.classify.concepts.scripted import Scripted, scripted
 from complaintflow.vocabulary import Kind, Priority
 
-__all__ = ["apply_kind_rules", "turn_after_praise"]
+__all__ = ["apply_kind_rules", "has_problem", "turn_after_praise"]
 
 _SOURCE = "keyword"
 _PRAISE = scripted(
@@ -82,7 +82,7 @@ _HELP = scripted(
 )
 _RHETORICAL = scripted(
     r"为什么|凭什么|怎么回事|怎么还|怎么又|怎么才|怎么就|难道|到底|合适吗|这算什么|这算哪门子|有没有人管|"
-    r"还想不想|像话吗|什么意思啊|说好[^，。？?]{0,12}怎么|怎么[^，。？?]{0,6}就|不是说|"
+    r"还想不想|像话吗|什么意思啊|怎么突然|突然就|莫名其妙|凭空|说好[^，。？?]{0,12}怎么|怎么[^，。？?]{0,6}就|不是说|"
     r"\b(?:how is (?:it|this|that) (?:acceptable|possible|ok|okay|fair)|"
     r"how come|why (?:is|was|does|did|do|has|have|am|are|would|the hell|on earth)|"
     r"what'?s going on|what is going on|is this (?:a joke|acceptable|normal)|which is it|"
@@ -98,9 +98,11 @@ _TURN_TO_PRAISE = scripted(r"不过|但是?|可是|\b(?:but|though|still)\b")
 _MINOR = scripted(r"有点|有些|稍微|一点|略|\b(?:a bit|slightly|a little|kinda|somewhat)\b")
 _TURN = scripted(r"就是|只是|但是?|可是|不过|可惜|美中不足|\b(?:but|however|except|shame|pity)\b")
 _PROBLEM = scripted(
-    r"慢|晚|坏|破|差|错|没|不|少|贵|脏|漏|裂|松|问题|麻烦|等了|半天|小时|"
+    r"慢|晚|坏|破|差|错|没|不|少|贵|脏|漏|裂|松|丢|停|断|掉|都不能|都没法|问题|麻烦|等了|半天|小时|"
     r"\b(?:slow|late|broken|bad|wrong|missing|damaged|not|never|no|poor|expensive|dirty|cracked|"
-    r"loose|stuck|only \d+|took (?:an hour|ages|forever|\d+)|hours?|ages|forever|still|again)\b"
+    r"none of|no one|nobody|loose|stuck|stopped|lost|lose|fail\w*|can'?t|cannot|unable|down|"
+    r"error|crash\w*|gone|"
+    r"only \d+|took (?:an hour|ages|forever|\d+)|hours?|ages|forever|still|again)\b"
 )
 _QUESTION = scripted(r"[?？]|吗|呢")
 _REQUEST = scripted(
@@ -204,6 +206,11 @@ def apply_kind_rules(
     if defaulted:
         return _shape(text, findings)
     return kind, []
+
+
+def has_problem(text: str) -> bool:
+    """Problem words anywhere: "many people" is urgent only when something is wrong."""
+    return _PROBLEM.search(text) is not None
 
 
 def turn_after_praise(text: str) -> re.Match[str] | None:

@@ -46,7 +46,7 @@ _SHAPES: list[tuple[str, Scripted]] = [
     ("charged although the payment failed", scripted(
         r"(?:失败|没成功|不成功|未成功|没付成|未支付|待支付|支付异常|付款异常|提示错误|报错|declined|"
         r"failed|didn'?t go through|did not go through|unsuccessful|error)[^。！？!?]{0,24}"
-        r"(?:扣|钱(?:却|也|就|都)?没了|少了|划走|money|charged|debited|taken|left my account|"
+        r"(?:扣|钱(?:却|也|就|都)?没了|少了|划走|money|charged?|debited|taken|left my account|"
         r"deducted|gone)"
         r"|(?:扣了?(?:钱|款|费)?|付了?(?:钱|款)|支付了?|收了?(?:钱|费|款)|钱扣了)[^。！？]{0,2}"
         r"(?:却|但|可|结果)[^。！？]{0,8}"
@@ -125,6 +125,12 @@ _OWN_DOING = scripted(
     r"bad)|"
     r"on my (?:side|end)|i (?:mistakenly|accidentally))\b"
 )
+# "Has my refund for the double payment arrived?": already being put right.
+_BEING_REFUNDED = scripted(
+    r"退款[^。！？]{0,6}(?:到账了吗|到了吗|进度|什么时候到)|客服说[^。！？]{0,10}工作日|"
+    r"\brefund\w*\b[^.!?]{0,30}\b(?:on its way|processing|being processed|issued|arrived yet|"
+    r"come through yet|status)\b"
+)
 # Every shape above needs one of these; most texts have none and stop here.
 _GATE = scripted(
     r"[扣收刷划付交缴费钱款充转存骗]|recogni|unknown|scam|fraud|pending|结算|实际|少了|未经|谁|账单|多了|多出|到账|charg|bill|debit|deduct|took|taken|take|paid|"
@@ -158,7 +164,7 @@ class MoneyTaken:
             for match in pattern.finditer(text):
                 if negated(text, match.start()) or hypothetical(text, *match.span()):
                     continue
-                if _OWN_DOING.search(text):
+                if _OWN_DOING.search(text) or _BEING_REFUNDED.search(text):
                     return None
                 return Finding(self.name, match.group(0), detail=detail)
         if not _AMOUNT_GATE.search(text):
