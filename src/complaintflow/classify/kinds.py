@@ -54,7 +54,8 @@ _RESOLVED = scripted(
     r"解决了|已解决|解决得|修好|搞定|处理好|处理得|退回来|退回了|退了回来|到账了|补发|换新|换了新|"
     r"(?:结果|后来|最后|最终|没想到)[^，。！？]{0,12}(?:送|找|到|修|换|退|解决|处理)|道歉|赔礼|追回|恢复了|不卡了|改了|好了|已经收到|收到了|重新发|帮我联系|帮我处理|帮我解决|帮我换|"
     r"\b(?:fixed|sorted|resolved|refunded|replaced|replacement|came through|back up|"
-    r"working again|handled|took care|helped|came back|got (?:it|my money) back|reversed|"
+    r"working again|handled|took care|helped|fixing|sorting|resolving|came back|got (?:it|"
+    r"my money) back|reversed|"
     r"credited|but then|in the end|eventually|turned up|sent (?:a|"
     r"me a) new|apologi[sz]ed|is fixed|"
     r"now works)\b"
@@ -72,7 +73,7 @@ _PROPOSAL = scripted(
 )
 _CHANGE = scripted(
     r"加|增加|添加|出个|出一|出款|推出|做成|做个|做得|延长|支持|提供|开通|改成|改为|优化|简化|多放|设置|"
-    r"上门|标得|版本|印|写上|标上|附上|配上|提前|早点|调整|"
+    r"上门|标得|版本|多开|多加|多安排|多派|增开|印|写上|标上|附上|配上|提前|早点|调整|"
     r"\b(?:add|make|offer|let|allow|support|introduce|include|provide|extend|bring|show|"
     r"remember|launch|option|feature|keep|pick|choose|stock|open|enable)\b"
 )
@@ -154,7 +155,8 @@ def apply_kind_rules(
         if settled and fixed is not None and fixed.start() < praise.end() + 40:
             evidence = f"{fixed.group(0)} ... {praise.group(0)}"
             return Kind.PRAISE, [Reason(_SOURCE, "kind", "praise", "praise_after_fix", evidence)]
-        weak = scores.get(Kind.COMPLAINT, 0) <= 1 and kind is not Kind.INQUIRY
+        asks = kind is Kind.INQUIRY and _QUESTION.search(text) is not None
+        weak = scores.get(Kind.COMPLAINT, 0) <= 1 and not asks
         quiet = not (after or urgent or scores.get(Kind.SUGGESTION)) and weak
         if quiet:
             return Kind.PRAISE, [Reason(_SOURCE, "kind", "praise", "praise_only", praise.group(0))]

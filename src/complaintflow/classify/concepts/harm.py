@@ -20,12 +20,14 @@ __all__ = ["Outage", "PublicExposure", "Safety"]
 _SEVERE = scripted(
     r"着火|起火|失火|火灾|燃起来|烧起来|烧了|烧黑|烧焦|烧坏|烧化|冒烟|冒火|冒火花|火花|爆炸|炸了|炸开|"
     r"爆了|漏电|触电|电到|被电|电击|电麻|烫伤|烧伤|划伤|割伤|受伤|流血|骨折|缝针|住院|进了?医院|"
-    r"在医院|送医|急诊|挂水|输液|刹车失灵|刹不住|失控|侧翻|倒塌|塌了|砸到|砸伤|掉下来|坠落|"
+    r"在医院(?!工作|上班|当|做|实习)|送医|急诊|挂水|输液|撞倒|撞到|撞伤|撞坏|撞了|剐蹭|刹车失灵|刹不住|失控|侧翻|倒塌|塌了|砸到|砸伤|掉下来|坠落|"
     r"口子|伤口|划破|割破|刺破|尖锐|扎伤|摔伤|夹伤|烫到|"
     r"(?:吃|喝)出了?[^，。！？]{0,4}(?:钢丝|玻璃|铁|钉|虫|头发|异物|塑料|刀片)|差点吞|吞下去|咽下去|医生|就医|看病|诊所|焦味|糊味|烧焦味|"
     r"(?:插座|插头|电线|线路|充电口)[^，。！？]{0,4}(?:黑|焦|烧|化|熔)|抢救|中毒|上吐下泻|窒息|噎住|昏迷|晕倒|玻璃渣|刀片|安全隐患|"
     r"\b(?:caught fire|on fire|fire|flames?|smok(?:e|ed|ing)|sparks?|sparked|explod\w*|exploded|"
     r"burst|melt(?:ed|ing)?|burning|overheat\w*|electric shock|doctor|clinic|"
+    r"(?:crash(?:ed)?|reversed|drove|backed) into|knocked (?:over|down)|"
+    r"hit (?:my|our) (?:car|house|child|kid|son|daughter|dog|gate|wall)|"
     r"cut (?:my|his|her|their|our)|sharp edges?|gash|swallow\w*|"
     r"found (?:a |some )?(?:glass|metal|wire|"
     r"bug|insect|hair|plastic|bolt|screw)|shocked|electrocut\w*|burn(?:ed|t|s)?|scald\w*|"
@@ -46,6 +48,7 @@ class Safety:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        撞|剐蹭|crash|reversed|drove|backed|knocked|hit|
         刹车|刹不住|失控|侧翻|倒塌|塌|砸|掉下来|坠落|
         口子|尖锐|划破|割破|刺破|吃出|喝出|吞|咽|sharp|gash|swallow|found|
         火|烧|烟|炸|爆|电|烫|伤|血|骨折|缝针|医|急诊|挂水|输液|诊所|焦|糊|抢救|毒|吐|泻|
@@ -129,6 +132,8 @@ _PUBLIC = scripted(
     r"(?:微博|抖音|小红书|快手|b站|知乎|朋友圈|头条|公众号|视频号|论坛|贴吧|网上|大众点评|"
     r"点评|微信群|群里)|(?:微博|抖音|小红书|快手|b站|知乎|朋友圈|视频号)[^。！？]{0,6}"
     r"(?:发|挂|晒|曝光|发帖|发了|上了|点赞|播放|转发|评论|阅读)|"
+    r"(?:微博|抖音|小红书|快手|b站|知乎|朋友圈|视频号|网上)[^。！？]{0,12}(?:转|帖|热度|火了|热搜)|"
+    r"我的(?:帖子|视频|微博)|"
     r"让更多人看到|播放量|阅读量|点赞[^。！？]{0,4}(?:好几|上千|上万|\d)"
 )
 # Appeals to the crowd are a public-opinion risk where the crowd reads them.
@@ -164,6 +169,7 @@ class PublicExposure:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        帖子|视频|热度|火了|
         横幅|堵门|静坐|去你们公司|闹到|消保|消费者|
         热线|信访|政府|相关部门|
         媒体|记者|电视台|报社|报纸|新闻|曝光|热搜|12315|12345|315|消协|消费者协会|消保委|

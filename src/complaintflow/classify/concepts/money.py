@@ -17,7 +17,7 @@ from complaintflow.classify.concepts.scripted import Scripted, scripted
 
 __all__ = ["LargeAmount", "MajorLoss", "MoneyTaken"]
 
-_CHARGE_ZH = r"(?:扣|收|刷|划|付|支付|交|缴|续费|计费|计了|托收|charge)"
+_CHARGE_ZH = r"(?:扣|收|刷|划|付|支付|交|缴|续费|计费|计了|托收|消费|charge)"
 _CHARGE_EN = (r"(?:charg\w*|bill\w*|debit\w*|deduct\w*|took|taken|take|paid|pay|withdr[ae]wn?|"
               r"drained|emptied|renew\w*)")
 _NEVER_AGREED = r"(?:从来|从)?没(?:有)?(?:开通|开过|订阅|申请|办理|办过|同意|授权)"
@@ -39,7 +39,7 @@ _SHAPES: list[tuple[str, Scripted]] = [
     )),
     ("charged for nothing bought", scripted(
         r"(?:账单|扣款|账户|卡|话费|费用)[^。！？]{0,8}(?:多了|多出|多扣)|"
-        + _CHARGE_ZH + r"[^。！？]{0,15}(?:什么都没|没买|没有消费|从没|没下过单)"
+        + _CHARGE_ZH + r"[^。！？]{0,15}(?:什么都没|没买|没有买|没有消费|从没|没下过单|没有下单)"
         + r"|" + _CHARGE_EN + r"\b[^.!?]{0,60}\b(?:never|didn'?t|did not) (?:buy|bought|order|"
         r"ordered|purchase|purchased|use|used|sign up|signed up)\b"
     )),
@@ -133,7 +133,7 @@ _BEING_REFUNDED = scripted(
 )
 # Every shape above needs one of these; most texts have none and stop here.
 _GATE = scripted(
-    r"[扣收刷划付交缴费钱款充转存骗]|recogni|unknown|scam|fraud|pending|结算|实际|少了|未经|谁|账单|多了|多出|到账|charg|bill|debit|deduct|took|taken|take|paid|"
+    r"[扣收刷划付交缴费钱款充转存骗]|消费|recogni|unknown|scam|fraud|pending|结算|实际|少了|未经|谁|账单|多了|多出|到账|charg|bill|debit|deduct|took|taken|take|paid|"
     r"pay|withdr|drain|empt|renew|money|gone|unauthori|never agreed|without|only"
 )
 _AMOUNT_GATE = scripted(r"[0-9万亿]")
@@ -146,6 +146,7 @@ class MoneyTaken:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        消费|
         recogni|unknown|scam|fraud|骗|不明|pending|
         账单|多了|多出|没买|没有消费|bought|buy|order|purchase|use|sign up|signed up|
         充|转|存|到账|only|

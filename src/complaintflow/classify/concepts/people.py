@@ -102,7 +102,8 @@ class MassImpact:
 _DATA_ZH = (r"(?:手机号码?|电话号码?|电话|联系方式|地址|住址|门牌号|身份证号?(?:码|复印件|照片)?|"
             r"证件|姓名|名字|真名|个人信息|个人资料|隐私|银行卡号|卡号|账号密码|密码|工作证|"
             r"病历|体检报告|照片)")
-_EXPOSE_ZH = (r"(?:印着|印在|印了|贴在|写在|公告栏|公示|念出|读出|"
+_EXPOSE_ZH = (r"(?:念给|读给|给别人看|给旁边|告诉了?别人|印着|印在|印了|"
+              r"贴在|写在|公告栏|公示|念出|读出|"
               r"泄露|泄漏|外泄|曝光|发到|发给|发在|发进|传到|传给|公开|贴出|贴到|晒出|晒到|卖给|"
               r"转给|被别人看到|被人看到|让别人看到|挂在|挂到|流出)")
 _DATA_EN = (r"(?:name|address|phone(?: number)?|number|email address|id (?:number|card)|"
@@ -155,6 +156,7 @@ class DataExposed:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        念给|读给|给别人看|给旁边|告诉|
         印着|印在|印了|
         visible|on show|on display|for anyone|for everyone|
         log|sign|access|someone|unrecogni|changed|reset|陌生设备|不是我|密码|
