@@ -9,6 +9,7 @@ charged 5900 for a 59 item.  Each of those shapes is one pattern here.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from complaintflow.classify.amounts import find_claims
@@ -20,7 +21,7 @@ __all__ = ["LargeAmount", "MajorLoss", "MoneyTaken"]
 _CHARGE_ZH = r"(?:扣|收|刷|划|付|支付|交|缴|续费|计费|计了|托收|消费|charge)"
 _CHARGE_EN = (r"(?:charg\w*|bill\w*|debit\w*|deduct\w*|took|taken|take|paid|pay|withdr[ae]wn?|"
               r"drained|emptied|renew\w*)")
-_NEVER_AGREED = r"(?:从来|从)?没(?:有)?(?:开通|开过|订阅|申请|办理|办过|同意|授权)"
+_NEVER_AGREED = r"(?:从来|从)?没(?:有)?(?:开通|开过|开|订阅|申请|办理|办过|同意|授权)"
 _SHAPES: list[tuple[str, Scripted]] = [
     ("charged more than once", scripted(
         r"(?:重复|两次|二次|两笔|三次|三笔|多次|多笔|两遍|双份|2次|3次|2笔|3笔)[^。！？!?]{0,3}"
@@ -36,6 +37,16 @@ _SHAPES: list[tuple[str, Scripted]] = [
         r"|\b(?:double|duplicate|twice)[- ]?(?:charg|bill|debit|payment|transaction)"
         r"|\b(?:billed|charged) (?:me )?\d+ times"
         r"|\b(?:billed|charged) (?:me )?(?:twice|three times|four times|\d+x)"
+    )),
+    ("paid but no order", scripted(
+        r"(?:付了钱|付了款|付款了|已付款|扣了钱|钱扣了|钱付了|支付成功)[^。！？]{0,20}(?:订单不存在|没有订单|"
+        r"查不到订单|订单没了|没生成订单|显示未付款|显示失败|订单取消)"
+    )),
+    ("charged for more than delivered", scripted(
+        r"\b(?:charged|paid|billed)\b[^.!?]{0,10}\bfor (?:\d+|two|three|four|five)\b[^.!?]{0,30}"
+        r"\bbut (?:only )?(?:got|received|get)\b|扣了[^。！？]{0,6}(?:\d+|[两三四五])(?:份|张|件|"
+        r"个)"
+        r"[^。！？]{0,10}只(?:收到|给了|到了)"
     )),
     ("charged for nothing bought", scripted(
         r"(?:账单|扣款|账户|卡|话费|费用)[^。！？]{0,8}(?:多了|多出|多扣)|"
@@ -61,7 +72,7 @@ _SHAPES: list[tuple[str, Scripted]] = [
     )),
     ("charged after cancelling", scripted(
         r"(?:退订|取消|关闭|关了|注销|解约|退了|停用|销户)[^。！？!?]{0,24}"
-        r"(?:还|又|仍|依然|继续|照样|照扣|还在)[^。！？!?]{0,8}" + _CHARGE_ZH
+        r"(?:还|又|仍|依然|继续|照样|照扣|还在)[^。！？!?]{0,8}(?:" + _CHARGE_ZH + "|钱|费|这笔)"
         + r"|\b(?:cancel+ed|unsubscribed|closed (?:my|the) account|terminated|ended)\b"
         r".{0,80}?\b(?:still|again|since|every month|keep|kept|continue\w*)\b[^.!?]{0,25}"
         + _CHARGE_EN
@@ -103,13 +114,19 @@ _SHORT = scripted(
 )
 # "listed at 45, charged 4500": two numbers, the charged one out of all proportion.
 _PRICE = scripted(
-    r"(?:标价|写的|写着|显示|售价|价格|定价|明明是|页面|原价|listed|listing said|priced|price|"
+    r"(\d+(?:\.\d+)?)\s*(?:块|元|块钱)的|(?:标价|写的|写着|显示|售价|价格|定价|明明是|页面|原价|"
+    r"listed|listing said|priced|price|"
     r"said|costs?|for a|for an|for the)\D{0,6}?(\d+(?:,\d{3})*(?:\.\d+)?)"
 )
 _CHARGED = scripted(
     r"(?:扣了?我?|收了?我?|付了|结算|实扣|实际|charged|billed|paid|took|debited)\D{0,8}?"
     r"(\d+(?:,\d{3})*(?:\.\d+)?)"
 )
+
+
+def _filled(match: re.Match[str]) -> int:
+    """The index of the group that matched (a pattern with alternative number groups)."""
+    return next(i for i, group in enumerate(match.groups(), 1) if group is not None)
 
 
 def _number(text: str) -> Decimal | None:
@@ -146,6 +163,7 @@ class MoneyTaken:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        付了|付款|已付|支付成功|charged|paid|billed|
         消费|
         recogni|unknown|scam|fraud|骗|不明|pending|
         账单|多了|多出|没买|没有消费|bought|buy|order|purchase|use|sign up|signed up|
@@ -177,13 +195,13 @@ class MoneyTaken:
         return self._out_of_proportion(text)
 
     def _out_of_proportion(self, text: str) -> Finding | None:
-        prices = [(m, _number(m.group(1))) for m in _PRICE.finditer(text)]
+        prices = [(m, _number(m.group(_filled(m)))) for m in _PRICE.finditer(text)]
         charged = [(m, _number(m.group(1))) for m in _CHARGED.finditer(text)]
         for price_match, price in prices:
             for charge_match, amount in charged:
                 if price is None or amount is None or price <= 0:
                     continue
-                if price_match.start(1) == charge_match.start(1):
+                if price_match.start(_filled(price_match)) == charge_match.start(1):
                     continue
                 if amount >= price * self.proportion:
                     evidence = f"{price_match.group(0)} ... {charge_match.group(0)}"

@@ -23,13 +23,19 @@ _GROUP_ZH = scripted(
     r"数百|数千|好几十|几十号?人|一桌人|全家人?都|一家人都|左邻右舍|街坊|邻居们|同事们|"
     r"不止我一个|不是我一个|不只我一个|大家都|群里)"
 )
+# "宿舍一层楼的人都…", "店里的客人都…": a place's people, all of them.
+_PLACE_ALL_ZH = scripted(
+    r"(?:楼|层|宿舍|小区|村|公司|办公室|部门|班|学校|店里|群里|单位|厂里)[^，。！？]{0,3}的?"
+    r"(?:人|客人|顾客|同事|同学|邻居|住户)(?:们)?(?:都|全|全都)"
+)
 _SAME_TOO_ZH = scripted(
     r"(?:朋友|同事|邻居|家人|用户|客户|顾客|业主|别人|其他人|身边的?人)[们]?(?:也都|都|也是|也一样)"
     r"(?:说|在说|遇到|反映|反应|碰到|是这样|一样|不行|用不了|登不上|付不了|下不了)"
 )
 _COUNT_ZH = scripted(
     r"(\d+|[一二两三四五六七八九十百千几]+)(?:多|来|余)?(?:个|名|位|号|户|家|桌)?"
-    r"(?:人|同事|员工|用户|客户|顾客|业主|住户|家庭|账号|账户|门店|学生|孩子|老人)"
+    r"(?:人|同事|员工|用户|客户|顾客|客人|同学|家长|邻居|居民|租户|乘客|会员|业主|住户|家庭|账号|"
+    r"账户|门店|学生|孩子|老人)"
 )
 _GROUP_EN = scripted(
     r"\b(?:everyone|everybody|all (?:of )?(?:our|my|the) (?:customers|users|staff|team|"
@@ -73,6 +79,7 @@ class MassImpact:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        客人|同学|家长|居民|租户|乘客|会员|楼|层|宿舍|店里|单位|厂里|
         整|全|所有|批|许多|好多|很多|不少|一群|大量|成百|成千|上百|上千|几百|几千|数百|
         数千|几十|一桌|一家人|左邻右舍|街坊|邻居|同事|不止我|不是我一个|不只我|大家|群里|
         朋友|家人|用户|客户|顾客|业主|别人|其他人|身边|人|员工|住户|家庭|账号|账户|门店|
@@ -87,7 +94,7 @@ class MassImpact:
         self.at_least = at_least
 
     def detect(self, text: str, context: Context) -> Finding | None:
-        for pattern in (_GROUP_ZH, _SAME_TOO_ZH, _GROUP_EN):
+        for pattern in (_GROUP_ZH, _PLACE_ALL_ZH, _SAME_TOO_ZH, _GROUP_EN):
             for match in pattern.finditer(text):
                 if not negated(text, match.start()):
                     return Finding(self.name, match.group(0), detail="a group of people")
@@ -101,8 +108,9 @@ class MassImpact:
 
 _DATA_ZH = (r"(?:手机号码?|电话号码?|电话|联系方式|地址|住址|门牌号|身份证号?(?:码|复印件|照片)?|"
             r"证件|姓名|名字|真名|个人信息|个人资料|隐私|银行卡号|卡号|账号密码|密码|工作证|"
-            r"病历|体检报告|照片)")
-_EXPOSE_ZH = (r"(?:念给|读给|给别人看|给旁边|告诉了?别人|印着|印在|印了|"
+            r"病历|体检报告|照片|聊天记录|截图)")
+_EXPOSE_ZH = (r"(?:给了?别的|给了?其他|发给别人|"
+              r"念给|读给|给别人看|给旁边|告诉了?别人|印着|印在|印了|"
               r"贴在|写在|公告栏|公示|念出|读出|"
               r"泄露|泄漏|外泄|曝光|发到|发给|发在|发进|传到|传给|公开|贴出|贴到|晒出|晒到|卖给|"
               r"转给|被别人看到|被人看到|让别人看到|挂在|挂到|流出)")
@@ -125,6 +133,8 @@ _LEAK_PATTERNS = [
              r"leaked|exposed|sent to|"
                r"visible to|published|sold|showing up|shown to|in the cc|given out|handed out|"
                r"broadcast)\b"),
+    scripted(r"\b(?:opened|read|went through) (?:my|the) (?:letters?|mail|post|parcel|package)\b|"
+             r"\bstranger\b[^.!?]{0,25}\b(?:opened|read|went through)\b"),
     scripted(r"\b(?:read|told|gave|shared|showed|sent|emailed|forwarded|said)\b[^.!?]{0,50}"
              r"\b(?:to (?:another|other|a) (?:customer|person|stranger|caller)|out loud|aloud|"
              r"for (?:anyone|everyone|all) to see|on (?:show|display)|"
@@ -156,6 +166,7 @@ class DataExposed:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        别的|其他|发给别人|聊天记录|截图|opened|went through|letters|mail|
         念给|读给|给别人看|给旁边|告诉|
         印着|印在|印了|
         visible|on show|on display|for anyone|for everyone|
