@@ -83,7 +83,7 @@ def alternation(words: Iterable[str]) -> str:
 _BREAK = re.compile(r"[.!?;。！？；\n]")
 _SOFT_BREAK = re.compile(r"[,，:：、]|\bbut\b|但是?|可是|不过")
 _NEGATION_ZH = re.compile(
-    r"(?:不会|不想|不打算|不准备|没打算|并没有?|没有|不至于|无意|不用|不必|不再|从没|从来没)"
+    r"(?:不太|不怎么|不是很|不够|不会|不想|不打算|不准备|没打算|并没有?|没有|不至于|无意|不用|不必|不再|从没|从来没)"
 )
 _NEGATION_EN = re.compile(
     r"\b(?:won'?t|will not|not going to|never|don'?t|do not|didn'?t|did not|no intention|"

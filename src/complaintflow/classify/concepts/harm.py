@@ -20,7 +20,7 @@ __all__ = ["Outage", "PublicExposure", "Safety"]
 _SEVERE = scripted(
     r"着火|起火|失火|火灾|燃起来|烧起来|烧了|烧黑|烧焦|烧坏|烧化|冒烟|冒火|冒火花|火花|爆炸|炸了|炸开|"
     r"爆了|漏电|触电|电到|被电|电击|电麻|烫伤|烧伤|划伤|割伤|受伤|流血|骨折|缝针|住院|进了?医院|"
-    r"在医院(?!工作|上班|当|做|实习)|水泡|起泡|烫得|烫红|送医|急诊|挂水|输液|撞倒|撞到|撞伤|撞坏|撞了|剐蹭|刹车失灵|刹不住|失控|侧翻|倒塌|塌了|砸到|砸伤|掉下来|坠落|"
+    r"在医院(?!工作|上班|当|做|实习)|(?:燃气|煤气|天然气|瓦斯)[^，。！？]{0,6}(?:味|泄漏|漏|没关)|(?:卡住|夹住|夹到)了?(?:手|脚|头|手指|孩子)|肿了|(?:轮胎|轮子|刹车|方向盘|座椅)[^，。！？]{0,6}(?:掉了|脱落|爆了|松了)|水泡|起泡|烫得|烫红|送医|急诊|挂水|输液|撞倒|撞到|撞伤|撞坏|撞了|剐蹭|刹车失灵|刹不住|失控|侧翻|倒塌|塌了|砸到|砸伤|掉下来|坠落|"
     r"口子|伤口|划破|割破|刺破|尖锐|扎伤|摔伤|夹伤|烫到|"
     r"(?:吃|喝)出了?[^，。！？]{0,4}(?:钢丝|玻璃|铁|钉|虫|头发|异物|塑料|刀片)|差点吞|吞下去|咽下去|医生|就医|看病|诊所|焦味|糊味|烧焦味|"
     r"(?:插座|插头|电线|线路|充电口)[^，。！？]{0,4}(?:黑|焦|烧|化|熔)|抢救|中毒|上吐下泻|窒息|噎住|昏迷|晕倒|玻璃渣|刀片|安全隐患|"
@@ -28,6 +28,8 @@ _SEVERE = scripted(
     r"burst|melt(?:ed|ing)?|burning|overheat\w*|electric shock|doctor|clinic|"
     r"(?:crash(?:ed)?|reversed|drove|backed) into|knocked (?:over|down)|"
     r"hit (?:my|our) (?:car|house|child|kid|son|daughter|dog|gate|wall)|"
+    r"gas leak|smell(?:s|ed)? (?:of )?gas|(?:tyre|tire|wheel|brake|steering|seat)s?\b[^.!?]{0,20}"
+    r"\b(?:came off|fell off|came loose|blew out|detached|snapped)|"
     r"cut (?:my|his|her|their|our)|sharp edges?|gash|swallow\w*|"
     r"found (?:a |some )?(?:glass|metal|wire|"
     r"bug|insect|hair|plastic|bolt|screw)|shocked|electrocut\w*|burn(?:ed|t|s)?|scald\w*|"
@@ -48,6 +50,7 @@ class Safety:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        燃气|煤气|天然气|瓦斯|卡住|夹住|夹到|肿|轮胎|轮子|方向盘|座椅|gas|tyre|tire|wheel|steering|seat|
         水泡|起泡|烫|
         撞|剐蹭|crash|reversed|drove|backed|knocked|hit|
         刹车|刹不住|失控|侧翻|倒塌|塌|砸|掉下来|坠落|

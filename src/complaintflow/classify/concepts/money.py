@@ -28,7 +28,7 @@ _SHAPES: list[tuple[str, Scripted]] = [
         + _CHARGE_ZH
         + r"|" + _CHARGE_ZH
         + r"(?:款|费|了|我|钱)*[^。！？!?,，]{0,4}(?:两|三|四|五|六|七|八|九|十|二|多|几|好几|"
-            r"\d+)(?:次|笔|遍|回)"
+            r"\d+)(?:次|笔|遍|回|份|倍)"
         + r"|多扣|乱扣|乱收费|扣错|重复扣|又扣|又被扣|反而又?扣|又收了|又刷"
     )),
     ("charged more than once", scripted(
@@ -39,7 +39,7 @@ _SHAPES: list[tuple[str, Scripted]] = [
         r"|\b(?:billed|charged) (?:me )?(?:twice|three times|four times|\d+x)"
     )),
     ("paid but no order", scripted(
-        r"(?:付了钱|付了款|付款了|已付款|扣了钱|钱扣了|钱付了|支付成功)[^。！？]{0,20}(?:订单不存在|没有订单|"
+        r"(?:付了钱|付了款|付款了|已付款|扣了钱|钱扣了|钱付了|支付成功)[^。！？]{0,20}(?:订单不存在|没有订单|订单也没有|订单都没有|说没收到|"
         r"查不到订单|订单没了|没生成订单|显示未付款|显示失败|订单取消)"
     )),
     ("charged for more than delivered", scripted(
@@ -78,7 +78,8 @@ _SHAPES: list[tuple[str, Scripted]] = [
         + _CHARGE_EN
         + r"|\b(?:cancel+ed|unsubscribed|closed (?:my|the) account|terminated)\b[^.!?]{0,40}"
         + _CHARGE_EN + r"[^.!?]{0,25}\b(?:since|every (?:month|week)|each month|again)\b"
-        + r"|" + _CHARGE_EN + r"[^.!?]{0,40}\bsince (?:i|we) cancel"
+        + r"|" + _CHARGE_EN + r"[^.!?]{0,40}\bsince (?:i|we) (?:cancel|closed|unsubscrib|left|"
+        r"ended|terminated)"
         r"|" + _CHARGE_EN + r"\b[^.!?]{0,50}\b(?:cancel+ed|downgraded|unsubscribed|refunded|"
         r"returned|never (?:ordered|received|signed up))\b"
         r"|(?:已取消|取消了|已退款|退了货|已退货|没下单|没有下单)[^。！？]{0,10}(?:还|又|却|仍)?"
@@ -96,6 +97,8 @@ _SHAPES: list[tuple[str, Scripted]] = [
         r"do not|didn'?t)"
         r" recogni[sz]e|\b(?:unrecogni[sz]ed|unknown) (?:charge|transaction|payment|debit)s?\b|"
         + _CHARGE_ZH + r"[^。！？]{0,20}" + _NEVER_AGREED + "|"
+        r"(?:没|没有|不)续[^。！？]{0,15}(?:续了|续费|自动|扣)|"
+        r"自动(?:给我)?续(?:了|费)[^。！？]{0,12}(?:没|不知道|没有同意)|"
         r"未经[^。！？]{0,4}(?:同意|授权|允许)|谁(?:允许|让)你们扣|没开过?自动续费|"
         r"自动续费[^。！？]{0,20}(?:不知道|没开|没有开|没同意|没提醒|没有收到|没有任何)|"
         r"莫名其妙[^。！？]{0,6}" + _CHARGE_ZH + "|盗刷|被刷了|"
@@ -114,7 +117,7 @@ _SHORT = scripted(
 )
 # "listed at 45, charged 4500": two numbers, the charged one out of all proportion.
 _PRICE = scripted(
-    r"(\d+(?:\.\d+)?)\s*(?:块|元|块钱)的|(?:标价|写的|写着|显示|售价|价格|定价|明明是|页面|原价|"
+    r"(\d+(?:\.\d+)?)\s*(?:块|元|块钱)的|(?:月租|月费|年费|单价|平时|标价|写的|写着|显示|售价|价格|定价|明明是|页面|原价|"
     r"listed|listing said|priced|price|"
     r"said|costs?|for a|for an|for the)\D{0,6}?(\d+(?:,\d{3})*(?:\.\d+)?)"
 )
@@ -150,7 +153,7 @@ _BEING_REFUNDED = scripted(
 )
 # Every shape above needs one of these; most texts have none and stop here.
 _GATE = scripted(
-    r"[扣收刷划付交缴费钱款充转存骗]|消费|recogni|unknown|scam|fraud|pending|结算|实际|少了|未经|谁|账单|多了|多出|到账|charg|bill|debit|deduct|took|taken|take|paid|"
+    r"[扣收刷划付交缴费钱款充转存骗续]|消费|recogni|unknown|scam|fraud|pending|结算|实际|少了|未经|谁|账单|多了|多出|到账|charg|bill|debit|deduct|took|taken|take|paid|"
     r"pay|withdr|drain|empt|renew|money|gone|unauthori|never agreed|without|only"
 )
 _AMOUNT_GATE = scripted(r"[0-9万亿]")
@@ -163,6 +166,7 @@ class MoneyTaken:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        续|月租|月费|年费|单价|平时|说没收到|订单也没有|
         付了|付款|已付|支付成功|charged|paid|billed|
         消费|
         recogni|unknown|scam|fraud|骗|不明|pending|
