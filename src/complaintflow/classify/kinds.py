@@ -161,6 +161,10 @@ def apply_kind_rules(
         quiet = not (after or urgent or scores.get(Kind.SUGGESTION)) and weak
         if quiet:
             return Kind.PRAISE, [Reason(_SOURCE, "kind", "praise", "praise_only", praise.group(0))]
+    if kind is Kind.PRAISE and urgent and _done(text) is None:
+        return Kind.COMPLAINT, [
+            Reason(_SOURCE, "kind", "complaint", "harm_without_fix", urgent[0].evidence)
+        ]
     if kind is Kind.PRAISE and praise is not None:
         turn = turn_after_praise(text)
         if turn is not None:

@@ -22,12 +22,16 @@ _SEVERE = scripted(
     r"爆了|漏电|触电|电到|被电|电击|电麻|烫伤|烧伤|划伤|割伤|受伤|流血|骨折|缝针|住院|进了?医院|"
     r"在医院(?!工作|上班|当|做|实习)|(?:燃气|煤气|天然气|瓦斯)[^，。！？]{0,6}(?:味|泄漏|漏|没关)|(?:卡住|夹住|夹到)了?(?:手|脚|头|手指|孩子)|肿了|(?:轮胎|轮子|刹车|方向盘|座椅)[^，。！？]{0,6}(?:掉了|脱落|爆了|松了)|水泡|起泡|烫得|烫红|送医|急诊|挂水|输液|撞倒|撞到|撞伤|撞坏|撞了|剐蹭|刹车失灵|刹不住|失控|侧翻|倒塌|塌了|砸到|砸伤|掉下来|坠落|"
     r"口子|伤口|划破|割破|刺破|尖锐|扎伤|摔伤|夹伤|烫到|"
-    r"(?:吃|喝)出了?[^，。！？]{0,4}(?:钢丝|玻璃|铁|钉|虫|头发|异物|塑料|刀片)|差点吞|吞下去|咽下去|医生|就医|看病|诊所|焦味|糊味|烧焦味|"
+    r"(?:吃|喝|发现)出?了?[^，。！？]{0,6}(?:钢丝|玻璃|铁|钉|虫|蟑螂|苍蝇|老鼠|蛆|头发|异物|塑料|刀片)|"
+    r"(?:差点|险些)[^，。！？]{0,6}(?:摔|掉|烧|炸|触电|噎|窒息|受伤|出事|出人命)|摔出去|摔下来|摔伤|"
+    r"被偷|入室|盗窃|失窃|差点吞|吞下去|咽下去|医生|就医|看病|诊所|焦味|糊味|烧焦味|"
     r"(?:插座|插头|电线|线路|充电口)[^，。！？]{0,4}(?:黑|焦|烧|化|熔)|抢救|中毒|上吐下泻|窒息|噎住|昏迷|晕倒|玻璃渣|刀片|安全隐患|"
-    r"\b(?:caught fire|on fire|fire|flames?|smok(?:e|ed|ing)|sparks?|sparked|explod\w*|exploded|"
+    r"\b(?:(?:caught|catch|catches|on|started a|into) fire|fire (?:broke out|started)|flames|"
+    r"smok(?:e|ed|ing)|sparks?|sparked|explod\w*|exploded|"
     r"burst|melt(?:ed|ing)?|burning|overheat\w*|electric shock|doctor|clinic|"
     r"(?:crash(?:ed)?|reversed|drove|backed) into|knocked (?:over|down)|"
     r"hit (?:my|our) (?:car|house|child|kid|son|daughter|dog|gate|wall)|"
+    r"burgl\w*|robbed|break-in|broken into|"
     r"gas leak|smell(?:s|ed)? (?:of )?gas|(?:tyre|tire|wheel|brake|steering|seat)s?\b[^.!?]{0,20}"
     r"\b(?:came off|fell off|came loose|blew out|detached|snapped)|"
     r"cut (?:my|his|her|their|our)|sharp edges?|gash|swallow\w*|"
@@ -50,6 +54,7 @@ class Safety:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        发现|蟑螂|苍蝇|老鼠|蛆|差点|险些|摔|被偷|入室|盗窃|失窃|burgl|robbed|break-in|broken into|
         燃气|煤气|天然气|瓦斯|卡住|夹住|夹到|肿|轮胎|轮子|方向盘|座椅|gas|tyre|tire|wheel|steering|seat|
         水泡|起泡|烫|
         撞|剐蹭|crash|reversed|drove|backed|knocked|hit|
@@ -152,7 +157,8 @@ _PUBLIC_EN = scripted(
     r"news (?:outlet|desk|station)|"
     r"the papers|tv (?:station|news|channel)|on tv|television|"
     r"bbb|better business bureau|ftc|fcc|cfpb|trading standards|ombudsman|regulators?|"
-    r"consumer (?:protection|rights|council|affairs|agency|watchdog)|attorney general|"
+    r"consumer (?:protection|rights|council|affairs|agency|watchdog)|attorney general|watchdog|"
+    r"bbc|itv|cnn|fox news|abc news|sky news|my story|"
     r"(?:lawyers?|attorneys?|solicitors?)\b(?! friend)|sue|suing|lawsuit|legal (?:action|remedies|"
     r"proceedings|steps|route)|court|small claims|"
     r"police|going viral|went viral|viral|retweet\w*|everyone should know|spread the word|"
@@ -175,6 +181,7 @@ class PublicExposure:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        watchdog|bbc|itv|cnn|fox news|abc news|sky news|my story|
         帖子|视频|热度|火了|
         横幅|堵门|静坐|去你们公司|闹到|消保|消费者|
         热线|信访|政府|相关部门|

@@ -48,12 +48,25 @@ _SHAPES: list[tuple[str, Scripted]] = [
         r"个)"
         r"[^。！？]{0,10}只(?:收到|给了|到了)"
     )),
+    ("charged with something wrong about it", scripted(
+        r"(?:扣了|收了|被扣|扣掉|扣走|刷了|划走|账单上(?:却|还)?有|话费里(?:还|却)?有|扣我)[^。！？]{0,20}"
+        r"(?:没用过|没有用过|没用|没买|没开|没订|没同意|不知道是什么|都不知道|莫名|无故|乱扣|一分都不退|"
+        r"不退|没退)|(?:没用过|没有用过|没订过|没开过|没有开通)[^。！？]{0,12}(?:账单|话费|扣|收费|却有)|"
+        r"退了一半|只退了?一半|只退了?一部分|押金[^。！？]{0,10}(?:扣掉|不退|没退|扣了)|"
+        r"(?:转|付|汇|退|打)[^。！？]{0,6}(?:到了?|给了?|进了?)(?:别人的?|错的?|陌生人的?)(?:账户|账号|卡)|"
+        r"\b(?:went|sent|transferred|refunded|paid|credited) (?:in)?to (?:somebody|"
+        r"someone) else'?s? "
+        r"(?:account|card)|\bkept (?:my|the) deposit\b|\bonly refunded (?:half|part)\b"
+    )),
     ("charged for nothing bought", scripted(
         r"(?:账单|扣款|账户|卡|话费|费用)[^。！？]{0,8}(?:多了|多出|多扣)|"
         + _CHARGE_ZH + r"[^。！？]{0,15}(?:什么都没|没买|没有买|没有消费|从没|没下过单|没有下单)"
         + r"|" + _CHARGE_EN + r"\b[^.!?]{0,60}\b(?:never|didn'?t|did not) (?:buy|bought|order|"
         r"ordered|purchase|purchased|use|used|sign up|signed up)\b"
-    )),
+
+        + r"|\b(?:never|didn'?t|did not) (?:sign(?:ed)? up|subscribed?|order(?:ed)?|agree[d]?|"
+            r"buy|bought)"
+        r"\b[^.!?]{0,60}" + _CHARGE_EN)),
     ("charged although the payment failed", scripted(
         r"(?:失败|没成功|不成功|未成功|没付成|未支付|待支付|支付异常|付款异常|提示错误|报错|declined|"
         r"failed|didn'?t go through|did not go through|unsuccessful|error)[^。！？!?]{0,24}"
@@ -153,7 +166,7 @@ _BEING_REFUNDED = scripted(
 )
 # Every shape above needs one of these; most texts have none and stop here.
 _GATE = scripted(
-    r"[扣收刷划付交缴费钱款充转存骗续]|消费|recogni|unknown|scam|fraud|pending|结算|实际|少了|未经|谁|账单|多了|多出|到账|charg|bill|debit|deduct|took|taken|take|paid|"
+    r"[扣收刷划付交缴费钱款充转存骗续汇退]|消费|押金|somebody|someone|deposit|refunded|recogni|unknown|scam|fraud|pending|结算|实际|少了|未经|谁|账单|多了|多出|到账|charg|bill|debit|deduct|took|taken|take|paid|"
     r"pay|withdr|drain|empt|renew|money|gone|unauthori|never agreed|without|only"
 )
 _AMOUNT_GATE = scripted(r"[0-9万亿]")
@@ -166,6 +179,7 @@ class MoneyTaken:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        账单上|话费里|扣我|退了一半|只退|押金|别人的|陌生人|错的|somebody|someone|deposit|refunded|
         续|月租|月费|年费|单价|平时|说没收到|订单也没有|
         付了|付款|已付|支付成功|charged|paid|billed|
         消费|

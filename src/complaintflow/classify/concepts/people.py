@@ -29,6 +29,11 @@ _PLACE_ALL_ZH = scripted(
     r"大厦|写字楼|工地|车间|网点|分店)[^，。！？]{0,3}的?"
     r"(?:人|客人|顾客|同事|同学|邻居|住户)(?:们)?(?:都|全|全都)"
 )
+# "三个小区", "隔壁几家店也都": several places or organisations, all affected.
+_PLACES_ZH = scripted(
+    r"(?:[两三四五六七八九十几]|好几|\d+)(?:个|家|所|栋|座)(?:小区|楼|村|店|商家|商户|学校|公司|门店|单位|"
+    r"医院|网点|分店)|(?:几|好几|多|很多|不少)家(?:店|商家|商户|公司)?[^，。！？]{0,4}(?:也都|都)"
+)
 _SAME_TOO_ZH = scripted(
     r"(?:朋友|同事|邻居|家人|用户|客户|顾客|业主|别人|其他人|身边的?人)[们]?(?:也都|都|也是|也一样)"
     r"(?:说|在说|遇到|反映|反应|碰到|是这样|一样|不行|用不了|登不上|付不了|下不了)"
@@ -80,6 +85,7 @@ class MassImpact:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        小区|家店|商家|商户|学校|门店|医院|也都|
         单元|栋|院|街道|社区|园区|大厦|写字楼|工地|车间|网点|分店|
         客人|同学|家长|居民|租户|乘客|会员|楼|层|宿舍|店里|单位|厂里|
         整|全|所有|批|许多|好多|很多|不少|一群|大量|成百|成千|上百|上千|几百|几千|数百|
@@ -96,7 +102,7 @@ class MassImpact:
         self.at_least = at_least
 
     def detect(self, text: str, context: Context) -> Finding | None:
-        for pattern in (_GROUP_ZH, _PLACE_ALL_ZH, _SAME_TOO_ZH, _GROUP_EN):
+        for pattern in (_GROUP_ZH, _PLACE_ALL_ZH, _PLACES_ZH, _SAME_TOO_ZH, _GROUP_EN):
             for match in pattern.finditer(text):
                 if not negated(text, match.start()):
                     return Finding(self.name, match.group(0), detail="a group of people")
@@ -124,7 +130,10 @@ _LEAK_PATTERNS = [
     scripted(_EXPOSE_ZH + r"[^。！？!?]{0,8}" + _DATA_ZH),
     scripted(r"(?:另一个|另一位|别的|其他|陌生)(?:客户|用户|顾客|人)的[^。！？]{0,10}"
                r"(?:聊天|截图|订单|单子|" + _DATA_ZH[3:] + r"|人家的" + _DATA_ZH),
-    scripted(r"别人的(?:订单|单子|信息|资料|账号|账户|名字|地址|电话|快递|包裹|病历)|"
+    scripted(r"(?:别人|他人|陌生人)的" + _DATA_ZH + "|"
+             r"(?:推销|贷款|骚扰|诈骗|广告)[^。！？]{0,6}(?:电话|短信|公司)[^。！？]{0,20}"
+             r"(?:知道|叫出|说出|报出)|(?:位置|定位|行踪)[^。！？]{0,8}(?:共享|分享|发)给|"
+             r"别人的(?:订单|单子|信息|资料|账号|账户|名字|地址|电话|快递|包裹|病历)|"
                r"(?:信息|数据|资料)(?:被)?(?:泄露|泄漏|外泄|卖)|推销电话[^。！？]{0,12}信息|"
                r"(?:诈骗|骚扰)电话[^。！？]{0,16}(?:订单|信息|知道我)"),
     scripted(r"\b(?:someone else'?s|another (?:customer|person)'?s|"
@@ -168,6 +177,7 @@ class DataExposed:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        他人|陌生人|推销|贷款|骚扰|诈骗|广告|位置|定位|行踪|
         取件码|验证码|门锁|房间号|陌生人|
         别的|其他|发给别人|聊天记录|截图|opened|went through|letters|mail|
         念给|读给|给别人看|给旁边|告诉|
