@@ -24,14 +24,16 @@ _SEVERE = scripted(
     r"口子|伤口|划破|割破|刺破|尖锐|扎伤|摔伤|夹伤|烫到|"
     r"(?:吃|喝|发现)出?了?[^，。！？]{0,6}(?:钢丝|玻璃|铁|钉|虫|蟑螂|苍蝇|老鼠|蛆|头发|异物|塑料|刀片)|"
     r"(?:差点|险些)[^，。！？]{0,6}(?:摔|掉|烧|炸|触电|噎|窒息|受伤|出事|出人命)|摔出去|摔下来|摔伤|"
-    r"被偷|入室|盗窃|失窃|差点吞|吞下去|咽下去|医生|就医|看病|诊所|焦味|糊味|烧焦味|"
+    r"被偷|入室|盗窃|失窃|鼓包|(?:牙|牙齿)[^，。！？]{0,4}(?:崩|断|掉|硌)|差点吞|吞下去|咽下去|医生|就医|看病|诊所|焦味|糊味|烧焦味|"
     r"(?:插座|插头|电线|线路|充电口)[^，。！？]{0,4}(?:黑|焦|烧|化|熔)|抢救|中毒|上吐下泻|窒息|噎住|昏迷|晕倒|玻璃渣|刀片|安全隐患|"
     r"\b(?:(?:caught|catch|catches|on|started a|into) fire|fire (?:broke out|started)|flames|"
     r"smok(?:e|ed|ing)|sparks?|sparked|explod\w*|exploded|"
     r"burst|melt(?:ed|ing)?|burning|overheat\w*|electric shock|doctor|clinic|"
     r"(?:crash(?:ed)?|reversed|drove|backed) into|knocked (?:over|down)|"
     r"hit (?:my|our) (?:car|house|child|kid|son|daughter|dog|gate|wall)|"
-    r"burgl\w*|robbed|break-in|broken into|"
+    r"burgl\w*|robbed|break-in|broken into|swell\w*|swollen|bulging|hissing|chipped (?:a |"
+    r"my )?tooth|"
+    r"broke (?:a |my )?tooth|"
     r"gas leak|smell(?:s|ed)? (?:of )?gas|(?:tyre|tire|wheel|brake|steering|seat)s?\b[^.!?]{0,20}"
     r"\b(?:came off|fell off|came loose|blew out|detached|snapped)|"
     r"cut (?:my|his|her|their|our)|sharp edges?|gash|swallow\w*|"
@@ -54,6 +56,8 @@ class Safety:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        住院|院|
+        鼓包|牙|swell|swollen|bulging|hissing|tooth|
         发现|蟑螂|苍蝇|老鼠|蛆|差点|险些|摔|被偷|入室|盗窃|失窃|burgl|robbed|break-in|broken into|
         燃气|煤气|天然气|瓦斯|卡住|夹住|夹到|肿|轮胎|轮子|方向盘|座椅|gas|tyre|tire|wheel|steering|seat|
         水泡|起泡|烫|
@@ -135,7 +139,7 @@ class Outage:
 _PUBLIC = scripted(
     r"媒体|记者|电视台|报社|报纸|新闻|曝光|上热搜|热搜|(?<![\d.])(?:12315|12345|315)(?![\d.元块])|"
     r"消协|消费者协会|消保委|工商局|工商部门|找工商|去工商|市场监管|监管局|监督管理局|监管部门|银保监|银监|证监|金融监管|通信管理局|工信部|"
-    r"拉横幅|横幅|堵门|静坐|去你们公司|闹到|消费者热线|投诉热线|消费者权益|消保|市长热线|政府热线|信访|政府部门|相关部门|法院|起诉|告你们|诉讼|打官司|律师|律师函|仲裁|报警|警察|公安|派出所|举报|黑猫投诉|黑猫|"
+    r"联名|请愿|拉横幅|横幅|堵门|静坐|去你们公司|闹到|消费者热线|投诉热线|消费者权益|消保|市长热线|政府热线|信访|政府部门|相关部门|法院|起诉|告你们|诉讼|打官司|律师|律师函|仲裁|报警|警察|公安|派出所|举报|黑猫投诉|黑猫|"
     r"集体维权|维权群|"
     r"(?:发|挂|晒|传|放|贴|po|上传|曝|投诉|写)(?:到|在|上)?[^。！？,，]{0,4}"
     r"(?:微博|抖音|小红书|快手|b站|知乎|朋友圈|头条|公众号|视频号|论坛|贴吧|网上|大众点评|"
@@ -158,7 +162,7 @@ _PUBLIC_EN = scripted(
     r"the papers|tv (?:station|news|channel)|on tv|television|"
     r"bbb|better business bureau|ftc|fcc|cfpb|trading standards|ombudsman|regulators?|"
     r"consumer (?:protection|rights|council|affairs|agency|watchdog)|attorney general|watchdog|"
-    r"bbc|itv|cnn|fox news|abc news|sky news|my story|"
+    r"bbc|itv|cnn|fox news|abc news|sky news|my story|petition|"
     r"(?:lawyers?|attorneys?|solicitors?)\b(?! friend)|sue|suing|lawsuit|legal (?:action|remedies|"
     r"proceedings|steps|route)|court|small claims|"
     r"police|going viral|went viral|viral|retweet\w*|everyone should know|spread the word|"
@@ -181,6 +185,7 @@ class PublicExposure:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        联名|请愿|petition|
         watchdog|bbc|itv|cnn|fox news|abc news|sky news|my story|
         帖子|视频|热度|火了|
         横幅|堵门|静坐|去你们公司|闹到|消保|消费者|

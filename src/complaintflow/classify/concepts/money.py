@@ -53,7 +53,15 @@ _SHAPES: list[tuple[str, Scripted]] = [
         r"(?:没用过|没有用过|没用|没买|没开|没订|没同意|不知道是什么|都不知道|莫名|无故|乱扣|一分都不退|"
         r"不退|没退)|(?:没用过|没有用过|没订过|没开过|没有开通)[^。！？]{0,12}(?:账单|话费|扣|收费|却有)|"
         r"退了一半|只退了?一半|只退了?一部分|押金[^。！？]{0,10}(?:扣掉|不退|没退|扣了)|"
-        r"(?:转|付|汇|退|打)[^。！？]{0,6}(?:到了?|给了?|进了?)(?:别人的?|错的?|陌生人的?)(?:账户|账号|卡)|"
+        r"(?:转|付|汇|退|打)[^。！？]{0,6}(?:到了?|给了?|进了?)(?:别人的?|错的?|陌生人的?|另外一个人的?|"
+        r"另一个人的?|其他人的?)(?:账户|账号|卡)|"
+        r"(?:扣了|收了|扣款|付了)[^。！？]{0,12}(?:实际|却|但)?只(?:充|用|收到|到账|给|发|买|有)了?|"
+        r"(?:免费试用|试用期?)[^。！？]{0,12}(?:就|却|还)?(?:扣|收|续费)|"
+        r"(?:扣款|付款|结算)[^。！？]{0,8}(?:变成了?|成了)(?:\d+|[两三四五六七八九十几]+)(?:件|份|个|倍)|"
+        r"\bfree trial\b[^.!?]{0,40}" + _CHARGE_EN + "|"
+        r"\b(?:orders?|purchases?|transactions?|payments?)\b[^.!?]{0,20}\b(?:i|we) (?:never|"
+        r"didn'?t) "
+        r"(?:placed?|made|make|order(?:ed)?|authori[sz]ed?)\b|"
         r"\b(?:went|sent|transferred|refunded|paid|credited) (?:in)?to (?:somebody|"
         r"someone) else'?s? "
         r"(?:account|card)|\bkept (?:my|the) deposit\b|\bonly refunded (?:half|part)\b"
@@ -166,7 +174,8 @@ _BEING_REFUNDED = scripted(
 )
 # Every shape above needs one of these; most texts have none and stop here.
 _GATE = scripted(
-    r"[扣收刷划付交缴费钱款充转存骗续汇退]|消费|押金|somebody|someone|deposit|refunded|recogni|unknown|scam|fraud|pending|结算|实际|少了|未经|谁|账单|多了|多出|到账|charg|bill|debit|deduct|took|taken|take|paid|"
+    r"[扣收刷划付交缴费钱款充转存骗续汇退]|消费|free trial|orders?|purchases?|transactions?|押金|"
+    r"somebody|someone|deposit|refunded|recogni|unknown|scam|fraud|pending|结算|实际|少了|未经|谁|账单|多了|多出|到账|charg|bill|debit|deduct|took|taken|take|paid|"
     r"pay|withdr|drain|empt|renew|money|gone|unauthori|never agreed|without|only"
 )
 _AMOUNT_GATE = scripted(r"[0-9万亿]")
@@ -179,6 +188,8 @@ class MoneyTaken:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        另外一个人|另一个人|其他人|只充|只用|只收到|免费|试用|变成|free trial|
+        orders|purchases|transactions|never placed|
         账单上|话费里|扣我|退了一半|只退|押金|别人的|陌生人|错的|somebody|someone|deposit|refunded|
         续|月租|月费|年费|单价|平时|说没收到|订单也没有|
         付了|付款|已付|支付成功|charged|paid|billed|
