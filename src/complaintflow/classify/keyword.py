@@ -179,6 +179,13 @@ class KeywordClassifier:
             reasons.extend(why)
             defaulted.difference_update(("kind", "priority"))
         category = self._category(self._focus(normalized, hits, why, evidence), reasons)
+        taken = next((f for f in findings if f.concept == "money_taken"), None)
+        payment = Category.BILLING_PAYMENT
+        if kind is Kind.COMPLAINT and taken is not None and category is not payment:
+            # money taken wrongly is a payment problem, whatever the goods were
+            category = Category.BILLING_PAYMENT
+            reasons.append(Reason(_SOURCE, "category", category.value, "concept:money_taken",
+                                  taken.evidence))
         if category is None:
             fallback = fallback_category(normalized, findings, kind)
             if fallback is not None:
