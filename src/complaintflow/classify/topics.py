@@ -37,7 +37,9 @@ _BY_CONCEPT = {
 _TOPICS: tuple[tuple[Category, Scripted], ...] = (
     (Category.LOGISTICS_TIMELINESS, scripted(
         r"快递|物流|发货|寄到|寄来|送货|配送|到货|包裹|驿站|几天到|签收|派送|运单|"
-        r"\b(?:ship\w*|deliver\w*|parcel|package|tracking|dispatch\w*|arriv\w*)\b"
+        r"等货|没到货|没收到货|还没到|"
+        r"\b(?:ship\w*|deliver\w*|parcel|package|tracking|dispatch\w*|arriv\w*|waiting (?:on|for) "
+        r"(?:my |the )?order)\b"
     )),
     (Category.LOGISTICS_PACKAGE, scripted(
         r"包装|箱子|盒子|纸箱|破损|压坏|压扁|少发|漏发|少了一|缺了|"
@@ -53,7 +55,8 @@ _TOPICS: tuple[tuple[Category, Scripted], ...] = (
         r"chatbot|manager|technician|helpline)\b"
     )),
     (Category.SERVICE_ATTITUDE, scripted(
-        r"态度|店员|不耐烦|翻白眼|爱答不理|骂|凶|\b(?:rude|staff|attitude|polite|friendly)\b"
+        r"态度|店员|不耐烦|翻白眼|爱答不理|骂|凶|"
+        r"\b(?:rude|staff|attitude|polite|friendly|rolled (?:her|his|their) eyes|till|cashier)\b"
     )),
     (Category.BILLING_PAYMENT, scripted(
         r"付款|支付|扣款|扣费|扣了|收费|银行卡|信用卡|余额|到账|"
@@ -61,7 +64,7 @@ _TOPICS: tuple[tuple[Category, Scripted], ...] = (
     )),
     (Category.BILLING_PRICE, scripted(
         r"价格|价钱|多少钱|费用|贵|便宜|降价|涨价|"
-        r"\b(?:price\w*|cost\w*|fees?|expensive|cheap\w*|discount\w*)\b"
+        r"\b(?:price\w*|cost\w*|fees?|expensive|cheap\w*|discount\w*|\d+ more|more expensive)\b"
     )),
     (Category.BILLING_INVOICE, scripted(r"发票|账单|收据|\b(?:invoice\w*|bill|receipt)\b")),
     (Category.POLICY_REFUND_RULES, scripted(
@@ -80,6 +83,11 @@ _TOPICS: tuple[tuple[Category, Scripted], ...] = (
         r"\b(?:app|product|item|device|bought|ordered|purchased|machine|quality|battery|screen|"
         r"vacuum|laptop|phone|jacket|website|site|wifi|internet|shirts?|shoes?|"
         r"sofa|chair|table|lamp|fridge|tv|headphones?|kettle|blender|charger|cable)\b"
+    )),
+    (Category.PRODUCT_MISMATCH, scripted(
+        r"说是|标的|写的是|宣传|描述|图片|实物|色差|假货|正品|"
+        r"\b(?:it says|listed as|described as|advertised as|claims? to be|supposed to be|"
+        r"not as described|fake|genuine|looks nothing like)\b"
     )),
     (Category.PRODUCT_DESIGN, scripted(
         r"功能|设计|尺寸|尺码|大小|颜色|款式|版本|界面|模式|"
