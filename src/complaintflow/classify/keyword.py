@@ -26,7 +26,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 from complaintflow.classify.automaton import Backend
@@ -38,6 +37,7 @@ from complaintflow.classify.concepts import (
     Finding,
     default_detectors,
 )
+from complaintflow.classify.evidence import Evidence
 from complaintflow.classify.kinds import apply_kind_rules, has_problem, turn_after_praise
 from complaintflow.classify.lexicon import Lexicon
 from complaintflow.classify.matching import Hit, LexiconMatcher
@@ -79,46 +79,6 @@ def _thresholds(value: Money | Iterable[Money]) -> dict[str, Money]:
             field="amount_threshold",
         )
     return {item.currency: item for item in items}
-
-
-class _Evidence:
-    """Scores collected from the hits of one text."""
-
-    def __init__(self, hits: list[Hit]) -> None:
-        self.kinds: dict[Kind, float] = defaultdict(float)
-        self.kind_terms: dict[Kind, list[str]] = defaultdict(list)
-        self.categories: dict[Category, float] = defaultdict(float)
-        self.category_terms: dict[Category, list[str]] = defaultdict(list)
-        self.priorities: dict[Priority, list[str]] = defaultdict(list)
-        self.emotion = 0.0
-        self.emotion_terms: list[str] = []
-        self.complaint_ends: list[int] = []
-        self.public: list[str] = []
-        self.minor: list[str] = []
-        self.tags: list[str] = []
-        for hit in hits:
-            if hit.negated or hit.is_cue:
-                continue
-            for signal in hit.signals:
-                if signal.kind == "kind" and signal.weight:
-                    self.kinds[Kind(signal.value)] += signal.weight
-                    self.kind_terms[Kind(signal.value)].append(hit.term)
-                    if signal.value == Kind.COMPLAINT.value:
-                        self.complaint_ends.append(hit.end)
-                elif signal.kind == "category":
-                    self.categories[Category(signal.value)] += signal.weight
-                    self.category_terms[Category(signal.value)].append(hit.term)
-                elif signal.kind == "priority":
-                    self.priorities[Priority(signal.value)].append(hit.term)
-                elif signal.kind == "emotion":
-                    self.emotion += signal.weight
-                    self.emotion_terms.append(hit.term)
-                elif signal.kind == "public":
-                    self.public.append(hit.term)
-                elif signal.kind == "minor":
-                    self.minor.append(hit.term)
-                elif signal.kind == "tag":
-                    self.tags.append(signal.value)
 
 
 class KeywordClassifier:
@@ -164,7 +124,7 @@ class KeywordClassifier:
 
     def classify(self, draft: TicketDraft) -> Classification:
         normalized, hits = self.matcher.hits(draft.description)
-        evidence = _Evidence(hits)
+        evidence = Evidence(hits)
         reasons: list[Reason] = []
         defaulted: set[Field] = set()
 
@@ -214,17 +174,17 @@ class KeywordClassifier:
         )
 
     @staticmethod
-    def _focus(text: str, hits: list[Hit], why: list[Reason], evidence: _Evidence) -> _Evidence:
+    def _focus(text: str, hits: list[Hit], why: list[Reason], evidence: Evidence) -> Evidence:
         """After "lovely staff, but the food took an hour" the topic is what follows the but."""
         if not any(reason.rule == "problem_after_praise" for reason in why):
             return evidence
         turn = turn_after_praise(text)
         if turn is None:
             return evidence
-        after = _Evidence([hit for hit in hits if hit.start >= turn.end()])
+        after = Evidence([hit for hit in hits if hit.start >= turn.end()])
         return after if after.categories else evidence
 
-    def _kind(self, evidence: _Evidence, reasons: list[Reason], defaulted: set[Field]) -> Kind:
+    def _kind(self, evidence: Evidence, reasons: list[Reason], defaulted: set[Field]) -> Kind:
         scores = {kind: evidence.kinds.get(kind, 0.0) for kind in _KIND_ORDER}
         best = max(_KIND_ORDER, key=lambda kind: scores[kind])  # first of equals wins
         if scores[best] <= 0:
@@ -237,7 +197,7 @@ class KeywordClassifier:
         reasons.append(Reason(_SOURCE, "kind", best.value, "scores", detail))
         return best
 
-    def _category(self, evidence: _Evidence, reasons: list[Reason]) -> Category | None:
+    def _category(self, evidence: Evidence, reasons: list[Reason]) -> Category | None:
         if not evidence.categories:
             return None
         # dicts keep insertion order, so the category named first wins a tie
@@ -251,7 +211,7 @@ class KeywordClassifier:
         draft: TicketDraft,
         text: str,
         kind: Kind,
-        evidence: _Evidence,
+        evidence: Evidence,
         findings: list[Finding],
         reasons: list[Reason],
         defaulted: set[Field],
@@ -296,7 +256,7 @@ class KeywordClassifier:
     def _human(
         self,
         kind: Kind,
-        evidence: _Evidence,
+        evidence: Evidence,
         findings: list[Finding],
         priority: Priority,
         defaulted: set[Field],
