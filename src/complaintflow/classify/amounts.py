@@ -137,7 +137,8 @@ _MORE_BEFORE = re.compile(r"(?:超过|超出|高达|多于|不止|大于|超|逾
 _MORE_AFTER = re.compile(r"^\s*(?:以上|多|余|出头|plus|\+)")
 _VAGUE = re.compile(r"(上|几|数|好几)?([一二两三四五六七八九十百千]*)(多|余)?([万亿])")
 _VAGUE_CONTEXT = re.compile(
-    r"(?:金额|价值|合同|货款|损失|涉及|共计|总计|合计|投入|花了|采购|订单|标的|预算|营收|"
+    r"(?:金额|价值|合同|货款|款|工程|欠|拖欠|尾款|结算|损失|涉及|共计|总计|合计|投入|花了|采购|订单|标的|"
+    r"预算|营收|"
     r"赔偿|亏损|亏了|投资|一共|总共|货值|上|几|数)"
 )
 _MONEY_CONTEXT_EN = re.compile(
@@ -188,7 +189,8 @@ def find_claims(normalized: str, default_currency: str = "CNY") -> list[Claim]:
         after = normalized[match.end() : match.end() + 1]
         if after and after in _MEASURE:
             continue
-        if not (lead or _VAGUE_CONTEXT.search(before) or after in ("元", "块", "的")):
+        vague_more = bool(more) and bool(digits)  # 两百多万: a spoken sum of money
+        if not (lead or vague_more or _VAGUE_CONTEXT.search(before) or after in ("元", "块", "的")):
             continue
         base = (digits or "一").replace("两", "二")
         if lead in ("几", "数", "好几"):

@@ -99,7 +99,7 @@ _TURN_TO_PRAISE = scripted(r"不过|但是?|可是|\b(?:but|though|still)\b")
 _MINOR = scripted(r"有点|有些|稍微|一点|略|\b(?:a bit|slightly|a little|kinda|somewhat)\b")
 _TURN = scripted(r"就是|只是|但是?|可是|不过|可惜|美中不足|\b(?:but|however|except|shame|pity)\b")
 _PROBLEM = scripted(
-    r"慢|晚|坏|破|差|错|没|不|少|贵|脏|漏|裂|松|丢|停|断|掉|被|退回|收不到|都不能|都没法|问题|麻烦|等了|半天|小时|"
+    r"慢|晚|坏|破|差|错|没|不|少|贵|脏|漏|裂|松|丢|停|断|掉|被|退回|收不到|都不能|都没法|在等|等着|还在等|问题|麻烦|等了|半天|小时|"
     r"\b(?:slow|late|broken|bad|wrong|missing|damaged|not|never|no|poor|expensive|dirty|cracked|"
     r"none of|no one|nobody|loose|stuck|stopped|lost|bricked|dead|died|broke|lose|fail\w*|can'?t|"
     r"cannot|unable|down|"

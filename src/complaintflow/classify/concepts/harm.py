@@ -20,7 +20,7 @@ __all__ = ["Outage", "PublicExposure", "Safety"]
 _SEVERE = scripted(
     r"着火|起火|失火|火灾|燃起来|烧起来|烧了|烧黑|烧焦|烧坏|烧化|冒烟|冒火|冒火花|火花|爆炸|炸了|炸开|"
     r"爆了|漏电|触电|电到|被电|电击|电麻|烫伤|烧伤|划伤|割伤|受伤|流血|骨折|缝针|住院|进了?医院|"
-    r"在医院(?!工作|上班|当|做|实习)|(?:燃气|煤气|天然气|瓦斯)[^，。！？]{0,6}(?:味|泄漏|漏|没关)|(?:卡住|夹住|夹到)了?(?:手|脚|头|手指|孩子)|肿了|(?:轮胎|轮子|刹车|方向盘|座椅)[^，。！？]{0,6}(?:掉了|脱落|爆了|松了)|水泡|起泡|烫得|烫红|送医|急诊|挂水|输液|撞倒|撞到|撞伤|撞坏|撞了|剐蹭|刹车失灵|刹不住|失控|侧翻|倒塌|塌了|砸到|砸伤|掉下来|坠落|"
+    r"在医院(?!工作|上班|当|做|实习)|(?:燃气|煤气|天然气|瓦斯)[^，。！？]{0,6}(?:味|泄漏|漏|没关)|(?:卡住|夹住|夹到)了?(?:手|脚|头|手指|孩子)|肿了|(?:轮胎|轮子|刹车|方向盘|座椅)[^，。！？]{0,6}(?:掉了|脱落|爆了|松了)|水泡|起泡|烫得|烫红|送医|急诊|挂水|输液|往下掉|下坠|困在电梯|困住|撞倒|撞到|撞伤|撞坏|撞了|剐蹭|刹车失灵|刹不住|失控|侧翻|倒塌|塌了|砸到|砸伤|掉下来|坠落|"
     r"口子|伤口|划破|割破|刺破|尖锐|扎伤|摔伤|夹伤|烫到|"
     r"(?:吃|喝|发现)出?了?[^，。！？]{0,6}(?:钢丝|玻璃|铁|钉|虫|蟑螂|苍蝇|老鼠|蛆|头发|异物|塑料|刀片)|"
     r"(?:差点|险些)[^，。！？]{0,6}(?:摔|掉|烧|炸|触电|噎|窒息|受伤|出事|出人命)|摔出去|摔下来|摔伤|"
@@ -56,6 +56,7 @@ class Safety:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        往下掉|下坠|困在|困住|
         住院|院|
         鼓包|牙|swell|swollen|bulging|hissing|tooth|
         发现|蟑螂|苍蝇|老鼠|蛆|差点|险些|摔|被偷|入室|盗窃|失窃|burgl|robbed|break-in|broken into|
@@ -96,14 +97,16 @@ _CANT = scripted(
     r"没法支付|下不了单|无法下单|不能下单|没办法下单|没法下单|充不上电|"
     r"\b(?:can'?t|cannot|unable to|couldn'?t|can not) (?:seem to |even |get to )?(?:log ?in|"
     r"sign ?in|check ?out|pay|"
-    r"order|place an order|access|connect|use)\b|\bwon'?t (?:load|let me (?:log|pay|check))"
+    r"order|place an order|access|connect|use|(?:take|accept|process|make|receive) (?:a single |"
+    r"any )?"
+    r"(?:card )?payments?)\b|\bwon'?t (?:load|let me (?:log|pay|check))"
 )
 _LONG = scripted(
     r"从[^。！？]{0,6}(?:到现在|开始)|(?:早上|上午|中午|下午|晚上|昨天|昨晚|今早|凌晨|\d+点)"
     r"[^。！？]{0,8}(?:开始|起)|现在都|到现在|一整天|一上午|一下午|一晚上|一天一夜|好几个小时|几个小时|"
     r"\d+\s*个?小时|两个小时|三个小时|"
     r"\bsince (?:this morning|last night|yesterday|\d)|\bfor (?:hours|\d+ hours|two hours|"
-    r"three hours|the whole day|days|a day)|\ball (?:day|morning|night)\b"
+    r"three hours|the whole day|days|a day)|\ball (?:\w+ )?(?:day|morning|night|evening|weekend)\b"
 )
 
 
@@ -114,6 +117,7 @@ class Outage:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        take|accept|process|receive|payment|
         崩|瘫痪|宕机|停服|停网|断网|断了|整个|网站|系统|平台|服务器|app|小程序|错误|登|
         进不去|打不开|用不了|无法|付不了|没法|下不了单|不能下单|没办法|充不上电|error|
         code|http|50|down|offline|crash|outage|can't|cant|cannot|unable|couldn't|can not|
@@ -139,7 +143,7 @@ class Outage:
 _PUBLIC = scripted(
     r"媒体|记者|电视台|报社|报纸|新闻|曝光|上热搜|热搜|(?<![\d.])(?:12315|12345|315)(?![\d.元块])|"
     r"消协|消费者协会|消保委|工商局|工商部门|找工商|去工商|市场监管|监管局|监督管理局|监管部门|银保监|银监|证监|金融监管|通信管理局|工信部|"
-    r"联名|请愿|拉横幅|横幅|堵门|静坐|去你们公司|闹到|消费者热线|投诉热线|消费者权益|消保|市长热线|政府热线|信访|政府部门|相关部门|法院|起诉|告你们|诉讼|打官司|律师|律师函|仲裁|报警|警察|公安|派出所|举报|黑猫投诉|黑猫|"
+    r"去你们门口|到你们门口|去门店闹|到店里闹|堵你们|联名|请愿|拉横幅|横幅|堵门|静坐|去你们公司|闹到|消费者热线|投诉热线|消费者权益|消保|市长热线|政府热线|信访|政府部门|相关部门|法院|起诉|告你们|诉讼|打官司|律师|律师函|仲裁|报警|警察|公安|派出所|举报|黑猫投诉|黑猫|"
     r"集体维权|维权群|"
     r"(?:发|挂|晒|传|放|贴|po|上传|曝|投诉|写)(?:到|在|上)?[^。！？,，]{0,4}"
     r"(?:微博|抖音|小红书|快手|b站|知乎|朋友圈|头条|公众号|视频号|论坛|贴吧|网上|大众点评|"
@@ -185,6 +189,7 @@ class PublicExposure:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        门口|门店闹|店里闹|堵你们|
         联名|请愿|petition|
         watchdog|bbc|itv|cnn|fox news|abc news|sky news|my story|
         帖子|视频|热度|火了|

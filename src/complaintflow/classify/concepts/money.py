@@ -122,7 +122,11 @@ _SHAPES: list[tuple[str, Scripted]] = [
         r"自动(?:给我)?续(?:了|费)[^。！？]{0,12}(?:没|不知道|没有同意)|"
         r"未经[^。！？]{0,4}(?:同意|授权|允许)|谁(?:允许|让)你们扣|没开过?自动续费|"
         r"自动续费[^。！？]{0,20}(?:不知道|没开|没有开|没同意|没提醒|没有收到|没有任何)|"
-        r"莫名其妙[^。！？]{0,6}" + _CHARGE_ZH + "|盗刷|被刷了|"
+        r"(?:莫名(?:其妙)?|无缘无故|平白无故)[^。！？]{0,6}(?:" + _CHARGE_ZH + "|少了|没了)|盗刷|"
+        r"被刷了|"
+        r"(?:送|赠|免费)[^。！？]{0,12}(?:都|也)(?:收|扣)了?(?:钱|费)?|"
+        r"\b(?:both|two|three|all|several) of (?:my|our|us)\b[^.!?]{0,25}\b(?:charged|billed|"
+        r"debited)\b|"
         r"\bunauthori[sz]ed\b|\b(?:charges?|purchases?|payments?)\b[^.!?]{0,20}"
         r"\b(?:i|we|none of us)"
         r" (?:never|didn'?t|did not) (?:made|make|authori[sz]e|agree|approve)|"
@@ -174,7 +178,8 @@ _BEING_REFUNDED = scripted(
 )
 # Every shape above needs one of these; most texts have none and stop here.
 _GATE = scripted(
-    r"[扣收刷划付交缴费钱款充转存骗续汇退]|消费|free trial|orders?|purchases?|transactions?|押金|"
+    r"[扣收刷划付交缴费钱款充转存骗续汇退送赠]|消费|莫名|无缘无故|free trial|orders?|purchases?|"
+    r"transactions?|押金|"
     r"somebody|someone|deposit|refunded|recogni|unknown|scam|fraud|pending|结算|实际|少了|未经|谁|账单|多了|多出|到账|charg|bill|debit|deduct|took|taken|take|paid|"
     r"pay|withdr|drain|empt|renew|money|gone|unauthori|never agreed|without|only"
 )
@@ -188,6 +193,7 @@ class MoneyTaken:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        莫名|无缘无故|平白无故|送|赠|both|two|three|all|several|
         另外一个人|另一个人|其他人|只充|只用|只收到|免费|试用|变成|free trial|
         orders|purchases|transactions|never placed|
         账单上|话费里|扣我|退了一半|只退|押金|别人的|陌生人|错的|somebody|someone|deposit|refunded|

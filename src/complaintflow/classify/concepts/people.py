@@ -45,7 +45,9 @@ _COUNT_ZH = scripted(
 )
 _GROUP_EN = scripted(
     r"\b(?:everyone|everybody|all (?:of )?(?:our|my|the) (?:customers|users|staff|team|"
-    r"colleagues|neighbou?rs|employees|stores|accounts)|(?:whole|entire) (?:team|office|"
+    r"colleagues|neighbou?rs|employees|stores|accounts)|(?:whole|entire) (?:class|school|ward|"
+    r"branch|"
+    r"fleet|block|estate|village|town|site|team|office|"
     r"building|street|company|department|family|neighbou?rhood|floor|school|city|town)|"
     r"half (?:my|our|the) (?:team|office|staff|building|street|company|department|colleagues)|"
     r"(?:many|lots of|hundreds of|dozens of|thousands of|multiple|several|loads of|tons of|"
@@ -85,6 +87,7 @@ class MassImpact:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        class|school|ward|branch|fleet|block|estate|village|town|site|
         户|街|
         小区|家店|商家|商户|学校|门店|医院|也都|
         单元|栋|院|街道|社区|园区|大厦|写字楼|工地|车间|网点|分店|
@@ -145,6 +148,9 @@ _LEAK_PATTERNS = [
              r"leaked|exposed|sent to|"
                r"visible to|published|sold|showing up|shown to|in the cc|given out|handed out|"
                r"broadcast)\b"),
+    scripted(r"(?:拿|用)了?我的(?:身份证|信息|手机号|电话|名字|照片)[^。！？]{0,8}(?:办|注册|开|申请|贷款|借)|"
+             r"被(?:人|别人)?拿去(?:注册|办|用|申请)|发错人|发给了错的人|寄错人|"
+             r"\bto the wrong (?:person|address|customer|email|recipient)\b"),
     scripted(r"\b(?:opened|read|went through) (?:my|the) (?:letters?|mail|post|parcel|package)\b|"
              r"\bstranger\b[^.!?]{0,25}\b(?:opened|read|went through)\b"),
     scripted(r"\b(?:read|told|gave|shared|showed|sent|emailed|forwarded|said)\b[^.!?]{0,50}"
@@ -178,6 +184,8 @@ class DataExposed:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        拿|用了我的|拿去|发错人|错的人|寄错人|wrong person|wrong address|wrong customer|
+        wrong email|wrong recipient|
         简历|
         他人|陌生人|推销|贷款|骚扰|诈骗|广告|位置|定位|行踪|
         取件码|验证码|门锁|房间号|陌生人|
