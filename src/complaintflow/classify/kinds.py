@@ -37,7 +37,7 @@ __all__ = ["apply_kind_rules", "has_problem", "turn_after_praise"]
 _SOURCE = "keyword"
 _PRAISE = scripted(
     r"表扬|点赞|好评|五星|5星|很满意|非常满意|挺满意|满意|感谢|谢谢|多谢|辛苦了|给力|专业|到位|贴心|"
-    r"(?:确实|真的|真|挺|很|超|特别|非常|蛮|还挺)(?:好|不错|棒|赞|香|值)|没话说|耐心|负责|准时|仔细|周到|细心|没得说|跟新的一样|物美价廉|性价比|舒服|值得|热心|认真|用心|主动|靠谱|赞|不错|很好|挺好|真好|完好|喜欢|好用|好吃|好看|满分|很棒|真棒|太棒|厉害|佩服|暖心|良心|好样的|效率(?:很|真|超)?高|会回购|还会再买|"
+    r"(?:确实|真的|真|挺|很|超|特别|非常|蛮|还挺)(?:好|不错|棒|赞|香|值)|(?:很|非常|特别)(?:彻底|专业|及时|细致|仔细|认真|耐心)|流畅多了|顺畅|好多了|没话说|耐心|负责|准时|仔细|周到|细心|没得说|跟新的一样|物美价廉|性价比|舒服|值得|热心|认真|用心|主动|靠谱|赞|不错|很好|挺好|真好|完好|喜欢|好用|好吃|好看|满分|很棒|真棒|太棒|厉害|佩服|暖心|良心|好样的|效率(?:很|真|超)?高|会回购|还会再买|"
     r"(?:物流|快递|发货|送货|到货|配送|处理|回复|退款|上门|速度)[^，。！,.!]{0,3}"
     r"(?:太快|好快|很快|真快|超快|挺快|神速|迅速|及时)|"
     r"\b(?:would|will|'?d|'?ll) (?:definitely )?(?:buy|order|shop|come) (?:again|here again)|"
@@ -52,7 +52,9 @@ _PRAISE = scripted(
 )
 _RESOLVED = scripted(
     r"解决了|已解决|解决得|修好|搞定|处理好|处理得|退回来|退回了|退了回来|到账了|补发|换新|换了新|"
-    r"(?:结果|后来|最后|最终|没想到)[^，。！？]{0,12}(?:送|找|到|修|换|退|解决|处理)|道歉|赔礼|追回|恢复了|不卡了|改了|好了|已经收到|收到了|重新发|帮我联系|帮我处理|帮我解决|帮我换|"
+    r"(?:现在|后来|结果|更新后|如今|马上|立刻|当天就|第二天(?:一早)?就?)[^，。！？]{0,10}(?:好了|没有了|没了|"
+    r"正常了?|流畅|顺畅|解决|修好|修得|到账|就来了|给换了|给退了|换了|补发)|"
+    r"(?:结果|后来|最后|最终|没想到)[^，。！？]{0,12}(?:送|找|到|修|换|退|解决|处理)|道歉|赔礼|追回|恢复了|给换了|给退了|修得很|不卡了|改了|好了|已经收到|收到了|重新发|帮我联系|帮我处理|帮我解决|帮我换|"
     r"\b(?:fixed|sorted|resolved|refunded|replaced|replacement|came through|back up|"
     r"working again|handled|took care|helped|fixing|sorting|resolving|came back|got (?:it|"
     r"my money) back|reversed|"
@@ -62,14 +64,22 @@ _RESOLVED = scripted(
 )
 _PROPOSAL = scripted(
     r"希望(?=[^，。！？]{0,3}(?:能|可以|增加|加|支持|出|提供|推出|开通|延长|改))|"
-    r"能不能|可不可以|可否|能否|是否可以|是不是可以|为什么不|何不|要是能|如果能|如果可以|要是.{0,12}就好了|"
+    r"有没有可能|是否可能|可不可能|能否考虑|考虑一下|能不能|可不可以|可否|能否|是否可以|是不是可以|为什么不|何不|要是能|如果能|如果可以|要是.{0,12}就好了|"
     r"\b(?:could you|can you|could (?:the|your|we)|can (?:the|your|we)|would it be possible|"
     r"why not|why don'?t you|how about|what about|"
-    r"have you (?:ever )?considered|any chance|would be (?:nice|great|good|helpful|better)|"
+    r"have you (?:ever )?(?:considered|thought about|thought of)|wouldn'?t it be (?:easier|better|"
+    r"nicer|great|good)|any chance|would be (?:nice|great|good|helpful|better)|"
     r"it'?d be (?:nice|great|good|helpful)|i wish|wish (?:you|the|it|there)|"
     r"maybe (?:you|offer|add|let|allow|have|make|give|use)|"
     r"please (?:consider|add)|you should|suggest\w*|just an idea|feature request)\b|"
     r"只是个?想法|个人建议"
+)
+# Phrasings that propose by their form alone, whatever the verb after them.
+_PROPOSAL_FORM = scripted(
+    r"有没有可能|能否考虑|考虑一下|要是[^，。？?]{0,12}就好了|"
+    r"\b(?:have you (?:ever )?(?:considered|thought about|thought of)|wouldn'?t it be|why not|"
+    r"how about|what about|it'?d be (?:nice|great)|would be (?:nice|great|good|helpful|better)|"
+    r"i wish|just an idea|feature request)\b"
 )
 _CHANGE = scripted(
     r"加|增加|添加|出个|出一|出款|推出|做成|做个|做得|延长|支持|提供|开通|改成|改为|优化|简化|多放|设置|"
@@ -83,11 +93,13 @@ _HELP = scripted(
 )
 _RHETORICAL = scripted(
     r"为什么|凭什么|怎么回事|怎么还|怎么又|怎么才|怎么就|难道|到底|合适吗|这算什么|这算哪门子|有没有人管|"
+    r"就是这样|这样对待|这就是你们|是机器人吗|是摆设吗|有人吗|到底有没有|还有没有|"
     r"还想不想|像话吗|什么意思啊|怎么突然|突然就|莫名其妙|凭空|说好[^，。？?]{0,12}怎么|怎么[^，。？?]{0,6}就|不是说|"
     r"\b(?:how is (?:it|this|that) (?:acceptable|possible|ok|okay|fair)|"
     r"how come|why (?:is|was|does|did|do|has|have|am|are|would|the hell|on earth)|"
     r"what'?s going on|what is going on|is this (?:a joke|acceptable|normal)|which is it|"
-    r"are you (?:kidding|serious)|seriously\?)"
+    r"are you (?:kidding|serious)|seriously\?|is it too much to ask|what'?s the point|"
+    r"how many times|are you seriously|do you (?:even|actually)|is anyone)"
 )
 # "If I cancel now, will I still be charged?": asks what would happen, reports nothing.
 _CONDITION = scripted(
@@ -97,7 +109,10 @@ _CONDITION = scripted(
 )
 _TURN_TO_PRAISE = scripted(r"不过|但是?|可是|\b(?:but|though|still)\b")
 _MINOR = scripted(r"有点|有些|稍微|一点|略|\b(?:a bit|slightly|a little|kinda|somewhat)\b")
-_TURN = scripted(r"就是|只是|但是?|可是|不过|可惜|美中不足|\b(?:but|however|except|shame|pity)\b")
+_CLAUSE_END = re.compile(r"[，。！？,.!?;；]")
+_TURN = scripted(
+    r"就是|只是|但是?|可是|不过|可惜|美中不足|结果|\b(?:but|however|except|shame|pity)\b"
+)
 _PROBLEM = scripted(
     r"慢|晚|坏|破|差|错|没|不|少|贵|脏|漏|裂|松|丢|停|断|掉|被|退回|收不到|都不能|都没法|在等|等着|还在等|问题|麻烦|等了|半天|小时|"
     r"\b(?:slow|late|broken|bad|wrong|missing|damaged|not|never|no|poor|expensive|dirty|cracked|"
@@ -116,7 +131,8 @@ _REQUEST = scripted(
 def _done(text: str) -> re.Match[str] | None:
     """A resolution the customer reports as done, not one they ask for."""
     for match in _RESOLVED.finditer(text):
-        if not _REQUEST.search(text[max(0, match.start() - 8) : match.start()]):
+        before = _CLAUSE_END.split(text[max(0, match.start() - 8) : match.start()])[-1]
+        if not _REQUEST.search(before):
             return match
     return None
 
@@ -159,8 +175,15 @@ def apply_kind_rules(
         asks = kind is Kind.INQUIRY and _QUESTION.search(text) is not None
         weak = scores.get(Kind.COMPLAINT, 0) <= 1 and not asks
         quiet = not (after or urgent or scores.get(Kind.SUGGESTION)) and weak
+        quiet = quiet and _RHETORICAL.search(text) is None
         if quiet:
             return Kind.PRAISE, [Reason(_SOURCE, "kind", "praise", "praise_only", praise.group(0))]
+    if kind is Kind.PRAISE and _QUESTION.search(text) and _RHETORICAL.search(text):
+        rhetorical = _RHETORICAL.search(text)
+        assert rhetorical is not None
+        return Kind.COMPLAINT, [
+            Reason(_SOURCE, "kind", "complaint", "rhetorical_question", rhetorical.group(0))
+        ]
     if kind is Kind.PRAISE and urgent and _done(text) is None:
         return Kind.COMPLAINT, [
             Reason(_SOURCE, "kind", "complaint", "harm_without_fix", urgent[0].evidence)
@@ -175,7 +198,7 @@ def apply_kind_rules(
     if kind in (Kind.INQUIRY, Kind.COMPLAINT) and not urgent:
         proposal = _PROPOSAL.search(text)
         if proposal is not None and not _HELP.search(text):
-            change = _CHANGE.search(text, proposal.start())
+            change = _CHANGE.search(text, proposal.start()) or _PROPOSAL_FORM.search(text)
             if change is not None and change.start() - proposal.end() <= 30:
                 evidence = f"{proposal.group(0)} ... {change.group(0)}"
                 return Kind.SUGGESTION, [
