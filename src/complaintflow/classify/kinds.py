@@ -116,7 +116,8 @@ _TURN = scripted(
 _PROBLEM = scripted(
     r"慢|晚|坏|破|差|错|没|不|少|贵|脏|漏|裂|松|丢|停|断|掉|被|退回|收不到|都不能|都没法|在等|等着|还在等|问题|麻烦|等了|半天|小时|"
     r"\b(?:slow|late|broken|bad|wrong|missing|damaged|not|never|no|poor|expensive|dirty|cracked|"
-    r"none of|no one|nobody|loose|stuck|stopped|lost|bricked|dead|died|broke|lose|fail\w*|can'?t|"
+    r"fault\w*|defect\w*|issues?|problems?|none of|no one|nobody|loose|stuck|stopped|lost|"
+    r"bricked|dead|died|broke|lose|fail\w*|can'?t|"
     r"cannot|unable|down|"
     r"error|crash\w*|gone|"
     r"only \d+|took (?:an hour|ages|forever|\d+)|hours?|ages|forever|still|again)\b"

@@ -71,10 +71,10 @@ _SHAPES: list[tuple[str, Scripted]] = [
         + _CHARGE_ZH + r"[^。！？]{0,15}(?:什么都没|没买|没有买|没有消费|从没|没下过单|没有下单)"
         + r"|" + _CHARGE_EN + r"\b[^.!?]{0,60}\b(?:never|didn'?t|did not) (?:buy|bought|order|"
         r"ordered|purchase|purchased|use|used|sign up|signed up)\b"
-
+        + r"|" + _CHARGE_EN + r"\b[^.!?]{0,60}\b(?:never|haven'?t|have not) (?:been|visited|"
+        r"travell?ed)\b"
         + r"|\b(?:never|didn'?t|did not) (?:sign(?:ed)? up|subscribed?|order(?:ed)?|agree[d]?|"
-            r"buy|bought)"
-        r"\b[^.!?]{0,60}" + _CHARGE_EN)),
+        r"buy|bought)\b[^.!?]{0,60}" + _CHARGE_EN)),
     ("charged although the payment failed", scripted(
         r"(?:失败|没成功|不成功|未成功|没付成|未支付|待支付|支付异常|付款异常|提示错误|报错|declined|"
         r"failed|didn'?t go through|did not go through|unsuccessful|error)[^。！？!?]{0,24}"
@@ -122,6 +122,7 @@ _SHAPES: list[tuple[str, Scripted]] = [
         r"自动(?:给我)?续(?:了|费)[^。！？]{0,12}(?:没|不知道|没有同意)|"
         r"未经[^。！？]{0,4}(?:同意|授权|允许)|谁(?:允许|让)你们扣|没开过?自动续费|"
         r"自动续费[^。！？]{0,20}(?:不知道|没开|没有开|没同意|没提醒|没有收到|没有任何)|"
+        r"(?:余额|钱|储值)[^。！？]{0,6}(?:被清零|清零了|没了|不见了|消失了)|"
         r"(?:莫名(?:其妙)?|无缘无故|平白无故)[^。！？]{0,6}(?:" + _CHARGE_ZH + "|少了|没了)|盗刷|"
         r"被刷了|"
         r"(?:送|赠|免费)[^。！？]{0,12}(?:都|也)(?:收|扣)了?(?:钱|费)?|"
@@ -178,7 +179,8 @@ _BEING_REFUNDED = scripted(
 )
 # Every shape above needs one of these; most texts have none and stop here.
 _GATE = scripted(
-    r"[扣收刷划付交缴费钱款充转存骗续汇退送赠]|消费|莫名|无缘无故|free trial|orders?|purchases?|"
+    r"[扣收刷划付交缴费钱款充转存骗续汇退送赠]|消费|余额|储值|莫名|无缘无故|free trial|orders?|"
+    r"purchases?|"
     r"transactions?|押金|"
     r"somebody|someone|deposit|refunded|recogni|unknown|scam|fraud|pending|结算|实际|少了|未经|谁|账单|多了|多出|到账|charg|bill|debit|deduct|took|taken|take|paid|"
     r"pay|withdr|drain|empt|renew|money|gone|unauthori|never agreed|without|only"
@@ -193,6 +195,7 @@ class MoneyTaken:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        余额|储值|清零|没了|不见了|消失|been|visited|travel|
         莫名|无缘无故|平白无故|送|赠|both|two|three|all|several|
         另外一个人|另一个人|其他人|只充|只用|只收到|免费|试用|变成|free trial|
         orders|purchases|transactions|never placed|

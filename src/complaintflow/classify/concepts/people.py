@@ -39,9 +39,9 @@ _SAME_TOO_ZH = scripted(
     r"(?:说|在说|遇到|反映|反应|碰到|是这样|一样|不行|用不了|登不上|付不了|下不了)"
 )
 _COUNT_ZH = scripted(
-    r"(\d+|[一二两三四五六七八九十百千几]+)(?:多|来|余)?(?:个|名|位|号|户|家|桌)?"
+    r"(\d+|[一二两三四五六七八九十百千几]+)(?:多|来|余|几)?(?:个|名|位|号|户|家|桌|台|部)?"
     r"(?:人|同事|员工|用户|客户|顾客|客人|同学|家长|邻居|居民|租户|乘客|会员|业主|住户|家庭|账号|"
-    r"账户|门店|学生|孩子|老人)"
+    r"账户|门店|学生|孩子|老人|电脑|设备|机器|终端|收银机)"
 )
 _GROUP_EN = scripted(
     r"\b(?:everyone|everybody|all (?:of )?(?:our|my|the) (?:customers|users|staff|team|"
@@ -87,6 +87,7 @@ class MassImpact:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        台|部|电脑|设备|机器|终端|收银机|
         class|school|ward|branch|fleet|block|estate|village|town|site|
         户|街|
         小区|家店|商家|商户|学校|门店|医院|也都|
@@ -121,14 +122,15 @@ class MassImpact:
 _DATA_ZH = (r"(?:手机号码?|电话号码?|电话|联系方式|地址|住址|门牌号|身份证号?(?:码|复印件|照片)?|"
             r"证件|姓名|名字|真名|个人信息|个人资料|隐私|银行卡号|卡号|账号密码|密码|工作证|"
             r"病历|体检报告|照片|聊天记录|截图|取件码|验证码|门锁密码|房间号|简历)")
-_EXPOSE_ZH = (r"(?:陌生人|给了?别的|给了?其他|发给别人|"
+_EXPOSE_ZH = (r"(?:报出|说出|听见|听到|陌生人|给了?别的|给了?其他|发给别人|"
               r"念给|读给|给别人看|给旁边|告诉了?别人|印着|印在|印了|"
               r"贴在|写在|公告栏|公示|念出|读出|"
               r"泄露|泄漏|外泄|曝光|发到|发给|发在|发进|传到|传给|公开|贴出|贴到|晒出|晒到|卖给|"
               r"转给|被别人看到|被人看到|让别人看到|挂在|挂到|流出)")
 _DATA_EN = (r"(?:name|address|phone(?: number)?|number|email address|id (?:number|card)|"
             r"passport|date of birth|birthday|medical records?|card (?:number|details)|"
-            r"personal (?:data|details|information|info)|password|photos?|details|data)")
+            r"personal (?:data|details|information|info)|password|photos?|details|data|"
+            r"location(?: history)?|contacts|browsing history)")
 _LEAK_PATTERNS = [
     scripted(_DATA_ZH + r"[^。！？!?]{0,16}" + _EXPOSE_ZH),
     scripted(_EXPOSE_ZH + r"[^。！？!?]{0,8}" + _DATA_ZH),
@@ -151,6 +153,9 @@ _LEAK_PATTERNS = [
     scripted(r"(?:拿|用)了?我的(?:身份证|信息|手机号|电话|名字|照片)[^。！？]{0,8}(?:办|注册|开|申请|贷款|借)|"
              r"被(?:人|别人)?拿去(?:注册|办|用|申请)|发错人|发给了错的人|寄错人|"
              r"\bto the wrong (?:person|address|customer|email|recipient)\b"),
+    scripted(r"病毒|木马|勒索|\b(?:malware|ransomware|virus|(?:to|with) (?:a )?third[- ]part(?:y|"
+             r"ies)|"
+             r"(?:to|with) advertisers)\b"),
     scripted(r"\b(?:opened|read|went through) (?:my|the) (?:letters?|mail|post|parcel|package)\b|"
              r"\bstranger\b[^.!?]{0,25}\b(?:opened|read|went through)\b"),
     scripted(r"\b(?:read|told|gave|shared|showed|sent|emailed|forwarded|said)\b[^.!?]{0,50}"
@@ -184,6 +189,7 @@ class DataExposed:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        报出|说出|听见|听到|病毒|木马|勒索|malware|ransomware|virus|third|advertisers|location|contacts|browsing|
         拿|用了我的|拿去|发错人|错的人|寄错人|wrong person|wrong address|wrong customer|
         wrong email|wrong recipient|
         简历|
