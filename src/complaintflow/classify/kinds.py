@@ -83,7 +83,7 @@ _PROPOSAL_FORM = scripted(
 )
 _CHANGE = scripted(
     r"加|增加|添加|出个|出一|出款|推出|做成|做个|做得|延长|支持|提供|开通|改成|改为|优化|简化|多放|设置|"
-    r"上门|标得|版本|多开|多加|多安排|多派|增开|印|写上|标上|附上|配上|提前|早点|调整|"
+    r"上门|标得|版本|多开|多加|多安排|多派|增开|改一下|改改|调大|放大|印|写上|标上|附上|配上|提前|早点|调整|"
     r"\b(?:add|make|offer|let|allow|support|introduce|include|provide|extend|bring|show|"
     r"remember|launch|option|feature|keep|pick|choose|stock|open|enable)\b"
 )

@@ -94,6 +94,8 @@ _FOLD = str.maketrans(
     dict(zip(_TRADITIONAL, _SIMPLIFIED, strict=True))
     | dict(zip(_MORE_TRADITIONAL, _MORE_SIMPLIFIED, strict=True))
     | {"\u2019": "'", "\u2018": "'", "`": "'"}
+    # Cantonese particles Hong Kong customers write: 唔 (not), 冇 (none), 咗 (done) ...
+    | dict(zip("唔冇咗嘅俾哋啲喺睇", "不没了的给们些在看", strict=True))
 )
 
 

@@ -93,7 +93,8 @@ _SHAPES: list[tuple[str, Scripted]] = [
     )),
     ("charged after cancelling", scripted(
         r"(?:退订|取消|关闭|关了|注销|解约|退了|停用|销户)[^。！？!?]{0,24}"
-        r"(?:还|又|仍|依然|继续|照样|照扣|还在)[^。！？!?]{0,8}(?:" + _CHARGE_ZH + "|钱|费|这笔)"
+        r"(?:还|又|仍|依然|继续|照样|照扣|还在|每个月|每月|一直)[^。！？!?]{0,8}(?:" + _CHARGE_ZH
+        + "|钱|费|这笔)"
         + r"|\b(?:cancel+ed|unsubscribed|closed (?:my|the) account|terminated|ended)\b"
         r".{0,80}?\b(?:still|again|since|every month|keep|kept|continue\w*)\b[^.!?]{0,25}"
         + _CHARGE_EN

@@ -17,7 +17,7 @@ __all__ = ["DataExposed", "MassImpact"]
 
 _GROUP_ZH = scripted(
     r"(?:整(?:个|栋|幢|层|条|片)?[^，。！？]{0,3}(?:楼|小区|单元|宿舍|部门|公司|办公室|团队|村|街|学校|班|群)|"
-    r"全(?:楼|小区|公司|部门|校|村|班|组|家)|整栋楼|整幢楼|整个楼|整个小区|全小区|整个单元|全楼|整条街|整个村|整个部门|全部门|全公司|"
+    r"全(?:楼|小区|公司|部门|校|村|班|组|家)|整个(?:team|office|group|company|department|class)|整栋楼|整幢楼|整个楼|整个小区|全小区|整个单元|全楼|整条街|整个村|整个部门|全部门|全公司|"
     r"整个公司|整个办公室|全办公室|整个团队|全组|整个群|业主群|所有人|所有用户|所有客户|所有顾客|"
     r"大批|一大批|许多人|好多人|很多人|不少人|一群人|大量|成百上千|成千上万|上百|上千|几百|几千|"
     r"数百|数千|好几十|几十号?人|一桌人|全家人?都|一家人都|左邻右舍|街坊|邻居们|同事们|"
@@ -87,6 +87,7 @@ class MassImpact:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        整个|
         台|部|电脑|设备|机器|终端|收银机|
         class|school|ward|branch|fleet|block|estate|village|town|site|
         户|街|
@@ -121,7 +122,7 @@ class MassImpact:
 
 _DATA_ZH = (r"(?:手机号码?|电话号码?|电话|联系方式|地址|住址|门牌号|身份证号?(?:码|复印件|照片)?|"
             r"证件|姓名|名字|真名|个人信息|个人资料|隐私|银行卡号|卡号|账号密码|密码|工作证|"
-            r"病历|体检报告|照片|聊天记录|截图|取件码|验证码|门锁密码|房间号|简历)")
+            r"病历|体检报告|照片|聊天记录|截图|取件码|验证码|门锁密码|房间号|简历|资料|会员信息)")
 _EXPOSE_ZH = (r"(?:报出|说出|听见|听到|陌生人|给了?别的|给了?其他|发给别人|"
               r"念给|读给|给别人看|给旁边|告诉了?别人|印着|印在|印了|"
               r"贴在|写在|公告栏|公示|念出|读出|"
@@ -151,7 +152,7 @@ _LEAK_PATTERNS = [
                r"visible to|published|sold|showing up|shown to|in the cc|given out|handed out|"
                r"broadcast)\b"),
     scripted(r"(?:拿|用)了?我的(?:身份证|信息|手机号|电话|名字|照片)[^。！？]{0,8}(?:办|注册|开|申请|贷款|借)|"
-             r"被(?:人|别人)?拿去(?:注册|办|用|申请)|发错人|发给了错的人|寄错人|"
+             r"被(?:人|别人)?拿去(?:注册|办|用|申请)|被(?:人|别人)?(?:盗用|冒用)|(?:用|以)我的名义|发错人|发给了错的人|寄错人|"
              r"\bto the wrong (?:person|address|customer|email|recipient)\b"),
     scripted(r"病毒|木马|勒索|\b(?:malware|ransomware|virus|(?:to|with) (?:a )?third[- ]part(?:y|"
              r"ies)|"
@@ -189,6 +190,7 @@ class DataExposed:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        资料|会员信息|盗用|冒用|名义|
         报出|说出|听见|听到|病毒|木马|勒索|malware|ransomware|virus|third|advertisers|location|contacts|browsing|
         拿|用了我的|拿去|发错人|错的人|寄错人|wrong person|wrong address|wrong customer|
         wrong email|wrong recipient|
