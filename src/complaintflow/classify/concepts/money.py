@@ -136,6 +136,26 @@ _SHAPES: list[tuple[str, Scripted]] = [
         r"authori[sz]ation)\b|\b(?:drained|emptied)\b"
     )),
 ]
+# The costliest shapes, and words one of which each of their matches holds: a
+# text with none of them skips the shape (same findings, a fraction of the time).
+_ANCHORS: dict[str, tuple[str, ...]] = {
+    "charged after cancelling": (
+        "退订", "取消", "关闭", "关了", "注销", "解约", "退了", "停用", "销户", "已退",
+        "退货", "没下单", "没有下单", "cancel", "unsubscrib", "closed", "terminat", "ended",
+        "downgrad", "refunded",
+        "returned", "never", "left",
+    ),
+    "charged without consent": (
+        "没", "未经", "谁", "续", "余额", "钱", "储值", "莫名", "无缘无故", "平白无故",
+        "盗刷", "被刷", "送", "赠", "不认识", "不明", "骗", "scam", "defraud", "fraudulent",
+        "recogni", "unknown", "both",
+        "two", "three", "all", "several", "unauthori", "never", "without", "drained", "emptied",
+    ),
+    "charged for nothing bought": (
+        "账单", "扣款", "账户", "卡", "话费", "费用", "没", "never", "didn", "did not", "haven",
+        "have not",
+    ),
+}
 # Paid 100, credited 10: the money did not all arrive.
 _SHORT = scripted(
     r"(?:充|付|交|转|存)了?\s*(\d+(?:\.\d+)?)[^。！？]{0,12}(?:到账|收到|显示)(?:只有|才|就)?\s*"
@@ -219,6 +239,9 @@ class MoneyTaken:
         if _GATE.search(text) is None:
             return None
         for detail, pattern in _SHAPES:
+            anchors = _ANCHORS.get(detail)
+            if anchors is not None and not any(word in text for word in anchors):
+                continue
             for match in pattern.finditer(text):
                 if negated(text, match.start()) or hypothetical(text, *match.span()):
                     continue
