@@ -95,7 +95,7 @@ _DOWN = scripted(
 )
 _CANT = scripted(
     r"登不上|登录不了|登不进|无法登录|无法登陆|进不去|打不开|用不了|无法使用|付不了|无法支付|没法付款|"
-    r"用不到|登入不|无法登入|登不到|没法支付|下不了单|无法下单|不能下单|没办法下单|没法下单|充不上电|"
+    r"收不了|刷不了卡|用不到|登入不|无法登入|登不到|没法支付|下不了单|无法下单|不能下单|没办法下单|没法下单|充不上电|"
     r"\b(?:can'?t|cannot|unable to|couldn'?t|can not) (?:seem to |even |get to )?(?:log ?in|"
     r"sign ?in|check ?out|pay|"
     r"order|place an order|access|connect|use|(?:take|accept|process|make|receive) (?:a single |"
@@ -105,7 +105,7 @@ _CANT = scripted(
 _LONG = scripted(
     r"从[^。！？]{0,6}(?:到现在|开始)|(?:早上|上午|中午|下午|晚上|昨天|昨晚|今早|凌晨|\d+点)"
     r"[^。！？]{0,8}(?:开始|起)|现在都|到现在|一整天|一上午|一下午|一晚上|一天一夜|好几个小时|几个小时|"
-    r"\d+\s*个?小时|两个小时|三个小时|"
+    r"\d+\s*个?小时|(?:一|两|三|几|好几)个多?小时|半天|"
     r"\bsince (?:this morning|last night|yesterday|\d)|\bfor (?:hours|\d+ hours|two hours|"
     r"three hours|the whole day|days|a day)|\ball (?:\w+ )?(?:day|morning|night|evening|weekend)\b"
 )
@@ -118,6 +118,7 @@ class Outage:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        收不了|刷不了卡|
         用不到|登入|登不到|
         take|accept|process|receive|payment|
         崩|瘫痪|宕机|停服|停网|断网|断了|整个|网站|系统|平台|服务器|app|小程序|错误|登|
@@ -150,7 +151,7 @@ _PUBLIC = scripted(
     r"(?:发|挂|晒|传|放|贴|po|上传|曝|投诉|写)(?:到|在|上)?[^。！？,，]{0,4}"
     r"(?:微博|抖音|小红书|快手|b站|知乎|朋友圈|头条|公众号|视频号|论坛|贴吧|网上|大众点评|"
     r"点评|微信群|群里)|(?:微博|抖音|小红书|快手|b站|知乎|朋友圈|视频号)[^。！？]{0,6}"
-    r"(?:发|挂|晒|曝光|发帖|发了|上了|点赞|播放|转发|评论|阅读)|"
+    r"(?:发|挂|晒|曝光|发帖|发了|上了|点赞|播放|转发|评论|阅读|骂|吐槽)|"
     r"(?:微博|抖音|小红书|快手|b站|知乎|朋友圈|视频号|网上)[^。！？]{0,12}(?:转|帖|热度|火了|热搜)|"
     r"我的(?:帖子|视频|微博)|"
     r"(?:微博|抖音|小红书|快手|b站|知乎|朋友圈|头条|公众号|视频号|论坛|贴吧|网上)[^。！？]{0,10}"

@@ -303,7 +303,8 @@ class LargeAmount:
 _STOPPED = scripted(
     r"(?:生产线|产线|整条线|流水线|工厂|工地|项目|业务|店铺|门店|公司)[^。！？]{0,8}"
     r"(?:停了|停摆|停工|停产|瘫痪|停滞|停下|损失很大|损失惨重|没法开工|无法开工|开不了工)"
-    r"|停产|停工|损失惨重|\b(?:halted|stopped|shut down|paralys\w*|paralyz\w*) (?:our |the )?"
+    r"|停产|停工|损失惨重|损失了?(?:几|好几|上|数)?[十百千]?万|\b(?:halted|stopped|shut down|"
+    r"paralys\w*|paralyz\w*) (?:our |the )?"
     r"(?:production|factory|line|business|operations?|shop|store|plant)|"
     r"\bproduction (?:line )?(?:is |has |was )?(?:stopped|halted|down|"
     r"stalled|at a standstill)|\blosing (?:sales|money|business|customers)\b|"
@@ -319,6 +320,7 @@ class MajorLoss:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        损失|
         halted|stopped|shut down|paralys|paralyz|
         停|瘫痪|损失|开工|production|losing|business|operation|shop|store|restaurant
     """)

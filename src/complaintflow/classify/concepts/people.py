@@ -17,7 +17,7 @@ __all__ = ["DataExposed", "MassImpact"]
 
 _GROUP_ZH = scripted(
     r"(?:整(?:个|栋|幢|层|条|片)?[^，。！？]{0,3}(?:楼|小区|单元|宿舍|部门|公司|办公室|团队|村|街|学校|班|群)|"
-    r"全(?:楼|小区|公司|部门|校|村|班|组|家)|整个(?:team|office|group|company|department|class)|整栋楼|整幢楼|整个楼|整个小区|全小区|整个单元|全楼|整条街|整个村|整个部门|全部门|全公司|"
+    r"全(?:楼|小区|公司|部门|校|村|班|组|家)|全国|全市|全省|各地|整个(?:team|office|group|company|department|class)|整栋楼|整幢楼|整个楼|整个小区|全小区|整个单元|全楼|整条街|整个村|整个部门|全部门|全公司|"
     r"整个公司|整个办公室|全办公室|整个团队|全组|整个群|业主群|所有人|所有用户|所有客户|所有顾客|"
     r"大批|一大批|许多人|好多人|很多人|不少人|一群人|大量|成百上千|成千上万|上百|上千|几百|几千|"
     r"数百|数千|好几十|几十号?人|一桌人|全家人?都|一家人都|左邻右舍|街坊|邻居们|同事们|"
@@ -54,7 +54,8 @@ _GROUP_EN = scripted(
     r"a lot of|a bunch of|so many) (?:people|customers|users|accounts|households|families|"
     r"colleagues|members|neighbou?rs|employees|of us)|none of the \w+ (?:people|of us)|"
     r"nobody (?:on|in|at) (?:our|my|the) (?:team|office|building|company)|"
-    r"none of (?:our|the|my) (?:\d+ )?(?:branches|locations|shops|stores|sites|offices|staff|"
+    r"the whole of \w+|none of (?:our|the|my) (?:\d+ )?(?:branches|locations|shops|stores|sites|"
+    r"offices|staff|"
     r"team|users|customers|employees|devices|terminals|tills|registers)|"
     r"(?:all|every one) of (?:our|the) (?:\d+ )?(?:branches|locations|shops|stores|sites|"
     r"offices)|"
@@ -87,6 +88,7 @@ class MassImpact:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        全国|全市|全省|各地|全网|the whole of|
         整个|
         台|部|电脑|设备|机器|终端|收银机|
         class|school|ward|branch|fleet|block|estate|village|town|site|
@@ -157,6 +159,9 @@ _LEAK_PATTERNS = [
     scripted(r"病毒|木马|勒索|\b(?:malware|ransomware|virus|(?:to|with) (?:a )?third[- ]part(?:y|"
              r"ies)|"
              r"(?:to|with) advertisers)\b"),
+    scripted(r"\b(?:passport|id card|bank card|documents?|prescription|medication|"
+             r"letters?)\b[^.!?]{0,40}"
+             r"\b(?:to|with) (?:a |the |some )?(?:neighbou?r|stranger|someone|random|wrong)"),
     scripted(r"\b(?:opened|read|went through) (?:my|the) (?:letters?|mail|post|parcel|package)\b|"
              r"\bstranger\b[^.!?]{0,25}\b(?:opened|read|went through)\b"),
     scripted(r"\b(?:read|told|gave|shared|showed|sent|emailed|forwarded|said)\b[^.!?]{0,50}"
@@ -190,6 +195,7 @@ class DataExposed:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        passport|id card|bank card|document|prescription|medication|letter|
         资料|会员信息|盗用|冒用|名义|
         报出|说出|听见|听到|病毒|木马|勒索|malware|ransomware|virus|third|advertisers|location|contacts|browsing|
         拿|用了我的|拿去|发错人|错的人|寄错人|wrong person|wrong address|wrong customer|
