@@ -56,7 +56,8 @@ _RESOLVED = scripted(
     r"正常了?|流畅|顺畅|解决|修好|修得|到账|就来了|给换了|给退了|换了|补发)|"
     r"(?:结果|后来|最后|最终|没想到)[^，。！？]{0,12}(?:送|找|到|修|换|退|解决|处理)|道歉|赔礼|追回|恢复了|给换了|给退了|修得很|不卡了|改了|好了|已经收到|收到了|重新发|帮我联系|帮我处理|帮我解决|帮我换|"
     r"\b(?:fixed|sorted|resolved|refunded|replaced|replacement|came through|back up|"
-    r"working again|handled|took care|helped|fixing|sorting|resolving|came back|got (?:it|"
+    r"working again|handled|took care|helped|arrived|received|chasing|fixing|sorting|resolving|"
+    r"came back|got (?:it|"
     r"my money) back|reversed|"
     r"credited|but then|in the end|eventually|turned up|sent (?:a|"
     r"me a) new|apologi[sz]ed|is fixed|"
@@ -71,7 +72,9 @@ _PROPOSAL = scripted(
     r"nicer|great|good)|any chance|would be (?:nice|great|good|helpful|better)|"
     r"it'?d be (?:nice|great|good|helpful)|i wish|wish (?:you|the|it|there)|"
     r"maybe (?:you|offer|add|let|allow|have|make|give|use)|"
-    r"please (?:consider|add)|you should|suggest\w*|just an idea|feature request)\b|"
+    r"please (?:consider|add)|you (?:guys |all |folks |lot )?should|y'?all should|"
+    r"i'?d love (?:it )?if|would love (?:it )?if|suggest\w*|"
+    r"just an idea|feature request)\b|"
     r"只是个?想法|个人建议"
 )
 # Phrasings that propose by their form alone, whatever the verb after them.
@@ -79,13 +82,18 @@ _PROPOSAL_FORM = scripted(
     r"有没有可能|能否考虑|考虑一下|要是[^，。？?]{0,12}就好了|"
     r"\b(?:have you (?:ever )?(?:considered|thought about|thought of)|wouldn'?t it be|why not|"
     r"how about|what about|it'?d be (?:nice|great)|would be (?:nice|great|good|helpful|better)|"
-    r"i wish|just an idea|feature request)\b"
+    r"i wish|just an idea|feature request|i'?d love (?:it )?if|would love (?:it )?if)\b"
+)
+# A proposal by its form turns even a "love it" into a suggestion: "I'd love it if you stocked …".
+_WISH = scripted(
+    r"\b(?:i'?d love (?:it )?if|would love (?:it )?if|i wish you)\b|要是[^，。？?]{0,12}就好了"
 )
 _CHANGE = scripted(
     r"加|增加|添加|出个|出一|出款|推出|做成|做个|做得|延长|支持|提供|开通|改成|改为|优化|简化|多放|设置|"
     r"上门|标得|版本|多开|多加|多安排|多派|增开|改一下|改改|调大|放大|印|写上|标上|附上|配上|提前|早点|调整|"
     r"\b(?:add|make|offer|let|allow|support|introduce|include|provide|extend|bring|show|"
-    r"remember|launch|option|feature|keep|pick|choose|stock|open|enable)\b"
+    r"remember|launch|option|feature|keep|pick|choose|stock|stocked|open|enable|do|start|create|"
+    r"sell|bring back)\b"
 )
 _HELP = scripted(
     r"帮我|帮忙|告诉我|查一下|查查|给我|我的订单|退款|退钱|退给|还给|赔|快点|赶紧|尽快|马上|立刻|"
@@ -179,6 +187,11 @@ def apply_kind_rules(
         quiet = quiet and _RHETORICAL.search(text) is None
         if quiet:
             return Kind.PRAISE, [Reason(_SOURCE, "kind", "praise", "praise_only", praise.group(0))]
+    wish = _WISH.search(text) if kind is Kind.PRAISE else None
+    if wish is not None:
+        return Kind.SUGGESTION, [
+            Reason(_SOURCE, "kind", "suggestion", "proposal_question", wish.group(0))
+        ]
     if kind is Kind.PRAISE and _QUESTION.search(text) and _RHETORICAL.search(text):
         rhetorical = _RHETORICAL.search(text)
         assert rhetorical is not None

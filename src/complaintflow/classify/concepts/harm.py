@@ -38,7 +38,7 @@ _SEVERE = scripted(
     r"\b(?:came off|fell off|came loose|blew out|detached|snapped)|"
     r"cut (?:my|his|her|their|our)|sharp edges?|gash|swallow\w*|"
     r"found (?:a |some )?(?:glass|metal|wire|"
-    r"bug|insect|hair|plastic|bolt|screw)|shocked|electrocut\w*|burn(?:ed|t|s)?|scald\w*|"
+    r"bug|insect|hair|plastic|bolt|screw|mou?ld|maggots?|worms?|cockroach\w*)|mou?ldy|shocked|electrocut\w*|burn(?:ed|t|s)?|scald\w*|"
     r"injur\w*|hurt|bleeding|stitches|hospital\w*|er|a&e|emergency room|ambulance|"
     r"poison\w*|anaphyla\w*|trouble breathing|couldn'?t breathe|choking|choked|"
     r"brakes? failed|hazard\w*|dangerous|unsafe|glass (?:in|shards?))\b"
@@ -56,6 +56,7 @@ class Safety:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        mould|mold|maggot|worm|cockroach|mouldy|moldy|
         救护车|120|摔倒|
         往下掉|下坠|困在|困住|
         住院|院|
@@ -89,7 +90,8 @@ _DOWN = scripted(
     r"崩了|瘫痪|宕机|停服|停网|断网了?一|全部断了|整个(?:网站|系统|平台|app|服务)"
     r"|(?:网站|系统|平台|服务器|app|小程序)[^。！？]{0,6}(?:崩|瘫|挂|故障|出问题|出故障)"
     r"|错误码?\s*5\d\d|\b(?:error|code|http)\s*5\d\d\b|\b5\d\d (?:error|bad gateway|"
-    r"service unavailable)|\b(?:site|website|app|system|platform|server|service|checkout|"
+    r"service unavailable)|\b(?:site|website|app|system|platform|server|service|checkout|manager|"
+    r"portal|software|booking system|till|terminal|card reader|"
     r"network|servers?) (?:is|are|was|has been|went|goes|seems|keeps going) (?:\w+ )?"
     r"(?:down|offline|broken for everyone|crashed)|\boutage\b|\bis down\b"
 )
@@ -118,6 +120,7 @@ class Outage:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        went down|went|manager|portal|software|till|terminal|reader|
         收不了|刷不了卡|
         用不到|登入|登不到|
         take|accept|process|receive|payment|

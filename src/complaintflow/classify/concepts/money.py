@@ -133,7 +133,8 @@ _SHAPES: list[tuple[str, Scripted]] = [
         r"\b(?:i|we|none of us)"
         r" (?:never|didn'?t|did not) (?:made|make|authori[sz]e|agree|approve)|"
         r"\bnever (?:agreed|authori[sz]ed)\b|\bwithout (?:my |our )?(?:consent|permission|"
-        r"authori[sz]ation)\b|\b(?:drained|emptied)\b"
+        r"authori[sz]ation)\b|\b(?:drained|emptied)\b|\b(?:debt collect\w*|bailiffs?|"
+        r"collections? agency)\b|暴力催收|催收"
     )),
 ]
 # The costliest shapes, and words one of which each of their matches holds: a
@@ -150,6 +151,7 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
         "盗刷", "被刷", "送", "赠", "不认识", "不明", "骗", "scam", "defraud", "fraudulent",
         "recogni", "unknown", "both",
         "two", "three", "all", "several", "unauthori", "never", "without", "drained", "emptied",
+        "debt collect", "bailiff", "collections", "催收",
     ),
     "charged for nothing bought": (
         "账单", "扣款", "账户", "卡", "话费", "费用", "没", "never", "didn", "did not", "haven",
@@ -200,7 +202,8 @@ _BEING_REFUNDED = scripted(
 )
 # Every shape above needs one of these; most texts have none and stop here.
 _GATE = scripted(
-    r"[扣收刷划付交缴费钱款充转存骗续汇退送赠]|消费|余额|储值|莫名|无缘无故|free trial|orders?|"
+    r"[扣收刷划付交缴费钱款充转存骗续汇退送赠]|消费|催收|debt collect|bailiff|collections|余额|"
+    r"储值|莫名|无缘无故|free trial|orders?|"
     r"purchases?|"
     r"transactions?|押金|"
     r"somebody|someone|deposit|refunded|recogni|unknown|scam|fraud|pending|结算|实际|少了|未经|谁|账单|多了|多出|到账|charg|bill|debit|deduct|took|taken|take|paid|"
@@ -216,6 +219,7 @@ class MoneyTaken:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        debt collect|bailiff|collections|催收|
         余额|储值|清零|没了|不见了|消失|been|visited|travel|
         莫名|无缘无故|平白无故|送|赠|both|two|three|all|several|
         另外一个人|另一个人|其他人|只充|只用|只收到|免费|试用|变成|free trial|
@@ -308,6 +312,8 @@ _STOPPED = scripted(
     r"(?:production|factory|line|business|operations?|shop|store|plant)|"
     r"\bproduction (?:line )?(?:is |has |was )?(?:stopped|halted|down|"
     r"stalled|at a standstill)|\blosing (?:sales|money|business|customers)\b|"
+    r"\b(?:lost|losing) (?:\d+|dozens of|hundreds of) (?:bookings|orders|sales|customers|clients|"
+    r"reservations)\b|"
     r"\b(?:business|operations?|shop|store|restaurant) (?:is |are |has |have )?"
     r"(?:stopped|shut|halted|at a standstill|losing money)"
 )
@@ -320,6 +326,7 @@ class MajorLoss:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        lost|losing|
         损失|
         halted|stopped|shut down|paralys|paralyz|
         停|瘫痪|损失|开工|production|losing|business|operation|shop|store|restaurant

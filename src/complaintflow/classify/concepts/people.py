@@ -54,7 +54,8 @@ _GROUP_EN = scripted(
     r"a lot of|a bunch of|so many) (?:people|customers|users|accounts|households|families|"
     r"colleagues|members|neighbou?rs|employees|of us)|none of the \w+ (?:people|of us)|"
     r"nobody (?:on|in|at) (?:our|my|the) (?:team|office|building|company)|"
-    r"the whole of \w+|none of (?:our|the|my) (?:\d+ )?(?:branches|locations|shops|stores|sites|"
+    r"the whole of \w+|all (?:the |of the )?(?:tenants|residents|families|flats|households)|"
+    r"none of (?:our|the|my) (?:\d+ )?(?:branches|locations|shops|stores|sites|"
     r"offices|staff|"
     r"team|users|customers|employees|devices|terminals|tills|registers)|"
     r"(?:all|every one) of (?:our|the) (?:\d+ )?(?:branches|locations|shops|stores|sites|"
@@ -88,6 +89,7 @@ class MassImpact:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        tenants|residents|families|flats|households|
         全国|全市|全省|各地|全网|the whole of|
         整个|
         台|部|电脑|设备|机器|终端|收银机|
@@ -133,7 +135,8 @@ _EXPOSE_ZH = (r"(?:报出|说出|听见|听到|陌生人|给了?别的|给了?�
 _DATA_EN = (r"(?:name|address|phone(?: number)?|number|email address|id (?:number|card)|"
             r"passport|date of birth|birthday|medical records?|card (?:number|details)|"
             r"personal (?:data|details|information|info)|password|photos?|details|data|"
-            r"location(?: history)?|contacts|browsing history)")
+            r"location(?: history)?|contacts|browsing history|order history|history|"
+            r"account details)")
 _LEAK_PATTERNS = [
     scripted(_DATA_ZH + r"[^。！？!?]{0,16}" + _EXPOSE_ZH),
     scripted(_EXPOSE_ZH + r"[^。！？!?]{0,8}" + _DATA_ZH),
@@ -161,7 +164,9 @@ _LEAK_PATTERNS = [
              r"(?:to|with) advertisers)\b"),
     scripted(r"\b(?:passport|id card|bank card|documents?|prescription|medication|"
              r"letters?)\b[^.!?]{0,40}"
-             r"\b(?:to|with) (?:a |the |some )?(?:neighbou?r|stranger|someone|random|wrong)"),
+             r"\b(?:to|with) (?:a |the |some )?(?:neighbou?r|stranger|someone|random|wrong)|"
+             r"\bsent to (?:a |an )?(?:completely |totally )?(?:different|another|wrong) (?:family|"
+             r"person|house|address|customer)|(?:寄|送|发)到了?(?:别人家|别人那|错的地址)"),
     scripted(r"\b(?:opened|read|went through) (?:my|the) (?:letters?|mail|post|parcel|package)\b|"
              r"\bstranger\b[^.!?]{0,25}\b(?:opened|read|went through)\b"),
     scripted(r"\b(?:read|told|gave|shared|showed|sent|emailed|forwarded|said)\b[^.!?]{0,50}"
@@ -195,6 +200,7 @@ class DataExposed:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        history|sent to|别人家|别人那|错的地址|
         passport|id card|bank card|document|prescription|medication|letter|
         资料|会员信息|盗用|冒用|名义|
         报出|说出|听见|听到|病毒|木马|勒索|malware|ransomware|virus|third|advertisers|location|contacts|browsing|
