@@ -122,7 +122,7 @@ _TURN = scripted(
     r"就是|只是|但是?|可是|不过|可惜|美中不足|结果|\b(?:but|however|except|shame|pity)\b"
 )
 _PROBLEM = scripted(
-    r"慢|晚|坏|破|差|错|没|不|少|贵|脏|漏|裂|松|丢|停|断|掉|被|退回|收不到|都不能|都没法|在等|等着|还在等|问题|麻烦|等了|半天|小时|"
+    r"慢|晚|坏|破|差|错|没|不|少|贵|脏|漏|裂|松|丢|停|断|掉|被|退回|收不到|都不能|都没法|空盒|空的|空包|在等|等着|还在等|问题|麻烦|等了|半天|小时|"
     r"\b(?:slow|late|broken|bad|wrong|missing|damaged|not|never|no|poor|expensive|dirty|cracked|"
     r"fault\w*|defect\w*|issues?|problems?|none of|no one|nobody|loose|stuck|stopped|lost|"
     r"bricked|dead|died|broke|lose|fail\w*|can'?t|"

@@ -20,7 +20,7 @@ __all__ = ["Outage", "PublicExposure", "Safety"]
 _SEVERE = scripted(
     r"着火|起火|失火|火灾|燃起来|烧起来|烧了|烧黑|烧焦|烧坏|烧化|冒烟|冒火|冒火花|火花|爆炸|炸了|炸开|"
     r"爆了|漏电|触电|电到|被电|电击|电麻|烫伤|烧伤|划伤|割伤|受伤|流血|骨折|缝针|住院|进了?医院|"
-    r"在医院(?!工作|上班|当|做|实习)|(?:燃气|煤气|天然气|瓦斯)[^，。！？]{0,6}(?:味|泄漏|漏|没关)|(?:卡住|夹住|夹到)了?(?:手|脚|头|手指|孩子)|肿了|(?:轮胎|轮子|刹车|方向盘|座椅)[^，。！？]{0,6}(?:掉了|脱落|爆了|松了)|水泡|起泡|烫得|烫红|送医|急诊|挂水|输液|玻璃碎|碎玻璃|玻璃渣|救护车|叫了120|打了120|摔倒|往下掉|下坠|困在电梯|困住|撞倒|撞到|撞伤|撞坏|撞了|剐蹭|刹车失灵|刹不住|失控|侧翻|倒塌|塌了|砸到|砸伤|掉下来|坠落|"
+    r"在医院(?!工作|上班|当|做|实习)|(?:燃气|煤气|天然气|瓦斯)[^，。！？]{0,6}(?:味|泄漏|漏|没关)|(?:卡住|夹住|夹到)了?(?:手|脚|头|手指|孩子)|肿了|(?:轮胎|轮子|刹车|方向盘|座椅)[^，。！？]{0,6}(?:掉了|脱落|爆了|松了)|水泡|起泡|烫得|烫红|送医|急诊|挂水|输液|跳闸|短路|玻璃碎|碎玻璃|玻璃渣|救护车|叫了120|打了120|摔倒|往下掉|下坠|困在电梯|困住|撞倒|撞到|撞伤|撞坏|撞了|剐蹭|刹车失灵|刹不住|失控|侧翻|倒塌|塌了|砸到|砸伤|掉下来|坠落|"
     r"口子|伤口|划破|割破|刺破|尖锐|扎伤|摔伤|夹伤|烫到|"
     r"(?:吃|喝|发现)出?了?[^，。！？]{0,6}(?:钢丝|玻璃|铁|钉|虫|蟑螂|苍蝇|老鼠|蛆|头发|异物|塑料|刀片)|"
     r"(?:差点|险些)[^，。！？]{0,6}(?:摔|掉|烧|炸|触电|噎|窒息|受伤|出事|出人命)|摔出去|摔下来|摔伤|"
@@ -31,7 +31,8 @@ _SEVERE = scripted(
     r"burst|melt(?:ed|ing)?|burning|overheat\w*|electric shock|doctor|clinic|"
     r"(?:crash(?:ed)?|reversed|drove|backed) into|knocked (?:over|down)|"
     r"hit (?:my|our) (?:car|house|child|kid|son|daughter|dog|gate|wall)|"
-    r"burgl\w*|robbed|break-in|broken into|swell\w*|swollen|bulging|hissing|chipped (?:a |"
+    r"tripped (?:the )?(?:electrics|breaker|fuse)|short[- ]circuit\w*|burgl\w*|robbed|break-in|"
+    r"broken into|swell\w*|swollen|bulging|hissing|chipped (?:a |"
     r"my )?tooth|"
     r"broke (?:a |my )?tooth|"
     r"gas leak|smell(?:s|ed)? (?:of )?gas|(?:tyre|tire|wheel|brake|steering|seat)s?\b[^.!?]{0,20}"
@@ -49,6 +50,12 @@ _MILD = scripted(
 )
 
 
+_TOGETHER = scripted(
+    r"全家|一家[^，。！？]{0,3}口?|[两三四五六七八九十几]口人?|我们几个|全都|都(?=[^，。！？]{0,4}(?:拉|吐|泻))|"
+    r"\b(?:whole family|all of us|everyone who ate|the whole table)\b"
+)
+
+
 class Safety:
     """Danger to people: fire, shock, injury, poisoning (P1); a mild reaction (P2, a person)."""
 
@@ -56,6 +63,7 @@ class Safety:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        跳闸|短路|tripped|short|
         mould|mold|maggot|worm|cockroach|mouldy|moldy|
         救护车|120|摔倒|
         往下掉|下坠|困在|困住|
@@ -81,6 +89,10 @@ class Safety:
                 return Finding(self.name, match.group(0), detail="danger to people")
         for match in _MILD.finditer(text):
             if not negated(text, match.start()) and not hypothetical(text, *match.span()):
+                together = _TOGETHER.search(text)
+                if together is not None:  # a whole family ill at once: a poisoning
+                    return Finding(self.name, f"{together.group(0)} ... {match.group(0)}",
+                                   detail="several people ill")
                 return Finding(self.name, match.group(0), level=Priority.P2,
                                detail="a health reaction")
         return None

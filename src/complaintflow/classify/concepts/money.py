@@ -112,7 +112,10 @@ _SHAPES: list[tuple[str, Scripted]] = [
         r"(?:退订|取消|关闭|关了|注销|解约|停用)"
     )),
     ("charged without consent", scripted(
-        _NEVER_AGREED + r"[^。！？]{0,12}" + _CHARGE_ZH + "|不认识的(?:扣款|消费|交易)|不明扣款|"
+        r"(?:征信|信用记录|贷款记录)[^。！？]{0,20}(?:没借|没有借|从没借|没贷|没有贷)|"
+        r"(?:没借|没有借|从没借)[^。！？]{0,20}(?:征信|贷款记录|信用记录)|"
+        r"\bcredit (?:record|score|file|report)\b[^.!?]{0,40}\bnever (?:borrowed|took)|"
+        + _NEVER_AGREED + r"[^。！？]{0,12}" + _CHARGE_ZH + "|不认识的(?:扣款|消费|交易)|不明扣款|"
         r"被骗[^。！？]{0,6}(?:\d|[一二两三四五六七八九十百千万])|骗走|被诈骗|"
         r"\b(?:scammed|defrauded|fraudulent (?:charge|transaction|site|website|payment))\b|"
         r"\b(?:charges?|transactions?|payments?|debits?)\b(?:[^.!?]|\.\d){0,30}\b(?:don'?t|"
@@ -152,6 +155,7 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
         "recogni", "unknown", "both",
         "two", "three", "all", "several", "unauthori", "never", "without", "drained", "emptied",
         "debt collect", "bailiff", "collections", "催收",
+        "征信", "信用记录", "贷款记录", "没借", "credit",
     ),
     "charged for nothing bought": (
         "账单", "扣款", "账户", "卡", "话费", "费用", "没", "never", "didn", "did not", "haven",
@@ -202,7 +206,8 @@ _BEING_REFUNDED = scripted(
 )
 # Every shape above needs one of these; most texts have none and stop here.
 _GATE = scripted(
-    r"[扣收刷划付交缴费钱款充转存骗续汇退送赠]|消费|催收|debt collect|bailiff|collections|余额|"
+    r"[扣收刷划付交缴费钱款充转存骗续汇退送赠]|消费|征信|信用记录|贷款记录|没借|credit|催收|"
+    r"debt collect|bailiff|collections|余额|"
     r"储值|莫名|无缘无故|free trial|orders?|"
     r"purchases?|"
     r"transactions?|押金|"
@@ -219,6 +224,7 @@ class MoneyTaken:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        征信|信用记录|贷款记录|没借|credit record|credit score|credit file|credit report|
         debt collect|bailiff|collections|催收|
         余额|储值|清零|没了|不见了|消失|been|visited|travel|
         莫名|无缘无故|平白无故|送|赠|both|two|three|all|several|

@@ -66,8 +66,9 @@ _GROUP_EN = scripted(
 )
 _COUNT_EN = scripted(
     r"\b(\d+|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
-    r"hundred)\+? (?:\w+ ){0,3}?(?:people|customers|users|colleagues|employees|staff|accounts|"
-    r"households|families|of us|stores|members|guests)\b"
+    r"hundred)\+? (?:[\w-]+ ){0,3}?(?:people|customers|users|colleagues|employees|staff|accounts|"
+    r"households|families|of us|stores|members|guests|terminals|devices|machines|branches|"
+    r"tills|computers|laptops)\b"
 )
 _WORDS = {"five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
           "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
@@ -89,6 +90,7 @@ class MassImpact:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        terminals|devices|machines|branches|tills|computers|laptops|
         tenants|residents|families|flats|households|
         全国|全市|全省|各地|全网|the whole of|
         整个|
@@ -157,7 +159,9 @@ _LEAK_PATTERNS = [
                r"visible to|published|sold|showing up|shown to|in the cc|given out|handed out|"
                r"broadcast)\b"),
     scripted(r"(?:拿|用)了?我的(?:身份证|信息|手机号|电话|名字|照片)[^。！？]{0,8}(?:办|注册|开|申请|贷款|借)|"
-             r"被(?:人|别人)?拿去(?:注册|办|用|申请)|被(?:人|别人)?(?:盗用|冒用)|(?:用|以)我的名义|发错人|发给了错的人|寄错人|"
+             r"被[^，。！？]{0,8}拿去(?:注册|办|用|申请|刷单|卖)|包裹被(?:拆|打开)|被拆过|"
+             r"\b(?:opening|opened|tampered with|resealed)\b[^.!?]{0,30}\b(?:parcels?|packages?)\b|"
+             r"\b(?:parcels?|packages?)\b[^.!?]{0,30}\b(?:resealed|tampered)|被(?:人|别人)?(?:盗用|冒用)|(?:用|以)我的名义|发错人|发给了错的人|寄错人|"
              r"\bto the wrong (?:person|address|customer|email|recipient)\b"),
     scripted(r"病毒|木马|勒索|\b(?:malware|ransomware|virus|(?:to|with) (?:a )?third[- ]part(?:y|"
              r"ies)|"
@@ -200,6 +204,7 @@ class DataExposed:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        拿去|被拆|包裹被|opening|tampered|resealed|
         history|sent to|别人家|别人那|错的地址|
         passport|id card|bank card|document|prescription|medication|letter|
         资料|会员信息|盗用|冒用|名义|
