@@ -117,6 +117,11 @@ _CONDITION = scripted(
 )
 _TURN_TO_PRAISE = scripted(r"不过|但是?|可是|\b(?:but|though|still)\b")
 _MINOR = scripted(r"有点|有些|稍微|一点|略|\b(?:a bit|slightly|a little|kinda|somewhat)\b")
+# "想团购", "would like to order": a request for something, not a problem.
+_WANTS = scripted(
+    r"想(?:要|问|了解|买|团购|订|咨询|知道)|\b(?:want to (?:buy|order|know)|would like to|"
+    r"interested in)\b"
+)
 _CLAUSE_END = re.compile(r"[，。！？,.!?;；]")
 _TURN = scripted(
     r"就是|只是|但是?|可是|不过|可惜|美中不足|结果|\b(?:but|however|except|shame|pity)\b"
@@ -270,10 +275,14 @@ def turn_after_praise(text: str) -> re.Match[str] | None:
 
 def _shape(text: str, findings: Sequence[Finding]) -> tuple[Kind, list[Reason]]:
     """No lexicon evidence: read the message's shape (question, problem words, a finding)."""
-    if findings:
+    events = [f for f in findings if f.concept not in ("large_amount", "mass_impact")]
+    if events:
         return Kind.COMPLAINT, [
-            Reason(_SOURCE, "kind", "complaint", "shape:finding", findings[0].evidence)
+            Reason(_SOURCE, "kind", "complaint", "shape:finding", events[0].evidence)
         ]
+    wants = _WANTS.search(text)
+    if wants is not None:
+        return Kind.INQUIRY, [Reason(_SOURCE, "kind", "inquiry", "shape:request", wants.group(0))]
     problem = _PROBLEM.search(text)
     if problem is not None:
         return Kind.COMPLAINT, [

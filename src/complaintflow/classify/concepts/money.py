@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from complaintflow.classify.amounts import find_claims
+from complaintflow.classify.amounts import find_claims, parse_chinese_number
 from complaintflow.classify.concepts.base import Context, Finding, hypothetical, negated, words
 from complaintflow.classify.concepts.scripted import Scripted, scripted
 
@@ -180,6 +180,19 @@ _CHARGED = scripted(
 )
 
 
+# "扣了三百块运费，商品才五十块": both sums in words, the charge out of proportion.
+_NUMERAL = r"([\d一二两三四五六七八九十百千万]+)"
+_ZH_PROPORTION = scripted(
+    r"(?:扣了?|收了?)我?" + _NUMERAL + r"(?:块|元)[^。！？]{0,12}(?:商品|东西|价格|单价|才|"
+    r"只)[^。！？]{0,4}"
+    + _NUMERAL + r"(?:块|元)"
+)
+
+
+def _int(text: str) -> int:
+    return int(text) if text.isdigit() else 0
+
+
 def _filled(match: re.Match[str]) -> int:
     """The index of the group that matched (a pattern with alternative number groups)."""
     return next(i for i, group in enumerate(match.groups(), 1) if group is not None)
@@ -258,7 +271,7 @@ class MoneyTaken:
                 if _OWN_DOING.search(text) or _BEING_REFUNDED.search(text):
                     return None
                 return Finding(self.name, match.group(0), detail=detail)
-        if not _AMOUNT_GATE.search(text):
+        if not _AMOUNT_GATE.search(text) and "块" not in text and "元" not in text:
             return None
         for match in _SHORT.finditer(text):
             numbers = [_number(g) for g in match.groups() if g is not None]
@@ -267,6 +280,12 @@ class MoneyTaken:
         return self._out_of_proportion(text)
 
     def _out_of_proportion(self, text: str) -> Finding | None:
+        for match in _ZH_PROPORTION.finditer(text):
+            paid = parse_chinese_number(match.group(1)) or _int(match.group(1))
+            cost = parse_chinese_number(match.group(2)) or _int(match.group(2))
+            if paid and cost and paid >= cost * self.proportion:
+                return Finding(self.name, match.group(0),
+                               detail=f"charged {paid} against a price of {cost}")
         prices = [(m, _number(m.group(_filled(m)))) for m in _PRICE.finditer(text)]
         charged = [(m, _number(m.group(1))) for m in _CHARGED.finditer(text)]
         for price_match, price in prices:

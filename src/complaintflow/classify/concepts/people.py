@@ -159,7 +159,10 @@ _LEAK_PATTERNS = [
                r"visible to|published|sold|showing up|shown to|in the cc|given out|handed out|"
                r"broadcast)\b"),
     scripted(r"(?:拿|用)了?我的(?:身份证|信息|手机号|电话|名字|照片)[^。！？]{0,8}(?:办|注册|开|申请|贷款|借)|"
-             r"被[^，。！？]{0,8}拿去(?:注册|办|用|申请|刷单|卖)|包裹被(?:拆|打开)|被拆过|"
+             r"被[^，。！？]{0,8}拿去(?:注册|办|用|申请|刷单|卖)|偷拍|装了?(?:个|一个)?(?:摄像头|监控)|"
+             r"\bgave (?:him|her|them|someone|a stranger) (?:my|our) (?:address|number|phone|"
+             r"details|"
+             r"name)\b|\b(?:hidden camera|recorded me|filmed me)\b|包裹被(?:拆|打开)|被拆过|"
              r"\b(?:opening|opened|tampered with|resealed)\b[^.!?]{0,30}\b(?:parcels?|packages?)\b|"
              r"\b(?:parcels?|packages?)\b[^.!?]{0,30}\b(?:resealed|tampered)|被(?:人|别人)?(?:盗用|冒用)|(?:用|以)我的名义|发错人|发给了错的人|寄错人|"
              r"\bto the wrong (?:person|address|customer|email|recipient)\b"),
@@ -204,6 +207,7 @@ class DataExposed:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        偷拍|摄像头|监控|gave|hidden camera|recorded me|filmed me|
         拿去|被拆|包裹被|opening|tampered|resealed|
         history|sent to|别人家|别人那|错的地址|
         passport|id card|bank card|document|prescription|medication|letter|
