@@ -203,9 +203,10 @@ def apply_kind_rules(
         return Kind.COMPLAINT, [
             Reason(_SOURCE, "kind", "complaint", "rhetorical_question", rhetorical.group(0))
         ]
-    if kind is Kind.PRAISE and urgent and _done(text) is None:
+    harm = urgent
+    if kind is Kind.PRAISE and harm and _done(text) is None:
         return Kind.COMPLAINT, [
-            Reason(_SOURCE, "kind", "complaint", "harm_without_fix", urgent[0].evidence)
+            Reason(_SOURCE, "kind", "complaint", "harm_without_fix", harm[0].evidence)
         ]
     if kind is Kind.PRAISE and praise is not None:
         turn = turn_after_praise(text)

@@ -20,7 +20,7 @@ __all__ = ["Outage", "PublicExposure", "Safety"]
 _SEVERE = scripted(
     r"着火|起火|失火|火灾|燃起来|烧起来|烧了|烧黑|烧焦|烧坏|烧化|冒烟|冒火|冒火花|火花|爆炸|炸了|炸开|"
     r"爆了|漏电|触电|电到|被电|电击|电麻|烫伤|烧伤|划伤|割伤|受伤|流血|骨折|缝针|住院|进了?医院|"
-    r"在医院(?!工作|上班|当|做|实习)|(?:燃气|煤气|天然气|瓦斯)[^，。！？]{0,6}(?:味|泄漏|漏|没关)|(?:卡住|夹住|夹到)了?(?:手|脚|头|手指|孩子)|肿了|(?:轮胎|轮子|刹车|方向盘|座椅)[^，。！？]{0,6}(?:掉了|脱落|爆了|松了)|水泡|起泡|烫得|烫红|送医|急诊|挂水|输液|(?:开水|热水|热汤|热油)[^，。！？]{0,8}(?:洒|泼|浇|溅)|跳闸|短路|玻璃碎|碎玻璃|玻璃渣|救护车|叫了120|打了120|摔倒|往下掉|下坠|困在电梯|困住|撞倒|撞到|撞伤|撞坏|撞了|剐蹭|刹车失灵|刹不住|失控|侧翻|倒塌|塌了|砸到|砸伤|掉下来|坠落|"
+    r"在医院(?!工作|上班|当|做|实习)|(?:燃气|煤气|天然气|瓦斯)[^，。！？]{0,6}(?:味|泄漏|漏|没关)|(?:卡住|夹住|夹到)了?(?:手|脚|头|手指|孩子)|肿了|(?:轮胎|轮子|刹车|方向盘|座椅)[^，。！？]{0,6}(?:掉了|脱落|爆了|松了)|水泡|起泡|烫得|烫红|送医|急诊|挂水|输液|(?:开水|热水|热汤|热油)[^，。！？]{0,8}(?:洒|泼|浇|溅)|夹断|夹伤|压断|割断|切断|跳闸|短路|玻璃碎|碎玻璃|玻璃渣|救护车|叫了120|打了120|摔倒|往下掉|下坠|困在电梯|困住|撞倒|撞到|撞伤|撞坏|撞了|剐蹭|刹车失灵|刹不住|失控|侧翻|倒塌|塌了|砸到|砸伤|掉下来|坠落|"
     r"口子|伤口|划破|割破|刺破|尖锐|扎伤|摔伤|夹伤|烫到|"
     r"(?:吃|喝|发现)出?了?[^，。！？]{0,6}(?:钢丝|玻璃|铁|钉|虫|蟑螂|苍蝇|老鼠|蛆|头发|异物|塑料|刀片)|"
     r"(?:差点|险些)[^，。！？]{0,6}(?:摔|掉|烧|炸|触电|噎|窒息|受伤|出事|出人命)|摔出去|摔下来|摔伤|"
@@ -64,6 +64,7 @@ class Safety:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        夹断|夹伤|压断|割断|切断|
         开水|热水|热汤|热油|boiling|hot oil|hot soup|hot water|
         跳闸|短路|tripped|short|
         mould|mold|maggot|worm|cockroach|mouldy|moldy|
@@ -119,7 +120,7 @@ _CANT = scripted(
     r"(?:card )?payments?)\b|\bwon'?t (?:load|let me (?:log|pay|check))"
 )
 _LONG = scripted(
-    r"从[^。！？]{0,6}(?:到现在|开始)|(?:早上|上午|中午|下午|晚上|昨天|昨晚|今早|凌晨|\d+点)"
+    r"今天一直|一直到现在|从[^。！？]{0,6}(?:到现在|开始)|(?:早上|上午|中午|下午|晚上|昨天|昨晚|今早|凌晨|\d+点)"
     r"[^。！？]{0,8}(?:开始|起)|现在都|到现在|一整天|一上午|一下午|一晚上|一天一夜|好几个小时|几个小时|"
     r"\d+\s*个?小时|(?:一|两|三|几|好几)个多?小时|半天|"
     r"\bsince (?:this morning|last night|yesterday|\d)|\bfor (?:hours|\d+ hours|two hours|"
@@ -186,7 +187,7 @@ _PUBLIC_EN = scripted(
     r"the papers|tv (?:station|news|channel)|on tv|television|"
     r"bbb|better business bureau|ftc|fcc|cfpb|trading standards|ombudsman|regulators?|"
     r"consumer (?:protection|rights|council|affairs|agency|watchdog)|attorney general|watchdog|"
-    r"bbc|itv|cnn|fox news|abc news|sky news|my story|petition|"
+    r"(?:bbc|itv|cnn|sky news) (?:are|is|want|have|will)|my story|petition|"
     r"(?:lawyers?|attorneys?|solicitors?)\b(?! friend)|sue|suing|lawsuit|legal (?:action|remedies|"
     r"proceedings|steps|route)|court|small claims|"
     r"police|going viral|went viral|viral|retweet\w*|everyone should know|spread the word|"

@@ -53,6 +53,10 @@ _SHAPES: list[tuple[str, Scripted]] = [
         r"(?:没用过|没有用过|没用|没买|没开|没订|没同意|不知道是什么|都不知道|莫名|无故|乱扣|一分都不退|"
         r"不退|没退)|(?:没用过|没有用过|没订过|没开过|没有开通)[^。！？]{0,12}(?:账单|话费|扣|收费|却有)|"
         r"退了一半|只退了?一半|只退了?一部分|押金[^。！？]{0,10}(?:扣掉|不退|没退|扣了)|"
+        r"(?:转|付|汇|退|打)[^。！？]{0,6}(?:到了?|给了?|进了?)[^。！？]{0,8}(?:注销|作废|停用|过期)的?"
+        r"(?:卡|账户)|" + _CHARGE_ZH + r"[^。！？]{0,20}(?:没出过国|没出国|没去过|人在国内|"
+        r"人都没出过)|"
+        r"\b(?:card|account)(?:'s| has| was)? (?:been )?used\b|"
         r"(?:转|付|汇|退|打)[^。！？]{0,6}(?:到了?|给了?|进了?)(?:别人的?|错的?|陌生人的?|另外一个人的?|"
         r"另一个人的?|其他人的?)(?:账户|账号|卡)|"
         r"(?:扣了|收了|扣款|付了)[^。！？]{0,12}(?:实际|却|但)?只(?:充|用|收到|到账|给|发|买|有)了?|"
@@ -135,7 +139,8 @@ _SHAPES: list[tuple[str, Scripted]] = [
         r"\bunauthori[sz]ed\b|\b(?:charges?|purchases?|payments?)\b[^.!?]{0,20}"
         r"\b(?:i|we|none of us)"
         r" (?:never|didn'?t|did not) (?:made|make|authori[sz]e|agree|approve)|"
-        r"\bnever (?:agreed|authori[sz]ed)\b|\bwithout (?:my |our )?(?:consent|permission|"
+        r"\bnever (?:agreed|authori[sz]ed)\b|\bwithout (?:any )?(?:notice|warning|telling)\b|"
+        r"\bwithout (?:my |our )?(?:consent|permission|"
         r"authori[sz]ation)\b|\b(?:drained|emptied)\b|\b(?:debt collect\w*|bailiffs?|"
         r"collections? agency)\b|暴力催收|催收"
     )),
@@ -156,6 +161,7 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
         "two", "three", "all", "several", "unauthori", "never", "without", "drained", "emptied",
         "debt collect", "bailiff", "collections", "催收",
         "征信", "信用记录", "贷款记录", "没借", "credit",
+        "notice", "warning", "telling",
     ),
     "charged for nothing bought": (
         "账单", "扣款", "账户", "卡", "话费", "费用", "没", "never", "didn", "did not", "haven",
@@ -219,7 +225,7 @@ _BEING_REFUNDED = scripted(
 )
 # Every shape above needs one of these; most texts have none and stop here.
 _GATE = scripted(
-    r"[扣收刷划付交缴费钱款充转存骗续汇退送赠]|消费|征信|信用记录|贷款记录|没借|credit|催收|"
+    r"[扣收刷划付交缴费钱款充转存骗续汇退送赠]|消费|used|notice|warning|征信|信用记录|贷款记录|没借|credit|催收|"
     r"debt collect|bailiff|collections|余额|"
     r"储值|莫名|无缘无故|free trial|orders?|"
     r"purchases?|"
@@ -237,6 +243,7 @@ class MoneyTaken:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        注销|作废|停用|过期|没出过国|没出国|没去过|人在国内|used|notice|warning|telling|
         征信|信用记录|贷款记录|没借|credit record|credit score|credit file|credit report|
         debt collect|bailiff|collections|催收|
         余额|储值|清零|没了|不见了|消失|been|visited|travel|
@@ -332,7 +339,8 @@ class LargeAmount:
 _STOPPED = scripted(
     r"(?:生产线|产线|整条线|流水线|工厂|工地|项目|业务|店铺|门店|公司)[^。！？]{0,8}"
     r"(?:停了|停摆|停工|停产|瘫痪|停滞|停下|损失很大|损失惨重|没法开工|无法开工|开不了工)"
-    r"|停产|停工|损失惨重|损失了?(?:几|好几|上|数)?[十百千]?万|\b(?:halted|stopped|shut down|"
+    r"|停产|停工|损失惨重|跑了[^。！？]{0,6}(?:单|生意|客人)|生意都做不了|没法做生意|"
+    r"损失了?(?:几|好几|上|数)?[十百千]?万|\b(?:halted|stopped|shut down|"
     r"paralys\w*|paralyz\w*) (?:our |the )?"
     r"(?:production|factory|line|business|operations?|shop|store|plant)|"
     r"\bproduction (?:line )?(?:is |has |was )?(?:stopped|halted|down|"
@@ -351,6 +359,7 @@ class MajorLoss:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        跑了|生意|
         lost|losing|
         损失|
         halted|stopped|shut down|paralys|paralyz|

@@ -169,6 +169,8 @@ _LEAK_PATTERNS = [
     scripted(r"病毒|木马|勒索|\b(?:malware|ransomware|virus|(?:to|with) (?:a )?third[- ]part(?:y|"
              r"ies)|"
              r"(?:to|with) advertisers)\b"),
+    scripted(r"\b(?:left|handed|gave)\b[^.!?]{0,40}\b(?:with|to) (?:the|a) (?:neighbou?r|stranger)"
+             r"[^.!?]{0,40}\b(?:passport|bank card|id card|documents?|card)\b"),
     scripted(r"\b(?:passport|id card|bank card|documents?|prescription|medication|"
              r"letters?)\b[^.!?]{0,40}"
              r"\b(?:to|with) (?:a |the |some )?(?:neighbou?r|stranger|someone|random|wrong)|"
