@@ -108,7 +108,9 @@ _DOWN = scripted(
     r"service unavailable)|\b(?:site|website|app|system|platform|server|service|checkout|manager|"
     r"portal|software|booking system|till|terminal|card reader|"
     r"network|servers?) (?:is|are|was|has been|went|goes|seems|keeps going) (?:\w+ )?"
-    r"(?:down|offline|broken for everyone|crashed)|\boutage\b|\bis down\b"
+    r"(?:down|offline|broken for everyone|crashed)|\boutage\b|\bis down\b|"
+    r"\b(?:every|all (?:the|our)) (?:tills?|terminals?|machines?|computers?|registers?|screens?)\b"
+    r"[^.!?]{0,30}\b(?:froze|frozen|crashed|went down|died|stopped)\b"
 )
 _CANT = scripted(
     r"登不上|登录不了|登不进|无法登录|无法登陆|进不去|打不开|用不了|无法使用|付不了|无法支付|没法付款|"
@@ -135,6 +137,7 @@ class Outage:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        every|all the|all our|
         went down|went|manager|portal|software|till|terminal|reader|
         收不了|刷不了卡|
         用不到|登入|登不到|

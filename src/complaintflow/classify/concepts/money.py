@@ -78,7 +78,9 @@ _SHAPES: list[tuple[str, Scripted]] = [
         + r"|" + _CHARGE_EN + r"\b[^.!?]{0,60}\b(?:never|haven'?t|have not) (?:been|visited|"
         r"travell?ed)\b"
         + r"|\b(?:never|didn'?t|did not) (?:sign(?:ed)? up|subscribed?|order(?:ed)?|agree[d]?|"
-        r"buy|bought)\b[^.!?]{0,60}" + _CHARGE_EN)),
+        r"buy|bought)\b[^.!?]{0,60}" + _CHARGE_EN
+        + r"|" + _CHARGE_EN + r"\b[^.!?]{0,60}\b(?:never|didn'?t|did not) (?:signed?|"
+            r"agreed? to)\b")),
     ("charged although the payment failed", scripted(
         r"(?:失败|没成功|不成功|未成功|没付成|未支付|待支付|支付异常|付款异常|提示错误|报错|declined|"
         r"failed|didn'?t go through|did not go through|unsuccessful|error)[^。！？!?]{0,24}"
@@ -243,6 +245,7 @@ class MoneyTaken:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        signed|agreed|
         注销|作废|停用|过期|没出过国|没出国|没去过|人在国内|used|notice|warning|telling|
         征信|信用记录|贷款记录|没借|credit record|credit score|credit file|credit report|
         debt collect|bailiff|collections|催收|
@@ -339,7 +342,9 @@ class LargeAmount:
 _STOPPED = scripted(
     r"(?:生产线|产线|整条线|流水线|工厂|工地|项目|业务|店铺|门店|公司)[^。！？]{0,8}"
     r"(?:停了|停摆|停工|停产|瘫痪|停滞|停下|损失很大|损失惨重|没法开工|无法开工|开不了工)"
-    r"|停产|停工|损失惨重|跑了[^。！？]{0,6}(?:单|生意|客人)|生意都做不了|没法做生意|"
+    r"|停产|停工|损失惨重|办砸了|搞砸了|活动[^。！？]{0,3}(?:泡汤|取消了|毁了)|被迫关门|提前关门|"
+    r"\bhad to close\b|\bclosed early\b|\bruined (?:our|the) (?:event|wedding|party|launch)\b|"
+    r"跑了[^。！？]{0,6}(?:单|生意|客人)|生意都做不了|没法做生意|"
     r"损失了?(?:几|好几|上|数)?[十百千]?万|\b(?:halted|stopped|shut down|"
     r"paralys\w*|paralyz\w*) (?:our |the )?"
     r"(?:production|factory|line|business|operations?|shop|store|plant)|"
@@ -359,6 +364,7 @@ class MajorLoss:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        办砸|搞砸|活动|关门|had to close|closed early|ruined|
         跑了|生意|
         lost|losing|
         损失|

@@ -159,6 +159,8 @@ _LEAK_PATTERNS = [
                r"visible to|published|sold|showing up|shown to|in the cc|given out|handed out|"
                r"broadcast)\b"),
     scripted(r"(?:拿|用)了?我的(?:身份证|信息|手机号|电话|名字|照片)[^。！？]{0,8}(?:办|注册|开|申请|贷款|借)|"
+             r"(?:显示成|变成)了?别人的|跑到了?别人(?:的)?账号|别人账号下|"
+             r"\b(?:gave|handed) (?:my|our) keys? to (?:the wrong|a stranger|someone)|"
              r"被[^，。！？]{0,8}拿去(?:注册|办|用|申请|刷单|卖)|偷拍|装了?(?:个|一个)?(?:摄像头|监控)|"
              r"\bgave (?:him|her|them|someone|a stranger) (?:my|our) (?:address|number|phone|"
              r"details|"
@@ -209,6 +211,7 @@ class DataExposed:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        显示成|变成|跑到|别人账号|keys|
         偷拍|摄像头|监控|gave|hidden camera|recorded me|filmed me|
         拿去|被拆|包裹被|opening|tampered|resealed|
         history|sent to|别人家|别人那|错的地址|
