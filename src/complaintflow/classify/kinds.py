@@ -93,7 +93,7 @@ _CHANGE = scripted(
     r"上门|标得|版本|多开|多加|多安排|多派|增开|改一下|改改|调大|放大|印|写上|标上|附上|配上|提前|早点|调整|"
     r"\b(?:add|make|offer|let|allow|support|introduce|include|provide|extend|bring|show|"
     r"remember|launch|option|feature|keep|pick|choose|stock|stocked|open|enable|do|start|create|"
-    r"sell|bring back)\b"
+    r"sell|bring back|deliver|ship|send|carry)\b"
 )
 _HELP = scripted(
     r"帮我|帮忙|告诉我|查一下|查查|给我|我的订单|退款|退钱|退给|还给|赔|快点|赶紧|尽快|马上|立刻|"

@@ -20,7 +20,7 @@ __all__ = ["Outage", "PublicExposure", "Safety"]
 _SEVERE = scripted(
     r"着火|起火|失火|火灾|燃起来|烧起来|烧了|烧黑|烧焦|烧坏|烧化|冒烟|冒火|冒火花|火花|爆炸|炸了|炸开|"
     r"爆了|漏电|触电|电到|被电|电击|电麻|烫伤|烧伤|划伤|割伤|受伤|流血|骨折|缝针|住院|进了?医院|"
-    r"在医院(?!工作|上班|当|做|实习)|(?:燃气|煤气|天然气|瓦斯)[^，。！？]{0,6}(?:味|泄漏|漏|没关)|(?:卡住|夹住|夹到)了?(?:手|脚|头|手指|孩子)|肿了|(?:轮胎|轮子|刹车|方向盘|座椅)[^，。！？]{0,6}(?:掉了|脱落|爆了|松了)|水泡|起泡|烫得|烫红|送医|急诊|挂水|输液|(?:开水|热水|热汤|热油)[^，。！？]{0,8}(?:洒|泼|浇|溅)|夹断|夹伤|压断|割断|切断|跳闸|短路|玻璃碎|碎玻璃|玻璃渣|救护车|叫了120|打了120|摔倒|往下掉|下坠|困在电梯|困住|撞倒|撞到|撞伤|撞坏|撞了|剐蹭|刹车失灵|刹不住|失控|侧翻|倒塌|塌了|砸到|砸伤|掉下来|坠落|"
+    r"在医院(?!工作|上班|当|做|实习)|(?:燃气|煤气|天然气|瓦斯)[^，。！？]{0,6}(?:味|泄漏|漏|没关)|(?:卡住|夹住|夹到)了?(?:手|脚|头|手指|孩子)|肿了|(?:轮胎|轮子|刹车|方向盘|座椅)[^，。！？]{0,6}(?:掉了|脱落|爆了|松了)|水泡|起泡|烫得|烫红|送医|急诊|挂水|输液|(?:开水|热水|热汤|热油)[^，。！？]{0,8}(?:洒|泼|浇|溅)|(?:里|中|里面)(?:有|发现了?|吃出了?)[^，。！？]{0,4}(?:针|钉|玻璃|刀片|铁丝|钢丝|虫|蟑螂|老鼠|异物)|被困|召回[^，。！？]{0,10}(?:没|没有|不|也不)(?:通知|告诉)|夹断|夹伤|压断|割断|切断|跳闸|短路|玻璃碎|碎玻璃|玻璃渣|救护车|叫了120|打了120|摔倒|往下掉|下坠|困在电梯|困住|撞倒|撞到|撞伤|撞坏|撞了|剐蹭|刹车失灵|刹不住|失控|侧翻|倒塌|塌了|砸到|砸伤|掉下来|坠落|"
     r"口子|伤口|划破|割破|刺破|尖锐|扎伤|摔伤|夹伤|烫到|"
     r"(?:吃|喝|发现)出?了?[^，。！？]{0,6}(?:钢丝|玻璃|铁|钉|虫|蟑螂|苍蝇|老鼠|蛆|头发|异物|塑料|刀片)|"
     r"(?:差点|险些)[^，。！？]{0,6}(?:摔|掉|烧|炸|触电|噎|窒息|受伤|出事|出人命)|摔出去|摔下来|摔伤|"
@@ -31,7 +31,8 @@ _SEVERE = scripted(
     r"burst|melt(?:ed|ing)?|burning|overheat\w*|electric shock|doctor|clinic|"
     r"(?:crash(?:ed)?|reversed|drove|backed) into|knocked (?:over|down)|"
     r"hit (?:my|our) (?:car|house|child|kid|son|daughter|dog|gate|wall)|"
-    r"boiling water|hot (?:oil|soup|water) (?:spilled|went) (?:over|on)|"
+    r"recall(?:ed)?\b[^.!?]{0,40}\b(?:nobody|no one|never|didn'?t|not) (?:told|tell|informed|"
+    r"notified)|boiling water|hot (?:oil|soup|water) (?:spilled|went) (?:over|on)|"
     r"tripped (?:the )?(?:electrics|breaker|fuse)|short[- ]circuit\w*|burgl\w*|robbed|break-in|"
     r"broken into|swell\w*|swollen|bulging|hissing|chipped (?:a |"
     r"my )?tooth|"
@@ -64,6 +65,7 @@ class Safety:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        里有|中有|里面|针|钉|被困|召回|recall|
         夹断|夹伤|压断|割断|切断|
         开水|热水|热汤|热油|boiling|hot oil|hot soup|hot water|
         跳闸|短路|tripped|short|

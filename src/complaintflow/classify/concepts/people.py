@@ -17,7 +17,7 @@ __all__ = ["DataExposed", "MassImpact"]
 
 _GROUP_ZH = scripted(
     r"(?:整(?:个|栋|幢|层|条|片)?[^，。！？]{0,3}(?:楼|小区|单元|宿舍|部门|公司|办公室|团队|村|街|学校|班|群)|"
-    r"全(?:楼|小区|公司|部门|校|村|班|组|家)|全国|全市|全省|各地|整个(?:team|office|group|company|department|class)|整栋楼|整幢楼|整个楼|整个小区|全小区|整个单元|全楼|整条街|整个村|整个部门|全部门|全公司|"
+    r"(?:这|我们|我们这)(?:栋|幢|整栋|个)楼[^，。！？]{0,12}(?:全都|都|全部)|全(?:楼|小区|公司|部门|校|村|班|组|家)|全国|全市|全省|各地|整个(?:team|office|group|company|department|class)|整栋楼|整幢楼|整个楼|整个小区|全小区|整个单元|全楼|整条街|整个村|整个部门|全部门|全公司|"
     r"整个公司|整个办公室|全办公室|整个团队|全组|整个群|业主群|所有人|所有用户|所有客户|所有顾客|"
     r"大批|一大批|许多人|好多人|很多人|不少人|一群人|大量|成百上千|成千上万|上百|上千|几百|几千|"
     r"数百|数千|好几十|几十号?人|一桌人|全家人?都|一家人都|左邻右舍|街坊|邻居们|同事们|"
@@ -90,6 +90,7 @@ class MassImpact:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        这栋楼|这幢楼|这个楼|我们这|
         terminals|devices|machines|branches|tills|computers|laptops|
         tenants|residents|families|flats|households|
         全国|全市|全省|各地|全网|the whole of|
@@ -159,6 +160,9 @@ _LEAK_PATTERNS = [
                r"visible to|published|sold|showing up|shown to|in the cc|given out|handed out|"
                r"broadcast)\b"),
     scripted(r"(?:拿|用)了?我的(?:身份证|信息|手机号|电话|名字|照片)[^。！？]{0,8}(?:办|注册|开|申请|贷款|借)|"
+             r"\b(?:sent|emailed|forwarded|gave|shared|posted)\b[^.!?]{0,40}\bto (?:my|our|"
+             r"the) (?:employer|"
+             r"boss|ex|landlord|family|parents|neighbou?rs?|colleagues?)\b|"
              r"(?:显示成|变成)了?别人的|跑到了?别人(?:的)?账号|别人账号下|"
              r"\b(?:gave|handed) (?:my|our) keys? to (?:the wrong|a stranger|someone)|"
              r"被[^，。！？]{0,8}拿去(?:注册|办|用|申请|刷单|卖)|偷拍|装了?(?:个|一个)?(?:摄像头|监控)|"
@@ -211,6 +215,7 @@ class DataExposed:
 
     #: Words one of which every match contains; a text with none skips this detector.
     triggers = words("""
+        sent|emailed|forwarded|employer|boss|landlord|
         显示成|变成|跑到|别人账号|keys|
         偷拍|摄像头|监控|gave|hidden camera|recorded me|filmed me|
         拿去|被拆|包裹被|opening|tampered|resealed|
