@@ -1,6 +1,11 @@
-"""Benchmark: the keyword matcher vs a naive ``for kw in keywords: if kw in text`` loop.
+"""Benchmark: the keyword matcher vs a naive loop; the classifiers end to end.
 
 Run: ``python benchmarks/classify.py`` (add ``--quick`` for a short run).
+
+The last lines time whole classifications: the keyword classifier with its
+concept detectors and kind rules (target: at least 20,000 texts/s), and,
+when scikit-learn is installed (the ``ml`` extra), the trained classifier's
+training time on 10,000 samples and its per-text latency alone and chained.
 
 Lexicons of 100, 1,000 and 10,000 keywords: the built-in zh + en terms,
 topped up with synthetic Chinese and English terms.  Texts: the labelled
@@ -20,9 +25,14 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from complaintflow.classify import Lexicon, normalize
+import attrs
+
+from complaintflow.classify import KeywordClassifier, Lexicon, normalize
 from complaintflow.classify.automaton import Automaton, build_matcher, fast_backend_available
 from complaintflow.classify.matching import LexiconMatcher
+from complaintflow.classify.samples import LabelledSample, load_samples
+from complaintflow.domain.values import TicketDraft
+from complaintflow.errors import MissingExtraError
 
 SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "data" / "classification_samples.jsonl"
 COMMON_HANZI = (
@@ -98,6 +108,66 @@ def main() -> None:
         f"full pipeline (built-in lexicon, {len(Lexicon.builtin()):,} terms, boundaries, "
         f"negation): {rate(full.hits, corpus, repeat):,.0f} texts/s"
     )
+    classifiers(args.quick, repeat)
+
+
+def drafts() -> list[TicketDraft]:
+    samples = load_samples(SAMPLES) + load_samples(SAMPLES.with_name("classification_dev.jsonl"))
+    return [sample.draft() for sample in samples]
+
+
+def synthetic(count: int, rng: random.Random) -> list[LabelledSample]:
+    """``count`` labelled samples: the labelled texts with greetings and a dropped character."""
+    base = load_samples(SAMPLES) + load_samples(SAMPLES.with_name("classification_dev.jsonl"))
+    openers = ["", "你好，", "您好！", "Hi, ", "Hello team, ", "客服你好 ", "urgent: "]
+    closers = ["", "谢谢", "。", " thanks", " pls reply", "！！", " 盼复"]
+    made = []
+    for _ in range(count):
+        sample = rng.choice(base)
+        text = sample.text
+        if len(text) > 8 and rng.random() < 0.5:
+            cut = rng.randrange(len(text))
+            text = text[:cut] + text[cut + 1 :]
+        made.append(attrs.evolve(sample, text=rng.choice(openers) + text + rng.choice(closers)))
+    return made
+
+
+def per_text(classify: Callable[[TicketDraft], object], items: Sequence[TicketDraft],
+             repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for item in items:
+            classify(item)
+        best = min(best, time.perf_counter() - start)
+    return best / len(items)
+
+
+def classifiers(quick: bool, repeat: int) -> None:
+    items = drafts() * (2 if quick else 8)
+    keyword = KeywordClassifier()
+    seconds = per_text(keyword.classify, items, repeat)
+    print(f"keyword classifier (lexicon + concept detectors + kind rules): "
+          f"{1 / seconds:,.0f} texts/s, {seconds * 1e6:.0f} us/text (target >= 20,000 texts/s)")
+    try:
+        from complaintflow.classify import train
+        from complaintflow.classify.trained import TrainedClassifier, chain_with_keyword
+
+        samples = synthetic(2_000 if quick else 10_000, random.Random(14))
+        start = time.perf_counter()
+        model = train(samples)
+    except MissingExtraError as error:
+        print(f"trained classifier: not timed ({error})")
+        return
+    trained_for = time.perf_counter() - start
+    trained = TrainedClassifier(model)
+    chain = chain_with_keyword(trained, keyword)
+    few = items[: len(items) // 4]
+    alone = per_text(trained.classify, few, repeat)
+    chained = per_text(chain.classify, few, repeat)
+    print(f"trained classifier: training on {len(samples):,} samples {trained_for:.1f} s "
+          f"({len(model.vocabulary):,} features); per text {alone * 1e3:.2f} ms alone, "
+          f"{chained * 1e3:.2f} ms chained with the keyword classifier")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,10 @@ entry point in your package's ``pyproject.toml``::
     bank-cards = "acme_bank.classifiers:CardClassifier"
 
 and ``load_classifier("bank-cards")`` finds it once the package is installed.
+
+The same knowledge also fits in as an urgent-signal *detector*
+(``CardEmergency``): one more concept beside the built-in ones (money taken,
+data exposed, outage ...), with its reason in ``explain()``.
 """
 
 from __future__ import annotations
@@ -26,10 +30,14 @@ from datetime import UTC, datetime
 from complaintflow.classify import (
     Classification,
     ClassifierChain,
+    Context,
+    Finding,
+    KeywordClassifier,
     Reason,
     load_classifier,
     register_classifier,
 )
+from complaintflow.classify.concepts import default_detectors
 from complaintflow.domain.values import Customer, TicketDraft
 
 URGENT_CARD_WORDS = ("吞卡", "卡丢了", "挂失", "lost my card", "card was swallowed")
@@ -62,6 +70,17 @@ class CardClassifier:
         )
 
 
+class CardEmergency:
+    """A lost or swallowed card as an urgent concept for the keyword classifier."""
+
+    name = "card_emergency"
+    triggers = URGENT_CARD_WORDS  # the detector runs only on texts holding one of them
+
+    def detect(self, text: str, context: Context) -> Finding | None:
+        found = next((word for word in URGENT_CARD_WORDS if word in text), None)
+        return None if found is None else Finding(self.name, found, detail="a card to block")
+
+
 def main() -> None:
     register_classifier("bank-cards", CardClassifier, replace=True)
     chain = ClassifierChain([load_classifier("bank-cards"), load_classifier("keyword")])
@@ -82,6 +101,11 @@ def main() -> None:
         )
         for reason in result.reasons[:3]:
             print(f"     {reason}")
+
+    keyword = KeywordClassifier(detectors=[*default_detectors(), CardEmergency()])
+    result = keyword.classify(TicketDraft("ATM吞卡了，怎么办", "phone", received))
+    print(f"as a detector: {result.priority.value}, "
+          + next(str(r) for r in result.reasons if r.rule == "concept:card_emergency"))
 
 
 if __name__ == "__main__":

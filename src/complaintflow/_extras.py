@@ -25,6 +25,8 @@ EXTRAS: dict[str, str] = {
     "ahocorasick": "fast",
     "holidays": "holidays",
     "chinese_calendar": "cn",
+    "sklearn": "ml",
+    "numpy": "ml",
 }
 
 

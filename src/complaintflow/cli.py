@@ -325,23 +325,40 @@ def _holidays_begin() -> dt.date:
 
 # -- classify --------------------------------------------------------------
 def _classify(args: argparse.Namespace) -> int:
-    if args.evaluate is not None:
-        from complaintflow.classify.evaluation import main as evaluate
+    from complaintflow.classify import command
 
+    if args.train is not None or args.cross_validate is not None:
+        if args.text is not None or args.evaluate is not None:
+            raise _Usage("--train does not take TEXT or --evaluate")
+        if args.train is None or not Path(args.train).is_file():
+            raise _Usage(f"no samples file at {args.train}" if args.train
+                         else "--cross-validate needs --train FILE")
+        if args.cross_validate is not None:
+            if args.cross_validate < 2:
+                raise _Usage("--cross-validate K needs K >= 2")
+            print(command.cross_validate_file(args.train, args.cross_validate))
+        if args.out is not None:
+            print(command.train_file(args.train, args.out))
+        elif args.cross_validate is None:
+            raise _Usage("--train FILE needs --out MODEL.json (or --cross-validate K)")
+        return 0
+    if args.model is not None and not Path(args.model).is_file():
+        raise _Usage(f"no model file at {args.model}")
+    classifier = command.classifier_for(args.classifier, args.model, args.min_confidence)
+    if args.evaluate is not None:
         if args.text is not None:
             raise _Usage("give either TEXT or --evaluate FILE, not both")
         if not Path(args.evaluate).is_file():
             raise _Usage(f"no samples file at {args.evaluate}")
-        return evaluate([args.evaluate, "--classifier", args.classifier,
-                         "--max-misses", str(args.max_misses)])
+        print(command.evaluate_file(args.evaluate, classifier, max_misses=args.max_misses))
+        return 0
     if args.text is None:
         raise _Usage("give the TEXT to classify, or --evaluate FILE")
-    from complaintflow.classify import load_classifier
     from complaintflow.clock import SystemClock
     from complaintflow.domain.values import TicketDraft
 
     draft = TicketDraft(args.text, args.channel, SystemClock().now())
-    found = load_classifier(args.classifier).classify(draft)
+    found = classifier.classify(draft)
     print(f"{found.kind} / {found.category or 'unknown category'} / {found.priority}"
           + ("  (needs a human look)" if found.needs_human else ""))
     print(found.explain())
@@ -402,7 +419,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--lang", choices=("zh", "en"), default="zh")
     report.set_defaults(run=_report, parser=report)
 
-    classify = sub.add_parser("classify", help="classify a text, or evaluate labelled samples")
+    classify = sub.add_parser(
+        "classify", help="classify a text, evaluate labelled samples, or train a model"
+    )
     classify.add_argument("text", nargs="?", default=None, help="the customer's words")
     classify.add_argument("--channel", choices=[c.value for c in Channel], default="chat")
     classify.add_argument("--evaluate", metavar="FILE", default=None,
@@ -410,6 +429,16 @@ def _parser() -> argparse.ArgumentParser:
     classify.add_argument("--classifier", default="keyword", help="registered classifier name")
     classify.add_argument("--max-misses", type=int, default=30,
                           help="misclassified samples to list with --evaluate")
+    classify.add_argument("--model", metavar="MODEL.json", default=None,
+                          help="a trained model: chained before the keyword classifier")
+    classify.add_argument("--min-confidence", type=float, default=0.9,
+                          help="the model's probability needed to decide a field (0-1)")
+    classify.add_argument("--train", metavar="FILE", default=None,
+                          help="labelled samples to train a model on (needs the ml extra)")
+    classify.add_argument("--out", metavar="MODEL.json", default=None,
+                          help="where --train writes the model")
+    classify.add_argument("--cross-validate", metavar="K", type=int, default=None,
+                          help="with --train: K-fold accuracy of the model and the chain")
     classify.set_defaults(run=_classify, parser=classify)
 
     diagram = sub.add_parser("diagram", help="print the ticket lifecycle as Mermaid text")

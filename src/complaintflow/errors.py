@@ -33,7 +33,7 @@ Below ``ValidationError``, by the part of the library that raises them::
     ValidationError   SlaPolicyMismatch (a ticket stamped with a version not given),
                       SurveySchedulingError, DuplicateSurveyResponse (satisfaction),
                       LexiconError, RuleError (UnknownRuleFieldError, RulePatternError,
-                      RuleValueError), SampleError (classification)
+                      RuleValueError), SampleError, ModelFormatError (classification)
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ __all__ = [
     "InvalidTransition",
     "LexiconError",
     "MissingExtraError",
+    "ModelFormatError",
     "MoneyError",
     "NaiveDatetimeError",
     "NegativeAmountError",
@@ -387,3 +388,13 @@ class CorruptRecord(StorageError):
         self.reason = reason
         super().__init__(f"tenant {tenant!r}: the {table} record {key!r} cannot be decoded "
                          f"({reason}); repair or delete that row")
+
+
+class ModelFormatError(ValidationError):
+    """A trained-model file that is not JSON of the expected shape; ``path`` names the key."""
+
+    def __init__(self, message: str, *, source: str, path: str = "") -> None:
+        where = f" at {path}" if path else ""
+        super().__init__(f"{source}: not a complaintflow model{where}: {message}", field="model")
+        self.source = source
+        self.path = path

@@ -165,13 +165,18 @@ def test_parse_chinese_number() -> None:
     assert parse_chinese_number("五十x") is None
 
 
-def test_large_amount_needs_a_human_and_raises_priority(
+def test_large_amount_needs_a_human_and_makes_a_complaint_urgent(
     keyword: KeywordClassifier, make_draft: MakeDraft
 ) -> None:
+    # Seed 001: a major financial loss is P1 (it was P2 before the concept detectors).
     in_text = keyword.classify(make_draft("设备出现故障，涉及金额120万元"))
     assert in_text.needs_human
     assert "large_amount" in in_text.tags
-    assert in_text.priority is Priority.P2
+    assert in_text.priority is Priority.P1
+    inquiry = keyword.classify(make_draft("请问采购120万元的设备有什么优惠吗"))
+    assert (inquiry.kind, inquiry.priority, inquiry.needs_human) == (
+        Kind.INQUIRY, Priority.P2, True
+    )
     claimed = keyword.classify(make_draft("设备出现故障", claimed_amount=Money("500000.01", "CNY")))
     assert claimed.needs_human
     at_threshold = keyword.classify(

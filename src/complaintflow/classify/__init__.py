@@ -11,8 +11,13 @@ Pieces: the :class:`Classifier` protocol and :class:`Classification` value
 ``lexicon``, ``lexicon_zh``, ``lexicon_en``, ``matching``, ``automaton``,
 ``amounts``), declarative :class:`RuleClassifier` (``rules``),
 :class:`ClassifierChain` (``chain``), plugins (``plugins``) and the
-evaluation harness (``evaluation``).  Nothing here imports an optional
-dependency: ``pyahocorasick`` is imported only when a matcher is built.
+evaluation harness (``evaluation``, ``samples``).  Urgent signals are
+concept detectors (``concepts``), the kind reads the whole message
+(``kinds``), a category falls back on topic words (``topics``).  A host's
+own model: :class:`TrainedClassifier` (``trained``: JSON file, plain-Python
+inference) fitted by ``train`` (``training``, the ``ml`` extra).  Nothing
+here imports an optional dependency: ``pyahocorasick`` is imported only when
+a matcher is built, scikit-learn only when ``train`` runs.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -20,7 +25,12 @@ from typing import TYPE_CHECKING, Any
 from complaintflow.classify.automaton import Automaton, build_matcher, fast_backend_available
 from complaintflow.classify.base import Classification, Classifier, Reason
 from complaintflow.classify.chain import ClassifierChain, merge
-from complaintflow.classify.keyword import DEFAULT_AMOUNT_THRESHOLD, KeywordClassifier
+from complaintflow.classify.concepts import Context, Detector, DetectorSet, Finding
+from complaintflow.classify.keyword import (
+    DEFAULT_AMOUNT_THRESHOLD,
+    DEFAULT_AMOUNT_THRESHOLDS,
+    KeywordClassifier,
+)
 from complaintflow.classify.lexicon import Lexicon, Signal, normalize
 from complaintflow.classify.plugins import (
     ENTRY_POINT_GROUP,
@@ -30,10 +40,13 @@ from complaintflow.classify.plugins import (
     unregister_classifier,
 )
 from complaintflow.classify.rules import Rule, RuleClassifier
+from complaintflow.classify.trained import TrainedClassifier, TrainedModel, chain_with_keyword
 from complaintflow.errors import (
     ClassifierNotFound,
     ClassifierPluginError,
     LexiconError,
+    MissingExtraError,
+    ModelFormatError,
     RuleError,
     RulePatternError,
     RuleValueError,
@@ -48,10 +61,13 @@ if TYPE_CHECKING:
         evaluate,
         load_samples,
     )
+    from complaintflow.classify.training import cross_validate, learning_curve, train
 
 # The evaluation harness loads on first use, so that
 # ``python -m complaintflow.classify.evaluation`` runs it as a fresh module.
 _LAZY = {"EvaluationReport", "LabelledSample", "evaluate", "load_samples"}
+# Training loads scikit-learn when it runs; the module itself loads on first use.
+_TRAINING = {"cross_validate", "learning_curve", "train"}
 
 
 def __getattr__(name: str) -> Any:
@@ -59,10 +75,15 @@ def __getattr__(name: str) -> Any:
         from complaintflow.classify import evaluation
 
         return getattr(evaluation, name)
+    if name in _TRAINING:
+        from complaintflow.classify import training
+
+        return getattr(training, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "DEFAULT_AMOUNT_THRESHOLD",
+    "DEFAULT_AMOUNT_THRESHOLDS",
     "ENTRY_POINT_GROUP",
     "Automaton",
     "Classification",
@@ -70,11 +91,17 @@ __all__ = [
     "ClassifierChain",
     "ClassifierNotFound",
     "ClassifierPluginError",
+    "Context",
+    "Detector",
+    "DetectorSet",
     "EvaluationReport",
+    "Finding",
     "KeywordClassifier",
     "LabelledSample",
     "Lexicon",
     "LexiconError",
+    "MissingExtraError",
+    "ModelFormatError",
     "Reason",
     "Rule",
     "RuleClassifier",
@@ -83,15 +110,21 @@ __all__ = [
     "RuleValueError",
     "SampleError",
     "Signal",
+    "TrainedClassifier",
+    "TrainedModel",
     "UnknownRuleFieldError",
     "available_classifiers",
     "build_matcher",
+    "chain_with_keyword",
+    "cross_validate",
     "evaluate",
     "fast_backend_available",
+    "learning_curve",
     "load_classifier",
     "load_samples",
     "merge",
     "normalize",
     "register_classifier",
+    "train",
     "unregister_classifier",
 ]

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import attrs
+
 from complaintflow.domain.money import Money
 
-__all__ = ["find_amounts", "parse_chinese_number"]
+__all__ = ["Claim", "find_amounts", "find_claims", "parse_chinese_number"]
 
 _NUMBER = r"(\d+(?:,\d{3})*(?:\.\d+)?)"
 _MULTIPLIER = r"\s*(万|千|亿|k|w)?"
@@ -81,9 +83,8 @@ def _money(number: str, multiplier: str | None, currency: str) -> Money:
     return Money(amount, currency)
 
 
-def find_amounts(normalized: str) -> list[Money]:
-    """Every amount in ``normalized`` text (see :func:`~.lexicon.normalize`), in order."""
-    found: list[tuple[int, Money]] = []
+def _spans(normalized: str) -> list[tuple[int, int, Money]]:
+    found: list[tuple[int, int, Money]] = []
     taken: list[tuple[int, int]] = []
     for pattern, currency in _PATTERNS:
         for match in pattern.finditer(normalized):
@@ -91,7 +92,7 @@ def find_amounts(normalized: str) -> list[Money]:
             if any(start < t_end and t_start < end for t_start, t_end in taken):
                 continue
             taken.append((start, end))
-            found.append((start, _money(match.group(1), match.group(2), currency)))
+            found.append((start, end, _money(match.group(1), match.group(2), currency)))
     for pattern in _CHINESE:
         for match in pattern.finditer(normalized):
             start, end = match.span(1)
@@ -100,6 +101,116 @@ def find_amounts(normalized: str) -> list[Money]:
             taken.append((start, end))
             value = parse_chinese_number(match.group(1))
             if value:
-                found.append((start, Money(value, "CNY")))
+                found.append((start, end, Money(value, "CNY")))
     found.sort(key=lambda item: item[0])
-    return [money for _, money in found]
+    return found
+
+
+def find_amounts(normalized: str) -> list[Money]:
+    """Every amount in ``normalized`` text (see :func:`~.lexicon.normalize`), in order."""
+    return [money for _, _, money in _spans(normalized)]
+
+
+# -- amounts as claims: vague Chinese numbers, million units, "more than" ---------
+@attrs.frozen
+class Claim:
+    """An amount named in a text, and whether the text said "more than" it.
+
+    ``超过50万`` / ``50万以上`` / ``more than $70k`` / ``三百多万`` / ``上百万``
+    name a lower bound that is itself exceeded, so they pass a threshold
+    equal to that bound; ``50万`` alone does not (a threshold is exceeded
+    strictly, seed 002 §1: 超过 = strictly greater).
+    """
+
+    money: Money
+    more_than: bool
+    text: str
+
+    def exceeds(self, threshold: Money) -> bool:
+        if self.money.currency != threshold.currency:
+            return False
+        return self.money > threshold or (self.more_than and self.money == threshold)
+
+
+_MORE_BEFORE = re.compile(r"(?:超过|超出|高达|多于|不止|大于|超|逾|more than|over|above|"
+                          r"upwards of|in excess of|greater than)\s*$")
+_MORE_AFTER = re.compile(r"^\s*(?:以上|多|余|出头|plus|\+)")
+_VAGUE = re.compile(r"(上|几|数|好几)?([一二两三四五六七八九十百千]*)(多|余)?([万亿])")
+_VAGUE_CONTEXT = re.compile(
+    r"(?:金额|价值|合同|货款|款|工程|欠|拖欠|尾款|结算|损失|涉及|共计|总计|合计|投入|花了|采购|订单|标的|"
+    r"预算|营收|"
+    r"赔偿|亏损|亏了|投资|一共|总共|货值|上|几|数)"
+)
+_MONEY_CONTEXT_EN = re.compile(
+    r"(?:paid|pay|worth|cost|costs|spent|spend|contract|invest\w*|licen[cs]es?|budget|order|"
+    r"loss|lost|value[d]?|deal|purchase[d]?|bought|charged|billed|owe[sd]?|price)\W+(?:\w+\W+){0,3}$"
+)
+_BIG_EN = re.compile(
+    r"((?:us\$|\$|usd|¥|rmb|cny|€|eur|£|gbp)\s*)?(\d+(?:,\d{3})*(?:\.\d+)?)\s*"
+    r"(k|m|mn|million|bn|billion)?\b\s*(usd|dollars?|cny|rmb|yuan|eur|euros?|gbp|pounds?)?"
+)
+_BIG_FACTORS = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "million": 1_000_000,
+                "bn": 1_000_000_000, "billion": 1_000_000_000}
+_CURRENCY = {"us$": "USD", "$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD",
+             "¥": "CNY", "rmb": "CNY", "cny": "CNY", "yuan": "CNY", "€": "EUR", "eur": "EUR",
+             "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP", "pound": "GBP",
+             "pounds": "GBP"}
+
+
+def _strict(text: str, start: int, end: int) -> bool:
+    return bool(_MORE_BEFORE.search(text[max(0, start - 16) : start])
+                or _MORE_AFTER.match(text[end : end + 3]))
+
+
+def find_claims(normalized: str, default_currency: str = "CNY") -> list[Claim]:
+    """Amounts in ``normalized`` with their "more than" flag (see :class:`Claim`).
+
+    Besides :func:`find_amounts` it reads vague Chinese amounts (``上百万``,
+    ``三百多万``, ``几十万`` as its lower bound) after a money word, and
+    English ``1.2m`` / ``90k`` after a money word; a number with no currency
+    is taken in ``default_currency`` (the policy's own).
+    """
+    claims: list[Claim] = []
+    taken: list[tuple[int, int]] = []
+    for start, end, money in _spans(normalized):
+        taken.append((start, end))
+        claims.append(Claim(money, _strict(normalized, start, end), normalized[start:end]))
+
+    def free(start: int, end: int) -> bool:
+        return not any(start < t_end and t_start < end for t_start, t_end in taken)
+
+    for match in _VAGUE.finditer(normalized):
+        if not free(*match.span()):
+            continue
+        lead, digits, more, unit = match.groups()
+        if not (lead or digits):
+            continue
+        before = normalized[max(0, match.start() - 8) : match.start()]
+        after = normalized[match.end() : match.end() + 1]
+        if after and after in _MEASURE:
+            continue
+        vague_more = bool(more) and bool(digits)  # 两百多万: a spoken sum of money
+        if not (lead or vague_more or _VAGUE_CONTEXT.search(before) or after in ("元", "块", "的")):
+            continue
+        base = (digits or "一").replace("两", "二")
+        if lead in ("几", "数", "好几"):
+            base = "二" + base if base[0] in "十百千" else base
+        value = parse_chinese_number(base + unit)
+        if value:
+            strict = bool(lead == "上" or more) or _strict(normalized, *match.span())
+            claims.append(Claim(Money(value, "CNY"), strict, match.group(0)))
+    for match in _BIG_EN.finditer(normalized):
+        if not free(*match.span()):
+            continue
+        before_sign, number, unit, after_sign = match.groups()
+        if not unit and not before_sign and not after_sign:
+            continue
+        sign = (before_sign or after_sign or "").strip()
+        currency = _CURRENCY.get(sign, default_currency) if sign else default_currency
+        if not sign and not _MONEY_CONTEXT_EN.search(normalized[max(0, match.start() - 40)
+                                                                : match.start()]):
+            continue
+        amount = Decimal(number.replace(",", "")) * _BIG_FACTORS.get(unit or "", 1)
+        strict = _strict(normalized, *match.span())
+        claims.append(Claim(Money(amount, currency), strict, match.group(0).strip()))
+    return claims

@@ -7,36 +7,59 @@
    category; the highest wins (ties: complaint, inquiry, suggestion, praise;
    for categories the one named first).  No kind evidence: complaint,
    marked ``defaulted`` and ``needs_human``; no category evidence: None;
-3. sets the priority: suggestion and praise P4, inquiry P3; a complaint is
+3. runs the urgent-signal detectors (:mod:`~complaintflow.classify.concepts`:
+   money taken wrongly, a large amount, mass impact, a data leak, safety,
+   an outage, public exposure) and reads the whole message for its kind
+   (:mod:`~complaintflow.classify.kinds`: praise after a fix, a proposal
+   phrased as a question, a complaint phrased as a question);
+4. sets the priority: suggestion and praise P4, inquiry P3; a complaint is
    P3, P4 for a minor flaw, P2 for a broken core function or a strong
-   negative emotion, P1 for a duplicate charge, data leak, fraud, outage,
-   safety hazard, mass impact or a media / regulator / legal threat, and
-   P1 on the social channel when it names a public-opinion risk; a VIP's
-   complaint or inquiry is at least P2 (seed 001 §1.2);
-4. ``needs_human`` when a negative emotion was named, an amount above the
-   threshold was claimed (draft ``claimed_amount`` or an amount in the text,
-   seed 002 §1), the priority is P1, or nothing was recognised.
+   negative emotion, P1 when a detector finds an urgent concept or a
+   lexicon P1 term matches, and P1 on the social channel when it names a
+   public-opinion risk; a VIP's complaint or inquiry is at least P2 (seed
+   001 §1.2); an inquiry naming a large amount is P2;
+5. ``needs_human`` when a negative emotion was named, a detector's concept
+   asks for a person in a complaint, an amount above the threshold was
+   claimed (draft ``claimed_amount`` or an amount in the text, seed 002 §1),
+   the priority is P1, or nothing was recognised.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
-from complaintflow.classify.amounts import find_amounts
 from complaintflow.classify.automaton import Backend
 from complaintflow.classify.base import Classification, Field, Reason
+from complaintflow.classify.concepts import (
+    Context,
+    Detector,
+    DetectorSet,
+    Finding,
+    default_detectors,
+)
+from complaintflow.classify.evidence import Evidence
+from complaintflow.classify.kinds import apply_kind_rules, has_problem, turn_after_praise
 from complaintflow.classify.lexicon import Lexicon
 from complaintflow.classify.matching import Hit, LexiconMatcher
+from complaintflow.classify.topics import fallback_category
 from complaintflow.domain.money import Money
 from complaintflow.domain.values import TicketDraft
 from complaintflow.domain.vocabulary import Category, Channel, CustomerTier, Kind, Priority
 from complaintflow.errors import ValidationError
 
-__all__ = ["DEFAULT_AMOUNT_THRESHOLD", "KeywordClassifier"]
+__all__ = ["DEFAULT_AMOUNT_THRESHOLD", "DEFAULT_AMOUNT_THRESHOLDS", "KeywordClassifier"]
 
 #: Seed 002 §1: business above 500,000 goes to a person.
 DEFAULT_AMOUNT_THRESHOLD = Money("500000", "CNY")
+#: The default per currency: CNY 500,000 and round equivalents, so that
+#: "USD 1.5 million" or "£2m" in an English complaint is large too.
+DEFAULT_AMOUNT_THRESHOLDS = (
+    DEFAULT_AMOUNT_THRESHOLD,
+    Money("70000", "USD"),
+    Money("65000", "EUR"),
+    Money("55000", "GBP"),
+    Money("550000", "HKD"),
+)
 
 _KIND_ORDER = (Kind.COMPLAINT, Kind.INQUIRY, Kind.SUGGESTION, Kind.PRAISE)
 _BASE_PRIORITY = {
@@ -58,50 +81,16 @@ def _thresholds(value: Money | Iterable[Money]) -> dict[str, Money]:
     return {item.currency: item for item in items}
 
 
-class _Evidence:
-    """Scores collected from the hits of one text."""
-
-    def __init__(self, hits: list[Hit]) -> None:
-        self.kinds: dict[Kind, float] = defaultdict(float)
-        self.kind_terms: dict[Kind, list[str]] = defaultdict(list)
-        self.categories: dict[Category, float] = defaultdict(float)
-        self.category_terms: dict[Category, list[str]] = defaultdict(list)
-        self.priorities: dict[Priority, list[str]] = defaultdict(list)
-        self.emotion = 0.0
-        self.emotion_terms: list[str] = []
-        self.public: list[str] = []
-        self.minor: list[str] = []
-        self.tags: list[str] = []
-        for hit in hits:
-            if hit.negated or hit.is_cue:
-                continue
-            for signal in hit.signals:
-                if signal.kind == "kind" and signal.weight:
-                    self.kinds[Kind(signal.value)] += signal.weight
-                    self.kind_terms[Kind(signal.value)].append(hit.term)
-                elif signal.kind == "category":
-                    self.categories[Category(signal.value)] += signal.weight
-                    self.category_terms[Category(signal.value)].append(hit.term)
-                elif signal.kind == "priority":
-                    self.priorities[Priority(signal.value)].append(hit.term)
-                elif signal.kind == "emotion":
-                    self.emotion += signal.weight
-                    self.emotion_terms.append(hit.term)
-                elif signal.kind == "public":
-                    self.public.append(hit.term)
-                elif signal.kind == "minor":
-                    self.minor.append(hit.term)
-                elif signal.kind == "tag":
-                    self.tags.append(signal.value)
-
-
 class KeywordClassifier:
     """Classifies a draft's description with the zh-CN + en lexicon.
 
     ``lexicon`` defaults to :meth:`Lexicon.builtin`; extend it with
     :meth:`Lexicon.extend`.  ``amount_threshold`` is one Money or several
-    (one per currency; amounts in other currencies are not compared).
+    (one per currency; amounts in other currencies are not compared); the
+    default is :data:`DEFAULT_AMOUNT_THRESHOLDS` (CNY 500,000 and equivalents).
     ``backend`` picks the matcher (``"auto"`` uses pyahocorasick if installed).
+    ``detectors`` replaces the built-in urgent-signal detectors
+    (:func:`~complaintflow.classify.concepts.default_detectors`).
     """
 
     name = _SOURCE
@@ -110,17 +99,21 @@ class KeywordClassifier:
         self,
         lexicon: Lexicon | None = None,
         *,
-        amount_threshold: Money | Iterable[Money] = DEFAULT_AMOUNT_THRESHOLD,
+        amount_threshold: Money | Iterable[Money] = DEFAULT_AMOUNT_THRESHOLDS,
         strong_emotion: float = 2.0,
         vip_floor: Priority = Priority.P2,
         negation_window: int = 2,
         backend: Backend = "auto",
+        detectors: Iterable[Detector] | None = None,
     ) -> None:
         self.lexicon = lexicon if lexicon is not None else Lexicon.builtin()
         self.thresholds = _thresholds(amount_threshold)
         self.strong_emotion = strong_emotion
         self.vip_floor = vip_floor
         self.matcher = LexiconMatcher(self.lexicon, backend=backend, window=negation_window)
+        self.detectors = DetectorSet(
+            default_detectors() if detectors is None else detectors, backend=backend
+        )
 
     def __repr__(self) -> str:
         return f"KeywordClassifier({len(self.lexicon)} terms)"
@@ -131,18 +124,41 @@ class KeywordClassifier:
 
     def classify(self, draft: TicketDraft) -> Classification:
         normalized, hits = self.matcher.hits(draft.description)
-        evidence = _Evidence(hits)
+        evidence = Evidence(hits)
         reasons: list[Reason] = []
         defaulted: set[Field] = set()
 
-        large = self._large_amount(draft, normalized)
+        context = Context(self.thresholds, draft.claimed_amount, draft.channel)
+        findings = self.detectors.detect(normalized, context)
         kind = self._kind(evidence, reasons, defaulted)
-        category = self._category(evidence, reasons)
-        priority = self._priority(draft, kind, evidence, large, reasons, defaulted)
-        needs_human, tags = self._human(evidence, large, priority, defaulted, reasons)
+        kind, why = apply_kind_rules(
+            normalized, kind, evidence.complaint_ends, findings, evidence.kinds,
+            defaulted="kind" in defaulted,
+        )
+        if why:
+            reasons.extend(why)
+            defaulted.difference_update(("kind", "priority"))
+        category = self._category(self._focus(normalized, hits, why, evidence), reasons)
+        taken = next((f for f in findings if f.concept == "money_taken"), None)
+        payment = Category.BILLING_PAYMENT
+        if kind is Kind.COMPLAINT and taken is not None and category is not payment:
+            # money taken wrongly is a payment problem, whatever the goods were
+            category = Category.BILLING_PAYMENT
+            reasons.append(Reason(_SOURCE, "category", category.value, "concept:money_taken",
+                                  taken.evidence))
+        if category is None:
+            fallback = fallback_category(normalized, findings, kind)
+            if fallback is not None:
+                category = fallback[0]
+                reasons.append(fallback[1])
+        priority = self._priority(draft, normalized, kind, evidence, findings, reasons,
+                                  defaulted)
+        recognised = category is not None or bool(findings)
+        needs_human, tags = self._human(kind, evidence, findings, priority,
+                                        defaulted - ({"kind"} if recognised else set()), reasons)
         total = sum(evidence.kinds.values())
         if "kind" in defaulted or not total:
-            confidence = 0.0
+            confidence = 0.0 if not why else 0.5
         else:
             top = evidence.kinds[kind]
             confidence = round(top / total * (0.5 + 0.5 * min(1.0, top / 4)), 2)
@@ -157,7 +173,18 @@ class KeywordClassifier:
             defaulted=defaulted,
         )
 
-    def _kind(self, evidence: _Evidence, reasons: list[Reason], defaulted: set[Field]) -> Kind:
+    @staticmethod
+    def _focus(text: str, hits: list[Hit], why: list[Reason], evidence: Evidence) -> Evidence:
+        """After "lovely staff, but the food took an hour" the topic is what follows the but."""
+        if not any(reason.rule == "problem_after_praise" for reason in why):
+            return evidence
+        turn = turn_after_praise(text)
+        if turn is None:
+            return evidence
+        after = Evidence([hit for hit in hits if hit.start >= turn.end()])
+        return after if after.categories else evidence
+
+    def _kind(self, evidence: Evidence, reasons: list[Reason], defaulted: set[Field]) -> Kind:
         scores = {kind: evidence.kinds.get(kind, 0.0) for kind in _KIND_ORDER}
         best = max(_KIND_ORDER, key=lambda kind: scores[kind])  # first of equals wins
         if scores[best] <= 0:
@@ -170,7 +197,7 @@ class KeywordClassifier:
         reasons.append(Reason(_SOURCE, "kind", best.value, "scores", detail))
         return best
 
-    def _category(self, evidence: _Evidence, reasons: list[Reason]) -> Category | None:
+    def _category(self, evidence: Evidence, reasons: list[Reason]) -> Category | None:
         if not evidence.categories:
             return None
         # dicts keep insertion order, so the category named first wins a tie
@@ -182,9 +209,10 @@ class KeywordClassifier:
     def _priority(
         self,
         draft: TicketDraft,
+        text: str,
         kind: Kind,
-        evidence: _Evidence,
-        large: Money | None,
+        evidence: Evidence,
+        findings: list[Finding],
         reasons: list[Reason],
         defaulted: set[Field],
     ) -> Priority:
@@ -204,11 +232,17 @@ class KeywordClassifier:
                 steps.append((Priority.P2, "strong_emotion", ", ".join(evidence.emotion_terms)))
             if evidence.public and draft.channel is Channel.SOCIAL:
                 steps.append((Priority.P1, "social_public_risk", evidence.public[0]))
-        if kind in (Kind.COMPLAINT, Kind.INQUIRY):
-            if _tier(draft) is CustomerTier.VIP:
-                steps.append((self.vip_floor, "vip", "customer tier vip"))
-            if large is not None:
-                steps.append((Priority.P2, "large_amount", str(large)))
+            events = [f for f in findings if f.concept not in ("mass_impact", "strong_emotion")]
+            for finding in findings:
+                if finding.concept == "mass_impact" and not (events or has_problem(text)):
+                    continue  # "everyone loved the cake": many people, no problem
+                steps.append((finding.level, f"concept:{finding.concept}", _quote(finding)))
+        if kind in (Kind.COMPLAINT, Kind.INQUIRY) and _tier(draft) is CustomerTier.VIP:
+            steps.append((self.vip_floor, "vip", "customer tier vip"))
+        if kind is Kind.INQUIRY:
+            for finding in findings:
+                if finding.concept == "large_amount":
+                    steps.append((Priority.P2, "large_amount", _quote(finding)))
         for level, _rule, _term in steps:
             if level > priority:
                 priority = level
@@ -221,20 +255,26 @@ class KeywordClassifier:
 
     def _human(
         self,
-        evidence: _Evidence,
-        large: Money | None,
+        kind: Kind,
+        evidence: Evidence,
+        findings: list[Finding],
         priority: Priority,
         defaulted: set[Field],
         reasons: list[Reason],
     ) -> tuple[bool, list[str]]:
         tags = list(evidence.tags)
         causes: list[tuple[str, str]] = []
-        if evidence.emotion:
+        if evidence.emotion and kind is Kind.COMPLAINT:
             tags.append("negative_emotion")
             causes.append(("negative_emotion", ", ".join(evidence.emotion_terms)))
-        if large is not None:
-            tags.append("large_amount")
-            causes.append(("large_amount", str(large)))
+        for finding in findings:
+            if finding.concept == "large_amount":
+                tags.append("large_amount")
+                causes.append(("large_amount", _quote(finding)))
+            elif kind is Kind.COMPLAINT:
+                tags.append(finding.concept)
+                if finding.human:
+                    causes.append((f"concept:{finding.concept}", _quote(finding)))
         if priority is Priority.P1:
             causes.append(("urgent", "P1"))
         if "kind" in defaulted:
@@ -243,14 +283,9 @@ class KeywordClassifier:
             reasons.append(Reason(_SOURCE, "needs_human", "true", rule, evidence_text))
         return bool(causes), tags
 
-    def _large_amount(self, draft: TicketDraft, normalized: str) -> Money | None:
-        amounts = [draft.claimed_amount] if draft.claimed_amount is not None else []
-        amounts += find_amounts(normalized)
-        for amount in amounts:
-            threshold = self.thresholds.get(amount.currency)
-            if threshold is not None and amount > threshold:
-                return amount
-        return None
+
+def _quote(finding: Finding) -> str:
+    return f"{finding.evidence} ({finding.detail})" if finding.detail else finding.evidence
 
 
 def _tier(draft: TicketDraft) -> CustomerTier | None:

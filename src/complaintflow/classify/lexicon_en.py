@@ -419,4 +419,7 @@ GROUPS: list[tuple[str, str]] = [
         offer | deal | campaign | eligible | eligibility | trial | free trial | sale | code |
         deals | the deal | members only | membership
     """),
+    # a lawyer named as a friend or a job is no legal threat
+    ("praise:0", "lawyer friend | friend who is a lawyer | as a lawyer | i am a lawyer"),
+    ("praise:0", "i'm a lawyer"),
 ]

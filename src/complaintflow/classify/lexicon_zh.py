@@ -69,7 +69,7 @@ GROUPS: list[tuple[str, str]] = [
         满意 | 不错 | 挺好 | 很好 | 非常好 | 感谢 | 推荐 | 回购 | 赞 | 优秀 | 完美 | 喜欢
     """),
     ("praise:0.5", "谢谢 | 谢了"),
-    ("praise:0", "满意度"),
+    ("praise:0", "满意度 | 把垃圾 | 垃圾带走 | 垃圾桶 | 垃圾袋 | 垃圾分类 | 带走垃圾"),
     ("complaint:2", "不推荐 | 不喜欢 | 别买"),
     # ---- emotion (seed 002 §1: 不满, 失望 ... hand over to a person) ---------------
     ("emotion:1 complaint:1", """

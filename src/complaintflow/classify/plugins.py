@@ -1,7 +1,9 @@
 """Finding classifiers by name: built-ins, runtime registrations, entry points.
 
 ``load_classifier("keyword")`` returns a new :class:`KeywordClassifier`;
-``load_classifier("rules", path="rules.toml")`` a :class:`RuleClassifier`.
+``load_classifier("rules", path="rules.toml")`` a :class:`RuleClassifier`;
+``load_classifier("trained", path="model.json")`` a trained model chained
+before the keyword classifier.
 Keyword arguments go to the factory.  Names resolve in this order:
 
 1. names registered at runtime with :func:`register_classifier` (the
@@ -55,7 +57,17 @@ def _rules(
     return RuleClassifier(**options)
 
 
-_BUILTIN: dict[str, Factory] = {"keyword": KeywordClassifier, "rules": _rules}
+def _trained(*, path: str | Path, min_confidence: float = 0.9, **options: Any) -> Classifier:
+    """A trained model file chained before the keyword classifier."""
+    from complaintflow.classify.trained import TrainedClassifier, chain_with_keyword
+
+    model = TrainedClassifier.load(path, min_confidence=min_confidence)
+    return chain_with_keyword(model, KeywordClassifier(**options))
+
+
+_BUILTIN: dict[str, Factory] = {
+    "keyword": KeywordClassifier, "rules": _rules, "trained": _trained
+}
 _registry: dict[str, Factory] = dict(_BUILTIN)
 
 
