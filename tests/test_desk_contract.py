@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pendulum
@@ -26,6 +28,7 @@ from complaintflow import (
     NaiveDatetimeError,
     Role,
     SlaPolicy,
+    SqliteStore,
     TicketDraft,
     ValidationError,
 )
@@ -40,7 +43,7 @@ SUPERVISOR = Actor.staff("zhao.min", Role.SUPERVISOR)
 OFFICE = (("09:00", "12:00"), ("13:00", "18:00"))
 
 
-def sla_desk(store: InMemoryStore, **calendar: Any) -> ComplaintDesk:
+def sla_desk(store: InMemoryStore | SqliteStore, **calendar: Any) -> ComplaintDesk:
     cal = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE), **calendar)
     return ComplaintDesk(store, ManualClock(START), sla=SlaPolicy.default("v2"),
                          sla_history=[SlaPolicy.default("v1")], calendar=cal)
@@ -105,3 +108,40 @@ def test_a_command_or_actor_of_the_wrong_type_is_a_validation_error(
         desk.execute(ticket.id, command, actor=actor)
     assert refused.value.field == field
     assert desk.get(ticket.id) == ticket
+
+
+def _raw_sql(store: SqliteStore, sql: str, *params: object) -> None:
+    path = store.path
+    assert path is not None
+    with sqlite3.connect(path, isolation_level=None) as admin:
+        admin.execute(sql, params)
+    admin.close()
+
+
+def test_a_corrupt_ticket_or_outbox_row_is_skipped_and_named_by_the_sweep_and_delivery(
+        tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "desk.db")
+    desk = sla_desk(store)
+    healthy = desk.intake(TicketDraft("包裹破损", Channel.CHAT, START))
+    broken = desk.intake(TicketDraft("发票开错了", Channel.CHAT, START))
+    _raw_sql(store, "UPDATE tickets SET body = '{not json' WHERE id = ?", broken.id)
+    outbox = [item.id for item in store.claim_outbox(worker="peek", limit=10,
+                                                     lease=dt.timedelta(seconds=1), now=START)]
+    _raw_sql(store, "UPDATE outbox SET created = '[1, 2]' WHERE id = ?", outbox[-1])
+    assert isinstance(desk.clock, ManualClock)
+    desk.clock.advance(dt.timedelta(hours=3, minutes=30))     # past the 75 % warnings
+    summary = desk.sweep()
+    assert summary.corrupt == (broken.id,)
+    assert summary.checked == 1
+    assert summary.warnings >= 1                                # the healthy one is served
+    assert healthy.id in {key.split(":")[0] for key in summary.alerts}
+    sent: list[str] = []
+
+    class Collect:
+        def send(self, notification: Any) -> None:
+            sent.append(notification.key)
+
+    report = desk.deliver_pending(Collect(), limit=50)
+    assert report.corrupt == (outbox[-1],)
+    assert report.delivered == len(sent) >= 1
+    store.close()

@@ -23,6 +23,8 @@ OPTIONAL_MODULES = [
     ("complaintflow.testing.storage", "hypothesis", "testing"),
     ("complaintflow.testing.storage", "pytest", "testing"),
     ("complaintflow.testing.plugin", "pytest", "testing"),
+    ("complaintflow.storage.postgres", "psycopg", "postgres"),
+    ("complaintflow.storage.sqlalchemy", "sqlalchemy", "sqlalchemy"),
 ]
 
 

@@ -25,6 +25,7 @@ EXTRAS: dict[str, str] = {
     "ahocorasick": "fast",
     "holidays": "holidays",
     "chinese_calendar": "cn",
+    "sqlalchemy": "sqlalchemy",
     "sklearn": "ml",
     "numpy": "ml",
 }

@@ -61,7 +61,7 @@ from complaintflow.domain import commands as c
 from complaintflow.domain.events import Event
 from complaintflow.domain.lifecycle import apply
 from complaintflow.domain.ticket import Ticket
-from complaintflow.errors import ComplaintflowError, ConcurrencyError
+from complaintflow.errors import ComplaintflowError, ConcurrencyError, CorruptRecord
 from complaintflow.service.followups import (
     SYSTEM,
     FollowUp,
@@ -87,7 +87,13 @@ _ATTEMPTS = 5
 
 @attrs.frozen
 class SweepSummary:
-    """What one sweep did; ``conflicts`` counts tickets left to the next sweep."""
+    """What one sweep did; ``conflicts`` counts tickets left to the next sweep.
+
+    ``corrupt`` names the due tickets the store could not decode
+    (:class:`~complaintflow.errors.CorruptRecord`, logged by the store): the
+    sweep skipped them and served every other ticket; each sweep names them
+    again until someone repairs or deletes the row.
+    """
 
     checked: int = 0
     warnings: int = 0
@@ -96,6 +102,7 @@ class SweepSummary:
     held: int = 0
     conflicts: int = 0
     alerts: tuple[str, ...] = ()
+    corrupt: tuple[str, ...] = ()
 
     def __add__(self, other: SweepSummary) -> SweepSummary:
         return SweepSummary(*(a + b for a, b in zip(attrs.astuple(self, recurse=False),
@@ -105,9 +112,13 @@ class SweepSummary:
 
 @attrs.frozen
 class DeliveryReport:
+    """What one delivery round did; ``corrupt`` names outbox rows the store could not
+    decode (not leased, not sent, logged by the store: one bad row never blocks the rest)."""
+
     delivered: int = 0
     failed: int = 0
     errors: tuple[str, ...] = ()
+    corrupt: tuple[str, ...] = ()
 
 
 def _record(follow: FollowUp, ticket: Ticket, alerts: list[Alert], now: pendulum.DateTime,
@@ -212,7 +223,11 @@ def _settle(store: TicketStore, follow: FollowUp, plan: _Plan, claimed: set[str]
     for _ in range(_ATTEMPTS):
         if not fresh:
             # Whatever changed may have stopped a clock (no alert any more) or moved one.
-            replanned = _plan(follow, store.get(plan.found.id), now)
+            try:
+                reloaded = store.get(plan.found.id)
+            except CorruptRecord:  # broken since the page was read: skip it, like find does
+                return SweepSummary(corrupt=(plan.found.id,))
+            replanned = _plan(follow, reloaded, now)
             if replanned is None:
                 return SweepSummary()
             plan, fresh = replanned, True
@@ -268,7 +283,10 @@ def _completed(store: TicketStore, follow: FollowUp, ticket: Ticket,
     """
     if ticket.sla is not None or follow.policy is None:
         return ticket
-    log = store.events(ticket.id)
+    try:
+        log = store.events(ticket.id)
+    except CorruptRecord:  # a broken event row: the ticket waits, the others go on
+        return ticket
     if not log or log[-1].seq != ticket.last_seq:
         return ticket
     try:
@@ -321,6 +339,8 @@ def sweep(store: TicketStore, follow: FollowUp, now: pendulum.DateTime, *,
     while True:
         page = store.find(due_before=now, limit=page_size, cursor=cursor)
         total += _sweep_page(store, follow, page.items, now, grace)
+        if page.corrupt:
+            total += SweepSummary(corrupt=tuple(page.corrupt))
         cursor = page.cursor
         if cursor is None:
             return total
@@ -331,6 +351,7 @@ def deliver(store: TicketStore, notifier: Notifier, now: pendulum.DateTime, *,
             lease: dt.timedelta = dt.timedelta(minutes=5)) -> DeliveryReport:
     """Send what the outbox holds; acknowledge each item only once it was sent."""
     items = store.claim_outbox(worker=worker, limit=limit, lease=lease, now=now)
+    corrupt = tuple(getattr(items, "corrupt", ()))  # not leased by the store; logged there
     sent, errors = [], []
     for item in items:
         try:
@@ -340,4 +361,4 @@ def deliver(store: TicketStore, notifier: Notifier, now: pendulum.DateTime, *,
             continue
         sent.append(item.id)
     store.ack_outbox(sent)
-    return DeliveryReport(len(sent), len(errors), tuple(errors))
+    return DeliveryReport(len(sent), len(errors), tuple(errors), corrupt)

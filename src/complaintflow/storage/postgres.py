@@ -28,8 +28,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol
 
-import psycopg
-from psycopg.types.json import Jsonb
+from complaintflow._extras import needs_extra
+
+with needs_extra("postgres", __name__):
+    import psycopg
+    from psycopg.types.json import Jsonb
 
 from complaintflow.domain.events import Event
 from complaintflow.domain.ticket import Ticket

@@ -27,8 +27,11 @@ import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-import sqlalchemy as sa
-from sqlalchemy.dialects import mysql, postgresql, sqlite
+from complaintflow._extras import needs_extra
+
+with needs_extra("sqlalchemy", __name__):
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from complaintflow.domain.events import Event
 from complaintflow.domain.ticket import Ticket
