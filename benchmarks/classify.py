@@ -132,8 +132,9 @@ def synthetic(count: int, rng: random.Random) -> list[LabelledSample]:
     return made
 
 
-def per_text(classify: Callable[[TicketDraft], object], items: Sequence[TicketDraft],
-             repeat: int) -> float:
+def per_text(
+    classify: Callable[[TicketDraft], object], items: Sequence[TicketDraft], repeat: int
+) -> float:
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
@@ -147,8 +148,10 @@ def classifiers(quick: bool, repeat: int) -> None:
     items = drafts() * (2 if quick else 8)
     keyword = KeywordClassifier()
     seconds = per_text(keyword.classify, items, repeat)
-    print(f"keyword classifier (lexicon + concept detectors + kind rules): "
-          f"{1 / seconds:,.0f} texts/s, {seconds * 1e6:.0f} us/text (target >= 20,000 texts/s)")
+    print(
+        f"keyword classifier (lexicon + concept detectors + kind rules): "
+        f"{1 / seconds:,.0f} texts/s, {seconds * 1e6:.0f} us/text (target >= 20,000 texts/s)"
+    )
     try:
         from complaintflow.classify import train
         from complaintflow.classify.trained import TrainedClassifier, chain_with_keyword
@@ -165,9 +168,11 @@ def classifiers(quick: bool, repeat: int) -> None:
     few = items[: len(items) // 4]
     alone = per_text(trained.classify, few, repeat)
     chained = per_text(chain.classify, few, repeat)
-    print(f"trained classifier: training on {len(samples):,} samples {trained_for:.1f} s "
-          f"({len(model.vocabulary):,} features); per text {alone * 1e3:.2f} ms alone, "
-          f"{chained * 1e3:.2f} ms chained with the keyword classifier")
+    print(
+        f"trained classifier: training on {len(samples):,} samples {trained_for:.1f} s "
+        f"({len(model.vocabulary):,} features); per text {alone * 1e3:.2f} ms alone, "
+        f"{chained * 1e3:.2f} ms chained with the keyword classifier"
+    )
 
 
 if __name__ == "__main__":

@@ -82,9 +82,14 @@ from complaintflow.service.notifications import Notification
 SH = "Asia/Shanghai"
 OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
 CALENDAR = BusinessCalendar(
-    tz=SH, week=dict.fromkeys(range(5), OFFICE),
-    holidays=[dt.date(2024, 6, 10), dt.date(2024, 9, 16), dt.date(2024, 9, 17),
-              *(dt.date(2024, 10, day) for day in range(1, 8))],
+    tz=SH,
+    week=dict.fromkeys(range(5), OFFICE),
+    holidays=[
+        dt.date(2024, 6, 10),
+        dt.date(2024, 9, 16),
+        dt.date(2024, 9, 17),
+        *(dt.date(2024, 10, day) for day in range(1, 8)),
+    ],
 )
 POLICY = SlaPolicy.default()
 RULES = LifecycleRules(approvals=ApprovalPolicy.default())
@@ -95,9 +100,11 @@ SWEEP_AT = pendulum.datetime(2024, 6, 12, 17, 0, tz=SH)
 SWEEP_TARGET = 2.0
 
 AGENT = Actor.staff("wang.li", Role.AGENT)
-APPROVERS = {Role.SUPERVISOR: Actor.staff("chen.jie", Role.SUPERVISOR),
-             Role.DEPARTMENT_MANAGER: Actor.staff("he.qiang", Role.DEPARTMENT_MANAGER),
-             Role.DIRECTOR: Actor.staff("ma.lan", Role.DIRECTOR)}
+APPROVERS = {
+    Role.SUPERVISOR: Actor.staff("chen.jie", Role.SUPERVISOR),
+    Role.DEPARTMENT_MANAGER: Actor.staff("he.qiang", Role.DEPARTMENT_MANAGER),
+    Role.DIRECTOR: Actor.staff("ma.lan", Role.DIRECTOR),
+}
 CUSTOMER = Actor.customer("C001")
 
 Sync = Literal["FULL", "NORMAL"]
@@ -113,12 +120,21 @@ class Quiet:
         self.sent += 1
 
 
-def make_desk(store: Any, clock: ManualClock, *, notify: bool = True,
-              ids: Callable[[], str] | None = None) -> ComplaintDesk:
+def make_desk(
+    store: Any, clock: ManualClock, *, notify: bool = True, ids: Callable[[], str] | None = None
+) -> ComplaintDesk:
     serial = count(1)
-    return ComplaintDesk(store, clock, classifier=CLASSIFIER, router=ROUTER, rules=RULES,
-                         sla=POLICY, calendar=CALENDAR, notify=notify,
-                         ids=ids or (lambda: f"T{next(serial):07d}"))
+    return ComplaintDesk(
+        store,
+        clock,
+        classifier=CLASSIFIER,
+        router=ROUTER,
+        rules=RULES,
+        sla=POLICY,
+        calendar=CALENDAR,
+        notify=notify,
+        ids=ids or (lambda: f"T{next(serial):07d}"),
+    )
 
 
 @contextmanager
@@ -140,9 +156,12 @@ def one_ticket(desk: ComplaintDesk, clock: ManualClock, n: int) -> int:
     def step() -> None:
         clock.advance(dt.timedelta(minutes=2))
 
-    draft = TicketDraft(feedback.text, feedback.channels[n % len(feedback.channels)],
-                        clock.now(), Customer(f"C{n % 500:04d}", ("new", "regular", "vip")[n % 3],
-                                              phone="13812345678"))
+    draft = TicketDraft(
+        feedback.text,
+        feedback.channels[n % len(feedback.channels)],
+        clock.now(),
+        Customer(f"C{n % 500:04d}", ("new", "regular", "vip")[n % 3], phone="13812345678"),
+    )
     ticket = desk.intake(draft, receiver=AGENT)
     tid, commands = ticket.id, 1
     step()
@@ -196,8 +215,13 @@ def lifecycle(path: Path, tickets: int, synchronous: Sync) -> dict[str, float]:
     closed = len(store.find(status=Status.CLOSED, limit=tickets + 1).items)
     store.close()
     assert closed == tickets, f"only {closed} of {tickets} tickets closed"
-    return {"tickets_s": tickets / elapsed, "commands_s": commands / elapsed,
-            "commands_per_ticket": commands / tickets, "sweeps": sweeps, "seconds": elapsed}
+    return {
+        "tickets_s": tickets / elapsed,
+        "commands_s": commands / elapsed,
+        "commands_per_ticket": commands / tickets,
+        "sweeps": sweeps,
+        "seconds": elapsed,
+    }
 
 
 # -- 2. the sweep over many open tickets -----------------------------------------------------
@@ -277,8 +301,9 @@ def load(path: Path, tickets: int, due_share: float) -> tuple[int, float]:
     return due_count, time.perf_counter() - start
 
 
-def sweep_rows(path: Path, tickets: int, due_share: float, synchronous: Sync,
-               profile: bool) -> tuple[list[tuple[str, str, str, str]], str]:
+def sweep_rows(
+    path: Path, tickets: int, due_share: float, synchronous: Sync, profile: bool
+) -> tuple[list[tuple[str, str, str, str]], str]:
     due, seconds = load(path, tickets, due_share)
     copy = path.with_name("profiled.db")
     if profile:  # profiled on a copy, so the timings below are the profiler's
@@ -299,10 +324,18 @@ def sweep_rows(path: Path, tickets: int, due_share: float, synchronous: Sync,
     per_ticket = (busy - idle) / max(first.checked, 1) * 1000
     verdict = "PASS" if busy < SWEEP_TARGET else "FAIL"
     rows = [
-        (f"load {tickets:,} open tickets via SqliteStore.add (one transaction)",
-         f"{seconds:.1f} s", "", "info"),
-        (f"sweep, {tickets:,} open, {due:,} due ({due / tickets:.0%}), {alerts:,} alerts",
-         f"{busy:.2f} s", f"< {SWEEP_TARGET:.0f} s", verdict),
+        (
+            f"load {tickets:,} open tickets via SqliteStore.add (one transaction)",
+            f"{seconds:.1f} s",
+            "",
+            "info",
+        ),
+        (
+            f"sweep, {tickets:,} open, {due:,} due ({due / tickets:.0%}), {alerts:,} alerts",
+            f"{busy:.2f} s",
+            f"< {SWEEP_TARGET:.0f} s",
+            verdict,
+        ),
         (f"sweep, {tickets:,} open, none due", f"{idle * 1000:.1f} ms", "", "info"),
         ("sweep cost per due ticket", f"{per_ticket:.2f} ms", "", "info"),
     ]
@@ -336,27 +369,46 @@ def demo_child(path: Path) -> None:
         what, tickets = "demo: simulate() a month", result.tickets
     store.close()
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"what": what, "tickets": tickets, "before_kb": before,
-                      "peak_kb": after, "seconds": time.perf_counter() - start}))
+    print(
+        json.dumps(
+            {
+                "what": what,
+                "tickets": tickets,
+                "before_kb": before,
+                "peak_kb": after,
+                "seconds": time.perf_counter() - start,
+            }
+        )
+    )
 
 
 def demo_rows(base: Path) -> list[tuple[str, str, str, str]]:
-    child = subprocess.run([sys.executable, __file__, "--demo-child", str(base / "demo.db")],
-                           capture_output=True, text=True, check=True)
+    child = subprocess.run(
+        [sys.executable, __file__, "--demo-child", str(base / "demo.db")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     data = json.loads(child.stdout.strip().splitlines()[-1])
     peak, grown = data["peak_kb"] / 1024, (data["peak_kb"] - data["before_kb"]) / 1024
     return [
         (f"{data['what']}: {data['tickets']:,} tickets", f"{data['seconds']:.1f} s", "", "info"),
-        ("  peak RSS (process / growth after imports)", f"{peak:.0f} MB / {grown:.0f} MB", "",
-         "info"),
+        (
+            "  peak RSS (process / growth after imports)",
+            f"{peak:.0f} MB / {grown:.0f} MB",
+            "",
+            "info",
+        ),
     ]
 
 
 def table(rows: list[tuple[str, str, str, str]]) -> str:
     head = ("measure", "value", "target", "result")
     widths = [max(len(str(row[i])) for row in [head, *rows]) for i in range(4)]
-    lines = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-             for row in [head, tuple("-" * w for w in widths), *rows]]
+    lines = [
+        "  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in [head, tuple("-" * w for w in widths), *rows]
+    ]
     return "\n".join(lines)
 
 
@@ -369,10 +421,13 @@ def main() -> None:
     parser.add_argument("--no-demo", action="store_true")
     parser.add_argument("--profile", action="store_true", help="profile the busy sweep")
     parser.add_argument("--demo-child", help=argparse.SUPPRESS)
-    parser.add_argument("--history", action="store_true",
-                        help="also print how a command and the sweep grow with a ticket's "
-                             "history (benchmarks/history.py; add --baseline there for the "
-                             "comparison with an earlier commit)")
+    parser.add_argument(
+        "--history",
+        action="store_true",
+        help="also print how a command and the sweep grow with a ticket's "
+        "history (benchmarks/history.py; add --baseline there for the "
+        "comparison with an earlier commit)",
+    )
     args = parser.parse_args()
     if args.demo_child:
         demo_child(Path(args.demo_child))
@@ -382,18 +437,27 @@ def main() -> None:
     with scratch() as base:
         if args.lifecycle > 0:  # --lifecycle 0: the sweep alone
             result = lifecycle(base / "lifecycle.db", args.lifecycle, args.synchronous)
-            rows.append((f"lifecycle intake->close, {args.lifecycle} tickets "
-                         f"({result['commands_per_ticket']:.1f} commands each, "
-                         f"{result['sweeps']:.0f} sweeps)",
-                         f"{result['tickets_s']:.1f} tickets/s", "", "info"))
+            rows.append(
+                (
+                    f"lifecycle intake->close, {args.lifecycle} tickets "
+                    f"({result['commands_per_ticket']:.1f} commands each, "
+                    f"{result['sweeps']:.0f} sweeps)",
+                    f"{result['tickets_s']:.1f} tickets/s",
+                    "",
+                    "info",
+                )
+            )
             rows.append(("  commands committed", f"{result['commands_s']:.0f} /s", "", "info"))
-        sweep, profile = sweep_rows(base / "sweep.db", args.tickets, args.due_share,
-                                    args.synchronous, args.profile)
+        sweep, profile = sweep_rows(
+            base / "sweep.db", args.tickets, args.due_share, args.synchronous, args.profile
+        )
         rows += sweep
         if not args.no_demo:
             rows += demo_rows(base)
-    print(f"complaintflow desk benchmark - SQLite {sqlite3.sqlite_version}, WAL, "
-          f"synchronous={args.synchronous}, Python {sys.version.split()[0]}")
+    print(
+        f"complaintflow desk benchmark - SQLite {sqlite3.sqlite_version}, WAL, "
+        f"synchronous={args.synchronous}, Python {sys.version.split()[0]}"
+    )
     print(table(rows))
     if profile:
         print("\nwhere the busy sweep spends its time (cProfile, cumulative):\n" + profile)
@@ -401,8 +465,12 @@ def main() -> None:
         import history  # the sibling script: benchmarks/ is on sys.path when run as a script
 
         print("\ncost of one command and of the sweep per due ticket, by history length:")
-        history.report(history.measure_all(["memory", "sqlite"], [10, 100, 1000], 30), None,
-                       ["memory", "sqlite"], [10, 100, 1000])
+        history.report(
+            history.measure_all(["memory", "sqlite"], [10, 100, 1000], 30),
+            None,
+            ["memory", "sqlite"],
+            [10, 100, 1000],
+        )
 
 
 if __name__ == "__main__":

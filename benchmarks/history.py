@@ -64,10 +64,14 @@ def _desk(store_kind: str, folder: Path) -> tuple[ComplaintDesk, ManualClock]:
     clock = ManualClock(START)
     calendar = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE))
     ids = count(1)
-    store = (InMemoryStore() if store_kind == "memory"
-             else SqliteStore(folder / f"history-{next(count())}-{time.time_ns()}.db"))
-    desk = ComplaintDesk(store, clock, sla=SlaPolicy.default(), calendar=calendar,
-                         ids=lambda: f"T{next(ids):05d}")
+    store = (
+        InMemoryStore()
+        if store_kind == "memory"
+        else SqliteStore(folder / f"history-{next(count())}-{time.time_ns()}.db")
+    )
+    desk = ComplaintDesk(
+        store, clock, sla=SlaPolicy.default(), calendar=calendar, ids=lambda: f"T{next(ids):05d}"
+    )
     return desk, clock
 
 
@@ -125,8 +129,7 @@ def _swept(store_kind: str, history: int, tickets: int, folder: Path) -> float:
     return elapsed / tickets
 
 
-def sweep_cost(store_kind: str, history: int, tickets: int, folder: Path,
-               rounds: int = 3) -> float:
+def sweep_cost(store_kind: str, history: int, tickets: int, folder: Path, rounds: int = 3) -> float:
     """Seconds per due ticket of a sweep over ``tickets`` tickets of ``history`` events.
 
     A first sweep on a throw-away desk warms the code paths (cattrs builds
@@ -135,8 +138,7 @@ def sweep_cost(store_kind: str, history: int, tickets: int, folder: Path,
     fsync noise, which is most of a sweep's time on SQLite.
     """
     _swept(store_kind, 3, 1, folder)
-    return statistics.median(_swept(store_kind, history, tickets, folder)
-                             for _ in range(rounds))
+    return statistics.median(_swept(store_kind, history, tickets, folder) for _ in range(rounds))
 
 
 def memory_per_ticket(count: int) -> float:
@@ -155,14 +157,23 @@ def memory_per_ticket(count: int) -> float:
         sla["sla_rules"] = policy.clock_rules()  # shared, as a desk shares it
 
     def ticket(i: int) -> Any:
-        draft = TicketDraft(f"订单{i}支付失败，银行卡被扣了两次，请尽快退款。客户编号 C{i:06d}",
-                            Channel.CHAT, START.add(seconds=i), Customer(f"C{i:06d}", "regular"),
-                            order_ref=f"{i}")
-        opened, _ = open_ticket(draft, ticket_id=f"T-{i}", number=f"TS20240520-{i:06d}",
-                                actor=AGENT, **sla)
+        draft = TicketDraft(
+            f"订单{i}支付失败，银行卡被扣了两次，请尽快退款。客户编号 C{i:06d}",
+            Channel.CHAT,
+            START.add(seconds=i),
+            Customer(f"C{i:06d}", "regular"),
+            order_ref=f"{i}",
+        )
+        opened, _ = open_ticket(
+            draft, ticket_id=f"T-{i}", number=f"TS20240520-{i:06d}", actor=AGENT, **sla
+        )
         at = opened.updated_at
-        for command in (c.Triage("complaint", "billing.payment", "P1", department="billing"),
-                        c.Assign(AGENT.id), c.Investigate(), c.Respond("已收到，正在核实")):
+        for command in (
+            c.Triage("complaint", "billing.payment", "P1", department="billing"),
+            c.Assign(AGENT.id),
+            c.Investigate(),
+            c.Respond("已收到，正在核实"),
+        ):
             at = at.add(minutes=1)
             opened, _ = apply(opened, command, actor=AGENT, at=at)
         return opened
@@ -178,17 +189,20 @@ def memory_per_ticket(count: int) -> float:
     return (after - before - text) / count
 
 
-def measure_all(stores: list[str], histories: list[int], repeat: int, *,
-                sweeps: bool = True) -> dict[str, float]:
+def measure_all(
+    stores: list[str], histories: list[int], repeat: int, *, sweeps: bool = True
+) -> dict[str, float]:
     results: dict[str, float] = {"memory/bytes per ticket": memory_per_ticket(20_000)}
     with tempfile.TemporaryDirectory() as folder:
         for store in stores:
             for history in histories:
                 results[f"command/{store}/{history}"] = command_cost(
-                    store, history, repeat, Path(folder))
+                    store, history, repeat, Path(folder)
+                )
             for history in (histories[0], histories[-1]) if sweeps else ():
-                results[f"sweep/{store}/{history}"] = sweep_cost(store, history, 10,
-                                                                 Path(folder), rounds=5)
+                results[f"sweep/{store}/{history}"] = sweep_cost(
+                    store, history, 10, Path(folder), rounds=5
+                )
     return results
 
 
@@ -196,17 +210,33 @@ def _baseline(rev: str, args: argparse.Namespace) -> dict[str, float]:
     top = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory() as folder:
         tree = Path(folder) / "baseline"
-        subprocess.run(["git", "-C", str(top), "worktree", "add", "--detach", "-q", str(tree),
-                        rev], check=True)
+        subprocess.run(
+            ["git", "-C", str(top), "worktree", "add", "--detach", "-q", str(tree), rev], check=True
+        )
         try:
             env = {**os.environ, "PYTHONPATH": str(tree / "src")}
             out = subprocess.run(
-                [sys.executable, __file__, "--json", "--no-sweeps", "--stores", args.stores,
-                 "--histories", args.histories, "--repeat", str(args.repeat)],
-                check=True, capture_output=True, text=True, env=env).stdout
+                [
+                    sys.executable,
+                    __file__,
+                    "--json",
+                    "--no-sweeps",
+                    "--stores",
+                    args.stores,
+                    "--histories",
+                    args.histories,
+                    "--repeat",
+                    str(args.repeat),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+                env=env,
+            ).stdout
         finally:
-            subprocess.run(["git", "-C", str(top), "worktree", "remove", "--force", str(tree)],
-                           check=True)
+            subprocess.run(
+                ["git", "-C", str(top), "worktree", "remove", "--force", str(tree)], check=True
+            )
     result: dict[str, float] = json.loads(out)
     return result
 
@@ -219,8 +249,9 @@ def _shown(key: str, value: float) -> str:
     return f"{value:8.0f} B " if key.startswith("memory/") else _ms(value)
 
 
-def report(ours: dict[str, float], base: dict[str, float] | None, stores: list[str],
-           histories: list[int]) -> None:
+def report(
+    ours: dict[str, float], base: dict[str, float] | None, stores: list[str], histories: list[int]
+) -> None:
     low, high = histories[0], histories[-1]
     head = f"{'':34}{'this tree':>12}" + (f"{'baseline':>12}{'speed-up':>10}" if base else "")
     print(head)
@@ -231,21 +262,29 @@ def report(ours: dict[str, float], base: dict[str, float] | None, stores: list[s
         print(line)
     print()
     memory = ours["memory/bytes per ticket"]
-    print(f"memory: {memory:,.0f} B per in-memory ticket beyond its text, SLA clocks included"
-          f"   target <= 1536 B   {'PASS' if memory <= 1536 else 'FAIL'}")
+    print(
+        f"memory: {memory:,.0f} B per in-memory ticket beyond its text, SLA clocks included"
+        f"   target <= 1536 B   {'PASS' if memory <= 1536 else 'FAIL'}"
+    )
     for store in stores:
         for what in ("command", "sweep") if f"sweep/{store}/{low}" in ours else ("command",):
             ratio = ours[f"{what}/{store}/{high}"] / ours[f"{what}/{store}/{low}"]
             verdict = "PASS" if ratio <= 1.3 else "FAIL"
-            print(f"{what} on {store}: cost({high:,})/cost({low:,}) = {ratio:5.2f}   "
-                  f"target <= 1.3   {verdict}")
+            print(
+                f"{what} on {store}: cost({high:,})/cost({low:,}) = {ratio:5.2f}   "
+                f"target <= 1.3   {verdict}"
+            )
         if base:
             fast = base[f"command/{store}/{high}"] / ours[f"command/{store}/{high}"]
             slow = base[f"command/{store}/{low}"] / ours[f"command/{store}/{low}"]
-            print(f"command on {store} at {high:,} events: {fast:5.1f}x the baseline   "
-                  f"target >= 5x   {'PASS' if fast >= 5 else 'FAIL'}")
-            print(f"command on {store} at {low:,} events: {slow:5.2f}x the baseline   "
-                  f"target >= 1x (no slower)   {'PASS' if slow >= 1 else 'FAIL'}")
+            print(
+                f"command on {store} at {high:,} events: {fast:5.1f}x the baseline   "
+                f"target >= 5x   {'PASS' if fast >= 5 else 'FAIL'}"
+            )
+            print(
+                f"command on {store} at {low:,} events: {slow:5.2f}x the baseline   "
+                f"target >= 1x (no slower)   {'PASS' if slow >= 1 else 'FAIL'}"
+            )
 
 
 def main() -> None:
@@ -255,8 +294,11 @@ def main() -> None:
     parser.add_argument("--histories", default="10,100,1000")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--no-sweeps", action="store_true",
-                        help="time commands only (the baseline run: its targets are on those)")
+    parser.add_argument(
+        "--no-sweeps",
+        action="store_true",
+        help="time commands only (the baseline run: its targets are on those)",
+    )
     args = parser.parse_args()
     stores = args.stores.split(",")
     histories = [int(n) for n in args.histories.split(",")]

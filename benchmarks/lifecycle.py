@@ -48,15 +48,20 @@ STATES = [status.value for status in Status]
 
 
 def investigating(i: int) -> Ticket:
-    draft = TicketDraft(f"订单{i}支付失败，银行卡被扣了两次，请尽快退款。客户编号 C{i:06d}",
-                        Channel.CHAT, T0.add(seconds=i), Customer(f"C{i:06d}", "regular"),
-                        order_ref=f"{i}")
-    ticket, _ = open_ticket(draft, ticket_id=f"T-{i}", number=f"TS20240520-{i:06d}",
-                            actor=AGENT)
+    draft = TicketDraft(
+        f"订单{i}支付失败，银行卡被扣了两次，请尽快退款。客户编号 C{i:06d}",
+        Channel.CHAT,
+        T0.add(seconds=i),
+        Customer(f"C{i:06d}", "regular"),
+        order_ref=f"{i}",
+    )
+    ticket, _ = open_ticket(draft, ticket_id=f"T-{i}", number=f"TS20240520-{i:06d}", actor=AGENT)
     at = ticket.updated_at
     for command, actor in (
-        (c.Triage(Kind.COMPLAINT, Category.BILLING_PAYMENT, Priority.P1,
-                  department="billing"), AGENT),
+        (
+            c.Triage(Kind.COMPLAINT, Category.BILLING_PAYMENT, Priority.P1, department="billing"),
+            AGENT,
+        ),
         (c.Assign(AGENT.id), SUPERVISOR),
         (c.Investigate(), AGENT),
         (c.Respond("已收到，正在核实"), AGENT),
@@ -93,8 +98,9 @@ def apply_comment(ticket: Ticket) -> Callable[[], object]:
 
 
 def bare_trigger() -> Callable[[], object]:
-    machine = Machine(model=None, states=STATES, initial=None, auto_transitions=False,
-                      send_event=False)
+    machine = Machine(
+        model=None, states=STATES, initial=None, auto_transitions=False, send_event=False
+    )
     machine.add_transition("comment", "investigating", None)
     event = machine.events["comment"]
     cursor = _Cursor("investigating")
@@ -106,8 +112,9 @@ def bare_trigger() -> Callable[[], object]:
     return fire
 
 
-def paired(fa: Callable[[], object], fb: Callable[[], object], number: int,
-           rounds: int = 9) -> tuple[float, float, float]:
+def paired(
+    fa: Callable[[], object], fb: Callable[[], object], number: int, rounds: int = 9
+) -> tuple[float, float, float]:
     """Median seconds per call of ``fa`` and ``fb``, timed in alternating rounds.
 
     On a shared machine the load changes from second to second; timing the
@@ -125,15 +132,23 @@ def paired(fa: Callable[[], object], fb: Callable[[], object], number: int,
 
 def bench_machine_per_ticket() -> float:
     rows = [
-        {"trigger": row.trigger, "source": [s.value for s in row.sources],
-         "dest": None if row.dest is None else row.dest.value}
+        {
+            "trigger": row.trigger,
+            "source": [s.value for s in row.sources],
+            "dest": None if row.dest is None else row.dest.value,
+        }
         for row in TRANSITIONS
     ]
 
     def fire() -> None:
         model = _Model()
-        Machine(model=model, states=STATES, transitions=rows, initial="investigating",
-                auto_transitions=False)
+        Machine(
+            model=model,
+            states=STATES,
+            transitions=rows,
+            initial="investigating",
+            auto_transitions=False,
+        )
         model.comment()  # type: ignore[attr-defined]
 
     return per_call(fire, 100 if QUICK else 1_000, repeat=5)
@@ -167,11 +182,14 @@ def main() -> None:
     print(f"(a) apply(Comment) on an investigating ticket : {a * 1e6:9.2f} us")
     print(f"(b) bare shared-machine trigger (floor)       : {b * 1e6:9.2f} us")
     print(f"(c) Machine per ticket + one trigger          : {cc * 1e6:9.2f} us")
-    print(f"(a)/(b) = {ratio:6.2f}x   no target (withdrawn in issue #10)"
-          "   (median of paired rounds)")
+    print(
+        f"(a)/(b) = {ratio:6.2f}x   no target (withdrawn in issue #10)   (median of paired rounds)"
+    )
     print(f"(c)/(a) = {cc / a:6.2f}x   target >= 10x  {verdict(cc >= 10 * a)}")
-    print(f"(d) {count:,} tickets: {per_ticket:7.0f} B per ticket beyond its text "
-          f"({text:.0f} B of text)   target <= 1024 B   {verdict(per_ticket <= 1024)}")
+    print(
+        f"(d) {count:,} tickets: {per_ticket:7.0f} B per ticket beyond its text "
+        f"({text:.0f} B of text)   target <= 1024 B   {verdict(per_ticket <= 1024)}"
+    )
 
 
 if __name__ == "__main__":

@@ -54,8 +54,9 @@ def transitions_per_second(store: TicketStore, tickets: int = 100, count: int = 
     return count / (time.perf_counter() - start)
 
 
-def batched_transitions_per_second(store: BatchSaves, tickets: int = 100,
-                                   rounds: int = 30) -> float:
+def batched_transitions_per_second(
+    store: BatchSaves, tickets: int = 100, rounds: int = 30
+) -> float:
     """Comments on ``tickets`` tickets saved with one ``save_many`` per round."""
     for n in range(tickets):
         store.add(*make_ticket(f"M{n}"))
@@ -71,13 +72,12 @@ def batched_transitions_per_second(store: BatchSaves, tickets: int = 100,
     return tickets * rounds / (time.perf_counter() - start)
 
 
-def alert_claims_per_second(store: TicketStore, count: int = 3000,
-                            batch: int = 1) -> float:
+def alert_claims_per_second(store: TicketStore, count: int = 3000, batch: int = 1) -> float:
     """Alert keys claimed per second, ``batch`` keys per transaction."""
     keys = [f"sla:A{n}:{batch}:breach:1" for n in range(count)]
     start = time.perf_counter()
     for first in range(0, count, batch):
-        store.record_alerts(keys[first:first + batch])
+        store.record_alerts(keys[first : first + batch])
     return count / (time.perf_counter() - start)
 
 
@@ -86,8 +86,19 @@ def load(store: TicketStore, count: int, outbox: int) -> None:
     for n in range(count):
         ticket, events = make_ticket(f"L{n:06d}", at=T0.add(seconds=n))
         due = T0.add(minutes=(n * 7919) % (10 * 24 * 60))
-        items = [OutboxItem(id=f"o{n}", ticket_id=ticket.id, kind="accepted",
-                            payload={"n": n}, created_at=ticket.received_at)] if n < outbox else []
+        items = (
+            [
+                OutboxItem(
+                    id=f"o{n}",
+                    ticket_id=ticket.id,
+                    kind="accepted",
+                    payload={"n": n},
+                    created_at=ticket.received_at,
+                )
+            ]
+            if n < outbox
+            else []
+        )
         store.add(ticket, events, due_at=due, outbox=items)
 
 
@@ -124,9 +135,14 @@ def claim_rate(stores: Sequence[TicketStore], batch: int = 50) -> float:
 
 def refill(store: TicketStore, count: int, tag: str) -> None:
     ticket, events = make_ticket(f"R{tag}")
-    store.add(ticket, events, outbox=[
-        OutboxItem(id=f"{tag}-{n}", ticket_id=ticket.id, kind="k", payload={},
-                   created_at=T0) for n in range(count)])
+    store.add(
+        ticket,
+        events,
+        outbox=[
+            OutboxItem(id=f"{tag}-{n}", ticket_id=ticket.id, kind="k", payload={}, created_at=T0)
+            for n in range(count)
+        ],
+    )
 
 
 def sqlite_rows(tickets: int) -> list[tuple[str, str]]:
@@ -139,10 +155,15 @@ def sqlite_rows(tickets: int) -> list[tuple[str, str]]:
                 alerts = [alert_claims_per_second(store, batch=size) for size in (1, 500)]
             note = "recommended" if sync == "FULL" else "fsync at checkpoints only"
             rows.append((f"SQLite {sync}: committed transitions/s ({note})", f"{rate:,.0f}"))
-            rows.append((f"SQLite {sync}:   saved by save_many, 100 per transaction",
-                         f"{batched:,.0f}"))
-            rows.append((f"SQLite {sync}: alert keys claimed/s, one by one / 500 per batch",
-                         f"{alerts[0]:,.0f} / {alerts[1]:,.0f}"))
+            rows.append(
+                (f"SQLite {sync}:   saved by save_many, 100 per transaction", f"{batched:,.0f}")
+            )
+            rows.append(
+                (
+                    f"SQLite {sync}: alert keys claimed/s, one by one / 500 per batch",
+                    f"{alerts[0]:,.0f} / {alerts[1]:,.0f}",
+                )
+            )
         path = Path(tmp) / "due.db"
         host = sqlite3.connect(path, isolation_level=None)
         loader = SqliteStore(host)
@@ -152,14 +173,20 @@ def sqlite_rows(tickets: int) -> list[tuple[str, str]]:
         host.close()
         with SqliteStore(path) as store:
             median, p95, found = due_query_ms(store)
-            rows.append((f"SQLite: due query, {tickets:,} open tickets (median / p95)",
-                         f"{median:.2f} ms / {p95:.2f} ms ({found} rows)"))
-            rows.append(("SQLite: outbox claim+ack items/s, 1 worker",
-                         f"{claim_rate([store]):,.0f}"))
+            rows.append(
+                (
+                    f"SQLite: due query, {tickets:,} open tickets (median / p95)",
+                    f"{median:.2f} ms / {p95:.2f} ms ({found} rows)",
+                )
+            )
+            rows.append(
+                ("SQLite: outbox claim+ack items/s, 1 worker", f"{claim_rate([store]):,.0f}")
+            )
             refill(store, 20_000, "x")
             stores = [SqliteStore(path) for _ in range(4)]
-            rows.append(("SQLite: outbox claim+ack items/s, 4 workers",
-                         f"{claim_rate(list(stores)):,.0f}"))
+            rows.append(
+                ("SQLite: outbox claim+ack items/s, 4 workers", f"{claim_rate(list(stores)):,.0f}")
+            )
             for each in stores:
                 each.close()
     return rows
@@ -183,16 +210,44 @@ def throwaway_postgres() -> Iterator[str | None]:
         port = sock.getsockname()[1]
     data = str(base / "data")
     try:
-        subprocess.run([*prefix, str(bindir / "initdb"), "-D", data, "-U", "postgres",
-                        "--auth=trust", "--no-instructions"], check=True, capture_output=True)
-        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", data, "-l", str(base / "log"),
-                        "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1", "-w",
-                        "start"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                *prefix,
+                str(bindir / "initdb"),
+                "-D",
+                data,
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--no-instructions",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [
+                *prefix,
+                str(bindir / "pg_ctl"),
+                "-D",
+                data,
+                "-l",
+                str(base / "log"),
+                "-o",
+                f"-p {port} -k {base} -c listen_addresses=127.0.0.1",
+                "-w",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+        )
         try:
             yield f"host=127.0.0.1 port={port} user=postgres dbname=postgres"
         finally:
-            subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", data, "-m", "fast", "stop"],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [*prefix, str(bindir / "pg_ctl"), "-D", data, "-m", "fast", "stop"],
+                check=True,
+                capture_output=True,
+            )
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
@@ -204,8 +259,12 @@ def postgres_rows(conninfo: str, tickets: int) -> list[tuple[str, str]]:
 
     rows = []
     with PostgresStore.connect(conninfo, tenant="transitions") as store:
-        rows.append(("PostgreSQL (loopback TCP): committed transitions/s",
-                     f"{transitions_per_second(store):,.0f}"))
+        rows.append(
+            (
+                "PostgreSQL (loopback TCP): committed transitions/s",
+                f"{transitions_per_second(store):,.0f}",
+            )
+        )
     with psycopg.connect(conninfo) as host:  # bulk load in one host transaction
         load(PostgresStore(host, tenant="due"), tickets, outbox=20_000)
         host.commit()
@@ -213,13 +272,22 @@ def postgres_rows(conninfo: str, tickets: int) -> list[tuple[str, str]]:
         host.commit()
     stores = [PostgresStore.connect(conninfo, tenant="due") for _ in range(4)]
     median, p95, found = due_query_ms(stores[0])
-    rows.append((f"PostgreSQL: due query, {tickets:,} open tickets (median / p95)",
-                 f"{median:.2f} ms / {p95:.2f} ms ({found} rows)"))
-    rows.append(("PostgreSQL: outbox claim+ack items/s, 1 worker",
-                 f"{claim_rate(stores[:1]):,.0f}"))
+    rows.append(
+        (
+            f"PostgreSQL: due query, {tickets:,} open tickets (median / p95)",
+            f"{median:.2f} ms / {p95:.2f} ms ({found} rows)",
+        )
+    )
+    rows.append(
+        ("PostgreSQL: outbox claim+ack items/s, 1 worker", f"{claim_rate(stores[:1]):,.0f}")
+    )
     refill(stores[0], 20_000, "x")
-    rows.append(("PostgreSQL: outbox claim+ack items/s, 4 workers (SKIP LOCKED)",
-                 f"{claim_rate(list(stores)):,.0f}"))
+    rows.append(
+        (
+            "PostgreSQL: outbox claim+ack items/s, 4 workers (SKIP LOCKED)",
+            f"{claim_rate(list(stores)):,.0f}",
+        )
+    )
     for each in stores:
         each.close()
     return rows
@@ -241,12 +309,26 @@ def bulk_load(store: Any, count: int) -> None:
         ticket, batch = make_ticket(f"L{n:06d}", at=T0.add(seconds=n))
         due = T0.add(minutes=(n * 7919) % (10 * 24 * 60))
         row = store._row(ticket, kit.micros(due))
-        row.update(tenant=store.tenant, id=ticket.id, number=ticket.number, dedupe_key=None,
-                   received_us=kit.micros(ticket.received_at))
+        row.update(
+            tenant=store.tenant,
+            id=ticket.id,
+            number=ticket.number,
+            dedupe_key=None,
+            received_us=kit.micros(ticket.received_at),
+        )
         tickets.append(row)
-        events += [{"tenant": store.tenant, "ticket_id": e.ticket_id, "seq": e.seq,
-                    "version": e.version, "type": e.type, "at_us": kit.micros(e.at),
-                    "body": kit.dumps(event_to_dict(e))} for e in batch]
+        events += [
+            {
+                "tenant": store.tenant,
+                "ticket_id": e.ticket_id,
+                "seq": e.seq,
+                "version": e.version,
+                "type": e.type,
+                "at_us": kit.micros(e.at),
+                "body": kit.dumps(event_to_dict(e)),
+            }
+            for e in batch
+        ]
     with store._bind.begin() as conn:
         conn.execute(sa.insert(store.tables.tickets), tickets)
         conn.execute(sa.insert(store.tables.events), events)
@@ -259,8 +341,12 @@ def sqlalchemy_rows(label: str, store: Any, tickets: int) -> list[tuple[str, str
         with store._bind.begin() as conn:
             conn.exec_driver_sql(f"ANALYZE {store.tables.tickets.name}")
     median, p95, found = due_query_ms(store)
-    rows.append((f"{label}: due query, {tickets:,} open tickets (median / p95)",
-                 f"{median:.2f} ms / {p95:.2f} ms ({found} rows)"))
+    rows.append(
+        (
+            f"{label}: due query, {tickets:,} open tickets (median / p95)",
+            f"{median:.2f} ms / {p95:.2f} ms ({found} rows)",
+        )
+    )
     return rows
 
 
@@ -268,10 +354,11 @@ def sqlalchemy_sqlite_rows(tickets: int) -> list[tuple[str, str]]:
     from complaintflow.storage.sqlalchemy import SqlAlchemyStore, sqlite_engine
 
     with tempfile.TemporaryDirectory() as tmp:
-        engine = sqlite_engine(str(Path(tmp) / "sa.db"))        # synchronous=FULL
+        engine = sqlite_engine(str(Path(tmp) / "sa.db"))  # synchronous=FULL
         try:
-            return sqlalchemy_rows("SqlAlchemyStore on SQLite FULL", SqlAlchemyStore(engine),
-                                   tickets)
+            return sqlalchemy_rows(
+                "SqlAlchemyStore on SQLite FULL", SqlAlchemyStore(engine), tickets
+            )
         finally:
             engine.dispose()
 
@@ -282,11 +369,13 @@ def sqlalchemy_postgres_rows(conninfo: str, tickets: int) -> list[tuple[str, str
     from complaintflow.storage.sqlalchemy import SqlAlchemyStore
 
     parts = dict(part.split("=", 1) for part in conninfo.split())
-    engine = sa.create_engine(f"postgresql+psycopg://{parts['user']}@{parts['host']}:"
-                              f"{parts['port']}/{parts['dbname']}")
+    engine = sa.create_engine(
+        f"postgresql+psycopg://{parts['user']}@{parts['host']}:{parts['port']}/{parts['dbname']}"
+    )
     try:
-        return sqlalchemy_rows("SqlAlchemyStore on PostgreSQL", SqlAlchemyStore(
-            engine, tenant="sa"), tickets)
+        return sqlalchemy_rows(
+            "SqlAlchemyStore on PostgreSQL", SqlAlchemyStore(engine, tenant="sa"), tickets
+        )
     finally:
         engine.dispose()
 
@@ -294,8 +383,10 @@ def sqlalchemy_postgres_rows(conninfo: str, tickets: int) -> list[tuple[str, str
 @contextmanager
 def throwaway_mariadb() -> Iterator[str | None]:
     """Debian's mariadb-server on loopback, default durability (a flush per commit)."""
-    server, install = shutil.which("mariadbd") or "/usr/sbin/mariadbd", shutil.which(
-        "mariadb-install-db")
+    server, install = (
+        shutil.which("mariadbd") or "/usr/sbin/mariadbd",
+        shutil.which("mariadb-install-db"),
+    )
     if not Path(server).exists() or install is None:
         yield None
         return
@@ -308,24 +399,51 @@ def throwaway_mariadb() -> Iterator[str | None]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     data, sock_path = base / "data", base / "sock"
-    subprocess.run([*prefix, install, f"--user={user}", f"--datadir={data}",
-                    "--auth-root-authentication-method=normal"], check=True,
-                   capture_output=True)
-    process = subprocess.Popen([*prefix, server, "--no-defaults", f"--datadir={data}",
-                                f"--socket={sock_path}", f"--port={port}",
-                                "--bind-address=127.0.0.1", f"--log-error={base / 'log'}",
-                                "--innodb-buffer-pool-size=512M",
-                                "--character-set-server=utf8mb4"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            *prefix,
+            install,
+            f"--user={user}",
+            f"--datadir={data}",
+            "--auth-root-authentication-method=normal",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    process = subprocess.Popen(
+        [
+            *prefix,
+            server,
+            "--no-defaults",
+            f"--datadir={data}",
+            f"--socket={sock_path}",
+            f"--port={port}",
+            "--bind-address=127.0.0.1",
+            f"--log-error={base / 'log'}",
+            "--innodb-buffer-pool-size=512M",
+            "--character-set-server=utf8mb4",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(600):
             if sock_path.exists():
                 break
             time.sleep(0.1)
-        subprocess.run([*prefix, "mariadb", f"--socket={sock_path}", "-uroot", "-e",
-                        "CREATE DATABASE cf; CREATE USER 'cf'@'127.0.0.1'; "
-                        "GRANT ALL ON cf.* TO 'cf'@'127.0.0.1';"], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [
+                *prefix,
+                "mariadb",
+                f"--socket={sock_path}",
+                "-uroot",
+                "-e",
+                "CREATE DATABASE cf; CREATE USER 'cf'@'127.0.0.1'; "
+                "GRANT ALL ON cf.* TO 'cf'@'127.0.0.1';",
+            ],
+            check=True,
+            capture_output=True,
+        )
         yield f"mysql+pymysql://cf@127.0.0.1:{port}/cf?charset=utf8mb4"
     finally:
         process.terminate()
@@ -343,8 +461,9 @@ def mariadb_rows(tickets: int) -> list[tuple[str, str]]:
             return [("MariaDB", "skipped: no mariadb-server")]
         engine = sa.create_engine(url, pool_size=5)
         try:
-            return sqlalchemy_rows("SqlAlchemyStore on MariaDB (loopback TCP)",
-                                   SqlAlchemyStore(engine), tickets)
+            return sqlalchemy_rows(
+                "SqlAlchemyStore on MariaDB (loopback TCP)", SqlAlchemyStore(engine), tickets
+            )
         finally:
             engine.dispose()
 

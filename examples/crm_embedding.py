@@ -72,14 +72,22 @@ INSERT INTO users VALUES (7, 'zhao.min', 'CS Rep'), (8, 'sun.hao', 'CS Rep'),
 # -- glue 1 and 2: the host's customers and users, in complaintflow's vocabulary --------
 
 TIER_BY_LEVEL = {"bronze": "regular", "silver": "regular", "gold": "vip"}
-ROLE_BY_TITLE = {"CS Rep": Role.AGENT, "CS Lead": Role.SUPERVISOR,
-                 "Head of Service": Role.DEPARTMENT_MANAGER}
+ROLE_BY_TITLE = {
+    "CS Rep": Role.AGENT,
+    "CS Lead": Role.SUPERVISOR,
+    "Head of Service": Role.DEPARTMENT_MANAGER,
+}
 
 
 def customer_from_row(row: sqlite3.Row) -> Customer:
     """A CRM customer as complaintflow sees it (contact data is masked in reprs and logs)."""
-    return Customer(row["id"], TIER_BY_LEVEL.get(row["level"], "new"), name=row["name"],
-                    phone=row["mobile"], email=row["email"])
+    return Customer(
+        row["id"],
+        TIER_BY_LEVEL.get(row["level"], "new"),
+        name=row["name"],
+        phone=row["mobile"],
+        email=row["email"],
+    )
 
 
 def load_customer(crm: sqlite3.Connection, customer_id: str) -> Customer:
@@ -94,6 +102,7 @@ def actor_for(crm: sqlite3.Connection, user_id: int) -> Actor:
 
 
 # -- glue 3: notifications go through the CRM's own message table -----------------------
+
 
 class CrmMessages:
     """A ``Notifier``: queue each notification in ``messages`` exactly once.
@@ -112,8 +121,15 @@ class CrmMessages:
             self.crm.execute(
                 "INSERT OR IGNORE INTO messages (dedupe, audience, recipient, address, subject,"
                 " body, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (notification.key, audience, notification.recipient, notification.contact,
-                 notification.subject, notification.body, notification.created_at.isoformat()),
+                (
+                    notification.key,
+                    audience,
+                    notification.recipient,
+                    notification.contact,
+                    notification.subject,
+                    notification.body,
+                    notification.created_at.isoformat(),
+                ),
             )
 
 
@@ -135,24 +151,43 @@ def run(workdir: Path) -> None:
     )
     clock = ManualClock(dt.datetime(2024, 6, 5, 9, 15, tzinfo=SHANGHAI))  # SystemClock() live
     store = SqliteStore(workdir / "complaints.sqlite", tenant="shop-cn")
-    desk = ComplaintDesk(store, clock, classifier=KeywordClassifier(), router=Router.default(),
-                         sla=SlaPolicy.default(), calendar=calendar)
+    desk = ComplaintDesk(
+        store,
+        clock,
+        classifier=KeywordClassifier(),
+        router=Router.default(),
+        sla=SlaPolicy.default(),
+        calendar=calendar,
+    )
     messages = CrmMessages(crm)
 
     # -- intake from channels: the channel's message id is the dedupe key ----------------
-    email = TicketDraft("I was charged twice for order 5521, the payment failed the first "
-                        "time. Please refund the duplicate.", Channel.EMAIL, clock.now(),
-                        load_customer(crm, "CU-1002"), order_ref="5521",
-                        dedupe_key="email:<CAF5521@mail.example.com>")
+    email = TicketDraft(
+        "I was charged twice for order 5521, the payment failed the first "
+        "time. Please refund the duplicate.",
+        Channel.EMAIL,
+        clock.now(),
+        load_customer(crm, "CU-1002"),
+        order_ref="5521",
+        dedupe_key="email:<CAF5521@mail.example.com>",
+    )
     ticket = desk.intake(email)
-    again = desk.intake(email)          # the mail poller saw the same message twice
+    again = desk.intake(email)  # the mail poller saw the same message twice
     assert again.id == ticket.id
-    chat = desk.intake(TicketDraft("快递一周还没到，物流信息一直不更新", Channel.CHAT,
-                                   clock.now(), load_customer(crm, "CU-1001"),
-                                   dedupe_key="chat:msg-88231"))
+    chat = desk.intake(
+        TicketDraft(
+            "快递一周还没到，物流信息一直不更新",
+            Channel.CHAT,
+            clock.now(),
+            load_customer(crm, "CU-1001"),
+            dedupe_key="chat:msg-88231",
+        )
+    )
     for t in (desk.get(ticket.id), desk.get(chat.id)):
-        print(f"{t.number} {t.customer}: {t.kind}/{t.category}/{t.priority} -> "
-              f"{t.department} ({t.status})")
+        print(
+            f"{t.number} {t.customer}: {t.kind}/{t.category}/{t.priority} -> "
+            f"{t.department} ({t.status})"
+        )
 
     # -- commands from the CRM's screens, on behalf of CRM users -------------------------
     zhao, sun, lead = actor_for(crm, 7), actor_for(crm, 8), actor_for(crm, 12)
@@ -164,26 +199,37 @@ def run(workdir: Path) -> None:
     clock.advance(minutes=5)
     desk.comment(chat.id, "Courier says the parcel is stuck in the Hangzhou hub", actor=sun)
     try:
-        desk.execute(chat.id, Respond("您好，包裹滞留在杭州转运中心，我们正在催促快递。"),
-                     actor=zhao, expected_version=on_screen.version)
+        desk.execute(
+            chat.id,
+            Respond("您好，包裹滞留在杭州转运中心，我们正在催促快递。"),
+            actor=zhao,
+            expected_version=on_screen.version,
+        )
     except ConcurrencyError as error:
-        print(f"stale screen: expected version {error.expected}, the ticket is at "
-              f"{error.actual}; reloading")
-        fresh = desk.get(chat.id)       # show the new note, let Zhao confirm, send again
-        desk.execute(chat.id, Respond("您好，包裹滞留在杭州转运中心，我们正在催促快递。"),
-                     actor=zhao, expected_version=fresh.version)
+        print(
+            f"stale screen: expected version {error.expected}, the ticket is at "
+            f"{error.actual}; reloading"
+        )
+        fresh = desk.get(chat.id)  # show the new note, let Zhao confirm, send again
+        desk.execute(
+            chat.id,
+            Respond("您好，包裹滞留在杭州转运中心，我们正在催促快递。"),
+            actor=zhao,
+            expected_version=fresh.version,
+        )
     # A command that makes sense whatever happened meanwhile: let the desk retry it.
-    desk.retrying(chat.id, Comment("Customer prefers a call after 14:00"), actor=zhao,
-                  attempts=3)
+    desk.retrying(chat.id, Comment("Customer prefers a call after 14:00"), actor=zhao, attempts=3)
 
     # -- background jobs: deliver, then let the day pass and sweep SLA clocks ------------
     report = desk.deliver_pending(messages, worker="crm-mailer")
     print(f"delivered {report.delivered} notification(s), {report.failed} failed")
-    clock.set(dt.datetime(2024, 6, 6, 10, 0, tzinfo=SHANGHAI))   # nobody answered the e-mail
+    clock.set(dt.datetime(2024, 6, 6, 10, 0, tzinfo=SHANGHAI))  # nobody answered the e-mail
     summary = desk.sweep()
-    print(f"sweep: checked {summary.checked}, warnings {summary.warnings}, "
-          f"breaches {summary.breaches}, escalations {summary.escalations}")
-    assert desk.sweep().alerts == ()    # a second sweeper finds nothing new
+    print(
+        f"sweep: checked {summary.checked}, warnings {summary.warnings}, "
+        f"breaches {summary.breaches}, escalations {summary.escalations}"
+    )
+    assert desk.sweep().alerts == ()  # a second sweeper finds nothing new
     report = desk.deliver_pending(messages, worker="crm-mailer")
     print(f"delivered {report.delivered} more")
 

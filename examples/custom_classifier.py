@@ -104,8 +104,10 @@ def main() -> None:
 
     keyword = KeywordClassifier(detectors=[*default_detectors(), CardEmergency()])
     result = keyword.classify(TicketDraft("ATM吞卡了，怎么办", "phone", received))
-    print(f"as a detector: {result.priority.value}, "
-          + next(str(r) for r in result.reasons if r.rule == "concept:card_emergency"))
+    print(
+        f"as a detector: {result.priority.value}, "
+        + next(str(r) for r in result.reasons if r.rule == "concept:card_emergency")
+    )
 
 
 if __name__ == "__main__":

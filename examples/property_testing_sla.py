@@ -64,70 +64,84 @@ POLICY = SlaPolicy.default()
 TICK = dt.timedelta(microseconds=1)
 
 
-def deadline(received: dt.datetime, priority: Priority | str, metric: str, *,
-             policy: SlaPolicy = POLICY,
-             calendar: BusinessCalendar = CALENDAR) -> dt.datetime:
+def deadline(
+    received: dt.datetime,
+    priority: Priority | str,
+    metric: str,
+    *,
+    policy: SlaPolicy = POLICY,
+    calendar: BusinessCalendar = CALENDAR,
+) -> dt.datetime:
     """The due time the desk gives ``metric`` of a ticket received at ``received``."""
     clock = ManualClock(received)
     desk = ComplaintDesk(InMemoryStore(), clock, sla=policy, calendar=calendar)
-    ticket = desk.intake(TicketDraft("包裹一直没到", "phone", received, kind="complaint",
-                                     priority=priority))
+    ticket = desk.intake(
+        TicketDraft("包裹一直没到", "phone", received, kind="complaint", priority=priority)
+    )
     sla = measure(desk.history(ticket.id), policy, calendar, received).current(metric)
     assert sla is not None, f"{metric} has no SLA"
     return sla.due_at
 
 
 @given(received=strategies.instants(OUR_CALENDAR))
-def test_p1_first_response_is_two_business_hours_on_our_calendar(
-        received: dt.datetime) -> None:
+def test_p1_first_response_is_two_business_hours_on_our_calendar(received: dt.datetime) -> None:
     due = deadline(received, Priority.P1, "first_response")
     assert ORACLE.between(received, due) == dt.timedelta(hours=2)
-    assert due == ORACLE.add(received, dt.timedelta(hours=2))   # the earliest such instant
+    assert due == ORACLE.add(received, dt.timedelta(hours=2))  # the earliest such instant
 
 
 @given(received=strategies.instants(OUR_CALENDAR), priority=st.sampled_from(Priority))
-def test_our_business_deadlines_never_fall_on_a_holiday(received: dt.datetime,
-                                                        priority: Priority) -> None:
+def test_our_business_deadlines_never_fall_on_a_holiday(
+    received: dt.datetime, priority: Priority
+) -> None:
     # P1 resolution is 24 *elapsed* hours: it may well end on a holiday, by design.
     metrics = ["first_response"] + (["resolution"] if priority != Priority.P1 else [])
     for metric in metrics:
         due = deadline(received, priority, metric)
         local_day = due.astimezone(SHANGHAI).date()
         assert local_day not in CN_HOLIDAYS, (metric, due)
-        assert ORACLE.is_open(due - TICK), (metric, due)   # the last counted moment was open
+        assert ORACLE.is_open(due - TICK), (metric, due)  # the last counted moment was open
 
 
 @given(data=st.data(), hours=st.sampled_from([0.5, 1, 2, 4]))
 def test_first_response_follows_the_oracle_whatever_hours_we_configure(
-        data: st.DataObject, hours: float) -> None:
-    kwargs = data.draw(strategies.calendar_kwargs(), label="calendar")   # any zone
+    data: st.DataObject, hours: float
+) -> None:
+    kwargs = data.draw(strategies.calendar_kwargs(), label="calendar")  # any zone
     received = data.draw(strategies.instants(kwargs), label="received")
     target = dt.timedelta(hours=hours)
     try:
         expected = ReferenceCalendar(**kwargs).add(received, target)
     except CalendarHorizonError:
-        reject()   # a calendar that never opens again after `received`
-    ours = SlaPolicy("ours-1", SlaRule(SlaMatch(), first_response=BusinessHours(hours),
-                                       next_response=None, resolution=None))
-    due = deadline(received, "P3", "first_response", policy=ours,
-                   calendar=BusinessCalendar(**kwargs))
+        reject()  # a calendar that never opens again after `received`
+    ours = SlaPolicy(
+        "ours-1",
+        SlaRule(
+            SlaMatch(), first_response=BusinessHours(hours), next_response=None, resolution=None
+        ),
+    )
+    due = deadline(
+        received, "P3", "first_response", policy=ours, calendar=BusinessCalendar(**kwargs)
+    )
     assert due == expected
 
 
 @given(data=st.data(), days=st.integers(1, 3))
 def test_resolution_in_business_days_follows_the_oracle_even_with_night_shifts(
-        data: st.DataObject, days: int) -> None:
+    data: st.DataObject, days: int
+) -> None:
     kwargs = data.draw(strategies.calendar_kwargs(overnight=True), label="calendar")
     received = data.draw(strategies.instants(kwargs), label="received")
     try:
         expected = ReferenceCalendar(**kwargs).business_days(received, days)
     except CalendarHorizonError:
-        reject()   # no such working day before the calendar runs out
-    ours = SlaPolicy("days-1", SlaRule(SlaMatch(), first_response=None, next_response=None,
-                                       resolution=BusinessDays(days)))
-    due = deadline(received, "P3", "resolution", policy=ours,
-                   calendar=BusinessCalendar(**kwargs))
-    assert due == expected       # both exact instants: == compares the moments
+        reject()  # no such working day before the calendar runs out
+    ours = SlaPolicy(
+        "days-1",
+        SlaRule(SlaMatch(), first_response=None, next_response=None, resolution=BusinessDays(days)),
+    )
+    due = deadline(received, "P3", "resolution", policy=ours, calendar=BusinessCalendar(**kwargs))
+    assert due == expected  # both exact instants: == compares the moments
 
 
 def naive_first_response(received: dt.datetime) -> dt.datetime:
@@ -138,8 +152,9 @@ def naive_first_response(received: dt.datetime) -> dt.datetime:
 if __name__ == "__main__":
     # Run as a script: the same examples every time, and no .hypothesis/ directory.
     # Under pytest your conftest.py's profile applies instead (see the tutorial).
-    settings.register_profile("example", max_examples=60, deadline=None, derandomize=True,
-                              database=None)
+    settings.register_profile(
+        "example", max_examples=60, deadline=None, derandomize=True, database=None
+    )
     settings.load_profile("example")
     tests = [
         test_p1_first_response_is_two_business_hours_on_our_calendar,
@@ -148,7 +163,7 @@ if __name__ == "__main__":
         test_resolution_in_business_days_follows_the_oracle_even_with_night_shifts,
     ]
     for test in tests:
-        test()      # hypothesis runs the examples; a failure raises with the smallest one
+        test()  # hypothesis runs the examples; a failure raises with the smallest one
         print(f"ok: {test.__name__.removeprefix('test_').replace('_', ' ')}")
 
     # The oracle also catches a wrong rule: hypothesis finds a receipt time where a
@@ -159,6 +174,8 @@ if __name__ == "__main__":
         settings=settings(database=None, derandomize=True),
     )
     local = counterexample.astimezone(SHANGHAI)
-    print(f"a wall-clock rule is wrong: received {local:%a %Y-%m-%d %H:%M}, it says "
-          f"{naive_first_response(local):%a %H:%M}, the business deadline is "
-          f"{ORACLE.add(local, dt.timedelta(hours=2)):%a %Y-%m-%d %H:%M}")
+    print(
+        f"a wall-clock rule is wrong: received {local:%a %Y-%m-%d %H:%M}, it says "
+        f"{naive_first_response(local):%a %H:%M}, the business deadline is "
+        f"{ORACLE.add(local, dt.timedelta(hours=2)):%a %Y-%m-%d %H:%M}"
+    )

@@ -48,11 +48,11 @@ OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
 def main() -> None:
     calendar = BusinessCalendar(
         tz="Asia/Shanghai",
-        week=dict.fromkeys(range(5), OFFICE),       # Monday=0 .. Friday=4
-        holidays=[dt.date(2024, 6, 10)],            # Dragon Boat Festival
+        week=dict.fromkeys(range(5), OFFICE),  # Monday=0 .. Friday=4
+        holidays=[dt.date(2024, 6, 10)],  # Dragon Boat Festival
     )
-    policy = SlaPolicy.default()                    # P1 2 h / 24 h; P2-P4 4 h / 3 days
-    clock = ManualClock(dt.datetime(2024, 6, 7, 17, 0, tzinfo=SHANGHAI))   # a Friday
+    policy = SlaPolicy.default()  # P1 2 h / 24 h; P2-P4 4 h / 3 days
+    clock = ManualClock(dt.datetime(2024, 6, 7, 17, 0, tzinfo=SHANGHAI))  # a Friday
     desk = ComplaintDesk(InMemoryStore(), clock, sla=policy, calendar=calendar, lang="en")
 
     receiver = Actor.staff("li.na", Role.AGENT)
@@ -76,20 +76,26 @@ def main() -> None:
 
     # 2. Triage and hand the ticket to the agent who will own it.
     clock.advance(minutes=10)
-    desk.triage(ticket.id, Kind.COMPLAINT, Category.LOGISTICS_PACKAGE, Priority.P2,
-                actor=receiver, department="after-sales")
+    desk.triage(
+        ticket.id,
+        Kind.COMPLAINT,
+        Category.LOGISTICS_PACKAGE,
+        Priority.P2,
+        actor=receiver,
+        department="after-sales",
+    )
     desk.assign(ticket.id, receiver.id, actor=supervisor)
 
     # 3. Tuesday morning (Monday is the festival): investigate, call back (first response).
-    clock.set(dt.datetime(2024, 6, 11, 9, 30, tzinfo=SHANGHAI))     # Monday the 10th is off
+    clock.set(dt.datetime(2024, 6, 11, 9, 30, tzinfo=SHANGHAI))  # Monday the 10th is off
     desk.investigate(ticket.id, actor=receiver)
-    desk.respond(ticket.id, "Sorry about the blender; we are arranging a refund.",
-                 actor=receiver)
+    desk.respond(ticket.id, "Sorry about the blender; we are arranging a refund.", actor=receiver)
 
     # 4. A 300 CNY refund is above an agent's authority: it waits for a supervisor.
     clock.advance(hours=1)
-    ticket = desk.propose_solution(ticket.id, "Full refund of the blender", actor=receiver,
-                                   amount=Money("300.00", "CNY"))
+    ticket = desk.propose_solution(
+        ticket.id, "Full refund of the blender", actor=receiver, amount=Money("300.00", "CNY")
+    )
     print(f"proposed a refund of 300.00 CNY: {ticket.status}")
     clock.advance(minutes=20)
     desk.approve(ticket.id, actor=supervisor, note="photos confirm the damage")
@@ -117,8 +123,10 @@ def main() -> None:
         if sla is None:
             continue
         due = sla.due_at.in_timezone("Asia/Shanghai").format("ddd YYYY-MM-DD HH:mm")
-        print(f"SLA {metric}: {sla.state} (target {sla.target}, due {due}, "
-              f"used {sla.consumed} of {sla.budget})")
+        print(
+            f"SLA {metric}: {sla.state} (target {sla.target}, due {due}, "
+            f"used {sla.consumed} of {sla.budget})"
+        )
     first = status.current("first_response")
     if first is not None:
         print()

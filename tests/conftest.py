@@ -43,10 +43,14 @@ SLOW = {
     "tests/test_desk_machine.py": {"TestDeskOnMemory", "TestDeskOnSqlite"},
     "tests/test_lifecycle_machine.py": {"TestLifecycle"},
     "tests/test_satisfaction.py": {"test_sample_meets_quotas_and_ignores_input_order"},
-    "tests/test_typing.py": {"test_mypy_would_catch_a_misuse",
-                             "test_user_code_type_checks_under_strict"},
-    "tests/storage/": {"test_state_machine_agrees_with_the_in_memory_store",
-                       "test_processes_contend_without_lost_updates"},
+    "tests/test_typing.py": {
+        "test_mypy_would_catch_a_misuse",
+        "test_user_code_type_checks_under_strict",
+    },
+    "tests/storage/": {
+        "test_state_machine_agrees_with_the_in_memory_store",
+        "test_processes_contend_without_lost_updates",
+    },
 }
 
 
@@ -55,7 +59,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         path, *names = item.nodeid.split("::")
         for where, slow in SLOW.items():
             if path.startswith(where) and slow.intersection(
-                    name.partition("[")[0] for name in names):
+                name.partition("[")[0] for name in names
+            ):
                 item.add_marker(pytest.mark.slow)
 
 
@@ -76,8 +81,9 @@ def at() -> At:
     """``at(day, hour, minute=0, month=5, year=2024)``: an instant in Shanghai, May 2024 unless
     told otherwise (the month most scenarios play in)."""
 
-    def make(day: int, hour: int, minute: int = 0, *, month: int = 5,
-             year: int = 2024) -> pendulum.DateTime:
+    def make(
+        day: int, hour: int, minute: int = 0, *, month: int = 5, year: int = 2024
+    ) -> pendulum.DateTime:
         return pendulum.datetime(year, month, day, hour, minute, tz=SHANGHAI)
 
     return make

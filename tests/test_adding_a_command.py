@@ -45,17 +45,25 @@ def test_the_registry_is_the_only_source() -> None:
     triggers = TRIGGERS.values()
     derived = {
         "COMMANDS": (COMMANDS, {t.name: t.command for t in triggers}),
-        "PAYLOAD_TYPES": (e.PAYLOAD_TYPES, {e.Received.type: e.Received,
-                                            **{t.payload.type: t.payload for t in triggers}}),
+        "PAYLOAD_TYPES": (
+            e.PAYLOAD_TYPES,
+            {e.Received.type: e.Received, **{t.payload.type: t.payload for t in triggers}},
+        ),
         "fold steps": (fold._STEPS, {t.payload: t.fold for t in triggers}),
         "audit wording": (audit._WORDING, {t.payload: t.describe for t in triggers}),
-        "CUSTOMER_TRIGGERS": (CUSTOMER_TRIGGERS,
-                              {t.name for t in triggers if ActorKind.CUSTOMER in t.by}),
-        "SYSTEM_TRIGGERS": (SYSTEM_TRIGGERS,
-                            {t.name for t in triggers if ActorKind.SYSTEM in t.by}),
+        "CUSTOMER_TRIGGERS": (
+            CUSTOMER_TRIGGERS,
+            {t.name for t in triggers if ActorKind.CUSTOMER in t.by},
+        ),
+        "SYSTEM_TRIGGERS": (
+            SYSTEM_TRIGGERS,
+            {t.name for t in triggers if ActorKind.SYSTEM in t.by},
+        ),
         "SYSTEM_ONLY": (SYSTEM_ONLY, {t.name for t in triggers if t.by == {ActorKind.SYSTEM}}),
-        "STAFF_ROLE": (STAFF_ROLE, {t.name: t.min_role for t in triggers
-                                    if t.min_role is not Role.AGENT}),
+        "STAFF_ROLE": (
+            STAFF_ROLE,
+            {t.name: t.min_role for t in triggers if t.min_role is not Role.AGENT},
+        ),
     }
     for name, (actual, expected) in derived.items():
         assert actual == expected, name
@@ -82,7 +90,7 @@ def _block(header: str, fence: str) -> str:
     raise AssertionError(f"no ```{fence} block starting with {header!r} in {PAGE.name}")
 
 
-CHECK = '''
+CHECK = """
 import pendulum
 from complaintflow.domain import events as e
 from complaintflow.domain.audit import describe
@@ -127,13 +135,14 @@ else:
     raise AssertionError("a customer escalated")
 assert "escalate" in mermaid()
 print("escalate works")
-'''
+"""
 
 
 def test_the_worked_example_needs_its_module_and_its_row_only(tmp_path: Path) -> None:
     package = tmp_path / "src" / "complaintflow"
-    shutil.copytree(ROOT / "src" / "complaintflow", package,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "src" / "complaintflow", package, ignore=shutil.ignore_patterns("__pycache__")
+    )
     module = _block("# src/complaintflow/domain/commands/escalation.py", "python")
     (package / "domain" / "commands" / "escalation.py").write_text(module, encoding="utf-8")
     row = textwrap.dedent(_block("Transition(", "py").strip("\n")).strip()
@@ -142,9 +151,14 @@ def test_the_worked_example_needs_its_module_and_its_row_only(tmp_path: Path) ->
     end = source.index("\n)\n", source.index("TRANSITIONS: tuple[Transition, ...] = ("))
     table.write_text(f"{source[:end]}\n    {row}{source[end:]}", encoding="utf-8")
 
-    result = subprocess.run([sys.executable, "-c", CHECK], cwd=tmp_path, capture_output=True,
-                            text=True, check=False,
-                            env={"PYTHONPATH": str(tmp_path / "src"), "PATH": ""})
+    result = subprocess.run(
+        [sys.executable, "-c", CHECK],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PYTHONPATH": str(tmp_path / "src"), "PATH": ""},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "escalate works"
 
@@ -162,8 +176,9 @@ def test_a_command_class_that_is_not_registered_is_refused() -> None:
 
     at = pendulum.datetime(2024, 5, 20, 9, tz="Asia/Shanghai")
     agent = Actor.staff("wang.fang", Role.AGENT)
-    ticket, _ = open_ticket(TicketDraft("咨询", Channel.CHAT, at), ticket_id="T-1",
-                            number="TS-1", actor=agent)
+    ticket, _ = open_ticket(
+        TicketDraft("咨询", Channel.CHAT, at), ticket_id="T-1", number="TS-1", actor=agent
+    )
     for command in (Command(), LoudComment("hello")):
         with pytest.raises(ValidationError, match="unknown command"):
             apply(ticket, command, actor=agent, at=at)

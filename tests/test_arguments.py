@@ -41,22 +41,24 @@ def test_a_phone_as_an_int_is_refused_without_echoing_it() -> None:
 
 def test_a_dict_as_customer_is_refused_without_printing_it() -> None:
     with pytest.raises(ValidationError) as caught:
-        TicketDraft("包裹破损", Channel.PHONE, NOW,
-                    {"id": "C1", "phone": "13812345678"})  # type: ignore[arg-type]
+        TicketDraft("包裹破损", Channel.PHONE, NOW, {"id": "C1", "phone": "13812345678"})  # type: ignore[arg-type]
     assert str(caught.value) == "TicketDraft.customer must be a Customer or None, got dict"
     assert "1381234" not in str(caught.value)
 
 
-@pytest.mark.parametrize("build", [
-    lambda: Actor(None),  # type: ignore[arg-type]
-    lambda: Actor("a", kind="robot"),  # type: ignore[arg-type]
-    lambda: Attachment("s3://x", "photo.jpg", "image/jpeg", 12),  # type: ignore[arg-type]
-    lambda: TicketDraft("x", Channel.PHONE, NOW, tags="urgent"),
-    lambda: TicketDraft("x", Channel.PHONE, NOW, tags=[1]),  # type: ignore[list-item]
-    lambda: TicketDraft(b"x", Channel.PHONE, NOW),  # type: ignore[arg-type]
-    lambda: TicketDraft("x", "fax", NOW),
-    lambda: SurveyResponse("satisfied", comment="\x00"),
-])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: Actor(None),  # type: ignore[arg-type]
+        lambda: Actor("a", kind="robot"),  # type: ignore[arg-type]
+        lambda: Attachment("s3://x", "photo.jpg", "image/jpeg", 12),  # type: ignore[arg-type]
+        lambda: TicketDraft("x", Channel.PHONE, NOW, tags="urgent"),
+        lambda: TicketDraft("x", Channel.PHONE, NOW, tags=[1]),  # type: ignore[list-item]
+        lambda: TicketDraft(b"x", Channel.PHONE, NOW),  # type: ignore[arg-type]
+        lambda: TicketDraft("x", "fax", NOW),
+        lambda: SurveyResponse("satisfied", comment="\x00"),
+    ],
+)
 def test_values_refuse_bad_arguments_with_validation_error(build: object) -> None:
     with pytest.raises(ValidationError):
         build()  # type: ignore[operator]
@@ -77,10 +79,15 @@ def test_the_command_check_refuses_what_is_not_a_command(value: object) -> None:
         arguments.command(value)
 
 
-@pytest.mark.parametrize("command", [
-    c.Comment("a\x00b"), c.Respond("\ud800"), c.Transfer("billing", "ok", to_assignee="x\x00"),
-    c.Triage("complaint", None, "P2", cc=("a\udfff",)),
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        c.Comment("a\x00b"),
+        c.Respond("\ud800"),
+        c.Transfer("billing", "ok", to_assignee="x\x00"),
+        c.Triage("complaint", None, "P2", cc=("a\udfff",)),
+    ],
+)
 def test_the_command_check_applies_the_text_rules(command: c.Command) -> None:
     with pytest.raises(ValidationError, match="which no store can keep"):
         arguments.command(command)

@@ -29,15 +29,22 @@ def test_demo_story_prints_the_audit_trail(capsys: pytest.CaptureFixture[str]) -
     assert "13812345678" not in out  # contact data never printed
 
 
-@pytest.mark.parametrize(("extra", "named"), [
-    (["--db", "x.db", "--days", "3"], "--db, --days do not apply to --story"),
-    (["--seed", "0"], "--seed does not apply to --story"),
-    (["--lang", "en"], "--lang does not apply"),
-    (["--quiet"], "--quiet does not apply"),
-])
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        (["--db", "x.db", "--days", "3"], "--db, --days do not apply to --story"),
+        (["--seed", "0"], "--seed does not apply to --story"),
+        (["--lang", "en"], "--lang does not apply"),
+        (["--quiet"], "--quiet does not apply"),
+    ],
+)
 def test_demo_story_refuses_options_that_do_not_apply(
-        extra: list[str], named: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    extra: list[str],
+    named: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as exit_:
         main(["demo", "--story", *extra])
@@ -46,8 +53,7 @@ def test_demo_story_refuses_options_that_do_not_apply(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_demo_story_uses_the_routers_department_names(
-        capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_story_uses_the_routers_department_names(capsys: pytest.CaptureFixture[str]) -> None:
     from complaintflow.routing import Router
 
     assert main(["demo", "--story"]) == 0
@@ -121,8 +127,9 @@ def test_short_demo_writes_db_html_and_prints_the_report(
     try:
         tickets = conn.execute("SELECT count(*) FROM tickets").fetchone()[0]
         statuses = {row[0] for row in conn.execute("SELECT DISTINCT status FROM tickets")}
-        channels = conn.execute("SELECT count(DISTINCT json_extract(body, '$.channel')) "
-                                "FROM tickets").fetchone()[0]
+        channels = conn.execute(
+            "SELECT count(DISTINCT json_extract(body, '$.channel')) FROM tickets"
+        ).fetchone()[0]
     finally:
         conn.close()
     assert tickets > 50
@@ -207,8 +214,9 @@ class _Tty(io.StringIO):
 
 
 @pytest.mark.slow  # a simulated month or several demo runs
-def test_progress_bar_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_bar_only_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     tty = _Tty()
     monkeypatch.setattr(sys, "stderr", tty)
     assert main(["demo", "--db", str(tmp_path / "a.db"), "--days", "1"]) == 0
@@ -221,8 +229,9 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 @pytest.mark.slow  # a simulated month or several demo runs
-def test_demo_is_deterministic_for_a_seed(tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_is_deterministic_for_a_seed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     reports = []
     for name, seed in (("a", "3"), ("b", "3"), ("c", "4")):
         (tmp_path / name).mkdir()
@@ -243,8 +252,7 @@ def test_report_markdown(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert out.startswith("# 《客户反馈月度报告》 2024-05")
 
 
-def test_report_json_counts_every_ticket(demo_db: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_json_counts_every_ticket(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", "--db", str(demo_db), "--month", "2024-05", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["month"] == "2024-05"
@@ -257,11 +265,28 @@ def test_report_json_counts_every_ticket(demo_db: Path,
     assert data["received"] in (total[0], total[0] - merged[0])  # all statuses were read
 
 
-def test_report_html_to_a_file(demo_db: Path, tmp_path: Path,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_html_to_a_file(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "may.html"
-    assert main(["report", "--db", str(demo_db), "--month", "2024-05", "--format", "html",
-                 "--out", str(out), "--lang", "en"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--db",
+                str(demo_db),
+                "--month",
+                "2024-05",
+                "--format",
+                "html",
+                "--out",
+                str(out),
+                "--lang",
+                "en",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out == ""
     html = out.read_text(encoding="utf-8")
     assert "<svg" in html
@@ -269,8 +294,9 @@ def test_report_html_to_a_file(demo_db: Path, tmp_path: Path,
 
 
 @pytest.mark.parametrize("month", ["1999-01", "2024-04"])
-def test_a_month_without_data_says_so(demo_db: Path, month: str,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_month_without_data_says_so(
+    demo_db: Path, month: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["report", "--db", str(demo_db), "--month", month, "--format", "json"]) == 1
     out, err = capsys.readouterr()
     assert out == ""
@@ -279,7 +305,8 @@ def test_a_month_without_data_says_so(demo_db: Path, month: str,
 
 
 def test_a_month_after_the_data_still_shows_its_backlog(
-        demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["report", "--db", str(demo_db), "--month", "2024-06", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["received"] == 0
@@ -287,16 +314,18 @@ def test_a_month_after_the_data_still_shows_its_backlog(
 
 
 @pytest.mark.parametrize("month", ["2024-13", "May", "2024/05", ""])
-def test_report_bad_month_is_a_usage_error(demo_db: Path, month: str,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_bad_month_is_a_usage_error(
+    demo_db: Path, month: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["report", "--db", str(demo_db), "--month", month])
     assert exit_.value.code == 2
     assert "invalid month" in capsys.readouterr().err
 
 
-def test_report_missing_db_is_a_usage_error(tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_missing_db_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["report", "--db", str(tmp_path / "none.db"), "--month", "2024-05"])
     assert exit_.value.code == 2
@@ -306,8 +335,7 @@ def test_report_missing_db_is_a_usage_error(tmp_path: Path,
     assert not (tmp_path / "none.db").exists()
 
 
-def test_report_refuses_a_foreign_file(tmp_path: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_refuses_a_foreign_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     other = tmp_path / "notes.txt"
     other.write_text("hello", encoding="utf-8")
     assert main(["report", "--db", str(other), "--month", "2024-05"]) == 1
@@ -315,16 +343,17 @@ def test_report_refuses_a_foreign_file(tmp_path: Path,
     assert other.read_text(encoding="utf-8") == "hello"
 
 
-def test_report_unwritable_out(demo_db: Path, tmp_path: Path,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_unwritable_out(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "missing" / "r.md"
-    assert main(["report", "--db", str(demo_db), "--month", "2024-05", "--out",
-                 str(target)]) == 1
+    assert main(["report", "--db", str(demo_db), "--month", "2024-05", "--out", str(target)]) == 1
     assert "cannot write" in capsys.readouterr().err
 
 
-def test_report_past_the_calendar_is_refused(demo_db: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_past_the_calendar_is_refused(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["report", "--db", str(demo_db), "--month", "2027-01"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("complaintflow: error: ")
@@ -347,24 +376,29 @@ def test_sla_p3_on_friday_evening_before_a_holiday(capsys: pytest.CaptureFixture
 
 
 def test_sla_p1_vip_and_complex(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["sla", "--priority", "P1", "--received", "2024-05-20T17:30+08:00",
-                 "--tier", "vip"]) == 0
+    assert (
+        main(["sla", "--priority", "P1", "--received", "2024-05-20T17:30+08:00", "--tier", "vip"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "vip customer" in out
     assert "first response  due Tue 2024-05-21 10:30  (2 business hours, 17h 00m after" in out
     assert "resolution      due Tue 2024-05-21 17:30  (24 elapsed hours, 1d 0h 00m after" in out
-    assert main(["sla", "--priority", "P1", "--received", "2024-05-20T17:30+08:00",
-                 "--complex"]) == 0
+    assert (
+        main(["sla", "--priority", "P1", "--received", "2024-05-20T17:30+08:00", "--complex"]) == 0
+    )
     assert "due Wed 2024-05-22 17:30  (48 elapsed hours, 2d 0h 00m" in capsys.readouterr().out
 
 
 def test_sla_explain_names_the_holiday(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["sla", "--priority", "P3", "--received", "2024-06-07T17:00+08:00",
-                 "--explain"]) == 0
+    assert (
+        main(["sla", "--priority", "P3", "--received", "2024-06-07T17:00+08:00", "--explain"]) == 0
+    )
     out = capsys.readouterr().out
     assert "  Skipped 2024-06-10 (Monday), a holiday." in out
-    assert ("  Counted: Fri 2024-06-07 17:00–18:00, Tue 2024-06-11 09:00–12:00 (4h 00m in all)."
-            in out)
+    assert (
+        "  Counted: Fri 2024-06-07 17:00–18:00, Tue 2024-06-11 09:00–12:00 (4h 00m in all)." in out
+    )
 
 
 def test_sla_make_up_saturday_and_other_zone(capsys: pytest.CaptureFixture[str]) -> None:
@@ -386,13 +420,16 @@ def test_sla_naive_received_is_office_time(capsys: pytest.CaptureFixture[str]) -
         (["--priority", "P9", "--received", "2024-05-20T17:30+08:00"], "invalid choice: 'P9'"),
         (["--priority", "P1", "--received", "yesterday"], "invalid --received 'yesterday'"),
         (["--priority", "P1", "--received", "2024-02-30T10:00+08:00"], "invalid --received"),
-        (["--priority", "P1", "--received", "2024-05-20T10:00+08:00", "--tz", "Mars/Base"],
-         "unknown time zone 'Mars/Base'"),
+        (
+            ["--priority", "P1", "--received", "2024-05-20T10:00+08:00", "--tz", "Mars/Base"],
+            "unknown time zone 'Mars/Base'",
+        ),
         (["--received", "2024-05-20T10:00+08:00"], "--priority"),
     ],
 )
-def test_sla_usage_errors(argv: list[str], message: str,
-                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_sla_usage_errors(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["sla", *argv])
     assert exit_.value.code == 2
@@ -400,14 +437,16 @@ def test_sla_usage_errors(argv: list[str], message: str,
 
 
 @pytest.mark.parametrize("received", ["2023-10-02T10:00+08:00", "2023-12-31T23:59"])
-def test_sla_before_the_holiday_data_is_refused(received: str,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_sla_before_the_holiday_data_is_refused(
+    received: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     # 2023-10-02 is National Day: a calendar without 2023's holidays would count it a workday
     assert main(["sla", "--priority", "P3", "--received", received]) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.startswith("complaintflow: error: the holiday data of the office calendar "
-                          "begins on 2024-01-01")
+    assert err.startswith(
+        "complaintflow: error: the holiday data of the office calendar begins on 2024-01-01"
+    )
 
 
 def test_sla_on_the_first_day_of_the_data(capsys: pytest.CaptureFixture[str]) -> None:
@@ -446,8 +485,9 @@ def test_classify_evaluate_delegates(capsys: pytest.CaptureFixture[str]) -> None
         (["text", "--channel", "pigeon"], "invalid choice: 'pigeon'"),
     ],
 )
-def test_classify_usage_errors(argv: list[str], message: str,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_classify_usage_errors(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["classify", *argv])
     assert exit_.value.code == 2
@@ -464,7 +504,9 @@ def test_console_script_error_has_no_traceback(tmp_path: Path) -> None:
     other.write_text("not mine", encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "complaintflow.cli", "demo", "--db", str(other)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 1
     assert result.stderr.startswith("complaintflow: error: ")
@@ -473,8 +515,9 @@ def test_console_script_error_has_no_traceback(tmp_path: Path) -> None:
 
 def test_sla_explain_never_prints_an_empty_span(capsys: pytest.CaptureFixture[str]) -> None:
     # the 24 elapsed hours of a P1 run from 17:30 to 17:30 the next day
-    assert main(["sla", "--priority", "P1", "--received", "2024-05-20T17:30+08:00",
-                 "--explain"]) == 0
+    assert (
+        main(["sla", "--priority", "P1", "--received", "2024-05-20T17:30+08:00", "--explain"]) == 0
+    )
     out = capsys.readouterr().out
     assert "  Counted: Mon 2024-05-20 17:30 – Tue 2024-05-21 17:30 (1d 0h 00m in all)." in out
     assert "17:30–17:30" not in out

@@ -124,7 +124,8 @@ def test_named_zone_is_built_once_per_name_and_refuses_bad_names() -> None:
     shanghai = named_zone("Asia/Shanghai")
     assert named_zone("Asia/Shanghai") is shanghai
     assert pendulum.datetime(2024, 5, 20, 9, tz=shanghai) == pendulum.datetime(
-        2024, 5, 20, 1, tz="UTC")
+        2024, 5, 20, 1, tz="UTC"
+    )
     with pytest.raises(ValueError, match="Mars/Base"):
         named_zone("Mars/Base")
     with pytest.raises(TypeError, match="zone name is a str"):
@@ -143,12 +144,13 @@ def test_instant_in_a_repeated_hour_carries_the_offset_and_elsewhere_the_zone() 
     ny = ZoneInfo("America/New_York")
     first = instant(dt.datetime(2024, 11, 3, 1, 30, tzinfo=ny))
     second = instant(dt.datetime(2024, 11, 3, 1, 30, tzinfo=ny, fold=1))
-    assert (first.utcoffset(), second.utcoffset()) == (dt.timedelta(hours=-4),
-                                                       dt.timedelta(hours=-5))
+    assert (first.utcoffset(), second.utcoffset()) == (
+        dt.timedelta(hours=-4),
+        dt.timedelta(hours=-5),
+    )
     assert first < second
     assert second - first == dt.timedelta(hours=1)
-    assert instant(dt.datetime(2024, 11, 3, 2, 30, tzinfo=ny)).timezone_name == (
-        "America/New_York")
+    assert instant(dt.datetime(2024, 11, 3, 2, 30, tzinfo=ny)).timezone_name == ("America/New_York")
     pendulum_fold = pendulum.datetime(2024, 11, 3, 1, 30, tz="America/New_York")  # fold=1
     assert instant(pendulum_fold) == second
 

@@ -70,16 +70,23 @@ def test_intake_is_idempotent_on_the_dedupe_key(desk: ComplaintDesk, clock: Manu
 def test_intake_with_a_classifier_triages(clock: ManualClock) -> None:
     class Fixed:
         def classify(self, draft: TicketDraft) -> Classification:
-            return Classification(kind=Kind.COMPLAINT, category=Category.LOGISTICS_PACKAGE,
-                                  priority=Priority.P3)
+            return Classification(
+                kind=Kind.COMPLAINT, category=Category.LOGISTICS_PACKAGE, priority=Priority.P3
+            )
 
     desk = ComplaintDesk(InMemoryStore(), clock, classifier=Fixed())
     ticket = desk.intake(draft(clock))
     assert ticket.status is Status.TRIAGED
     assert (ticket.kind, ticket.category, ticket.priority) == (
-        Kind.COMPLAINT, Category.LOGISTICS_PACKAGE, Priority.P3)
-    assert [e.type for e in desk.history(ticket.id)] == ["received", "triaged",
-                                                         "notification_queued"]
+        Kind.COMPLAINT,
+        Category.LOGISTICS_PACKAGE,
+        Priority.P3,
+    )
+    assert [e.type for e in desk.history(ticket.id)] == [
+        "received",
+        "triaged",
+        "notification_queued",
+    ]
     assert Ticket.replay(desk.history(ticket.id)) == ticket
 
 
@@ -148,8 +155,13 @@ def test_retrying_gives_up_after_the_attempts(clock: ManualClock) -> None:
     desk = ComplaintDesk(store, clock)
     ticket = desk.intake(draft(clock))
 
-    def always_conflict(ticket: Ticket, events: list, *, expected_version: int,  # type: ignore[type-arg]
-                        **kw: object) -> None:
+    def always_conflict(
+        ticket: Ticket,
+        events: list,
+        *,
+        expected_version: int,  # type: ignore[type-arg]
+        **kw: object,
+    ) -> None:
         raise ConcurrencyError(ticket_id=ticket.id, expected=expected_version, actual=99)
 
     store.save = always_conflict  # type: ignore[method-assign]
@@ -186,7 +198,11 @@ def test_the_demo_story_ends_closed_with_eleven_events() -> None:
     assert len(events) == 15  # 11 steps and 4 customer notifications
     assert ticket.version == 11
     assert [e.payload.kind for e in events if e.type == "notification_queued"] == [
-        "accepted", "in_progress", "solution_ready", "result"]
+        "accepted",
+        "in_progress",
+        "solution_ready",
+        "result",
+    ]
     assert Ticket.replay(events) == ticket
     assert ticket.solution is not None
     assert ticket.solution.approved
@@ -199,10 +215,12 @@ BOOKKEEPING = [
 
 
 @pytest.mark.parametrize("command", BOOKKEEPING, ids=lambda command: command.trigger)
-@pytest.mark.parametrize("actor", [Actor.system(), SYSTEM, SUPERVISOR],
-                         ids=["system", "the-desk's-own-actor", "staff"])
-def test_the_desk_refuses_bookkeeping_from_callers(desk: ComplaintDesk, clock: ManualClock,
-                                                   command: Command, actor: Actor) -> None:
+@pytest.mark.parametrize(
+    "actor", [Actor.system(), SYSTEM, SUPERVISOR], ids=["system", "the-desk's-own-actor", "staff"]
+)
+def test_the_desk_refuses_bookkeeping_from_callers(
+    desk: ComplaintDesk, clock: ManualClock, command: Command, actor: Actor
+) -> None:
     ticket = desk.intake(draft(clock))
     log = desk.history(ticket.id)
     with pytest.raises(PermissionDenied, match="records notifications and SLA alerts") as refused:
@@ -212,18 +230,25 @@ def test_the_desk_refuses_bookkeeping_from_callers(desk: ComplaintDesk, clock: M
         desk.retrying(ticket.id, command, actor=actor)
     assert desk.get(ticket.id) == ticket
     assert desk.history(ticket.id) == log
-    outbox = desk.store.claim_outbox(worker="t", limit=10, lease=dt.timedelta(minutes=1),
-                                     now=clock.now())
-    assert [item.kind for item in outbox] == ["accepted"]   # intake's own notification only
+    outbox = desk.store.claim_outbox(
+        worker="t", limit=10, lease=dt.timedelta(minutes=1), now=clock.now()
+    )
+    assert [item.kind for item in outbox] == ["accepted"]  # intake's own notification only
 
 
 def sla_desk(clock: ManualClock) -> ComplaintDesk:
     from complaintflow import BusinessCalendar, SlaPolicy
 
-    calendar = BusinessCalendar(tz="Asia/Shanghai",
-                                week={day: [("09:00", "18:00")] for day in range(5)})
-    return ComplaintDesk(InMemoryStore(), clock, sla=SlaPolicy.default("v2"),
-                         sla_history=[SlaPolicy.default("v1")], calendar=calendar)
+    calendar = BusinessCalendar(
+        tz="Asia/Shanghai", week={day: [("09:00", "18:00")] for day in range(5)}
+    )
+    return ComplaintDesk(
+        InMemoryStore(),
+        clock,
+        sla=SlaPolicy.default("v2"),
+        sla_history=[SlaPolicy.default("v1")],
+        calendar=calendar,
+    )
 
 
 def test_a_supervisor_restamps_a_ticket_to_a_version_the_desk_knows(clock: ManualClock) -> None:
@@ -236,7 +261,7 @@ def test_a_supervisor_restamps_a_ticket_to_a_version_the_desk_knows(clock: Manua
     with pytest.raises(ValidationError, match="sla_history") as unknown:
         desk.restamp_sla(ticket.id, "v9", "typo", actor=SUPERVISOR)
     assert unknown.value.field == "version"
-    with pytest.raises(PermissionDenied):                     # a supervisor's decision
+    with pytest.raises(PermissionDenied):  # a supervisor's decision
         desk.execute(ticket.id, RestampSla("v2", "policy upgrade"), actor=Actor.system())
     with pytest.raises(PermissionDenied):
         desk.restamp_sla(ticket.id, "v2", "policy upgrade", actor=AGENT)

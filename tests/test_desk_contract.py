@@ -45,8 +45,13 @@ OFFICE = (("09:00", "12:00"), ("13:00", "18:00"))
 
 def sla_desk(store: InMemoryStore | SqliteStore, **calendar: Any) -> ComplaintDesk:
     cal = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE), **calendar)
-    return ComplaintDesk(store, ManualClock(START), sla=SlaPolicy.default("v2"),
-                         sla_history=[SlaPolicy.default("v1")], calendar=cal)
+    return ComplaintDesk(
+        store,
+        ManualClock(START),
+        sla=SlaPolicy.default("v2"),
+        sla_history=[SlaPolicy.default("v1")],
+        calendar=cal,
+    )
 
 
 class SaveBetweenReads(InMemoryStore):
@@ -95,13 +100,17 @@ def test_a_refused_intake_takes_no_number() -> None:
     assert wide.intake(TicketDraft("包裹破损", Channel.CHAT, START)).number == "TS20240520-0001"
 
 
-@pytest.mark.parametrize(("command", "actor", "field"), [
-    ("comment", AGENT, "command"),
-    (Comment("好的"), None, "actor"),
-    (Comment("好的"), "wang.li", "actor"),
-])
+@pytest.mark.parametrize(
+    ("command", "actor", "field"),
+    [
+        ("comment", AGENT, "command"),
+        (Comment("好的"), None, "actor"),
+        (Comment("好的"), "wang.li", "actor"),
+    ],
+)
 def test_a_command_or_actor_of_the_wrong_type_is_a_validation_error(
-        command: Any, actor: Any, field: str) -> None:
+    command: Any, actor: Any, field: str
+) -> None:
     desk = sla_desk(InMemoryStore())
     ticket = desk.intake(TicketDraft("包裹破损", Channel.CHAT, START))
     with pytest.raises(ValidationError) as refused:
@@ -119,21 +128,26 @@ def _raw_sql(store: SqliteStore, sql: str, *params: object) -> None:
 
 
 def test_a_corrupt_ticket_or_outbox_row_is_skipped_and_named_by_the_sweep_and_delivery(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     store = SqliteStore(tmp_path / "desk.db")
     desk = sla_desk(store)
     healthy = desk.intake(TicketDraft("包裹破损", Channel.CHAT, START))
     broken = desk.intake(TicketDraft("发票开错了", Channel.CHAT, START))
     _raw_sql(store, "UPDATE tickets SET body = '{not json' WHERE id = ?", broken.id)
-    outbox = [item.id for item in store.claim_outbox(worker="peek", limit=10,
-                                                     lease=dt.timedelta(seconds=1), now=START)]
+    outbox = [
+        item.id
+        for item in store.claim_outbox(
+            worker="peek", limit=10, lease=dt.timedelta(seconds=1), now=START
+        )
+    ]
     _raw_sql(store, "UPDATE outbox SET created = '[1, 2]' WHERE id = ?", outbox[-1])
     assert isinstance(desk.clock, ManualClock)
-    desk.clock.advance(dt.timedelta(hours=3, minutes=30))     # past the 75 % warnings
+    desk.clock.advance(dt.timedelta(hours=3, minutes=30))  # past the 75 % warnings
     summary = desk.sweep()
     assert summary.corrupt == (broken.id,)
     assert summary.checked == 1
-    assert summary.warnings >= 1                                # the healthy one is served
+    assert summary.warnings >= 1  # the healthy one is served
     assert healthy.id in {key.split(":")[0] for key in summary.alerts}
     sent: list[str] = []
 

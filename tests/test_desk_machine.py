@@ -85,8 +85,12 @@ OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
 CALENDAR = BusinessCalendar(
     tz=SH,
     week=dict.fromkeys(range(5), OFFICE),
-    holidays=[dt.date(2024, 6, 10), dt.date(2024, 9, 16), dt.date(2024, 9, 17),
-              *(dt.date(2024, 10, day) for day in range(1, 8))],
+    holidays=[
+        dt.date(2024, 6, 10),
+        dt.date(2024, 9, 16),
+        dt.date(2024, 9, 17),
+        *(dt.date(2024, 10, day) for day in range(1, 8)),
+    ],
 )
 POLICY = SlaPolicy.default()
 OLD_POLICY = SlaPolicy.default(version="default-0")
@@ -113,16 +117,31 @@ ACTORS = (
 #: What people fire; ``notify`` and ``alert`` are the desk's own bookkeeping.
 USER_TRIGGERS = tuple(sorted(set(COMMANDS) - SYSTEM_ONLY))
 #: Triggers that move a ticket along its happy (and unhappy) path.
-FORWARD = frozenset({"triage", "assign", "investigate", "propose_solution",
-                     "approve", "reject", "customer_accepts", "customer_declines", "complete",
-                     "resolve_now", "record_survey", "close", "reopen"})
+FORWARD = frozenset(
+    {
+        "triage",
+        "assign",
+        "investigate",
+        "propose_solution",
+        "approve",
+        "reject",
+        "customer_accepts",
+        "customer_declines",
+        "complete",
+        "resolve_now",
+        "record_survey",
+        "close",
+        "reopen",
+    }
+)
 MINUTE = dt.timedelta(minutes=1)
 #: Where the sweep can still record an alert (``alert`` is allowed).
 ALERTABLE = frozenset(s for row in TRANSITIONS if row.trigger == "alert" for s in row.sources)
 ATTACHMENT = Attachment("s3://evidence/receipt.png", "receipt.png", "image/png", "a" * 64)
 
-texts = st.sampled_from(["已核实", "客户来电催促", "need the courier's logs", "退款处理中",
-                         "Customer called again"])
+texts = st.sampled_from(
+    ["已核实", "客户来电催促", "need the courier's logs", "退款处理中", "Customer called again"]
+)
 amounts = st.one_of(
     st.none(),
     st.sampled_from(["0", "80", "100", "100.01", "300", "500", "500.01", "4999", "8000"]),
@@ -139,30 +158,45 @@ steps = st.one_of(
 )
 customers = st.one_of(
     st.none(),
-    st.builds(Customer, st.sampled_from(["C001", "C002", "C003"]),
-              st.sampled_from(["new", "regular", "vip"]),
-              phone=st.none() | st.just("13812345678"),
-              email=st.none() | st.just("li.lei@example.com")),
+    st.builds(
+        Customer,
+        st.sampled_from(["C001", "C002", "C003"]),
+        st.sampled_from(["new", "regular", "vip"]),
+        phone=st.none() | st.just("13812345678"),
+        email=st.none() | st.just("li.lei@example.com"),
+    ),
 )
 
 
-def command_for(trigger: str, ticket: Ticket, others: list[str],
-                fresh: str) -> st.SearchStrategy[c.Command]:
+def command_for(
+    trigger: str, ticket: Ticket, others: list[str], fresh: str
+) -> st.SearchStrategy[c.Command]:
     """Valid arguments for ``trigger`` on ``ticket`` (a transfer always goes somewhere new)."""
     strategies: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
         "triage": lambda: st.builds(
-            c.Triage, st.sampled_from(list(Kind)), st.none(),
-            st.sampled_from(["P1", "P2", "P3", "P4"]), complex=st.booleans()),
+            c.Triage,
+            st.sampled_from(list(Kind)),
+            st.none(),
+            st.sampled_from(["P1", "P2", "P3", "P4"]),
+            complex=st.booleans(),
+        ),
         "override": lambda: st.builds(
-            c.Override, texts, kind=st.none() | st.sampled_from(list(Kind)),
+            c.Override,
+            texts,
+            kind=st.none() | st.sampled_from(list(Kind)),
             priority=st.sampled_from(["P1", "P2", "P3", "P4"]),
-            complex=st.none() | st.booleans()),
-        "assign": lambda: st.builds(c.Assign, st.sampled_from(["wang.li", "zhao.min"]),
-                                    st.none() | st.just("customer-service")),
+            complex=st.none() | st.booleans(),
+        ),
+        "assign": lambda: st.builds(
+            c.Assign,
+            st.sampled_from(["wang.li", "zhao.min"]),
+            st.none() | st.just("customer-service"),
+        ),
         "investigate": lambda: st.just(c.Investigate()),
         "respond": lambda: st.builds(c.Respond, texts),
-        "transfer": lambda: st.builds(c.Transfer, st.just(fresh), texts,
-                                      to_assignee=st.none() | st.just("zhao.min")),
+        "transfer": lambda: st.builds(
+            c.Transfer, st.just(fresh), texts, to_assignee=st.none() | st.just("zhao.min")
+        ),
         "comment": lambda: st.builds(c.Comment, texts, internal=st.booleans()),
         "attach": lambda: st.just(c.Attach(ATTACHMENT)),
         "propose_solution": lambda: st.builds(c.ProposeSolution, texts, amount=amounts),
@@ -172,15 +206,18 @@ def command_for(trigger: str, ticket: Ticket, others: list[str],
         "customer_declines": lambda: st.builds(c.CustomerDeclines, texts),
         "complete": lambda: st.builds(c.Complete, st.none() | texts),
         "resolve_now": lambda: st.builds(c.ResolveNow, texts),
-        "record_survey": lambda: st.builds(c.RecordSurvey, responses,
-                                           reopen_to=st.none() | st.just("chen.jie")),
+        "record_survey": lambda: st.builds(
+            c.RecordSurvey, responses, reopen_to=st.none() | st.just("chen.jie")
+        ),
         "reopen": lambda: st.builds(c.Reopen, texts),
         "close": lambda: st.builds(c.Close, st.none() | texts),
-        "merge": lambda: st.builds(c.Merge, st.sampled_from(others or [ticket.id]),
-                                   st.none() | texts),
+        "merge": lambda: st.builds(
+            c.Merge, st.sampled_from(others or [ticket.id]), st.none() | texts
+        ),
         "withdraw": lambda: st.builds(c.Withdraw, st.none() | texts),
-        "restamp_sla": lambda: st.builds(c.RestampSla, st.sampled_from(["default-0",
-                                                                        "default-1"]), texts),
+        "restamp_sla": lambda: st.builds(
+            c.RestampSla, st.sampled_from(["default-0", "default-1"]), texts
+        ),
     }
     assert set(strategies) == set(USER_TRIGGERS)
     return strategies[trigger]()
@@ -193,8 +230,9 @@ class Notifier:
         self.sent, self.fail = sent, fail
 
     def send(self, notification: Notification) -> None:
-        if self.fail == "all" or (self.fail == "some" and zlib.crc32(notification.key.encode())
-                                  % 2):
+        if self.fail == "all" or (
+            self.fail == "some" and zlib.crc32(notification.key.encode()) % 2
+        ):
             raise ConnectionError("SMS gateway timed out")
         self.sent[notification.key] += 1
 
@@ -248,8 +286,9 @@ def known_at(log: list[e.Event], cutoff: pendulum.DateTime) -> list[e.Event]:
     """What a report cut at ``cutoff`` sees of a ticket: its events before the cut, or, for
     a late entry (received before the cut, recorded after it), its intake (the events the
     desk wrote at the instant it recorded the ticket)."""
-    return ([ev for ev in log if ev.at < cutoff]
-            or list(itertools.takewhile(lambda ev: ev.at == log[0].at, log)))
+    return [ev for ev in log if ev.at < cutoff] or list(
+        itertools.takewhile(lambda ev: ev.at == log[0].at, log)
+    )
 
 
 def kind_before(log: list[e.Event], cutoff: pendulum.DateTime) -> Kind | None:
@@ -288,9 +327,17 @@ class DeskMachine(RuleBasedStateMachine):
         self._logs: dict[str, list[e.Event]] = {}
 
     def _desk(self, store: Any, ids: Callable[[], str]) -> ComplaintDesk:
-        return ComplaintDesk(store, self.clock, classifier=CLASSIFIER, router=ROUTER,
-                             rules=RULES, sla=POLICY, sla_history=[OLD_POLICY],
-                             calendar=CALENDAR, ids=ids)
+        return ComplaintDesk(
+            store,
+            self.clock,
+            classifier=CLASSIFIER,
+            router=ROUTER,
+            rules=RULES,
+            sla=POLICY,
+            sla_history=[OLD_POLICY],
+            calendar=CALENDAR,
+            ids=ids,
+        )
 
     @property
     def now(self) -> pendulum.DateTime:
@@ -311,21 +358,35 @@ class DeskMachine(RuleBasedStateMachine):
         """Every run starts with a few tickets, so no run is spent on an empty desk."""
         for n, index in enumerate(which):
             feedback = FEEDBACK[index]
-            draft = TicketDraft(feedback.text, feedback.channels[n % len(feedback.channels)],
-                                self.now.subtract(minutes=n))
+            draft = TicketDraft(
+                feedback.text,
+                feedback.channels[n % len(feedback.channels)],
+                self.now.subtract(minutes=n),
+            )
             self.ids.append(self.desk.intake(draft).id)
 
     @precondition(lambda self: len(self.ids) < MAX_TICKETS)
-    @rule(which=st.integers(0, len(FEEDBACK) - 1), data=st.data(), customer=customers,
-          dedupe_key=st.none() | st.sampled_from(["wx-1", "wx-2", "mail-7"]),
-          late=st.integers(0, 90), by_agent=st.booleans())
-    def intake(self, which: int, data: st.DataObject, customer: Customer | None,
-               dedupe_key: str | None, late: int, by_agent: bool) -> None:
+    @rule(
+        which=st.integers(0, len(FEEDBACK) - 1),
+        data=st.data(),
+        customer=customers,
+        dedupe_key=st.none() | st.sampled_from(["wx-1", "wx-2", "mail-7"]),
+        late=st.integers(0, 90),
+        by_agent=st.booleans(),
+    )
+    def intake(
+        self,
+        which: int,
+        data: st.DataObject,
+        customer: Customer | None,
+        dedupe_key: str | None,
+        late: int,
+        by_agent: bool,
+    ) -> None:
         feedback = FEEDBACK[which]
         channel = data.draw(st.sampled_from(feedback.channels), label="channel")
         received_at = self.now.subtract(minutes=late)
-        draft = TicketDraft(feedback.text, channel, received_at, customer,
-                            dedupe_key=dedupe_key)
+        draft = TicketDraft(feedback.text, channel, received_at, customer, dedupe_key=dedupe_key)
         ticket = self.desk.intake(draft, receiver=ACTORS[0] if by_agent else None)
         if dedupe_key is not None and dedupe_key in self.dedupe:
             assert ticket.id == self.dedupe[dedupe_key], "a taken dedupe key made a new ticket"
@@ -350,9 +411,12 @@ class DeskMachine(RuleBasedStateMachine):
     def _fire_an_offer(self, data: st.DataObject, ticket_id: str, triggers: frozenset[str]) -> bool:
         """Fire one of ``triggers`` that some actor may fire now; False if none may."""
         ticket = self.store.get(ticket_id)
-        offers = [(actor, trigger) for actor in ACTORS
-                  for trigger in allowed_commands(ticket, actor, at=self.now, rules=RULES)
-                  if trigger in triggers and (trigger != "merge" or len(self.ids) > 1)]
+        offers = [
+            (actor, trigger)
+            for actor in ACTORS
+            for trigger in allowed_commands(ticket, actor, at=self.now, rules=RULES)
+            if trigger in triggers and (trigger != "merge" or len(self.ids) > 1)
+        ]
         if not offers:
             return False
         actor, trigger = data.draw(st.sampled_from(offers), label="offer")
@@ -457,8 +521,11 @@ class DeskMachine(RuleBasedStateMachine):
             latest = {clock.metric: clock for clock in status.clocks}
             assert {clock.metric: clock for clock in snapshot.clocks} == latest
             done = {ev.payload.key for ev in log if isinstance(ev.payload, e.SlaAlerted)}
-            missed = [alert.key for alert in due_alerts(status, POLICY, CALENDAR).due
-                      if alert.key not in done]
+            missed = [
+                alert.key
+                for alert in due_alerts(status, POLICY, CALENDAR).due
+                if alert.key not in done
+            ]
             assert not missed, f"{ticket_id}: the sweep at {now} missed {missed}"
         left = self.store.find(due_before=now, limit=1000).items
         assert not left, f"still due after a sweep at {now}: {[t.id for t in left]}"
@@ -481,29 +548,44 @@ class DeskMachine(RuleBasedStateMachine):
         local = ticket.received_at.in_timezone(SH)
         period = Period.month(local.year, local.month, SH)
         logs = dict(self.logs())
-        report = monthly_report(logs.values(), year=local.year, month=local.month, zone=SH,
-                                policy={p.version: p for p in (POLICY, OLD_POLICY)},
-                                calendar=CALENDAR)
+        report = monthly_report(
+            logs.values(),
+            year=local.year,
+            month=local.month,
+            zone=SH,
+            policy={p.version: p for p in (POLICY, OLD_POLICY)},
+            calendar=CALENDAR,
+        )
         # Tickets received in the month, minus those merged as duplicates by its end; one
         # received before the end but recorded after it counts as first recorded.
         received = {
-            tid: log for tid, log in logs.items()
+            tid: log
+            for tid, log in logs.items()
             if log[0].payload.draft.received_at in period  # type: ignore[union-attr]
         }
-        counted = {tid: log for tid, log in received.items()
-                   if status_before(log, period.end) is not Status.MERGED}
+        counted = {
+            tid: log
+            for tid, log in received.items()
+            if status_before(log, period.end) is not Status.MERGED
+        }
         assert report.received == len(counted)
-        channels = Counter(str(log[0].payload.draft.channel)  # type: ignore[union-attr]
-                           for log in counted.values())
+        channels = Counter(
+            str(log[0].payload.draft.channel)  # type: ignore[union-attr]
+            for log in counted.values()
+        )
         assert {k: v for k, v in report.distributions["channel"].items() if v} == channels
-        kinds = Counter(str(kind_before(log, period.end) or "unclassified")
-                        for log in counted.values())
+        kinds = Counter(
+            str(kind_before(log, period.end) or "unclassified") for log in counted.values()
+        )
         assert {k: v for k, v in report.distributions["kind"].items() if v} == kinds
         for name, counts in report.distributions.items():
             assert sum(counts.values()) == len(counted), name
         late = sum(1 for log in received.values() if status_before(log, period.end) is None)
-        still_open = late + sum(1 for log in logs.values()
-                                if (s := status_before(log, period.end)) is not None and s.open)
+        still_open = late + sum(
+            1
+            for log in logs.values()
+            if (s := status_before(log, period.end)) is not None and s.open
+        )
         assert report.backlog.total == still_open
 
     # -- invariants --------------------------------------------------------
@@ -587,7 +669,9 @@ class SqliteDesk(DeskMachine):
 _BASE = settings.default
 TestDeskOnMemory = InMemoryDesk.TestCase
 TestDeskOnMemory.settings = settings(
-    _BASE, max_examples=min(_BASE.max_examples, 80), stateful_step_count=50, deadline=None)
+    _BASE, max_examples=min(_BASE.max_examples, 80), stateful_step_count=50, deadline=None
+)
 TestDeskOnSqlite = SqliteDesk.TestCase
 TestDeskOnSqlite.settings = settings(
-    _BASE, max_examples=min(_BASE.max_examples, 40), stateful_step_count=50, deadline=None)
+    _BASE, max_examples=min(_BASE.max_examples, 40), stateful_step_count=50, deadline=None
+)

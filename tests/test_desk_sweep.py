@@ -29,8 +29,7 @@ from complaintflow.domain.events import NotificationQueued, SlaAlerted
 
 SH = "Asia/Shanghai"
 OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
-CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE),
-                       holidays=[dt.date(2024, 6, 10)])
+CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE), holidays=[dt.date(2024, 6, 10)])
 AGENT = Actor.staff("a1", Role.AGENT)
 SUPERVISOR = Actor.staff("s1", Role.SUPERVISOR)
 CUSTOMER = Actor.customer("C1")
@@ -55,8 +54,9 @@ class Outbox:
 
 def make_desk(store: InMemoryStore, clock: ManualClock, **kw: object) -> ComplaintDesk:
     serial = count(1)
-    return ComplaintDesk(store, clock, sla=SlaPolicy.default(), calendar=CAL,
-                         ids=lambda: f"t{next(serial)}", **kw)  # type: ignore[arg-type]
+    return ComplaintDesk(
+        store, clock, sla=SlaPolicy.default(), calendar=CAL, ids=lambda: f"t{next(serial)}", **kw
+    )  # type: ignore[arg-type]
 
 
 def draft(when: pendulum.DateTime, text: str = "快递一周还没到，物流信息不更新") -> TicketDraft:
@@ -65,7 +65,7 @@ def draft(when: pendulum.DateTime, text: str = "快递一周还没到，物流�
 
 @pytest.fixture
 def clock() -> ManualClock:
-    return ManualClock(at(7, 17))          # Friday 17:00; Monday the 10th is a holiday
+    return ManualClock(at(7, 17))  # Friday 17:00; Monday the 10th is a holiday
 
 
 @pytest.fixture
@@ -74,35 +74,37 @@ def store() -> InMemoryStore:
 
 
 def test_intake_triages_routes_stamps_and_queues_the_acceptance(
-        store: InMemoryStore, clock: ManualClock) -> None:
+    store: InMemoryStore, clock: ManualClock
+) -> None:
     desk = make_desk(store, clock, classifier=KeywordClassifier(), router=Router.default())
     ticket = desk.intake(draft(clock.now()))
     assert ticket.status is Status.TRIAGED
     assert ticket.sla_version == "default-1"
     assert ticket.department is not None
-    assert ticket.version == 2          # received, triaged; the notification joins the batch
+    assert ticket.version == 2  # received, triaged; the notification joins the batch
     items = store.claim_outbox(worker="t", limit=10, lease=dt.timedelta(minutes=1), now=at(7, 17))
     assert [item.kind for item in items] == ["accepted"]
     body = items[0].payload["body"]
     assert ticket.number in body
-    assert "2024-06-11 12:00" in body    # first response promised: 4 business hours later
-    assert store.find(due_before=at(11, 11)).items[0].id == ticket.id   # warning at 11:00
+    assert "2024-06-11 12:00" in body  # first response promised: 4 business hours later
+    assert store.find(due_before=at(11, 11)).items[0].id == ticket.id  # warning at 11:00
 
 
-def test_the_sweep_records_each_alert_once_and_escalates(store: InMemoryStore,
-                                                         clock: ManualClock) -> None:
+def test_the_sweep_records_each_alert_once_and_escalates(
+    store: InMemoryStore, clock: ManualClock
+) -> None:
     desk = make_desk(store, clock)
     ticket = desk.intake(draft(clock.now()))
     desk.triage(ticket.id, "complaint", "logistics.timeliness", "P3", actor=AGENT)
-    assert desk.sweep(at(11, 10)).checked == 0                   # nothing due yet
+    assert desk.sweep(at(11, 10)).checked == 0  # nothing due yet
     clock.set(at(11, 11))
     first = desk.sweep()
-    assert (first.warnings, first.breaches) == (1, 0)            # first response at 75 %
-    assert desk.sweep().alerts == ()                              # same instant: nothing new
+    assert (first.warnings, first.breaches) == (1, 0)  # first response at 75 %
+    assert desk.sweep().alerts == ()  # same instant: nothing new
     clock.set(at(11, 16))
     later = desk.sweep()
     assert later.breaches == 1
-    assert later.escalations == 2                                 # supervisor, then +50 %
+    assert later.escalations == 2  # supervisor, then +50 %
     log = desk.history(ticket.id)
     keys = [e.payload.key for e in log if isinstance(e.payload, SlaAlerted)]
     assert len(keys) == len(set(keys)) == 4
@@ -111,8 +113,9 @@ def test_the_sweep_records_each_alert_once_and_escalates(store: InMemoryStore,
     assert kinds == ["accepted", "overdue_apology"]
 
 
-def test_concurrent_sweepers_emit_every_alert_exactly_once(store: InMemoryStore,
-                                                           clock: ManualClock) -> None:
+def test_concurrent_sweepers_emit_every_alert_exactly_once(
+    store: InMemoryStore, clock: ManualClock
+) -> None:
     desks = [make_desk(store, clock) for _ in range(4)]
     for i in range(5):
         desks[0].intake(draft(clock.now(), f"第{i}个包裹没到"))
@@ -129,8 +132,12 @@ def test_concurrent_sweepers_emit_every_alert_exactly_once(store: InMemoryStore,
         thread.join()
     emitted = [key for summary in summaries for key in summary.alerts]
     assert len(emitted) == len(set(emitted))
-    logged = [e.payload.key for t in store.find(limit=10).items for e in store.events(t.id)
-              if isinstance(e.payload, SlaAlerted)]
+    logged = [
+        e.payload.key
+        for t in store.find(limit=10).items
+        for e in store.events(t.id)
+        if isinstance(e.payload, SlaAlerted)
+    ]
     assert sorted(logged) == sorted(emitted)
     assert sum(s.conflicts for s in summaries) == 0
 
@@ -143,8 +150,9 @@ def test_resolved_tickets_leave_the_sweep(store: InMemoryStore, clock: ManualClo
     assert store.find(due_before=at(30, 9)).items == ()
 
 
-def test_delivery_is_at_least_once_and_acknowledged(store: InMemoryStore,
-                                                    clock: ManualClock) -> None:
+def test_delivery_is_at_least_once_and_acknowledged(
+    store: InMemoryStore, clock: ManualClock
+) -> None:
     desk = make_desk(store, clock)
     desk.intake(draft(clock.now()))
     notifier = Outbox()
@@ -153,13 +161,13 @@ def test_delivery_is_at_least_once_and_acknowledged(store: InMemoryStore,
     assert (failed.delivered, failed.failed) == (0, 1)
     assert "SMS gateway down" in failed.errors[0]
     notifier.fail = False
-    assert desk.deliver_pending(notifier).delivered == 0          # still leased
+    assert desk.deliver_pending(notifier).delivered == 0  # still leased
     clock.advance(minutes=6)
-    assert desk.deliver_pending(notifier).delivered == 1          # lease expired: resent
+    assert desk.deliver_pending(notifier).delivered == 1  # lease expired: resent
     clock.advance(minutes=6)
-    assert desk.deliver_pending(notifier).delivered == 0          # acknowledged: never again
+    assert desk.deliver_pending(notifier).delivered == 0  # acknowledged: never again
     sent = notifier.sent[0]
-    assert sent.contact == "13812345678"                           # the notifier needs it
+    assert sent.contact == "13812345678"  # the notifier needs it
     assert "13812345678" not in repr(sent)
     assert "138****5678" in sent.staff_view()
 
@@ -168,12 +176,21 @@ def test_english_templates_and_host_overrides(store: InMemoryStore, clock: Manua
     from complaintflow import Templates
     from complaintflow.service.notifications import NotificationKind
 
-    own = Templates({"en": {NotificationKind.ACCEPTED: ("Got it: {number}",
-                                                         "Ticket {number}, reply by {expected}.")}})
+    own = Templates(
+        {
+            "en": {
+                NotificationKind.ACCEPTED: (
+                    "Got it: {number}",
+                    "Ticket {number}, reply by {expected}.",
+                )
+            }
+        }
+    )
     desk = make_desk(store, clock, lang="en", templates=own)
     ticket = desk.intake(draft(clock.now()))
-    item = store.claim_outbox(worker="t", limit=1, lease=dt.timedelta(minutes=1),
-                              now=clock.now())[0]
+    item = store.claim_outbox(worker="t", limit=1, lease=dt.timedelta(minutes=1), now=clock.now())[
+        0
+    ]
     assert item.payload["subject"] == f"Got it: {ticket.number}"
     assert item.payload["body"] == f"Ticket {ticket.number}, reply by 2024-06-11 12:00."
 
@@ -193,8 +210,9 @@ def test_an_sla_policy_needs_a_calendar(store: InMemoryStore, clock: ManualClock
         ComplaintDesk(store, clock, sla=SlaPolicy.default())
 
 
-def test_staff_alerts_are_held_outside_staff_hours(store: InMemoryStore,
-                                                   clock: ManualClock) -> None:
+def test_staff_alerts_are_held_outside_staff_hours(
+    store: InMemoryStore, clock: ManualClock
+) -> None:
     desk = make_desk(store, clock, staff_calendar=CAL)
     desk.intake(draft(clock.now()))
     night = desk.sweep(at(11, 22))
@@ -204,14 +222,16 @@ def test_staff_alerts_are_held_outside_staff_hours(store: InMemoryStore,
     assert morning.breaches == 1
 
 
-def test_reassigning_escalation_hands_the_ticket_up(store: InMemoryStore,
-                                                    clock: ManualClock) -> None:
+def test_reassigning_escalation_hands_the_ticket_up(
+    store: InMemoryStore, clock: ManualClock
+) -> None:
     import attrs
 
     from complaintflow.sla.policy import Escalation
 
-    policy = attrs.evolve(SlaPolicy.default(),
-                          escalation=(Escalation(Role.SUPERVISOR, 0.0, reassign=True),))
+    policy = attrs.evolve(
+        SlaPolicy.default(), escalation=(Escalation(Role.SUPERVISOR, 0.0, reassign=True),)
+    )
     desk = ComplaintDesk(store, clock, sla=policy, calendar=CAL)
     ticket = desk.intake(draft(clock.now()))
     desk.sweep(at(11, 14))
@@ -226,40 +246,42 @@ def p1(desk: ComplaintDesk, clock: ManualClock) -> Ticket:
 
 
 def test_a_breach_at_night_leaves_the_ticket_alone_until_the_office_opens(
-        store: InMemoryStore, clock: ManualClock) -> None:
-    clock.set(at(11, 20))                         # Tuesday 20:00: breach Wed 20:00
+    store: InMemoryStore, clock: ManualClock
+) -> None:
+    clock.set(at(11, 20))  # Tuesday 20:00: breach Wed 20:00
     desk = make_desk(store, clock, staff_calendar=CAL)
     ticket = p1(desk, clock)
-    assert desk.sweep(at(12, 14)).warnings == 1   # 75 % of 24 h, inside staff hours
+    assert desk.sweep(at(12, 14)).warnings == 1  # 75 % of 24 h, inside staff hours
     for night in (at(12, 20), at(12, 23), at(13, 8, 59)):
         assert store.find(due_before=night).items == ()
         swept = desk.sweep(night)
-        assert (swept.checked, swept.held) == (0, 0), night   # not even loaded
+        assert (swept.checked, swept.held) == (0, 0), night  # not even loaded
     opening = desk.sweep(at(13, 9))
     assert (opening.breaches, opening.escalations) == (1, 2)  # held since Wed 20:00 / Thu 08:00
     assert desk.sweep(at(13, 9)).checked == 0
     keys = [e.payload.key for e in desk.history(ticket.id) if isinstance(e.payload, SlaAlerted)]
     assert len(keys) == len(set(keys)) == 4
-    assert store.find(due_before=at(30, 9)).items == ()       # every step of the ladder done
+    assert store.find(due_before=at(30, 9)).items == ()  # every step of the ladder done
 
 
 def test_a_threshold_reached_before_closing_but_unswept_waits_for_the_opening(
-        store: InMemoryStore, clock: ManualClock) -> None:
+    store: InMemoryStore, clock: ManualClock
+) -> None:
     """Breach at 17:30, no sweep before the office closes at 18:00: the night sweep holds
     the alerts and moves the ticket to the opening, so later night sweeps load nothing."""
-    clock.set(at(11, 17, 30))                     # Tuesday 17:30: breach Wed 17:30
+    clock.set(at(11, 17, 30))  # Tuesday 17:30: breach Wed 17:30
     desk = make_desk(store, clock, staff_calendar=CAL)
     ticket = p1(desk, clock)
-    assert desk.sweep(at(12, 11, 45)).warnings == 1   # 75 % of 24 h: Wed 11:30
+    assert desk.sweep(at(12, 11, 45)).warnings == 1  # 75 % of 24 h: Wed 11:30
     assert [t.id for t in store.find(due_before=at(12, 17, 30)).items] == [ticket.id]
-    evening = desk.sweep(at(12, 20))              # the breach passed unswept; staff gone
+    evening = desk.sweep(at(12, 20))  # the breach passed unswept; staff gone
     assert (evening.checked, evening.alerts) == (1, ())
     assert evening.held > 0
     assert store.find(due_before=at(13, 8, 59)).items == ()
     assert [t.id for t in store.find(due_before=at(13, 9)).items] == [ticket.id]
     for night in (at(12, 23), at(13, 8, 59)):
         swept = desk.sweep(night)
-        assert (swept.checked, swept.held) == (0, 0), night   # not even loaded
+        assert (swept.checked, swept.held) == (0, 0), night  # not even loaded
     opening = desk.sweep(at(13, 9))
     assert (opening.breaches, opening.escalations) == (1, 2)  # held since 17:30 / Thu 05:30
     assert desk.sweep(at(13, 9)).checked == 0
@@ -277,31 +299,38 @@ def v2() -> SlaPolicy:
 
     from complaintflow.sla.policy import Escalation
 
-    return attrs.evolve(SlaPolicy.default("v2"), escalation=(
-        Escalation(Role.SUPERVISOR, 0.0), Escalation(Role.DIRECTOR, 1.0)))
+    return attrs.evolve(
+        SlaPolicy.default("v2"),
+        escalation=(Escalation(Role.SUPERVISOR, 0.0), Escalation(Role.DIRECTOR, 1.0)),
+    )
 
 
 def upgraded(store: InMemoryStore, clock: ManualClock) -> tuple[ComplaintDesk, ComplaintDesk]:
     serial = count(1)
     old = ComplaintDesk(store, clock, sla=V1, calendar=CAL, ids=lambda: f"old{next(serial)}")
-    new = ComplaintDesk(store, clock, sla=v2(), sla_history=[V1], calendar=CAL,
-                        ids=lambda: f"new{next(serial)}")
+    new = ComplaintDesk(
+        store, clock, sla=v2(), sla_history=[V1], calendar=CAL, ids=lambda: f"new{next(serial)}"
+    )
     return old, new
 
 
 def escalated_to(desk: ComplaintDesk, ticket_id: str) -> list[str | None]:
-    return [e.payload.role for e in desk.history(ticket_id)
-            if isinstance(e.payload, SlaAlerted) and e.payload.kind == "escalation"]
+    return [
+        e.payload.role
+        for e in desk.history(ticket_id)
+        if isinstance(e.payload, SlaAlerted) and e.payload.kind == "escalation"
+    ]
 
 
 def test_after_an_upgrade_open_tickets_stay_due_on_their_stamped_ladder(
-        store: InMemoryStore, clock: ManualClock) -> None:
+    store: InMemoryStore, clock: ManualClock
+) -> None:
     clock.set(at(11, 10))
     old, new = upgraded(store, clock)
-    ticket = p1(old, clock)                        # stamped v1; breach Wed 10:00
+    ticket = p1(old, clock)  # stamped v1; breach Wed 10:00
     assert old.sweep(at(12, 10)).escalations == 1  # the supervisor, in both versions
     clock.set(at(12, 11))
-    new.comment(ticket.id, "客户再次来电", actor=AGENT)     # saved by the upgraded desk
+    new.comment(ticket.id, "客户再次来电", actor=AGENT)  # saved by the upgraded desk
     assert new.get(ticket.id).sla_version == "v1"
     # v1's department manager at +50 % of 24 h (Wed 22:00), not v2's director (Thu 10:00).
     assert store.find(due_before=at(12, 21, 59)).items == ()
@@ -309,13 +338,14 @@ def test_after_an_upgrade_open_tickets_stay_due_on_their_stamped_ladder(
 
 
 def test_the_sweep_escalates_each_ticket_along_its_stamped_ladder(
-        store: InMemoryStore, clock: ManualClock) -> None:
+    store: InMemoryStore, clock: ManualClock
+) -> None:
     clock.set(at(11, 10))
     old, new = upgraded(store, clock)
-    before = p1(old, clock)                        # stamped v1
-    after = p1(new, clock)                         # stamped v2
-    summary = new.sweep(at(13, 10))                # past every step of both ladders
+    before = p1(old, clock)  # stamped v1
+    after = p1(new, clock)  # stamped v2
+    summary = new.sweep(at(13, 10))  # past every step of both ladders
     assert summary.escalations == 4
     assert escalated_to(new, before.id) == [Role.SUPERVISOR, Role.DEPARTMENT_MANAGER]
     assert escalated_to(new, after.id) == [Role.SUPERVISOR, Role.DIRECTOR]
-    assert store.find(due_before=at(30, 9)).items == ()   # nothing left due behind the sweep
+    assert store.find(due_before=at(30, 9)).items == ()  # nothing left due behind the sweep

@@ -38,9 +38,10 @@ from complaintflow.domain.diagram import mermaid
 ROOT = Path(__file__).resolve().parent.parent
 #: Pages whose shown output takes a whole simulated month to produce.
 SLOW_PAGES = {"cli.md"}
-PAGES = [pytest.param(page, id=page.name,
-                      marks=[pytest.mark.slow] if page.name in SLOW_PAGES else [])
-         for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]]
+PAGES = [
+    pytest.param(page, id=page.name, marks=[pytest.mark.slow] if page.name in SLOW_PAGES else [])
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+]
 FENCE = re.compile(r"^```(python|text)\n(.*?)^```", re.S | re.M)
 MARK = re.compile(r"<!-- output: (above|cli|errors) -->\s*\Z")
 #: A line of the errors tree without the words that follow each name.
@@ -63,8 +64,9 @@ TUTORIALS = sorted((ROOT / "docs").glob("tutorial-*.md"))
 
 
 @pytest.mark.parametrize("page", TUTORIALS, ids=lambda p: p.name)
-def test_a_tutorial_runs_twice_in_one_folder(page: Path, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_tutorial_runs_twice_in_one_folder(
+    page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A reader who runs a tutorial again where they ran it first gets no traceback."""
     monkeypatch.chdir(tmp_path)
     run_page(page)
@@ -81,16 +83,20 @@ def run_page(page: Path) -> None:
         if lang == "python":
             printed = run_python(block, namespace, name)
             continue
-        mark = MARK.search(text[:match.start()])
-        assert mark, (f"{name} is a ```text block: say where its text comes from with "
-                      "<!-- output: above|cli|errors --> right above it")
+        mark = MARK.search(text[: match.start()])
+        assert mark, (
+            f"{name} is a ```text block: say where its text comes from with "
+            "<!-- output: above|cli|errors --> right above it"
+        )
         if mark.group(1) == "above":
             assert_shown(block, printed, name)
         elif mark.group(1) == "cli":
             run_commands(block, name)
         else:
-            drawn = "".join(f"{TREE_LINE.match(line)[0]}\n"  # type: ignore[index]
-                            for line in block.splitlines())
+            drawn = "".join(
+                f"{TREE_LINE.match(line)[0]}\n"  # type: ignore[index]
+                for line in block.splitlines()
+            )
             assert drawn == error_tree(), f"{name} is not the tree of complaintflow.errors"
 
 
@@ -103,7 +109,8 @@ def run_python(block: str, namespace: dict[str, object], name: str) -> str:
             runner.run(test, clear_globs=False, out=out.write)
             namespace.update(test.globs)  # DocTest works on a copy
             assert runner.summarize(verbose=False).failed == 0, (
-                f"{name} printed otherwise:\n{out.getvalue()}")
+                f"{name} printed otherwise:\n{out.getvalue()}"
+            )
         else:
             exec(compile(block, name, "exec"), namespace)
     return out.getvalue()
@@ -112,7 +119,8 @@ def run_python(block: str, namespace: dict[str, object], name: str) -> str:
 def assert_shown(shown: str, printed: str, name: str) -> None:
     want, got = (TIMING.sub("in 0 s", text) for text in (shown, printed))
     assert doctest.OutputChecker().check_output(want, got, doctest.ELLIPSIS), (
-        f"{name} shows output the code no longer prints; it prints:\n{printed}")
+        f"{name} shows output the code no longer prints; it prints:\n{printed}"
+    )
 
 
 def run_commands(block: str, name: str) -> None:
@@ -123,7 +131,7 @@ def run_commands(block: str, name: str) -> None:
         command, _, shown = step.partition("\n")
         argv = shlex.split(command)
         while "&&" in argv:  # `cd /tmp && complaintflow demo`: the folder is the test's own
-            argv = argv[argv.index("&&") + 1:]
+            argv = argv[argv.index("&&") + 1 :]
         assert argv[0] == "complaintflow", f"{name}: only complaintflow commands run: {command}"
         out = io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
@@ -139,12 +147,14 @@ def error_tree() -> str:
     lines = ["ComplaintflowError"]
 
     def walk(cls: type, prefix: str) -> None:
-        mine = sorted((c for c in cls.__subclasses__() if c.__module__ == errors.__name__),
-                      key=ORDER.index)
+        mine = sorted(
+            (c for c in cls.__subclasses__() if c.__module__ == errors.__name__), key=ORDER.index
+        )
         for n, child in enumerate(mine):
             last = n == len(mine) - 1
-            builtin = next((b.__name__ for b in child.__bases__ if b.__module__ == "builtins"),
-                           None)
+            builtin = next(
+                (b.__name__ for b in child.__bases__ if b.__module__ == "builtins"), None
+            )
             label = child.__name__ + (f" ({builtin})" if builtin else "")
             lines.append(f"{prefix}{'└── ' if last else '├── '}{label}")
             walk(child, prefix + ("    " if last else "│   "))
@@ -156,8 +166,11 @@ def error_tree() -> str:
 #: The order the errors page lists them in: input, state, permission, races, lookup, storage,
 #: installation.
 #: The error classes in the order complaintflow.errors defines them.
-ORDER = [value for value in vars(errors).values()
-         if isinstance(value, type) and issubclass(value, errors.ComplaintflowError)]
+ORDER = [
+    value
+    for value in vars(errors).values()
+    if isinstance(value, type) and issubclass(value, errors.ComplaintflowError)
+]
 
 
 def test_lifecycle_page_shows_the_current_machine() -> None:

@@ -17,14 +17,17 @@ H = dt.timedelta(hours=1)
 M = dt.timedelta(minutes=1)
 
 
-@pytest.mark.parametrize(("span", "en", "zh"), [
-    (None, "—", "—"),
-    (dt.timedelta(seconds=20), "<1m", "不足1分钟"),
-    (45 * M, "45m", "45分钟"),
-    (2 * H + 56 * M + dt.timedelta(seconds=59), "2h 56m", "2小时56分"),
-    (25 * H, "1d 1h 00m", "1天1小时00分"),
-    (3 * 24 * H + 5 * M, "3d 0h 05m", "3天0小时05分"),
-])
+@pytest.mark.parametrize(
+    ("span", "en", "zh"),
+    [
+        (None, "—", "—"),
+        (dt.timedelta(seconds=20), "<1m", "不足1分钟"),
+        (45 * M, "45m", "45分钟"),
+        (2 * H + 56 * M + dt.timedelta(seconds=59), "2h 56m", "2小时56分"),
+        (25 * H, "1d 1h 00m", "1天1小时00分"),
+        (3 * 24 * H + 5 * M, "3d 0h 05m", "3天0小时05分"),
+    ],
+)
 def test_one_writing_per_language(span: dt.timedelta | None, en: str, zh: str) -> None:
     assert format_duration(span) == format_duration(span, "en-GB") == en
     assert format_duration(span, "zh") == format_duration(span, "zh-CN") == zh
@@ -51,15 +54,32 @@ def test_an_unknown_language_is_refused() -> None:
 
 def test_staff_alerts_say_how_far_the_deadline_is() -> None:
     at = pendulum.datetime(2024, 5, 20, 15, tz="Asia/Shanghai")
-    ticket, _ = open_ticket(TicketDraft("扣了两次", "chat", at), ticket_id="t1", number="TS1",
-                            actor=Actor.system("t"), sla_version="v")
-    alert = compose(NotificationKind.SLA_ALERT, ticket, key="k", at=at,
-                    expected=at.add(hours=-6, minutes=-45), lang="en",
-                    extra={"metric": "resolution", "alert": "breach", "role": "supervisor"})
+    ticket, _ = open_ticket(
+        TicketDraft("扣了两次", "chat", at),
+        ticket_id="t1",
+        number="TS1",
+        actor=Actor.system("t"),
+        sla_version="v",
+    )
+    alert = compose(
+        NotificationKind.SLA_ALERT,
+        ticket,
+        key="k",
+        at=at,
+        expected=at.add(hours=-6, minutes=-45),
+        lang="en",
+        extra={"metric": "resolution", "alert": "breach", "role": "supervisor"},
+    )
     assert "(over by 6h 45m)" in alert.body
-    alert = compose(NotificationKind.SLA_ALERT, ticket, key="k", at=at,
-                    expected=at.add(hours=2, minutes=56), lang="zh-CN",
-                    extra={"metric": "resolution", "alert": "warning", "role": "agent"})
+    alert = compose(
+        NotificationKind.SLA_ALERT,
+        ticket,
+        key="k",
+        at=at,
+        expected=at.add(hours=2, minutes=56),
+        lang="zh-CN",
+        extra={"metric": "resolution", "alert": "warning", "role": "agent"},
+    )
     assert "（还剩2小时56分）" in alert.body
 
 
@@ -70,16 +90,24 @@ def test_explain_writes_a_breach_as_every_other_duration() -> None:
     from complaintflow.sla.measure import measure
     from complaintflow.sla.policy import SlaPolicy
 
-    calendar = BusinessCalendar(tz="Asia/Shanghai",
-                                week={day: [("09:00", "18:00")] for day in range(5)})
+    calendar = BusinessCalendar(
+        tz="Asia/Shanghai", week={day: [("09:00", "18:00")] for day in range(5)}
+    )
     policy, agent = SlaPolicy.default(), Actor.staff("a1", "agent")
     received = pendulum.datetime(2024, 5, 20, 10, tz="Asia/Shanghai")
-    ticket, log = open_ticket(TicketDraft("扣了两次", "chat", received), ticket_id="t1",
-                              number="TS1", actor=agent, sla_version=policy.version)
-    _, more = apply(ticket, c.Triage("complaint", "billing.payment", "P1"), actor=agent,
-                    at=received)
-    first = measure([*log, *more], policy, calendar, received.add(hours=8, minutes=45)
-                    ).current("first_response")
+    ticket, log = open_ticket(
+        TicketDraft("扣了两次", "chat", received),
+        ticket_id="t1",
+        number="TS1",
+        actor=agent,
+        sla_version=policy.version,
+    )
+    _, more = apply(
+        ticket, c.Triage("complaint", "billing.payment", "P1"), actor=agent, at=received
+    )
+    first = measure([*log, *more], policy, calendar, received.add(hours=8, minutes=45)).current(
+        "first_response"
+    )
     assert first is not None
     text = explain(first, calendar).text
     assert "Counted: Mon 2024-05-20 10:00–12:00 (2h 00m in all)." in text

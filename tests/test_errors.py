@@ -95,8 +95,11 @@ def test_currency_mismatch_names_both_currencies_and_the_operation() -> None:
 
 def test_invalid_transition_carries_state_trigger_and_sorted_allowed() -> None:
     error = InvalidTransition(
-        ticket_id="T-1", state="resolved", trigger="approve",
-        allowed=["reopen", "comment", "close"], reason="nothing to approve",
+        ticket_id="T-1",
+        state="resolved",
+        trigger="approve",
+        allowed=["reopen", "comment", "close"],
+        reason="nothing to approve",
     )
     assert error.ticket_id == "T-1"
     assert error.state == "resolved"
@@ -121,23 +124,35 @@ def test_permission_denied_carries_the_role_required() -> None:
         trigger="override", actor_id="wang.fang", actor_role="agent", required="supervisor"
     )
     assert (error.trigger, error.actor_id, error.actor_role, error.required) == (
-        "override", "wang.fang", "agent", "supervisor"
+        "override",
+        "wang.fang",
+        "agent",
+        "supervisor",
     )
     assert error.reason is None
     assert str(error) == "wang.fang (agent) may not override; it requires supervisor"
 
 
 def test_permission_denied_without_a_staff_role() -> None:
-    error = PermissionDenied(trigger="approve", actor_id="C001", actor_role=None,
-                             required="supervisor", reason="customers do not approve")
+    error = PermissionDenied(
+        trigger="approve",
+        actor_id="C001",
+        actor_role=None,
+        required="supervisor",
+        reason="customers do not approve",
+    )
     assert "no staff role" in str(error)
     assert "(customers do not approve)" in str(error)
 
 
 def test_self_approval_is_a_permission_denied() -> None:
-    error = SelfApprovalError(trigger="approve", actor_id="chen.jing", actor_role="supervisor",
-                              required="supervisor other than the proposer",
-                              reason="nobody approves their own proposal")
+    error = SelfApprovalError(
+        trigger="approve",
+        actor_id="chen.jing",
+        actor_role="supervisor",
+        required="supervisor other than the proposer",
+        reason="nobody approves their own proposal",
+    )
     assert isinstance(error, PermissionDenied)
     assert error.required == "supervisor other than the proposer"
     assert error.reason == "nobody approves their own proposal"
@@ -166,8 +181,11 @@ def test_storage_error_is_caught_by_the_root() -> None:
 # -- the contract table in docs/errors.md, checked against the code ----------------------
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "errors.md"
-ROW = re.compile(r"^\| (?P<call>[^|]+) \| `(?P<error>\w+)`(?:, `(?P<also>\w+)`)?"
-                 r"(?: \(`(?P<builtin>\w+)`\))? \| (?P<when>[^|]+) \|$", re.M)
+ROW = re.compile(
+    r"^\| (?P<call>[^|]+) \| `(?P<error>\w+)`(?:, `(?P<also>\w+)`)?"
+    r"(?: \(`(?P<builtin>\w+)`\))? \| (?P<when>[^|]+) \|$",
+    re.M,
+)
 
 
 def _rows() -> list[re.Match[str]]:
@@ -228,7 +246,8 @@ PROBES: dict[tuple[str, str], list[Callable[[], object]]] = {
     ],
     ("`BusinessCalendar` queries", "CalendarHorizonError"): [
         lambda: BusinessCalendar("Asia/Shanghai", WEEK, horizon=dt.date(2024, 5, 31)).add(
-            NOW, dt.timedelta(days=60)),
+            NOW, dt.timedelta(days=60)
+        ),
     ],
     ("`SlaPolicy(...)`", "ValidationError"): [
         lambda: SlaPolicy(version=" ", fallback=None),  # type: ignore[arg-type]
@@ -237,10 +256,8 @@ PROBES: dict[tuple[str, str], list[Callable[[], object]]] = {
     ("desk methods", "ValidationError"): [
         lambda: _desk().intake("包裹破损"),  # type: ignore[arg-type]
         lambda: _desk().restamp_sla("T1", "v9", "why", actor=AGENT),
-        lambda: _desk().comment(
-            "T1", "hi", actor=None),  # type: ignore[arg-type]
-        lambda: _desk().execute(
-            "T1", "comment", actor=AGENT),  # type: ignore[arg-type]
+        lambda: _desk().comment("T1", "hi", actor=None),  # type: ignore[arg-type]
+        lambda: _desk().execute("T1", "comment", actor=AGENT),  # type: ignore[arg-type]
     ],
     ("desk commands", "InvalidTransition"): [
         lambda: _desk().approve("T1", actor=Actor.staff("chen.jing", Role.SUPERVISOR)),
@@ -274,7 +291,8 @@ def test_every_row_of_the_table_has_a_probe() -> None:
     keys = [_row_key(row) for row in _rows() if row["error"] != "StorageError"]
     for call, error in keys:
         assert any(call.startswith(prefix) and error == name for prefix, name in PROBES), (
-            f"no probe for the row {call!r} / {error}")
+            f"no probe for the row {call!r} / {error}"
+        )
 
 
 def _cases() -> list[tuple[str, Callable[[], object]]]:

@@ -38,7 +38,7 @@ EXPECTED: dict[str, list[str]] = {
     "custom_classifier.py": [
         "ATM吞卡了，卡里还有工资，怎么办\n  -> complaint / billing.payment / P1 / needs_human=True",
     ],
-    "json_file_store.py": [],   # a module for the storage tutorial; it must import cleanly
+    "json_file_store.py": [],  # a module for the storage tutorial; it must import cleanly
 }
 
 SCRIPTS = sorted(path.name for path in EXAMPLES.glob("*.py"))

@@ -30,8 +30,7 @@ OPTIONAL_MODULES = [
 
 def hide(monkeypatch: pytest.MonkeyPatch, package: str, *modules: str) -> None:
     """Make ``package`` uninstalled and ``modules`` not yet imported, for this test only."""
-    for name in [name for name in sys.modules if name == package
-                 or name.startswith(f"{package}.")]:
+    for name in [name for name in sys.modules if name == package or name.startswith(f"{package}.")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, package, None)
     for module in modules:
@@ -39,8 +38,9 @@ def hide(monkeypatch: pytest.MonkeyPatch, package: str, *modules: str) -> None:
 
 
 @pytest.mark.parametrize(("module", "package", "extra"), OPTIONAL_MODULES)
-def test_importing_without_the_extra_names_it(module: str, package: str, extra: str,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_importing_without_the_extra_names_it(
+    module: str, package: str, extra: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     hide(monkeypatch, package, module, "complaintflow.testing.storage_stateful")
     with pytest.raises(MissingExtraError) as raised:
         importlib.import_module(module)
@@ -58,7 +58,8 @@ def test_every_extra_in_the_table_is_declared() -> None:
 
     pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
     declared = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"][
-        "optional-dependencies"]
+        "optional-dependencies"
+    ]
     assert set(EXTRAS.values()) <= set(declared)
 
 
@@ -89,14 +90,22 @@ def _fast() -> object:
     return build_matcher(["吞卡"], backend="pyahocorasick")
 
 
-@pytest.mark.parametrize(("call", "package", "extra", "error"), [
-    (_china_office, "chinese_calendar", "cn", CalendarError),
-    (_holidays, "holidays", "holidays", CalendarError),
-    (_fast, "ahocorasick", "fast", ImportError),
-], ids=["cn", "holidays", "fast"])
+@pytest.mark.parametrize(
+    ("call", "package", "extra", "error"),
+    [
+        (_china_office, "chinese_calendar", "cn", CalendarError),
+        (_holidays, "holidays", "holidays", CalendarError),
+        (_fast, "ahocorasick", "fast", ImportError),
+    ],
+    ids=["cn", "holidays", "fast"],
+)
 def test_features_with_an_optional_backend_name_the_extra(
-        call: Callable[[], object], package: str, extra: str, error: type[Exception],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    call: Callable[[], object],
+    package: str,
+    extra: str,
+    error: type[Exception],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     hide(monkeypatch, package)
     with pytest.raises(error, match=rf"pip install 'complaintflow\[{extra}\]'"):
         call()

@@ -21,15 +21,16 @@ from complaintflow.sla.policy import Escalation, SlaPolicy
 
 SH = "Asia/Shanghai"
 OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
-CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE),
-                       holidays=[dt.date(2024, 6, 10)])
+CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE), holidays=[dt.date(2024, 6, 10)])
 RULES = LifecycleRules(approvals=ApprovalPolicy.default())
 AGENT = Actor.staff("a1", Role.AGENT)
 #: Two versions of one policy whose escalation ladders differ: v1 calls the department
 #: manager at +50 % of the target, v2 the director at +100 %.
 V1 = SlaPolicy.default("v1")
-V2 = attrs.evolve(SlaPolicy.default("v2"),
-                  escalation=(Escalation(Role.SUPERVISOR, 0.0), Escalation(Role.DIRECTOR, 1.0)))
+V2 = attrs.evolve(
+    SlaPolicy.default("v2"),
+    escalation=(Escalation(Role.SUPERVISOR, 0.0), Escalation(Role.DIRECTOR, 1.0)),
+)
 
 
 def at(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
@@ -39,24 +40,43 @@ def at(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
 def p1_ticket(received: pendulum.DateTime, version: str) -> tuple[Ticket, list[Event]]:
     """A P1 complaint (resolution: 24 elapsed hours), answered at once, stamped ``version``."""
     draft = TicketDraft("重复扣款两次", "phone", received, Customer("C1"))
-    ticket, log = open_ticket(draft, ticket_id="t1", number="TS20240611-0001", actor=AGENT,
-                              at=received, sla_version=version,
-                              sla_rules={"v1": V1, "v2": V2}[version].clock_rules())
+    ticket, log = open_ticket(
+        draft,
+        ticket_id="t1",
+        number="TS20240611-0001",
+        actor=AGENT,
+        at=received,
+        sla_version=version,
+        sla_rules={"v1": V1, "v2": V2}[version].clock_rules(),
+    )
     for command in (c.Triage("complaint", "billing.payment", "P1"), c.Respond("您好")):
         ticket, more = apply(ticket, command, actor=AGENT, at=received, rules=RULES)
         log += more
     return ticket, log
 
 
-def record(ticket: Ticket, log: list[Event], follow: FollowUp,
-           now: pendulum.DateTime) -> tuple[Ticket, list[Event]]:
+def record(
+    ticket: Ticket, log: list[Event], follow: FollowUp, now: pendulum.DateTime
+) -> tuple[Ticket, list[Event]]:
     """What the sweep records at ``now`` (without a staff calendar): every due alert."""
     status = follow.status(ticket, now)
     assert status is not None
     for alert in follow.plan(status).due:
-        ticket, more = apply(ticket, c.RecordAlert(
-            alert.key, alert.metric, alert.cycle, alert.kind.value, alert.threshold,
-            alert.due_at, role=alert.role), actor=SYSTEM, at=now, rules=RULES)
+        ticket, more = apply(
+            ticket,
+            c.RecordAlert(
+                alert.key,
+                alert.metric,
+                alert.cycle,
+                alert.kind.value,
+                alert.threshold,
+                alert.due_at,
+                role=alert.role,
+            ),
+            actor=SYSTEM,
+            at=now,
+            rules=RULES,
+        )
         log = [*log, *more]
     return ticket, log
 
@@ -73,12 +93,11 @@ def test_the_policy_is_the_version_the_ticket_was_stamped_with() -> None:
 
 def test_escalation_steps_come_from_the_stamped_version() -> None:
     follow = FollowUp(RULES, V2, {"v1": V1}, CAL)
-    ticket, _ = p1_ticket(at(11, 10), "v1")          # resolution due Wed 12th 10:00
-    status = follow.status(ticket, at(12, 23))          # 13 hours past the breach
+    ticket, _ = p1_ticket(at(11, 10), "v1")  # resolution due Wed 12th 10:00
+    status = follow.status(ticket, at(12, 23))  # 13 hours past the breach
     assert status is not None
-    roles = [alert.role for alert in follow.plan(status).due
-             if alert.kind is AlertKind.ESCALATION]
-    assert roles == [Role.SUPERVISOR, Role.DEPARTMENT_MANAGER]     # v1's ladder, not v2's
+    roles = [alert.role for alert in follow.plan(status).due if alert.kind is AlertKind.ESCALATION]
+    assert roles == [Role.SUPERVISOR, Role.DEPARTMENT_MANAGER]  # v1's ladder, not v2's
 
 
 def test_the_next_due_time_follows_the_stamped_ladder() -> None:
@@ -86,7 +105,10 @@ def test_the_next_due_time_follows_the_stamped_ladder() -> None:
     ticket, log = record(*p1_ticket(at(11, 10), "v1"), follow, at(12, 10))  # warning, breach,
     #                                                                        and supervisor
     assert {ev.payload.kind for ev in log if isinstance(ev.payload, SlaAlerted)} == {
-        "warning", "breach", "escalation"}
+        "warning",
+        "breach",
+        "escalation",
+    }
     # v1's department manager at +50 % of 24 h; v2 would say the director at +100 %.
     assert follow.next_due(ticket, at(12, 10)) == at(12, 22)
     fresh, _ = record(*p1_ticket(at(11, 10), "v2"), follow, at(12, 10))
@@ -105,7 +127,7 @@ def test_a_threshold_reached_at_night_is_due_when_the_staff_calendar_opens() -> 
 def test_a_held_alert_makes_the_ticket_due_at_the_release_time() -> None:
     """A command at night on a ticket with an alert not yet recorded: due at the opening."""
     follow = FollowUp(RULES, V1, calendar=CAL, staff_calendar=CAL)
-    ticket, _ = p1_ticket(at(11, 20), "v1")                   # warning Wed 14:00, unswept
+    ticket, _ = p1_ticket(at(11, 20), "v1")  # warning Wed 14:00, unswept
     status = follow.status(ticket, at(12, 19))
     assert status is not None
     plan = follow.plan(status)

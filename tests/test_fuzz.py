@@ -54,11 +54,13 @@ def make_store(request: pytest.FixtureRequest) -> Iterator[Callable[[], TicketSt
             store.close()
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
-def test_public_calls_work_or_refuse_cleanly(make_store: Callable[[], TicketStore],
-                                             data: st.DataObject) -> None:
+def test_public_calls_work_or_refuse_cleanly(
+    make_store: Callable[[], TicketStore], data: st.DataObject
+) -> None:
     desk = seeded_desk(make_store())
     for call in data.draw(CALLS):
         found = violation(desk, call)
@@ -70,8 +72,7 @@ def test_a_refusal_is_checked_against_the_whole_store() -> None:
     before = snapshot(desk.store)
     assert [ticket.id for ticket, _ in before] == ["fz1", "fz2", "fz3"]
     assert violation(desk, Call("desk", "get", ("nope",))) is None  # NotFound, nothing moved
-    assert violation(desk, Call("desk", "comment", ("fz1", "已联系"),
-                                {"actor": AGENT})) is None
+    assert violation(desk, Call("desk", "comment", ("fz1", "已联系"), {"actor": AGENT})) is None
     assert snapshot(desk.store) != before
 
 

@@ -65,9 +65,12 @@ def _imports(path: Path) -> Iterator[str]:
                 continue
             for alias in node.names:
                 candidate = f"{base}.{alias.name}"
-                yield candidate if (SRC.parent / candidate.replace(".", "/")).with_suffix(
-                    ".py").exists() or (SRC.parent / candidate.replace(".", "/")).is_dir() \
+                yield (
+                    candidate
+                    if (SRC.parent / candidate.replace(".", "/")).with_suffix(".py").exists()
+                    or (SRC.parent / candidate.replace(".", "/")).is_dir()
                     else base
+                )
         elif isinstance(node, ast.Import):
             yield from (a.name for a in node.names if a.name.startswith("complaintflow"))
 
@@ -79,9 +82,11 @@ GRAPH = {_module(path): set(_imports(path)) for path in SRC.rglob("*.py")}
 def test_a_layer_imports_only_the_layers_below_it(layer: str) -> None:
     wrong = sorted(
         f"{module} imports {target}"
-        for module, targets in GRAPH.items() if _layer(module) == layer
+        for module, targets in GRAPH.items()
+        if _layer(module) == layer
         for target in targets
-        if _layer(target) != layer and _layer(target) not in ALLOWED[layer]
+        if _layer(target) != layer
+        and _layer(target) not in ALLOWED[layer]
         # the service knows the storage protocol, never an adapter
         and not (layer == "service" and target.startswith("complaintflow.storage.protocol"))
     )
@@ -89,16 +94,20 @@ def test_a_layer_imports_only_the_layers_below_it(layer: str) -> None:
 
 
 def test_nothing_but_the_command_line_imports_the_demo() -> None:
-    users = sorted(module for module, targets in GRAPH.items()
-                   if any(_layer(t) == "demo" for t in targets)
-                   and _layer(module) not in ("demo", "cli"))
+    users = sorted(
+        module
+        for module, targets in GRAPH.items()
+        if any(_layer(t) == "demo" for t in targets) and _layer(module) not in ("demo", "cli")
+    )
     assert users == []
 
 
 def test_no_module_imports_itself_in_a_circle() -> None:
     known = set(GRAPH)
-    edges = {module: {t for t in targets if t in known and t != module}
-             for module, targets in GRAPH.items()}
+    edges = {
+        module: {t for t in targets if t in known and t != module}
+        for module, targets in GRAPH.items()
+    }
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []

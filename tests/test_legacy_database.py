@@ -49,9 +49,10 @@ def latest(clocks: tuple) -> dict:  # type: ignore[type-arg]
 
 @pytest.mark.parametrize("ticket_id", ["L001", "L002", "L003"])
 def test_a_command_completes_the_clocks_once_and_replay_still_equals_the_snapshot(
-        desk: ComplaintDesk, ticket_id: str) -> None:
+    desk: ComplaintDesk, ticket_id: str
+) -> None:
     before = desk.get(ticket_id)
-    assert before.sla is None                         # as the old main stored it
+    assert before.sla is None  # as the old main stored it
     audit = measure(desk.history(ticket_id), POLICY, CALENDAR, desk.clock.now())
     desk.comment(ticket_id, "迁移后第一条记录", actor=AGENT)
     after = desk.get(ticket_id)
@@ -65,16 +66,15 @@ def test_a_command_completes_the_clocks_once_and_replay_still_equals_the_snapsho
     status = desk.follow.status(after, now)
     assert status is not None
     assert latest(status.clocks) == latest(audit.clocks)  # a comment moves no clock
-    desk.comment(ticket_id, "第二条", actor=AGENT)          # no second completion
-    assert len([ev for ev in desk.history(ticket_id)
-                if isinstance(ev.payload, SlaStamped)]) == len(stamps)
+    desk.comment(ticket_id, "第二条", actor=AGENT)  # no second completion
+    assert len([ev for ev in desk.history(ticket_id) if isinstance(ev.payload, SlaStamped)]) == len(
+        stamps
+    )
 
 
-def test_the_sweep_completes_due_tickets_and_records_no_alert_twice(
-        desk: ComplaintDesk) -> None:
-    recorded = {ev.payload.key for ev in desk.history("L001")
-                if isinstance(ev.payload, SlaAlerted)}
-    assert recorded                                   # the old sweep recorded the breach
+def test_the_sweep_completes_due_tickets_and_records_no_alert_twice(desk: ComplaintDesk) -> None:
+    recorded = {ev.payload.key for ev in desk.history("L001") if isinstance(ev.payload, SlaAlerted)}
+    assert recorded  # the old sweep recorded the breach
     assert isinstance(desk.clock, ManualClock)
     desk.clock.advance(dt.timedelta(hours=30))
     summary = desk.sweep()
@@ -87,7 +87,8 @@ def test_the_sweep_completes_due_tickets_and_records_no_alert_twice(
 
 
 def test_the_paused_clock_of_a_ticket_awaiting_the_customer_stays_paused(
-        desk: ComplaintDesk) -> None:
+    desk: ComplaintDesk,
+) -> None:
     desk.comment("L002", "等待客户确认", actor=AGENT)
     status = desk.follow.status(desk.get("L002"), desk.clock.now())
     assert status is not None

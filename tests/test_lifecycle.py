@@ -45,17 +45,24 @@ def new_ticket(kind: Kind | None = None) -> Ticket:
     return open_ticket(draft, ticket_id="T-1", number="TS20240520-0001", actor=AGENT)[0]
 
 
-def run(ticket: Ticket, *steps: tuple[c.Command, Actor], rules: LifecycleRules | None = None
-        ) -> Ticket:
+def run(
+    ticket: Ticket, *steps: tuple[c.Command, Actor], rules: LifecycleRules | None = None
+) -> Ticket:
     for command, actor in steps:
-        ticket, _ = apply(ticket, command, actor=actor, at=ticket.updated_at.add(minutes=1),
-                          rules=rules or LifecycleRules())
+        ticket, _ = apply(
+            ticket,
+            command,
+            actor=actor,
+            at=ticket.updated_at.add(minutes=1),
+            rules=rules or LifecycleRules(),
+        )
     return ticket
 
 
 def investigating() -> Ticket:
-    return run(new_ticket(), (TRIAGE, AGENT), (c.Assign(AGENT.id), SUPERVISOR),
-               (c.Investigate(), AGENT))
+    return run(
+        new_ticket(), (TRIAGE, AGENT), (c.Assign(AGENT.id), SUPERVISOR), (c.Investigate(), AGENT)
+    )
 
 
 def awaiting_approval() -> Ticket:
@@ -65,8 +72,12 @@ def awaiting_approval() -> Ticket:
 
 
 def resolved() -> Ticket:
-    return run(investigating(), (c.ProposeSolution("道歉并补发"), AGENT),
-               (c.CustomerAccepts(), CUSTOMER), (c.Complete(), AGENT))
+    return run(
+        investigating(),
+        (c.ProposeSolution("道歉并补发"), AGENT),
+        (c.CustomerAccepts(), CUSTOMER),
+        (c.Complete(), AGENT),
+    )
 
 
 LATER = T0.add(hours=1)
@@ -87,12 +98,14 @@ def test_open_ticket_is_version_one_received_with_one_event() -> None:
 
 def test_open_ticket_with_an_sla_version_stamps_it_in_the_same_batch() -> None:
     draft = TicketDraft("订单56重复扣款", Channel.CHAT, T0)
-    ticket, events = open_ticket(draft, ticket_id="T-1", number="N-1", actor=AGENT,
-                                 sla_version="2024.1")
+    ticket, events = open_ticket(
+        draft, ticket_id="T-1", number="N-1", actor=AGENT, sla_version="2024.1"
+    )
     assert ticket.version == 1
     assert ticket.sla_version == "2024.1"
     assert [(ev.seq, ev.version, ev.type) for ev in events] == [
-        (1, 1, "received"), (2, 1, "sla_stamped")
+        (1, 1, "received"),
+        (2, 1, "sla_stamped"),
     ]
     assert Ticket.replay(events) == ticket
 
@@ -115,8 +128,9 @@ def test_open_ticket_refuses_empty_ids(field: str) -> None:
 def test_open_ticket_refuses_a_naive_at() -> None:
     draft = TicketDraft("订单56重复扣款", Channel.CHAT, T0)
     with pytest.raises(NaiveDatetimeError) as info:
-        open_ticket(draft, ticket_id="T-1", number="N-1", actor=AGENT,
-                    at=dt.datetime(2024, 5, 20, 9, 0))
+        open_ticket(
+            draft, ticket_id="T-1", number="N-1", actor=AGENT, at=dt.datetime(2024, 5, 20, 9, 0)
+        )
     assert info.value.field == "at"
 
 
@@ -138,8 +152,9 @@ def test_invalid_transition_carries_ticket_state_trigger_and_allowed() -> None:
 
 
 def test_closed_ticket_accepts_only_reopen() -> None:
-    ticket = run(resolved(), (c.RecordSurvey(SurveyResponse.from_csat(5)), CUSTOMER),
-                 (c.Close(), AGENT))
+    ticket = run(
+        resolved(), (c.RecordSurvey(SurveyResponse.from_csat(5)), CUSTOMER), (c.Close(), AGENT)
+    )
     assert ticket.status is Status.CLOSED
     at = ticket.updated_at.add(minutes=1)
     assert allowed_commands(ticket, SUPERVISOR, at=at) == ("reopen",)
@@ -270,8 +285,12 @@ def test_the_same_person_does_not_sign_two_steps() -> None:
             return (Role.SUPERVISOR, Role.SUPERVISOR) if amount else ()
 
     rules = LifecycleRules(approvals=TwoSupervisors())
-    ticket = run(investigating(), (c.ProposeSolution("赔偿", amount=Money("1", "CNY")), AGENT),
-                 (c.Approve(), SUPERVISOR), rules=rules)
+    ticket = run(
+        investigating(),
+        (c.ProposeSolution("赔偿", amount=Money("1", "CNY")), AGENT),
+        (c.Approve(), SUPERVISOR),
+        rules=rules,
+    )
     with pytest.raises(PermissionDenied) as info:
         apply(ticket, c.Approve(), actor=SUPERVISOR, at=LATER, rules=rules)
     assert info.value.reason == "each approval step needs a different person"
@@ -320,8 +339,9 @@ def test_at_in_another_zone_is_kept_as_given() -> None:
 def test_transfer_that_goes_nowhere_is_refused() -> None:
     ticket = investigating()
     with pytest.raises(ValidationError, match="goes nowhere") as info:
-        apply(ticket, c.Transfer("billing", "转给自己", to_assignee=AGENT.id), actor=AGENT,
-              at=LATER)
+        apply(
+            ticket, c.Transfer("billing", "转给自己", to_assignee=AGENT.id), actor=AGENT, at=LATER
+        )
     assert info.value.field == "to_department"
 
 
@@ -390,8 +410,9 @@ def test_default_gate_any_money_needs_a_supervisor(
 
 
 def test_a_supervisor_proposing_money_needs_no_other_supervisor() -> None:
-    ticket = run(investigating(),
-                 (c.ProposeSolution("退款", amount=Money("50", "CNY")), SUPERVISOR))
+    ticket = run(
+        investigating(), (c.ProposeSolution("退款", amount=Money("50", "CNY")), SUPERVISOR)
+    )
     assert ticket.status is Status.AWAITING_CUSTOMER
 
 
@@ -401,7 +422,11 @@ def test_a_supervisor_proposing_money_needs_no_other_supervisor() -> None:
 def test_allowed_commands_for_a_customer_awaiting_their_answer() -> None:
     ticket = run(investigating(), (c.ProposeSolution("补发"), AGENT))
     assert allowed_commands(ticket, CUSTOMER, at=LATER) == (
-        "attach", "comment", "customer_accepts", "customer_declines", "withdraw"
+        "attach",
+        "comment",
+        "customer_accepts",
+        "customer_declines",
+        "withdraw",
     )
 
 

@@ -87,8 +87,10 @@ class Ladder:
         if amount is None or amount.amount <= 100:
             return ()
         required = (
-            Role.SUPERVISOR if amount.amount <= 500
-            else Role.DEPARTMENT_MANAGER if amount.amount <= 5_000
+            Role.SUPERVISOR
+            if amount.amount <= 500
+            else Role.DEPARTMENT_MANAGER
+            if amount.amount <= 5_000
             else Role.DIRECTOR
         )
         return tuple(role for role in Role if proposer < role <= required)
@@ -106,14 +108,18 @@ def command_for(trigger: str) -> st.SearchStrategy[c.Command]:
             department=st.one_of(st.none(), departments),
         ),
         "override": st.builds(
-            c.Override, texts, kind=st.sampled_from(list(Kind)),
+            c.Override,
+            texts,
+            kind=st.sampled_from(list(Kind)),
             priority=st.one_of(st.none(), st.sampled_from(list(Priority))),
         ),
         "assign": st.builds(c.Assign, people, st.one_of(st.none(), departments)),
         "investigate": st.just(c.Investigate()),
         "respond": st.builds(c.Respond, texts),
         "transfer": st.builds(
-            c.Transfer, st.integers(0, 10**6).map(lambda n: f"dept-{n}"), texts,
+            c.Transfer,
+            st.integers(0, 10**6).map(lambda n: f"dept-{n}"),
+            texts,
             to_assignee=st.one_of(st.none(), people),
         ),
         "comment": st.builds(c.Comment, texts, internal=st.booleans()),
@@ -135,10 +141,15 @@ def command_for(trigger: str) -> st.SearchStrategy[c.Command]:
         "restamp_sla": st.builds(c.RestampSla, st.sampled_from(["2024.1", "2024.2"]), texts),
         "notify": st.builds(c.QueueNotification, texts, st.sampled_from(["accepted", "result"])),
         "alert": st.builds(
-            c.RecordAlert, texts, st.sampled_from(["first_response", "resolution"]),
-            st.integers(1, 3), st.sampled_from(["warning", "breach", "escalation"]),
-            st.sampled_from([0.75, 1.0, 1.5]), st.just(PROBE_DUE),
-            role=st.none() | st.sampled_from(list(Role)), reassign=st.booleans(),
+            c.RecordAlert,
+            texts,
+            st.sampled_from(["first_response", "resolution"]),
+            st.integers(1, 3),
+            st.sampled_from(["warning", "breach", "escalation"]),
+            st.sampled_from([0.75, 1.0, 1.5]),
+            st.just(PROBE_DUE),
+            role=st.none() | st.sampled_from(list(Role)),
+            reassign=st.booleans(),
         ),
     }
     assert strategies.keys() == COMMANDS.keys()
@@ -204,8 +215,16 @@ class LifecycleMachine(RuleBasedStateMachine):
         tz=st.sampled_from(["Asia/Shanghai", "UTC", "America/New_York"]),
         sla_version=st.one_of(st.none(), st.just("2024.1")),
     )
-    def open(self, kind: Kind | None, channel: Channel, gate: Any, survey_hours: int,
-             reopen_days: int, tz: str, sla_version: str | None) -> None:
+    def open(
+        self,
+        kind: Kind | None,
+        channel: Channel,
+        gate: Any,
+        survey_hours: int,
+        reopen_days: int,
+        tz: str,
+        sla_version: str | None,
+    ) -> None:
         self.now = START.in_timezone(tz)
         draft = TicketDraft("订单56重复扣款", channel, self.now, kind=kind)
         self.rules_ = LifecycleRules(
@@ -214,7 +233,10 @@ class LifecycleMachine(RuleBasedStateMachine):
             reopen_window=dt.timedelta(days=reopen_days),
         )
         self.ticket, self.log = open_ticket(
-            draft, ticket_id="T-1", number="TS20240520-0001", actor=ACTORS[0],
+            draft,
+            ticket_id="T-1",
+            number="TS20240520-0001",
+            actor=ACTORS[0],
             sla_version=sla_version,
         )
         self.accepted = 0

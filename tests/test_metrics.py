@@ -65,28 +65,43 @@ def may(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
 class Log:
     """One ticket's log, built command by command."""
 
-    def __init__(self, tid: str, received: pendulum.DateTime, channel: str = "chat",
-                 text: str = "订单问题") -> None:
+    def __init__(
+        self, tid: str, received: pendulum.DateTime, channel: str = "chat", text: str = "订单问题"
+    ) -> None:
         self.ticket, self.events = open_ticket(
-            TicketDraft(text, channel, received), ticket_id=tid, number=f"TS-{tid}",
-            actor=AGENT, sla_version=POLICY.version)
+            TicketDraft(text, channel, received),
+            ticket_id=tid,
+            number=f"TS-{tid}",
+            actor=AGENT,
+            sla_version=POLICY.version,
+        )
 
     def do(self, command: c.Command, when: pendulum.DateTime, actor: Actor = AGENT) -> Log:
         self.ticket, more = apply(self.ticket, command, actor=actor, at=when)
         self.events.extend(more)
         return self
 
-    def open(self, kind: str, category: str | None, priority: str, when: pendulum.DateTime,
-             department: str | None = "finance") -> Log:
+    def open(
+        self,
+        kind: str,
+        category: str | None,
+        priority: str,
+        when: pendulum.DateTime,
+        department: str | None = "finance",
+    ) -> Log:
         self.do(c.Triage(kind, category, priority), when)
         if department is not None:
             self.do(c.Assign("a1", department), when + M).do(c.Investigate(), when + 2 * M)
         return self
 
-    def settle(self, proposed: pendulum.DateTime, accepted: pendulum.DateTime,
-               done: pendulum.DateTime) -> Log:
-        return (self.do(c.ProposeSolution("refund"), proposed)
-                .do(c.CustomerAccepts(), accepted, CUSTOMER).do(c.Complete(), done))
+    def settle(
+        self, proposed: pendulum.DateTime, accepted: pendulum.DateTime, done: pendulum.DateTime
+    ) -> Log:
+        return (
+            self.do(c.ProposeSolution("refund"), proposed)
+            .do(c.CustomerAccepts(), accepted, CUSTOMER)
+            .do(c.Complete(), done)
+        )
 
     def survey(self, when: pendulum.DateTime, csat: int, nps: int, ces: int) -> Log:
         response = SurveyResponse.from_csat(csat, nps=nps, ces=ces)
@@ -99,43 +114,48 @@ def month_logs() -> list[list[Event]]:
     t1.do(c.Respond("您好"), may(6, 11, 30)).settle(may(6, 14), may(7, 10), may(7, 11))
     t1.survey(may(8, 10), csat=5, nps=10, ces=2)
 
-    t2 = Log("t2", may(10, 17), "phone").open("complaint", "logistics.timeliness", "P3",
-                                              may(10, 17, 1))
+    t2 = Log("t2", may(10, 17), "phone").open(
+        "complaint", "logistics.timeliness", "P3", may(10, 17, 1)
+    )
     t2.do(c.Respond("在查"), may(13, 10))
-    t2.do(c.Transfer("warehouse", "仓库处理"), may(13, 10, 30)).do(c.Investigate(),
-                                                                 may(13, 10, 40))
+    t2.do(c.Transfer("warehouse", "仓库处理"), may(13, 10, 30)).do(c.Investigate(), may(13, 10, 40))
     t2.settle(may(13, 11), may(13, 11, 30), may(13, 15))
     t2.survey(may(14, 10), csat=2, nps=3, ces=6)  # unsatisfied: reopened
     t2.do(c.Respond("重新处理"), may(14, 10, 30))
     t2.settle(may(14, 11), may(14, 11, 30), may(15, 10))
 
-    t3 = Log("t3", may(7, 9), "email").open("inquiry", "billing.invoice", "P4", may(7, 9, 1),
-                                            department=None)
+    t3 = Log("t3", may(7, 9), "email").open(
+        "inquiry", "billing.invoice", "P4", may(7, 9, 1), department=None
+    )
     t3.do(c.ResolveNow("发票在订单页下载"), may(7, 9, 10))
 
-    t4 = Log("t4", may(20, 10), "social").open("complaint", "billing.payment", "P1",
-                                               may(20, 10, 1))
+    t4 = Log("t4", may(20, 10), "social").open("complaint", "billing.payment", "P1", may(20, 10, 1))
     t4.do(c.Respond("已核实"), may(20, 13, 30)).settle(may(20, 14), may(21, 17), may(21, 18))
     t4.survey(may(22, 10), csat=4, nps=8, ces=3)
 
-    t5 = Log("t5", may(22, 10), "store").open("complaint", "service.attitude", "P3",
-                                              may(22, 10, 5), department=None)
+    t5 = Log("t5", may(22, 10), "store").open(
+        "complaint", "service.attitude", "P3", may(22, 10, 5), department=None
+    )
     t5.do(c.Assign("a1", "service"), at(6, 2, 10))  # after the month: May does not see it
 
-    t6 = Log("t6", may(23, 9)).open("praise", "service.attitude", "P4", may(23, 9, 1),
-                                    department=None)
+    t6 = Log("t6", may(23, 9)).open(
+        "praise", "service.attitude", "P4", may(23, 9, 1), department=None
+    )
     t6.do(c.ResolveNow("谢谢您的表扬"), may(23, 9, 5))
 
-    t7 = Log("t7", at(4, 29, 10), "phone").open("complaint", "product.quality", "P3",
-                                                at(4, 29, 10, 1))
+    t7 = Log("t7", at(4, 29, 10), "phone").open(
+        "complaint", "product.quality", "P3", at(4, 29, 10, 1)
+    )
     t7.do(c.Respond("收到"), at(4, 29, 11)).settle(at(4, 29, 12), may(6, 9), may(6, 9, 30))
 
-    t8 = Log("t8", may(21, 9)).open("complaint", "billing.payment", "P2", may(21, 9, 1),
-                                    department=None)
+    t8 = Log("t8", may(21, 9)).open(
+        "complaint", "billing.payment", "P2", may(21, 9, 1), department=None
+    )
     t8.do(c.Merge("t4", "重复工单"), may(21, 9, 30))
 
-    t9 = Log("t9", may(24, 10), "marketplace").open("suggestion", "product.design", "P4",
-                                                    may(24, 10, 1), department=None)
+    t9 = Log("t9", may(24, 10), "marketplace").open(
+        "suggestion", "product.design", "P4", may(24, 10, 1), department=None
+    )
     t9.do(c.Withdraw("不需要了"), may(24, 11), CUSTOMER)
 
     t10 = Log("t10", at(6, 3, 10)).open("complaint", "product.quality", "P2", at(6, 3, 10, 1))
@@ -191,7 +211,12 @@ def test_satisfaction_of_the_answers_recorded_in_the_month() -> None:
 def test_satisfaction_trend_by_week_and_by_month() -> None:
     weeks = satisfaction_trend(LOGS, MAY.weeks())
     assert [(p.period.start.day, p.satisfaction.responses) for p in weeks] == [
-        (1, 0), (6, 1), (13, 1), (20, 1), (27, 0)]
+        (1, 0),
+        (6, 1),
+        (13, 1),
+        (20, 1),
+        (27, 0),
+    ]
     assert [p.satisfaction.csat.value for p in weeks] == [None, 1.0, 0.0, 1.0, None]
     spring = Period(at(4, 1, 0), at(7, 1, 0))
     months = satisfaction_trend(LOGS, spring.months())
@@ -206,18 +231,22 @@ def test_sla_compliance_with_pauses_excluded_and_counted() -> None:
     running and breached on both; t9 was withdrawn (cancelled, not counted)."""
     first, resolution = sla_compliance(LOGS, MAY, policy=POLICY, calendar=CAL)
     assert first.metric == "first_response"
-    assert (first.finished, first.met, first.met_pauses_running, first.overdue_open) == (
-        6, 5, 5, 1)
+    assert (first.finished, first.met, first.met_pauses_running, first.overdue_open) == (6, 5, 5, 1)
     assert resolution.metric == "resolution"
-    assert (resolution.finished, resolution.met, resolution.met_pauses_running,
-            resolution.overdue_open) == (7, 7, 5, 1)
+    assert (
+        resolution.finished,
+        resolution.met,
+        resolution.met_pauses_running,
+        resolution.overdue_open,
+    ) == (7, 7, 5, 1)
     assert resolution.rate.value == 1.0
     assert resolution.rate_pauses_running.value == pytest.approx(5 / 7)
 
 
 def test_a_ticket_idle_since_an_earlier_month_is_still_overdue() -> None:
-    march = Log("old", at(3, 4, 10)).open("complaint", "product.quality", "P3", at(3, 4, 11),
-                                          department=None)
+    march = Log("old", at(3, 4, 10)).open(
+        "complaint", "product.quality", "P3", at(3, 4, 11), department=None
+    )
     for clock in sla_compliance([march.events], MAY, policy=POLICY, calendar=CAL):
         assert (clock.finished, clock.overdue_open) == (0, 1)
 
@@ -230,7 +259,8 @@ def test_a_month_reads_nothing_after_its_end() -> None:
         assert distribution(cut, MAY, by) == distribution(LOGS, MAY, by)
     assert backlog(cut, MAY.end) == backlog(LOGS, MAY.end)
     assert sla_compliance(cut, MAY, policy=POLICY, calendar=CAL) == sla_compliance(
-        LOGS, MAY, policy=POLICY, calendar=CAL)
+        LOGS, MAY, policy=POLICY, calendar=CAL
+    )
 
 
 def test_backlog_at_the_end_of_the_month_and_at_an_instant() -> None:
@@ -246,14 +276,23 @@ def test_backlog_at_the_end_of_the_month_and_at_an_instant() -> None:
 
 def test_distributions_of_tickets_received_in_the_month() -> None:
     assert distribution(LOGS, MAY, "kind") == {
-        "complaint": 4, "suggestion": 1, "inquiry": 1, "praise": 1}
+        "complaint": 4,
+        "suggestion": 1,
+        "inquiry": 1,
+        "praise": 1,
+    }
     channels = distribution(LOGS, MAY, "channel")
     assert {k: v for k, v in channels.items() if v} == {
-        "chat": 2, "phone": 1, "email": 1, "social": 1, "store": 1, "marketplace": 1}
+        "chat": 2,
+        "phone": 1,
+        "email": 1,
+        "social": 1,
+        "store": 1,
+        "marketplace": 1,
+    }
     assert list(channels)[:2] == ["phone", "email"]  # vocabulary order, zeros kept
     assert distribution(LOGS, MAY, "priority") == {"P1": 1, "P2": 0, "P3": 3, "P4": 3}
-    assert distribution(LOGS, MAY, "department") == {
-        "unassigned": 4, "finance": 2, "warehouse": 1}
+    assert distribution(LOGS, MAY, "department") == {"unassigned": 4, "finance": 2, "warehouse": 1}
     assert sum(distribution(LOGS, MAY, "category").values()) == 7
     with pytest.raises(ValidationError, match="choose from"):
         distribution(LOGS, MAY, "colour")
@@ -261,8 +300,10 @@ def test_distributions_of_tickets_received_in_the_month() -> None:
 
 def test_top_three_problems_leave_praise_out_and_break_ties_in_vocabulary_order() -> None:
     assert top_categories(LOGS, MAY) == (
-        (Category.BILLING_PAYMENT, 2), (Category.PRODUCT_DESIGN, 1),
-        (Category.SERVICE_ATTITUDE, 1))
+        (Category.BILLING_PAYMENT, 2),
+        (Category.PRODUCT_DESIGN, 1),
+        (Category.SERVICE_ATTITUDE, 1),
+    )
     assert top_categories(LOGS, MAY, n=1) == ((Category.BILLING_PAYMENT, 2),)
 
 
@@ -274,8 +315,9 @@ def test_an_empty_month_has_no_rates_rather_than_zero() -> None:
     frt = first_response_time(LOGS, march, calendar=CAL)
     assert (frt.wall.count, frt.wall.mean, frt.wall.median) == (0, None, None)
     assert top_categories(LOGS, march) == ()
-    assert all(c.rate.value is None
-               for c in sla_compliance(LOGS, march, policy=POLICY, calendar=CAL))
+    assert all(
+        c.rate.value is None for c in sla_compliance(LOGS, march, policy=POLICY, calendar=CAL)
+    )
 
 
 def test_periods_are_half_open_and_cut_into_weeks_and_months() -> None:
@@ -317,21 +359,33 @@ def random_log(draw: st.DrawFn, tid: str) -> list[Event]:
     kind = draw(st.sampled_from(KINDS))
     first_contact = kind in ("inquiry", "praise") and draw(st.booleans())
     steps: list[tuple[c.Command, Actor]] = [
-        (c.Triage(kind, draw(st.sampled_from(CATEGORIES)), f"P{draw(st.integers(1, 4))}"),
-         AGENT)]
+        (c.Triage(kind, draw(st.sampled_from(CATEGORIES)), f"P{draw(st.integers(1, 4))}"), AGENT)
+    ]
     if first_contact:
         steps.append((c.ResolveNow("已解答"), AGENT))
     else:
-        steps += [(c.Assign("a1", draw(st.sampled_from(["finance", "tech"]))), AGENT),
-                  (c.Investigate(), AGENT)]
+        steps += [
+            (c.Assign("a1", draw(st.sampled_from(["finance", "tech"]))), AGENT),
+            (c.Investigate(), AGENT),
+        ]
         if draw(st.booleans()):
             steps += [(c.Transfer("warehouse", "转仓库"), AGENT), (c.Investigate(), AGENT)]
-        steps += [(c.Respond("您好"), AGENT), (c.ProposeSolution("退款"), AGENT),
-                  (c.CustomerAccepts(), CUSTOMER), (c.Complete(), AGENT)]
+        steps += [
+            (c.Respond("您好"), AGENT),
+            (c.ProposeSolution("退款"), AGENT),
+            (c.CustomerAccepts(), CUSTOMER),
+            (c.Complete(), AGENT),
+        ]
     score = draw(st.integers(1, 5))
-    steps += [(c.RecordSurvey(SurveyResponse.from_csat(score, nps=draw(st.integers(0, 10))),
-                              reopen_to="s1"), CUSTOMER),
-              (draw(st.sampled_from([c.Close(), c.Reopen("客户来电")])), AGENT)]
+    steps += [
+        (
+            c.RecordSurvey(
+                SurveyResponse.from_csat(score, nps=draw(st.integers(0, 10))), reopen_to="s1"
+            ),
+            CUSTOMER,
+        ),
+        (draw(st.sampled_from([c.Close(), c.Reopen("客户来电")])), AGENT),
+    ]
     ending = draw(st.sampled_from([None, None, "withdraw", "merge"]))
     cut = draw(st.integers(0, len(steps)))
     steps = steps[:cut]
@@ -386,8 +440,12 @@ def test_kpis_agree_with_a_brute_force_recount(logs: list[list[Event]], month: i
     assert backlog(logs, period.end).total == len(open_now)
 
     merged = {t.id for t in tickets if t.status is Status.MERGED}
-    answers = sum(isinstance(e.payload, SurveyRecorded) and e.at in period
-                  for log in logs for e in log if e.ticket_id not in merged)
+    answers = sum(
+        isinstance(e.payload, SurveyRecorded) and e.at in period
+        for log in logs
+        for e in log
+        if e.ticket_id not in merged
+    )
     s = satisfaction(logs, period)
     assert s.responses == answers
     assert s.csat.value is None or 0 <= s.csat.value <= 1

@@ -51,9 +51,14 @@ def sh(month: int, day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
 
 def late_entry() -> list[Event]:
     """Received 31 May 23:50, recorded 1 June 00:10, answered and resolved in June."""
-    ticket, log = open_ticket(TicketDraft("电子发票一直没收到", "email", sh(5, 31, 23, 50)),
-                              ticket_id="edge", number="TS20240531-0001", actor=AGENT,
-                              at=sh(6, 1, 0, 10), sla_version=POLICY.version)
+    ticket, log = open_ticket(
+        TicketDraft("电子发票一直没收到", "email", sh(5, 31, 23, 50)),
+        ticket_id="edge",
+        number="TS20240531-0001",
+        actor=AGENT,
+        at=sh(6, 1, 0, 10),
+        sla_version=POLICY.version,
+    )
     steps: list[tuple[c.Command, pendulum.DateTime]] = [
         (c.Triage("inquiry", "billing.invoice", "P4"), sh(6, 1, 0, 10)),
         (c.Respond("已收到，正在核实"), sh(6, 3, 9, 30)),
@@ -66,8 +71,9 @@ def late_entry() -> list[Event]:
 
 
 def report(logs: list[list[Event]], month: int) -> int:
-    return monthly_report(logs, year=2024, month=month, zone=SH, policy=POLICY,
-                          calendar=CAL).received
+    return monthly_report(
+        logs, year=2024, month=month, zone=SH, policy=POLICY, calendar=CAL
+    ).received
 
 
 def test_a_ticket_received_in_may_and_recorded_in_june_is_mays_intake() -> None:
@@ -87,8 +93,10 @@ def test_what_happened_to_a_late_entry_stays_in_the_month_it_happened() -> None:
     may_end = backlog(logs, MAY.end)
     assert may_end.total == 1
     assert may_end.by_status["received"] == 1  # nothing had been done with it yet
-    assert all(clock.finished == clock.overdue_open == 0
-               for clock in sla_compliance(logs, MAY, policy=POLICY, calendar=CAL))
+    assert all(
+        clock.finished == clock.overdue_open == 0
+        for clock in sla_compliance(logs, MAY, policy=POLICY, calendar=CAL)
+    )
 
     assert handle_time(logs, JUNE, calendar=CAL).wall.count == 1  # resolved in June
     assert backlog(logs, JUNE.end).total == 0
@@ -100,10 +108,17 @@ def test_the_desk_path_counts_the_late_entry_in_may() -> None:
     """Through a desk and its store, as ``complaintflow report`` reads them."""
     clock = ManualClock(sh(6, 1, 0, 10))
     serial = count(1)
-    desk = ComplaintDesk(InMemoryStore(), clock, classifier=KeywordClassifier(), sla=POLICY,
-                         calendar=CAL, ids=lambda: f"t{next(serial)}")
-    ticket = desk.intake(TicketDraft("APP订单支付失败，银行卡被扣了两次", "chat",
-                                     sh(5, 31, 23, 50)))
+    desk = ComplaintDesk(
+        InMemoryStore(),
+        clock,
+        classifier=KeywordClassifier(),
+        sla=POLICY,
+        calendar=CAL,
+        ids=lambda: f"t{next(serial)}",
+    )
+    ticket = desk.intake(
+        TicketDraft("APP订单支付失败，银行卡被扣了两次", "chat", sh(5, 31, 23, 50))
+    )
     assert ticket.number.startswith("TS20240531")  # numbered by the day it was received
     logs = [desk.history(ticket.id)]
     assert (report(logs, 5), report(logs, 6)) == (1, 0)
@@ -121,17 +136,25 @@ def edge_ticket(draw: st.DrawFn, n: int) -> list[Event]:
     received = edge + dt.timedelta(seconds=draw(st.integers(-86_400, 86_399)))
     delay = draw(st.sampled_from([0, 1, 59, 600, 3_600, 86_400, 3 * 86_400]))
     recorded = received + dt.timedelta(seconds=delay + draw(st.integers(0, 1)))
-    ticket, log = open_ticket(TicketDraft("快递到哪了？", "chat", received), ticket_id=f"e{n}",
-                              number=f"TS-e{n}", actor=AGENT, at=recorded,
-                              sla_version=POLICY.version)
+    ticket, log = open_ticket(
+        TicketDraft("快递到哪了？", "chat", received),
+        ticket_id=f"e{n}",
+        number=f"TS-e{n}",
+        actor=AGENT,
+        at=recorded,
+        sla_version=POLICY.version,
+    )
     if draw(st.booleans()):
         gap = dt.timedelta(minutes=draw(st.integers(0, 3 * 24 * 60)))
-        ticket, more = apply(ticket, c.Triage("inquiry", "logistics.timeliness", "P4"),
-                             actor=AGENT, at=recorded + gap)
+        ticket, more = apply(
+            ticket,
+            c.Triage("inquiry", "logistics.timeliness", "P4"),
+            actor=AGENT,
+            at=recorded + gap,
+        )
         log.extend(more)
         if draw(st.booleans()):
-            _, more = apply(ticket, c.ResolveNow("已催促快递"), actor=AGENT,
-                            at=recorded + 2 * gap)
+            _, more = apply(ticket, c.ResolveNow("已催促快递"), actor=AGENT, at=recorded + 2 * gap)
             log.extend(more)
     return log
 
@@ -142,25 +165,29 @@ def received_at(log: list[Event]) -> pendulum.DateTime:
     return payload.draft.received_at
 
 
-@given(st.integers(0, 12).flatmap(
-    lambda size: st.tuples(*(edge_ticket(n) for n in range(size)))))
+@given(st.integers(0, 12).flatmap(lambda size: st.tuples(*(edge_ticket(n) for n in range(size)))))
 def test_consecutive_monthly_reports_count_every_ticket_exactly_once(
-        logs: tuple[list[Event], ...]) -> None:
+    logs: tuple[list[Event], ...],
+) -> None:
     """April to July cover every instant drawn: the months partition the intake, and the
     event-time measures (resolutions, backlog) agree with it."""
-    reports = [monthly_report(logs, year=2024, month=month, zone=SH, policy=POLICY,
-                              calendar=CAL) for month in (4, 5, 6, 7)]
+    reports = [
+        monthly_report(logs, year=2024, month=month, zone=SH, policy=POLICY, calendar=CAL)
+        for month in (4, 5, 6, 7)
+    ]
     assert sum(r.received for r in reports) == len(logs)
-    resolved_at = [next((e.at for e in log if e.status is Status.RESOLVED), None)
-                   for log in logs]
+    resolved_at = [next((e.at for e in log if e.status is Status.RESOLVED), None) for log in logs]
     assert sum(r.resolved for r in reports) == sum(at is not None for at in resolved_at)
     for r in reports:
-        mine = [at for log, at in zip(logs, resolved_at, strict=True)
-                if received_at(log) in r.period]
+        mine = [
+            at for log, at in zip(logs, resolved_at, strict=True) if received_at(log) in r.period
+        ]
         assert r.received == len(mine)
         answered = sum(at is not None and at < r.period.end for at in mine)
         assert r.first_response.wall.count == answered  # resolve_now is the first contact
         assert r.first_response.pending == len(mine) - answered
-        still_open = sum(received_at(log) < r.period.end and (at is None or at >= r.period.end)
-                         for log, at in zip(logs, resolved_at, strict=True))
+        still_open = sum(
+            received_at(log) < r.period.end and (at is None or at >= r.period.end)
+            for log, at in zip(logs, resolved_at, strict=True)
+        )
         assert r.backlog.total == still_open

@@ -199,9 +199,14 @@ def test_both_contacts_are_masked_and_phone_is_shown_first() -> None:
 
 @pytest.mark.parametrize(
     ("phone", "masked"),
-    [("13812345678", "138****5678"), ("+8613812345678", "138****5678"),
-     ("+86 138-1234-5678", "138****5678"), ("010 8765 4321", "010****4321"),
-     ("12345", "1**45"), ("1234", "****")],
+    [
+        ("13812345678", "138****5678"),
+        ("+8613812345678", "138****5678"),
+        ("+86 138-1234-5678", "138****5678"),
+        ("010 8765 4321", "010****4321"),
+        ("12345", "1**45"),
+        ("1234", "****"),
+    ],
 )
 def test_mask_phone(phone: str, masked: str) -> None:
     assert mask_phone(phone) == masked
@@ -371,8 +376,13 @@ def test_roles_form_a_ladder() -> None:
 
 @pytest.mark.parametrize(
     ("csat", "level"),
-    [(1, "unsatisfied"), (2, "unsatisfied"), (3, "basically_satisfied"),
-     (4, "basically_satisfied"), (5, "satisfied")],
+    [
+        (1, "unsatisfied"),
+        (2, "unsatisfied"),
+        (3, "basically_satisfied"),
+        (4, "basically_satisfied"),
+        (5, "satisfied"),
+    ],
 )
 def test_csat_maps_to_the_three_level_result(csat: int, level: str) -> None:
     response = SurveyResponse.from_csat(csat)
@@ -388,9 +398,16 @@ def test_csat_out_of_range_is_refused(csat: Any) -> None:
     assert "from 1 to 5" in str(info.value)
 
 
-@pytest.mark.parametrize(("field", "bad", "bounds"),
-                         [("nps", 11, "0 to 10"), ("nps", -1, "0 to 10"),
-                          ("ces", 0, "1 to 7"), ("ces", 8, "1 to 7"), ("csat", 6, "1 to 5")])
+@pytest.mark.parametrize(
+    ("field", "bad", "bounds"),
+    [
+        ("nps", 11, "0 to 10"),
+        ("nps", -1, "0 to 10"),
+        ("ces", 0, "1 to 7"),
+        ("ces", 8, "1 to 7"),
+        ("csat", 6, "1 to 5"),
+    ],
+)
 def test_score_ranges(field: str, bad: int, bounds: str) -> None:
     with pytest.raises(ValidationError) as info:
         SurveyResponse(SatisfactionLevel.SATISFIED, **{field: bad})
@@ -415,8 +432,13 @@ def test_unknown_level_is_refused() -> None:
 
 def test_solution_tracks_its_next_approval_step() -> None:
     proposer = Actor.staff("wang.fang", Role.AGENT)
-    solution = Solution("退款", Money("800", "CNY"), proposer, RECEIVED,
-                        required=(Role.SUPERVISOR, Role.DEPARTMENT_MANAGER))
+    solution = Solution(
+        "退款",
+        Money("800", "CNY"),
+        proposer,
+        RECEIVED,
+        required=(Role.SUPERVISOR, Role.DEPARTMENT_MANAGER),
+    )
     assert solution.next_role is Role.SUPERVISOR
     assert not solution.approved
     assert Solution("道歉", None, proposer, RECEIVED).approved

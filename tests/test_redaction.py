@@ -57,17 +57,26 @@ def survivors(output: str, contacts: list[str]) -> list[str]:
         core = _digits(contact)
         for country in ("0086", "86"):
             if contact.lstrip("+( ").startswith(country) and len(core) > 12:
-                core = core[len(country):]
+                core = core[len(country) :]
         if any(core in chunk for chunk in chunks):
             left.append(contact)
     return left
 
 
-@pytest.mark.parametrize("text", [
-    "电话138.1234.5678", "call 138/1234/5678 now", "mail alice.wong@localhost",
-    "+86 138 1234 5678", "0086-138-1234-5678", "138－1234－5678", "（010）8765　4321",
-    "身份证11010519491231002X", "card 6222 0202 0001 2345 678",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "电话138.1234.5678",
+        "call 138/1234/5678 now",
+        "mail alice.wong@localhost",
+        "+86 138 1234 5678",
+        "0086-138-1234-5678",
+        "138－1234－5678",
+        "（010）8765　4321",
+        "身份证11010519491231002X",
+        "card 6222 0202 0001 2345 678",
+    ],
+)
 def test_the_formats_the_issue_found_are_masked(text: str) -> None:
     contact = text.split(maxsplit=1)[-1] if " " in text else text
     assert survivors(redact(text), [contact.lstrip("电话身份证mail ")]) == []
@@ -119,8 +128,10 @@ def test_no_contact_survives_any_output(drawn: tuple[str, list[str]]) -> None:
         "survey repr": repr(SurveyResponse.from_csat(4, comment=text)),
         "actor": str(Actor.customer(text)) + repr(Actor.customer(text)),
     }
-    for source in (lambda: parse_enum(ChannelEnum, text, "channel"),
-                   lambda: Customer("C2", phone=int(re.sub(r"\D", "", contacts[0]) or 1))):
+    for source in (
+        lambda: parse_enum(ChannelEnum, text, "channel"),
+        lambda: Customer("C2", phone=int(re.sub(r"\D", "", contacts[0]) or 1)),
+    ):
         try:
             source()
         except ValidationError as error:
@@ -132,8 +143,7 @@ def test_no_contact_survives_any_output(drawn: tuple[str, list[str]]) -> None:
 @given(st.sampled_from(["13812345678", "alice.wong@localhost"]))
 def test_a_customer_with_a_wrong_typed_contact_is_refused_without_echo(contact: str) -> None:
     with pytest.raises(ValidationError) as caught:
-        Customer("C1", phone=int(contact) if contact.isdigit() else None,
-                 email=contact.encode())  # type: ignore[arg-type]
+        Customer("C1", phone=int(contact) if contact.isdigit() else None, email=contact.encode())  # type: ignore[arg-type]
     assert contact not in str(caught.value)
     assert "must be a non-empty string, got" in str(caught.value)
 
@@ -149,8 +159,7 @@ def test_ticket_event_and_outbox_reprs_mask_contacts(what: str) -> None:
     shown = {
         "ticket": repr(ticket),
         "comment event": repr(desk.history(ticket.id)[-1]),
-        "outbox item": repr(OutboxItem("o1", ticket.id, "sms", {"to": "138 1234 5678"},
-                                       START)),
+        "outbox item": repr(OutboxItem("o1", ticket.id, "sms", {"to": "138 1234 5678"}, START)),
     }[what]
     assert survivors(shown, ["138.1234.5678"]) == [], shown
 
@@ -161,15 +170,24 @@ def test_no_contact_survives_the_monthly_report(drawn: list[tuple[str, list[str]
     policy = SlaPolicy.default()
     logs = []
     for n, (text, _) in enumerate(drawn):
-        ticket, log = open_ticket(TicketDraft(text, "chat", START.add(hours=n)),
-                                  ticket_id=f"r{n}", number=f"TS-{n}", actor=AGENT,
-                                  sla_version=policy.version)
-        ticket, more = apply(ticket, c.Triage("complaint", "product.quality", "P3"),
-                             actor=AGENT, at=START.add(hours=n, minutes=1))
+        ticket, log = open_ticket(
+            TicketDraft(text, "chat", START.add(hours=n)),
+            ticket_id=f"r{n}",
+            number=f"TS-{n}",
+            actor=AGENT,
+            sla_version=policy.version,
+        )
+        ticket, more = apply(
+            ticket,
+            c.Triage("complaint", "product.quality", "P3"),
+            actor=AGENT,
+            at=START.add(hours=n, minutes=1),
+        )
         logs.append([*log, *more])
     calendar = BusinessCalendar(tz="Asia/Shanghai", week=ALWAYS_OPEN)
-    report = monthly_report(logs, year=2024, month=5, zone="Asia/Shanghai", policy=policy,
-                            calendar=calendar)
+    report = monthly_report(
+        logs, year=2024, month=5, zone="Asia/Shanghai", policy=policy, calendar=calendar
+    )
     assert report.top3[0].example  # the customer's words are in it, masked
     contacts = [contact for _, found in drawn for contact in found]
     for rendering in (str(report.to_dict()), report.to_markdown(), report.to_html("en")):

@@ -38,12 +38,26 @@ PHONE, EMAIL = "13987654321", "lin.xiaoyu@example.com"
 NASTY = f"<script>alert('x')</script> 充电器坏了 | **急** 请打 {PHONE} 或 {EMAIL}"
 
 
-def ticket(tid: str, received: pendulum.DateTime, kind: str, category: str, priority: str,
-           *, agent: Actor, text: str = "订单问题", resolve: bool = True,
-           csat: int | None = None) -> list[Event]:
+def ticket(
+    tid: str,
+    received: pendulum.DateTime,
+    kind: str,
+    category: str,
+    priority: str,
+    *,
+    agent: Actor,
+    text: str = "订单问题",
+    resolve: bool = True,
+    csat: int | None = None,
+) -> list[Event]:
     customer = Customer("c9", "vip", phone=PHONE, email=EMAIL, name="林小雨")
-    t, log = open_ticket(TicketDraft(text, "chat", received, customer), ticket_id=tid,
-                         number=f"TS-{tid}", actor=agent, sla_version=POLICY.version)
+    t, log = open_ticket(
+        TicketDraft(text, "chat", received, customer),
+        ticket_id=tid,
+        number=f"TS-{tid}",
+        actor=agent,
+        sla_version=POLICY.version,
+    )
 
     def do(command: c.Command, minutes: int, actor: Actor = agent) -> None:
         nonlocal t
@@ -63,9 +77,13 @@ def ticket(tid: str, received: pendulum.DateTime, kind: str, category: str, prio
         do(c.CustomerAccepts(), 120, CUSTOMER)
         do(c.Complete(), 240)
         if csat is not None:
-            do(c.RecordSurvey(SurveyResponse.from_csat(csat, nps=2 * csat, ces=csat,
-                                                       comment=f"call {PHONE}")),
-               24 * 60, CUSTOMER)
+            do(
+                c.RecordSurvey(
+                    SurveyResponse.from_csat(csat, nps=2 * csat, ces=csat, comment=f"call {PHONE}")
+                ),
+                24 * 60,
+                CUSTOMER,
+            )
     return log
 
 
@@ -79,32 +97,37 @@ def demo_log() -> list[Event]:
 def logs(at: Callable[..., pendulum.DateTime], agent: Actor) -> list[list[Event]]:
     return [
         demo_log(),  # the seed-000 duplicate charge, May 20
-        ticket("a", at(6, 10), "complaint", "product.quality", "P3", agent=agent, text=NASTY,
-               csat=4),
+        ticket(
+            "a", at(6, 10), "complaint", "product.quality", "P3", agent=agent, text=NASTY, csat=4
+        ),
         ticket("b", at(8, 14), "complaint", "product.quality", "P2", agent=agent, csat=2),
         ticket("c", at(13, 9), "complaint", "logistics.package", "P3", agent=agent, csat=5),
         ticket("d", at(14, 11), "inquiry", "billing.invoice", "P4", agent=agent),
         ticket("e", at(21, 16), "praise", "service.attitude", "P4", agent=agent),
-        ticket("f", at(27, 10), "suggestion", "product.design", "P4", agent=agent,
-               resolve=False),
-        ticket("g", at(29, 15), "complaint", "billing.payment", "P3", agent=agent,
-               resolve=False),
+        ticket("f", at(27, 10), "suggestion", "product.design", "P4", agent=agent, resolve=False),
+        ticket("g", at(29, 15), "complaint", "billing.payment", "P3", agent=agent, resolve=False),
     ]
 
 
 @pytest.fixture(scope="module")
 def report(logs: list[list[Event]], office_week: BusinessCalendar) -> MonthlyReport:
-    return monthly_report(logs, year=2024, month=5, zone=SH, policy=POLICY,
-                          calendar=office_week)
+    return monthly_report(logs, year=2024, month=5, zone=SH, policy=POLICY, calendar=office_week)
 
 
 def test_report_holds_the_seed_sections(report: MonthlyReport) -> None:
     assert report.label == "2024-05"
     assert report.received == 8
     assert report.distributions["kind"] == {
-        "complaint": 5, "suggestion": 1, "inquiry": 1, "praise": 1}
+        "complaint": 5,
+        "suggestion": 1,
+        "inquiry": 1,
+        "praise": 1,
+    }
     assert [(t.category, t.count) for t in report.top3] == [
-        ("product.quality", 2), ("billing.payment", 2), ("product.design", 1)]
+        ("product.quality", 2),
+        ("billing.payment", 2),
+        ("product.design", 1),
+    ]
     assert report.top3[0].example_number == "TS-a"
     assert len(report.trend) == 5
     assert [cmp.metric for cmp in report.sla] == ["first_response", "resolution"]
@@ -116,8 +139,10 @@ def test_to_dict_is_json_safe_and_round_trips(report: MonthlyReport) -> None:
     text = json.dumps(data, ensure_ascii=False)
     assert json.loads(text) == data
     assert data["month"] == "2024-05"
-    assert data["period"] == {"start": "2024-05-01T00:00:00+08:00",
-                              "end": "2024-06-01T00:00:00+08:00"}
+    assert data["period"] == {
+        "start": "2024-05-01T00:00:00+08:00",
+        "end": "2024-06-01T00:00:00+08:00",
+    }
     assert data["first_response"]["wall"]["count"] == 8
     assert data["satisfaction"]["responses"] == 4
     assert data["top3"][0]["category"] == "product.quality"
@@ -130,8 +155,12 @@ def test_customer_text_is_redacted_and_contact_data_never_shown(report: MonthlyR
     assert "139****4321" in example
     assert "l***@example.com" in example
     data = json.dumps(report.to_dict(), ensure_ascii=False)
-    markup = [report.to_markdown(), report.to_markdown("en"), report.to_html(),
-              report.to_html("en")]
+    markup = [
+        report.to_markdown(),
+        report.to_markdown("en"),
+        report.to_html(),
+        report.to_html("en"),
+    ]
     for rendering in (data, *markup):
         for secret in (PHONE, EMAIL, "13812345678", "林小雨"):
             assert secret not in rendering
@@ -139,14 +168,38 @@ def test_customer_text_is_redacted_and_contact_data_never_shown(report: MonthlyR
     assert all("<script" not in rendering for rendering in markup)
 
 
-@pytest.mark.parametrize(("lang", "headings"), [
-    ("zh", ["概览", "首次响应时间", "满意度", "满意度趋势（按周）", "SLA 达标率",
-            "高频问题 TOP3", "类型分布", "积压工单（期末未结）"]),
-    ("en", ["Overview", "First response time", "Satisfaction", "Satisfaction trend (by week)",
-            "SLA compliance", "Top 3 problems", "Distributions", "Backlog (open at period end)"]),
-])
-def test_markdown_has_every_section(report: MonthlyReport, lang: str,
-                                    headings: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("lang", "headings"),
+    [
+        (
+            "zh",
+            [
+                "概览",
+                "首次响应时间",
+                "满意度",
+                "满意度趋势（按周）",
+                "SLA 达标率",
+                "高频问题 TOP3",
+                "类型分布",
+                "积压工单（期末未结）",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Overview",
+                "First response time",
+                "Satisfaction",
+                "Satisfaction trend (by week)",
+                "SLA compliance",
+                "Top 3 problems",
+                "Distributions",
+                "Backlog (open at period end)",
+            ],
+        ),
+    ],
+)
+def test_markdown_has_every_section(report: MonthlyReport, lang: str, headings: list[str]) -> None:
     text = report.to_markdown(lang)
     assert "《客户反馈月度报告》" in text
     assert text.splitlines()[0].startswith("# ")
@@ -204,8 +257,11 @@ def test_html_is_well_formed_and_self_contained(report: MonthlyReport, lang: str
         assert not {"src", "href"} & set(attrs), tag
     assert not re.search(r"@import|url\(|https?://(?!www\.w3\.org/2000/svg)", page)
     text = "".join(checker.text)
-    title = ("《客户反馈月度报告》 2024-05" if lang == "zh"
-             else "Customer feedback monthly report 2024-05")
+    title = (
+        "《客户反馈月度报告》 2024-05"
+        if lang == "zh"
+        else "Customer feedback monthly report 2024-05"
+    )
     assert f"<title>{title}</title>" in page
     assert f"<h1>{title}</h1>" in page
     assert NASTY[:30] in text  # shown as the customer wrote it, as text, not markup
@@ -214,10 +270,10 @@ def test_html_is_well_formed_and_self_contained(report: MonthlyReport, lang: str
     assert len(highlighted) == 3
 
 
-def test_an_empty_month_still_renders(logs: list[list[Event]],
-                                      office_week: BusinessCalendar) -> None:
-    empty = monthly_report(logs, year=2024, month=2, zone=SH, policy=POLICY,
-                           calendar=office_week)
+def test_an_empty_month_still_renders(
+    logs: list[list[Event]], office_week: BusinessCalendar
+) -> None:
+    empty = monthly_report(logs, year=2024, month=2, zone=SH, policy=POLICY, calendar=office_week)
     assert empty.received == 0
     assert empty.top3 == ()
     data = empty.to_dict()
@@ -230,11 +286,18 @@ def test_an_empty_month_still_renders(logs: list[list[Event]],
     assert checker.stack == []
 
 
-def test_policies_by_version_and_bad_language(report: MonthlyReport, logs: list[list[Event]],
-                                              office_week: BusinessCalendar) -> None:
+def test_policies_by_version_and_bad_language(
+    report: MonthlyReport, logs: list[list[Event]], office_week: BusinessCalendar
+) -> None:
     other = SlaPolicy.default("v2")
-    both = monthly_report(logs[1:], year=2024, month=5, zone=SH,
-                          policy={POLICY.version: POLICY, "v2": other}, calendar=office_week)
+    both = monthly_report(
+        logs[1:],
+        year=2024,
+        month=5,
+        zone=SH,
+        policy={POLICY.version: POLICY, "v2": other},
+        calendar=office_week,
+    )
     assert both.policy_version == "default-1, v2"
     with pytest.raises(ValidationError, match="lang"):
         report.to_markdown("fr")
@@ -246,17 +309,20 @@ def test_redaction_masks_contacts_but_keeps_dates_and_short_numbers() -> None:
     from complaintflow.metrics._labels import redact
 
     text = "2024-05-20 下单\n订单56，电话 138 1234 5678 或 010-12345678，邮件 a.b@x.cn"
-    assert redact(text) == ("2024-05-20 下单 订单56，电话 138****5678 或 010****5678，"
-                            "邮件 a***@x.cn")
+    assert redact(text) == (
+        "2024-05-20 下单 订单56，电话 138****5678 或 010****5678，邮件 a***@x.cn"
+    )
     long = redact("很" * 200)
     assert len(long) == 80
     assert long.endswith("…")
 
 
 # -- labels: the report reads right in both languages ---------------------------------
-CODE = re.compile(r"\b(?:product|service|logistics|billing|policy)\.[a-z_]+\b|"
-                  r"\b(?:basically_satisfied|customer_service|warehouse_logistics|"
-                  r"awaiting_customer|awaiting_approval|first_response)\b")
+CODE = re.compile(
+    r"\b(?:product|service|logistics|billing|policy)\.[a-z_]+\b|"
+    r"\b(?:basically_satisfied|customer_service|warehouse_logistics|"
+    r"awaiting_customer|awaiting_approval|first_response)\b"
+)
 
 
 class Text(HTMLParser):
@@ -287,8 +353,13 @@ def test_every_code_of_the_vocabulary_has_both_labels() -> None:
         assert en != code.value, code
         assert re.search(r"[\u4e00-\u9fff]", zh), zh
         assert not re.search(r"[\u4e00-\u9fff]", en), en
-    for department in ("customer_service", "finance", "technical_support",
-                       "warehouse_logistics", "quality"):
+    for department in (
+        "customer_service",
+        "finance",
+        "technical_support",
+        "warehouse_logistics",
+        "quality",
+    ):
         assert DEFAULT_LABELS.label(department, "en") != department
 
 
@@ -329,7 +400,7 @@ def test_every_percentage_says_its_base(report: MonthlyReport, lang: str) -> Non
     md = report.to_markdown(lang)
     for line in md.splitlines():
         for found in re.finditer(r"\d+\.\d%", line):
-            rest = line[found.end():found.end() + 70]
+            rest = line[found.end() : found.end() + 70]
             header = line.startswith("|") and not line.startswith("|---")
             based = re.match(r" ?[（(]\d+ of \d+ |（\d+/|[，] ?占| ?of ", rest)
             assert based or header, f"{found.group()} has no base in: {line}"
@@ -349,7 +420,13 @@ def test_counts_that_differ_from_received_say_why(report: MonthlyReport, lang: s
     from complaintflow.metrics._labels import word
 
     md, page = report.to_markdown(lang), text_of(report.to_html(lang))
-    for key in ("resolved_note", "finished_note", "responses_note", "backlog_note",
-                "frt_note", "aht_note"):
+    for key in (
+        "resolved_note",
+        "finished_note",
+        "responses_note",
+        "backlog_note",
+        "frt_note",
+        "aht_note",
+    ):
         assert word(key, lang) in md, key
         assert word(key, lang) in page, key

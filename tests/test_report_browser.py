@@ -29,12 +29,29 @@ from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.sla.policy import SlaPolicy
 
 POLICY = SlaPolicy.default()
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars", "--force-device-scale-factor=1"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--force-device-scale-factor=1",
+]
 At = Callable[..., pendulum.DateTime]
-CATEGORIES = ["billing.payment", "billing.payment", "billing.payment", "logistics.timeliness",
-              "logistics.timeliness", "product.quality", "service.attitude", "billing.invoice"]
+CATEGORIES = [
+    "billing.payment",
+    "billing.payment",
+    "billing.payment",
+    "logistics.timeliness",
+    "logistics.timeliness",
+    "product.quality",
+    "service.attitude",
+    "billing.invoice",
+]
 
 
 NAMES = ("chromium", "chromium-browser", "/usr/bin/chromium")
@@ -44,10 +61,13 @@ def chromium() -> str:
     found = next((path for path in map(shutil.which, NAMES) if path), None)
     if found is None:
         if os.environ.get("CI"):
-            pytest.fail("CI must install Chromium for the report browser test: "
-                        "apt-get install -y chromium")
-        pytest.skip("Chromium is not installed (apt-get install -y chromium); "
-                    "the browser rendering test needs it")
+            pytest.fail(
+                "CI must install Chromium for the report browser test: apt-get install -y chromium"
+            )
+        pytest.skip(
+            "Chromium is not installed (apt-get install -y chromium); "
+            "the browser rendering test needs it"
+        )
     return found
 
 
@@ -55,14 +75,23 @@ def month(at: At, agent: Actor, customer: Actor) -> list[list[Event]]:
     logs = []
     for n, category in enumerate(CATEGORIES):
         received = at(6 + 3 * n, 10)
-        t, log = open_ticket(TicketDraft(f"问题 {n} <b>", "chat", received), ticket_id=f"t{n}",
-                             number=f"TS-{n}", actor=agent, sla_version=POLICY.version)
+        t, log = open_ticket(
+            TicketDraft(f"问题 {n} <b>", "chat", received),
+            ticket_id=f"t{n}",
+            number=f"TS-{n}",
+            actor=agent,
+            sla_version=POLICY.version,
+        )
         steps: list[tuple[c.Command, int, Actor]] = [
-            (c.Triage("complaint", category, "P3"), 1, agent), (c.Assign("a1", "ops"), 2, agent),
-            (c.Investigate(), 3, agent), (c.Respond("您好"), 30 + 60 * n, agent),
-            (c.ProposeSolution("退款"), 600, agent), (c.CustomerAccepts(), 1500, customer),
+            (c.Triage("complaint", category, "P3"), 1, agent),
+            (c.Assign("a1", "ops"), 2, agent),
+            (c.Investigate(), 3, agent),
+            (c.Respond("您好"), 30 + 60 * n, agent),
+            (c.ProposeSolution("退款"), 600, agent),
+            (c.CustomerAccepts(), 1500, customer),
             (c.Complete(), 1560, agent),
-            (c.RecordSurvey(SurveyResponse.from_csat(5 - n % 3, nps=9)), 2000, customer)]
+            (c.RecordSurvey(SurveyResponse.from_csat(5 - n % 3, nps=9)), 2000, customer),
+        ]
         for command, minutes, actor in steps[: 8 if n < 7 else 3]:
             t, more = apply(t, command, actor=actor, at=received.add(minutes=minutes))
             log.extend(more)
@@ -71,16 +100,25 @@ def month(at: At, agent: Actor, customer: Actor) -> list[list[Event]]:
 
 
 @pytest.fixture(scope="module")
-def report(office_week: BusinessCalendar, at: At, agent: Actor,
-           customer: Actor) -> MonthlyReport:
-    return monthly_report(month(at, agent, customer), year=2024, month=5, zone=office_week.tz,
-                          policy=POLICY, calendar=office_week)
+def report(office_week: BusinessCalendar, at: At, agent: Actor, customer: Actor) -> MonthlyReport:
+    return monthly_report(
+        month(at, agent, customer),
+        year=2024,
+        month=5,
+        zone=office_week.tz,
+        policy=POLICY,
+        calendar=office_week,
+    )
 
 
 def run(browser: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     profile = tmp_path / "profile"
-    return subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", *args],
-                          capture_output=True, timeout=120, check=True)
+    return subprocess.run(
+        [browser, *FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
 
 
 def decode_png(data: bytes) -> tuple[int, int, int, bytes]:
@@ -88,8 +126,8 @@ def decode_png(data: bytes) -> tuple[int, int, int, bytes]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     pos, idat, header = 8, bytearray(), b""
     while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
         if kind == b"IHDR":
             header = body
         elif kind == b"IDAT":
@@ -103,7 +141,7 @@ def decode_png(data: bytes) -> tuple[int, int, int, bytes]:
     out, prev = bytearray(), bytearray(stride)
     for y in range(height):
         start = y * (stride + 1)
-        kind, row = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        kind, row = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
         if kind == 1:
             for i in range(bpp, stride):
                 row[i] = (row[i] + row[i - bpp]) & 255
@@ -137,12 +175,13 @@ def test_the_charts_are_drawn_in_a_screenshot(report: MonthlyReport, tmp_path: P
     run(browser, tmp_path, f"--screenshot={shot}", "--window-size=1200,2000", page.as_uri())
     width, height, bpp, pixels = decode_png(shot.read_bytes())
     assert (width, height) == (1200, 2000)
-    colours = Counter(pixels[i:i + 3] for i in range(0, len(pixels), bpp))
+    colours = Counter(pixels[i : i + 3] for i in range(0, len(pixels), bpp))
     white = colours[bytes((255, 255, 255))] + colours[bytes(rgb("#f8fafc"))]
     assert white < width * height * 0.95, "the page is blank"
-    painted = {name: colours[bytes(rgb(colour))]
-               for name, colour in (("bars", BAR), ("top3", TOP), ("trend", LINE),
-                                    ("muted", MUTED))}
+    painted = {
+        name: colours[bytes(rgb(colour))]
+        for name, colour in (("bars", BAR), ("top3", TOP), ("trend", LINE), ("muted", MUTED))
+    }
     # kinds, categories and SLA bars; the three highlighted categories; the trend's markers;
     # the SLA bars with pauses counted and the backlog ages
     assert painted["bars"] > 5000, painted
@@ -185,7 +224,8 @@ def test_the_charts_are_in_the_rendered_dom(report: MonthlyReport, tmp_path: Pat
 
 
 def test_without_chromium_the_test_skips_locally_and_fails_in_ci(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setitem(globals(), "NAMES", ("no-such-browser-here",))
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception, match="apt-get install -y chromium"):
@@ -199,19 +239,35 @@ def glyph_cells(browser: str, tmp_path: Path, text: str, size: int = 80) -> list
     """Each character of ``text`` drawn alone in the report's font stack, as raw pixels."""
     from complaintflow.metrics._html import CSS
 
-    cells = "".join(f'<div style="position:absolute;left:{i * size}px;top:0;width:{size}px;'
-                    f'height:{size}px;font-size:{size * 3 // 4}px;line-height:{size}px;'
-                    f'text-align:center">{ch}</div>' for i, ch in enumerate(text))
+    cells = "".join(
+        f'<div style="position:absolute;left:{i * size}px;top:0;width:{size}px;'
+        f"height:{size}px;font-size:{size * 3 // 4}px;line-height:{size}px;"
+        f'text-align:center">{ch}</div>'
+        for i, ch in enumerate(text)
+    )
     page, shot = tmp_path / "glyphs.html", tmp_path / "glyphs.png"
-    page.write_text(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-                    f"<style>{CSS}body{{background:#fff;color:#000}}</style></head>"
-                    f"<body>{cells}</body></html>", encoding="utf-8")
-    run(browser, tmp_path, f"--screenshot={shot}", f"--window-size={size * len(text)},{size}",
-        page.as_uri())
+    page.write_text(
+        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<style>{CSS}body{{background:#fff;color:#000}}</style></head>"
+        f"<body>{cells}</body></html>",
+        encoding="utf-8",
+    )
+    run(
+        browser,
+        tmp_path,
+        f"--screenshot={shot}",
+        f"--window-size={size * len(text)},{size}",
+        page.as_uri(),
+    )
     width, _, bpp, pixels = decode_png(shot.read_bytes())
     stride = width * bpp
-    return [b"".join(pixels[y * stride + i * size * bpp:y * stride + (i + 1) * size * bpp]
-                     for y in range(size)) for i in range(len(text))]
+    return [
+        b"".join(
+            pixels[y * stride + i * size * bpp : y * stride + (i + 1) * size * bpp]
+            for y in range(size)
+        )
+        for i in range(len(text))
+    ]
 
 
 def test_chinese_headings_draw_as_glyphs_not_tofu(tmp_path: Path) -> None:
@@ -232,4 +288,5 @@ def test_chinese_headings_draw_as_glyphs_not_tofu(tmp_path: Path) -> None:
     assert shapes == len(text), (
         f"{len(text)} different Chinese characters of the report's headings ({text}) draw as "
         f"{shapes} different picture(s): the glyphs are tofu boxes, no CJK font is installed "
-        "(apt-get install -y fonts-noto-cjk)")
+        "(apt-get install -y fonts-noto-cjk)"
+    )

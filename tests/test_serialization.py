@@ -56,27 +56,41 @@ time_zones = st.one_of(
     st.just(dt.UTC),
 )
 instants = st.datetimes(
-    min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2090, 1, 1),
-    timezones=time_zones, allow_imaginary=False,
+    min_value=dt.datetime(2000, 1, 1),
+    max_value=dt.datetime(2090, 1, 1),
+    timezones=time_zones,
+    allow_imaginary=False,
 )
 # No NUL and no surrogates: values refuse what some store cannot keep (domain/text.py).
-texts = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
-                min_size=1, max_size=30).filter(lambda s: s.strip() != "")
-decimals = st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**9,
-                       max_value=10**9, places=4)
+texts = st.text(
+    st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), min_size=1, max_size=30
+).filter(lambda s: s.strip() != "")
+decimals = st.decimals(
+    allow_nan=False, allow_infinity=False, min_value=-(10**9), max_value=10**9, places=4
+)
 currencies = st.sampled_from(["CNY", "USD", "JPY", "KWD", "EUR"])
 money = st.builds(Money, decimals, currencies)
 attachments = st.builds(
-    Attachment, texts, texts, st.just("image/png"),
+    Attachment,
+    texts,
+    texts,
+    st.just("image/png"),
     st.binary(min_size=32, max_size=32).map(bytes.hex),
 )
 customers = st.builds(
-    Customer, texts, st.sampled_from(list(CustomerTier)),
-    name=st.none() | texts, phone=st.none() | st.from_regex(r"1[3-9]\d{9}", fullmatch=True),
+    Customer,
+    texts,
+    st.sampled_from(list(CustomerTier)),
+    name=st.none() | texts,
+    phone=st.none() | st.from_regex(r"1[3-9]\d{9}", fullmatch=True),
     email=st.none() | st.emails(),
 )
 drafts = st.builds(
-    TicketDraft, texts, st.sampled_from(list(Channel)), instants, st.none() | customers,
+    TicketDraft,
+    texts,
+    st.sampled_from(list(Channel)),
+    instants,
+    st.none() | customers,
     kind=st.none() | st.sampled_from(list(Kind)),
     category=st.none() | st.sampled_from(list(Category)),
     priority=st.none() | st.sampled_from(list(Priority)),
@@ -95,19 +109,24 @@ ACTORS = (
     Actor.customer("C001"),
     Actor.system(),
 )
-nonneg_money = st.builds(
-    Money, st.decimals(min_value=0, max_value=10**6, places=3), currencies
-)
+nonneg_money = st.builds(Money, st.decimals(min_value=0, max_value=10**6, places=3), currencies)
 responses = st.builds(
-    SurveyResponse, st.sampled_from(["satisfied", "basically_satisfied", "unsatisfied"]),
-    csat=st.none() | st.integers(1, 5), nps=st.none() | st.integers(0, 10),
+    SurveyResponse,
+    st.sampled_from(["satisfied", "basically_satisfied", "unsatisfied"]),
+    csat=st.none() | st.integers(1, 5),
+    nps=st.none() | st.integers(0, 10),
     comment=st.none() | texts,
 )
 COMMAND_ARGS: dict[str, st.SearchStrategy[Any]] = {
-    "triage": st.builds(c.Triage, st.sampled_from(list(Kind)),
-                        st.none() | st.sampled_from(list(Category)),
-                        st.sampled_from(list(Priority)), complex=st.booleans(),
-                        department=st.none() | texts, cc=st.lists(texts, max_size=2)),
+    "triage": st.builds(
+        c.Triage,
+        st.sampled_from(list(Kind)),
+        st.none() | st.sampled_from(list(Category)),
+        st.sampled_from(list(Priority)),
+        complex=st.booleans(),
+        department=st.none() | texts,
+        cc=st.lists(texts, max_size=2),
+    ),
     "override": st.builds(c.Override, texts, priority=st.sampled_from(list(Priority))),
     "assign": st.builds(c.Assign, texts, st.none() | texts),
     "investigate": st.just(c.Investigate()),
@@ -129,10 +148,17 @@ COMMAND_ARGS: dict[str, st.SearchStrategy[Any]] = {
     "withdraw": st.builds(c.Withdraw, st.none() | texts),
     "restamp_sla": st.builds(c.RestampSla, texts, texts),
     "notify": st.builds(c.QueueNotification, texts, texts, texts),
-    "alert": st.builds(c.RecordAlert, texts, texts, st.integers(1, 5), texts,
-                       st.sampled_from([0.75, 1.0, 1.5]),
-                       st.datetimes(timezones=st.just(dt.UTC)),
-                       role=st.none() | st.sampled_from(list(Role)), reassign=st.booleans()),
+    "alert": st.builds(
+        c.RecordAlert,
+        texts,
+        texts,
+        st.integers(1, 5),
+        texts,
+        st.sampled_from([0.75, 1.0, 1.5]),
+        st.datetimes(timezones=st.just(dt.UTC)),
+        role=st.none() | st.sampled_from(list(Role)),
+        reassign=st.booleans(),
+    ),
 }
 
 
@@ -140,8 +166,13 @@ COMMAND_ARGS: dict[str, st.SearchStrategy[Any]] = {
 def histories(draw: st.DrawFn) -> tuple[Ticket, list[Event]]:
     """A ticket from a random draft, walked through random allowed commands."""
     draft = draw(drafts)
-    ticket, log = open_ticket(draft, ticket_id="T-1", number="TS-0001", actor=ACTORS[0],
-                              sla_version=draw(st.none() | texts))
+    ticket, log = open_ticket(
+        draft,
+        ticket_id="T-1",
+        number="TS-0001",
+        actor=ACTORS[0],
+        sla_version=draw(st.none() | texts),
+    )
     for _ in range(draw(st.integers(0, 15))):
         actor = draw(st.sampled_from(ACTORS))
         at = ticket.updated_at + draw(st.timedeltas(dt.timedelta(0), dt.timedelta(days=5)))
@@ -230,12 +261,10 @@ def test_fixed_offset_draft_round_trips() -> None:
 
 
 def test_money_is_stored_as_an_exact_string() -> None:
-    draft = TicketDraft("订单56重复扣款", Channel.CHAT, T0,
-                        claimed_amount=Money("199.90", "CNY"))
+    draft = TicketDraft("订单56重复扣款", Channel.CHAT, T0, claimed_amount=Money("199.90", "CNY"))
     ticket, (event,) = open_ticket(draft, ticket_id="T-1", number="N-1", actor=ACTORS[0])
     stored = event_to_dict(event)
-    assert stored["payload"]["draft"]["claimed_amount"] == {"amount": "199.90",
-                                                            "currency": "CNY"}
+    assert stored["payload"]["draft"]["claimed_amount"] == {"amount": "199.90", "currency": "CNY"}
     back = ticket_from_dict(through_json(ticket_to_dict(ticket)))
     assert back.claimed_amount is not None
     assert str(back.claimed_amount.amount) == "199.90"
@@ -244,8 +273,12 @@ def test_money_is_stored_as_an_exact_string() -> None:
 def test_event_dict_shape() -> None:
     draft = TicketDraft("订单56重复扣款", Channel.CHAT, T0)
     ticket, _ = open_ticket(draft, ticket_id="T-1", number="N-1", actor=ACTORS[0])
-    _, (event,) = apply(ticket, c.Triage("complaint", "billing.payment", "P1"),
-                        actor=ACTORS[0], at=T0.add(minutes=1))
+    _, (event,) = apply(
+        ticket,
+        c.Triage("complaint", "billing.payment", "P1"),
+        actor=ACTORS[0],
+        at=T0.add(minutes=1),
+    )
     stored = event_to_dict(event)
     assert stored["type"] == "triaged"
     assert stored["status"] == "triaged"
@@ -278,8 +311,13 @@ def test_ticket_with_a_bad_field_is_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    "data", [{}, {"utc": "yesterday", "zone": "UTC"}, {"utc": "2024-05-20T01:12:00+00:00"},
-             {"utc": "2024-05-20T01:12:00+00:00", "offset": "east"}],
+    "data",
+    [
+        {},
+        {"utc": "yesterday", "zone": "UTC"},
+        {"utc": "2024-05-20T01:12:00+00:00"},
+        {"utc": "2024-05-20T01:12:00+00:00", "offset": "east"},
+    ],
 )
 def test_bad_stored_instant_is_refused(data: dict[str, Any]) -> None:
     with pytest.raises(ValidationError) as info:

@@ -19,8 +19,14 @@ from complaintflow.storage.memory import InMemoryStore
 
 def test_the_driver_keeps_offering_the_office_names_it_always_had() -> None:
     """cli.py and benchmarks/desk.py import these from ``complaintflow.demo.simulation``."""
-    assert set(simulation.__all__) == {"MONTH", "ZONE", "CountingNotifier", "SimulationResult",
-                                       "office_calendar", "simulate"}
+    assert set(simulation.__all__) == {
+        "MONTH",
+        "ZONE",
+        "CountingNotifier",
+        "SimulationResult",
+        "office_calendar",
+        "simulate",
+    }
     assert (MONTH, ZONE) == ((2024, 5), "Asia/Shanghai")
     assert CountingNotifier is simulation_office.CountingNotifier
     assert office_calendar is simulation_office.office_calendar
@@ -34,8 +40,9 @@ def _events(store: InMemoryStore) -> list[str]:
 def test_two_office_days_on_memory_are_the_same_for_a_seed() -> None:
     days: list[tuple[int, int]] = []
     first, again = InMemoryStore(), InMemoryStore()
-    result = simulate(first, seed=5, days=2, progress=lambda done, total: days.append(
-        (done, total)))
+    result = simulate(
+        first, seed=5, days=2, progress=lambda done, total: days.append((done, total))
+    )
     assert isinstance(result, SimulationResult)
     assert result.business_days == 2
     assert days == [(n, len(days)) for n in range(1, len(days) + 1)]  # one call a day

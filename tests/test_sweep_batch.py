@@ -45,8 +45,7 @@ from complaintflow.storage import BatchSaves, Reschedule, SaveItem, TicketStore
 
 SH = "Asia/Shanghai"
 OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
-CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE),
-                       holidays=[dt.date(2024, 6, 10)])
+CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE), holidays=[dt.date(2024, 6, 10)])
 AGENT = Actor.staff("a1", Role.AGENT)
 CUSTOMER = Actor.customer("C1")
 FAR = pendulum.datetime(2024, 12, 31, tz=SH)
@@ -58,8 +57,13 @@ def at(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
 
 def make_desk(store: TicketStore, clock: ManualClock, prefix: str = "t") -> ComplaintDesk:
     serial = count(1)
-    return ComplaintDesk(store, clock, sla=SlaPolicy.default(), calendar=CAL,
-                         ids=lambda: f"{prefix}{next(serial):03d}")
+    return ComplaintDesk(
+        store,
+        clock,
+        sla=SlaPolicy.default(),
+        calendar=CAL,
+        ids=lambda: f"{prefix}{next(serial):03d}",
+    )
 
 
 def open_tickets(desk: ComplaintDesk, clock: ManualClock, n: int) -> list[str]:
@@ -67,8 +71,9 @@ def open_tickets(desk: ComplaintDesk, clock: ManualClock, n: int) -> list[str]:
     first-response warning, breach and both escalation steps (4 alerts, 1 apology)."""
     ids = []
     for k in range(n):
-        draft = TicketDraft(f"第{k}个包裹没到", "phone", clock.now(),
-                            Customer(f"C{k}", phone="13812345678"))
+        draft = TicketDraft(
+            f"第{k}个包裹没到", "phone", clock.now(), Customer(f"C{k}", phone="13812345678")
+        )
         ticket = desk.intake(draft)
         desk.triage(ticket.id, "complaint", "logistics.timeliness", "P3", actor=AGENT)
         ids.append(ticket.id)
@@ -76,8 +81,12 @@ def open_tickets(desk: ComplaintDesk, clock: ManualClock, n: int) -> list[str]:
 
 
 def logged(store: TicketStore, ids: Iterable[str]) -> list[str]:
-    return [ev.payload.key for ticket_id in ids for ev in store.events(ticket_id)
-            if isinstance(ev.payload, SlaAlerted)]
+    return [
+        ev.payload.key
+        for ticket_id in ids
+        for ev in store.events(ticket_id)
+        if isinstance(ev.payload, SlaAlerted)
+    ]
 
 
 class Spy:
@@ -91,11 +100,11 @@ class Spy:
         self.store = store
         self.batches: list[int] = []
         self.claimed: set[str] = set()
-        self.saves: list[int] = []                  # tickets per save call
+        self.saves: list[int] = []  # tickets per save call
         self.save_fails: Callable[[], BaseException | None] = lambda: None
         self.after_claim: Callable[[], object] | None = None
-        self.reschedules: list[int] = []            # tickets per reschedule call
-        self.skipped: set[str] = set()              # what reschedule returned
+        self.reschedules: list[int] = []  # tickets per reschedule call
+        self.skipped: set[str] = set()  # what reschedule returned
         self.reschedule_fails: Callable[[], BaseException | None] = lambda: None
         self.before_reschedule: Callable[[], object] | None = None
 
@@ -155,7 +164,7 @@ def spy(request: pytest.FixtureRequest, store: TicketStore) -> Spy:
 
 @pytest.fixture
 def clock() -> ManualClock:
-    return ManualClock(at(7, 17))          # Friday 17:00; Monday the 10th is a holiday
+    return ManualClock(at(7, 17))  # Friday 17:00; Monday the 10th is a holiday
 
 
 @pytest.fixture(params=["memory", "sqlite"])
@@ -172,20 +181,21 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TicketStor
 
 
 def test_a_sweep_claims_and_saves_each_page_in_one_batch(
-        store: TicketStore, spy: Spy, clock: ManualClock) -> None:
+    store: TicketStore, spy: Spy, clock: ManualClock
+) -> None:
     desk = make_desk(store, clock)
     ids = open_tickets(desk, clock, 5)
     summary = sweep(spy, desk.follow, at(11, 16), page_size=2)
     assert summary.checked == 5
     assert (summary.warnings, summary.breaches, summary.escalations) == (5, 5, 10)
-    assert spy.batches == [8, 8, 4]                 # pages of 2, 2 and 1 tickets
+    assert spy.batches == [8, 8, 4]  # pages of 2, 2 and 1 tickets
     assert spy.saves == ([2, 2, 1] if isinstance(spy, BatchSpy) else [1] * 5)
     assert sorted(logged(store, ids)) == sorted(summary.alerts) == sorted(spy.claimed)
     assert store.find(due_before=at(11, 16)).items == ()
-    assert spy.reschedules == []                    # every ticket saved its own due time
+    assert spy.reschedules == []  # every ticket saved its own due time
     again = sweep(spy, desk.follow, at(11, 16))
     assert again == SweepSummary()
-    assert len(spy.batches) == 3                    # nothing due: nothing claimed
+    assert len(spy.batches) == 3  # nothing due: nothing claimed
 
 
 # -- interrupted sweeps -----------------------------------------------------------------
@@ -196,7 +206,8 @@ class Died(Exception):
 
 
 def test_a_sweep_that_dies_after_its_claim_leaves_the_alerts_to_the_next(
-        store: TicketStore, spy: Spy, clock: ManualClock) -> None:
+    store: TicketStore, spy: Spy, clock: ManualClock
+) -> None:
     desk = make_desk(store, clock)
     ids = open_tickets(desk, clock, 3)
     batch = isinstance(spy, BatchSpy)
@@ -207,7 +218,7 @@ def test_a_sweep_that_dies_after_its_claim_leaves_the_alerts_to_the_next(
         sweep(spy, desk.follow, at(11, 16))
     unsaved = 3 if batch else 2
     assert len(logged(store, ids)) == 12 - 4 * unsaved
-    assert len(spy.claimed) == 12                   # every key of the page was claimed
+    assert len(spy.claimed) == 12  # every key of the page was claimed
     assert len(store.find(due_before=at(11, 16)).items) == unsaved
     # The keys of the unsaved tickets are claimed but not logged: the next sweep
     # records them all the same, once.
@@ -217,14 +228,18 @@ def test_a_sweep_that_dies_after_its_claim_leaves_the_alerts_to_the_next(
     assert len(keys) == len(set(keys)) == 12
     assert set(keys) == spy.claimed
     assert store.find(due_before=at(11, 16, 5)).items == ()  # nothing left due behind it
-    apologies = [ev for ticket_id in ids for ev in store.events(ticket_id)
-                 if isinstance(ev.payload, NotificationQueued)
-                 and ev.payload.kind == "overdue_apology"]
+    apologies = [
+        ev
+        for ticket_id in ids
+        for ev in store.events(ticket_id)
+        if isinstance(ev.payload, NotificationQueued) and ev.payload.kind == "overdue_apology"
+    ]
     assert len(apologies) == 3
 
 
 def test_a_sweep_that_gives_up_after_conflicts_loses_nothing(
-        store: TicketStore, spy: Spy, clock: ManualClock) -> None:
+    store: TicketStore, spy: Spy, clock: ManualClock
+) -> None:
     desk = make_desk(store, clock)
     ids = open_tickets(desk, clock, 2)
     spy.save_fails = lambda: ConcurrencyError(ticket_id="?", expected=1, actual=2)
@@ -240,7 +255,8 @@ def test_a_sweep_that_gives_up_after_conflicts_loses_nothing(
 
 
 def test_a_sweeper_that_loses_the_race_after_its_claim_records_nothing(
-        store: TicketStore, spy: Spy, clock: ManualClock) -> None:
+    store: TicketStore, spy: Spy, clock: ManualClock
+) -> None:
     first, second = make_desk(store, clock), make_desk(store, clock)
     ids = open_tickets(first, clock, 3)
     others: list[SweepSummary] = []
@@ -248,7 +264,7 @@ def test_a_sweeper_that_loses_the_race_after_its_claim_records_nothing(
     spy.after_claim = lambda: others.append(second.sweep(at(11, 16)))
     mine = sweep(spy, first.follow, at(11, 16))
     (theirs,) = others
-    assert len(theirs.alerts) == 12                # it records what it finds in the logs
+    assert len(theirs.alerts) == 12  # it records what it finds in the logs
     assert (mine.alerts, mine.conflicts) == ((), 0)  # the first re-reads: already there
     keys = logged(store, ids)
     assert sorted(keys) == sorted(theirs.alerts)
@@ -256,7 +272,8 @@ def test_a_sweeper_that_loses_the_race_after_its_claim_records_nothing(
 
 
 def test_concurrent_sweepers_on_one_file_record_each_alert_once(
-        tmp_path: Path, clock: ManualClock) -> None:
+    tmp_path: Path, clock: ManualClock
+) -> None:
     path = tmp_path / "shared.db"
     stores = [SqliteStore(path, synchronous="NORMAL") for _ in range(4)]
     try:
@@ -284,7 +301,7 @@ def test_concurrent_sweepers_on_one_file_record_each_alert_once(
         assert len(keys) == len(set(keys)) == 48
         assert sorted(emitted) == sorted(keys)
         assert sum(summary.conflicts for summary in summaries) == 0
-        assert stores[0].record_alerts(keys) == frozenset()   # every logged key was claimed
+        assert stores[0].record_alerts(keys) == frozenset()  # every logged key was claimed
         assert stores[0].find(due_before=at(11, 16)).items == ()
     finally:
         for each in stores:
@@ -295,7 +312,8 @@ def test_concurrent_sweepers_on_one_file_record_each_alert_once(
 
 
 def test_a_ticket_resolved_after_an_unswept_breach_is_neither_alerted_nor_due(
-        store: TicketStore, clock: ManualClock) -> None:
+    store: TicketStore, clock: ManualClock
+) -> None:
     desk = make_desk(store, clock)
     (ticket_id,) = open_tickets(desk, clock, 1)
     # No sweep runs while the first response breaches (Tue 12:00) and escalates.
@@ -308,7 +326,7 @@ def test_a_ticket_resolved_after_an_unswept_breach_is_neither_alerted_nor_due(
     assert desk.complete(ticket_id, actor=AGENT).status is Status.RESOLVED
     clock.set(at(11, 17))
     summary = desk.sweep()
-    assert summary == SweepSummary()                 # not even visited
+    assert summary == SweepSummary()  # not even visited
     assert store.find(due_before=FAR).items == ()
     log = desk.history(ticket_id)
     assert not [ev for ev in log if isinstance(ev.payload, SlaAlerted)]
@@ -324,11 +342,12 @@ def test_a_ticket_resolved_after_an_unswept_breach_is_neither_alerted_nor_due(
 
 
 def test_a_response_after_an_unswept_breach_stops_its_alerts_only(
-        store: TicketStore, clock: ManualClock) -> None:
+    store: TicketStore, clock: ManualClock
+) -> None:
     desk = make_desk(store, clock)
     (ticket_id,) = open_tickets(desk, clock, 1)
     clock.set(at(11, 16))
-    desk.respond(ticket_id, "您好，正在处理", actor=AGENT)    # four hours late
+    desk.respond(ticket_id, "您好，正在处理", actor=AGENT)  # four hours late
     assert desk.sweep().alerts == ()
     # the resolution clock runs on: its warning (75 % of 3 business days) Thu 10:45
     assert store.find(due_before=at(13, 10, 44)).items == ()
@@ -339,21 +358,24 @@ def test_a_response_after_an_unswept_breach_stops_its_alerts_only(
 # -- a due ticket with nothing to record is rescheduled ------------------------------------------
 
 
-def stale_due(store: TicketStore, desk: ComplaintDesk, ticket_id: str, due: dt.datetime,
-              when: dt.datetime) -> None:
+def stale_due(
+    store: TicketStore, desk: ComplaintDesk, ticket_id: str, due: dt.datetime, when: dt.datetime
+) -> None:
     """Store ``due`` as the ticket's due time, as an older complaintflow might have.
 
     A comment carries it, saved straight through the store, so no
     follow-up recomputes it.
     """
     ticket = store.get(ticket_id)
-    new, events = apply(ticket, c.Comment("客户来电催促"), actor=AGENT, at=when,
-                        rules=desk.follow.rules)
+    new, events = apply(
+        ticket, c.Comment("客户来电催促"), actor=AGENT, at=when, rules=desk.follow.rules
+    )
     store.save(new, events, expected_version=ticket.version, due_at=due)
 
 
 def test_a_ticket_due_with_nothing_to_record_is_rescheduled_to_its_next_threshold(
-        store: TicketStore, spy: Spy, clock: ManualClock) -> None:
+    store: TicketStore, spy: Spy, clock: ManualClock
+) -> None:
     desk = make_desk(store, clock)
     ids = open_tickets(desk, clock, 5)
     # Their real next due time: the first-response warning, Tuesday 11:00 (3 of 4 business
@@ -363,18 +385,19 @@ def test_a_ticket_due_with_nothing_to_record_is_rescheduled_to_its_next_threshol
     versions = [store.get(ticket_id).version for ticket_id in ids]
     summary = sweep(spy, desk.follow, at(8, 12), page_size=2)
     assert (summary.checked, summary.alerts) == (5, ())
-    assert (spy.batches, spy.saves) == ([], [])     # nothing claimed, nothing saved
-    assert spy.reschedules == [2, 2, 1]             # one reschedule per page
+    assert (spy.batches, spy.saves) == ([], [])  # nothing claimed, nothing saved
+    assert spy.reschedules == [2, 2, 1]  # one reschedule per page
     assert store.find(due_before=at(11, 10, 59)).items == ()
     assert sorted(t.id for t in store.find(due_before=at(11, 11)).items) == ids
-    assert sweep(spy, desk.follow, at(8, 12)).checked == 0   # not reloaded any more
+    assert sweep(spy, desk.follow, at(8, 12)).checked == 0  # not reloaded any more
     assert [store.get(ticket_id).version for ticket_id in ids] == versions  # no event
-    on_time = desk.sweep(at(11, 11))                # and alerted when it is really due
+    on_time = desk.sweep(at(11, 11))  # and alerted when it is really due
     assert (on_time.checked, on_time.warnings) == (5, 5)
 
 
 def test_a_resolved_ticket_with_a_stale_due_time_leaves_the_sweep(
-        store: TicketStore, spy: Spy, clock: ManualClock) -> None:
+    store: TicketStore, spy: Spy, clock: ManualClock
+) -> None:
     """A database written before stopped clocks stopped raising alerts (issue 6)."""
     desk = make_desk(store, clock)
     (ticket_id,) = open_tickets(desk, clock, 1)
@@ -385,16 +408,17 @@ def test_a_resolved_ticket_with_a_stale_due_time_leaves_the_sweep(
     desk.propose_solution(ticket_id, "补发包裹", actor=AGENT)
     desk.customer_accepts(ticket_id, actor=CUSTOMER)
     assert desk.complete(ticket_id, actor=AGENT).status is Status.RESOLVED
-    stale_due(store, desk, ticket_id, at(11, 12), at(11, 16))   # the unswept breach
+    stale_due(store, desk, ticket_id, at(11, 12), at(11, 16))  # the unswept breach
     summary = sweep(spy, desk.follow, at(11, 17))
     assert (summary.checked, summary.alerts) == (1, ())
     assert spy.reschedules == [1]
-    assert store.find(due_before=FAR).items == ()   # next_due is None: no due time at all
+    assert store.find(due_before=FAR).items == ()  # next_due is None: no due time at all
     assert sweep(spy, desk.follow, at(11, 18)) == SweepSummary()
 
 
 def test_a_ticket_saved_before_the_reschedule_keeps_the_due_time_of_its_save(
-        store: TicketStore, spy: Spy, clock: ManualClock) -> None:
+    store: TicketStore, spy: Spy, clock: ManualClock
+) -> None:
     desk = make_desk(store, clock)
     raced, calm = open_tickets(desk, clock, 2)
     for ticket_id in (raced, calm):
@@ -407,12 +431,13 @@ def test_a_ticket_saved_before_the_reschedule_keeps_the_due_time_of_its_save(
     assert store.find(due_before=at(9, 8, 59)).items == ()
     assert [t.id for t in store.find(due_before=at(9, 9)).items] == [raced]
     assert [t.id for t in store.find(due_before=at(11, 11)).items] == [raced, calm]
-    assert sweep(spy, desk.follow, at(9, 10)).checked == 1   # due again: moved this time
+    assert sweep(spy, desk.follow, at(9, 10)).checked == 1  # due again: moved this time
     assert [t.id for t in store.find(due_before=at(11, 10, 59)).items] == []
 
 
 def test_a_sweep_that_dies_before_its_reschedule_leaves_the_tickets_due(
-        store: TicketStore, spy: Spy, clock: ManualClock) -> None:
+    store: TicketStore, spy: Spy, clock: ManualClock
+) -> None:
     desk = make_desk(store, clock)
     ids = open_tickets(desk, clock, 2)
     for ticket_id in ids:

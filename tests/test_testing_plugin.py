@@ -10,7 +10,7 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
-HOST_TESTS = '''
+HOST_TESTS = """
 import datetime as dt
 
 from complaintflow import BusinessCalendar, ComplaintDesk, InMemoryStore, ManualClock
@@ -56,7 +56,7 @@ def test_the_desk_stamps_the_default_sla(complaint_desk, manual_clock, memory_st
     assert complaint_desk.sweep().warnings == 0
     manual_clock.advance(hours=1)          # 14:00: 75 % used, the warning is due
     assert complaint_desk.sweep().warnings == 1
-'''
+"""
 
 
 @pytest.fixture
@@ -74,7 +74,8 @@ def test_a_host_test_file_uses_the_fixtures(pytester: pytest.Pytester) -> None:
 
 @pytest.mark.usefixtures("no_autoload")
 def test_each_test_gets_fresh_fixtures(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_fresh='''
+    pytester.makepyfile(
+        test_fresh="""
 def test_one(complaint_desk, manual_clock):
     manual_clock.advance(days=1)
     from complaintflow import Channel, TicketDraft
@@ -86,7 +87,8 @@ def test_two(complaint_desk, manual_clock, memory_store):
     assert memory_store.find().items == ()
     from complaintflow import Channel, TicketDraft
     assert complaint_desk.intake(TicketDraft("b", Channel.EMAIL, manual_clock.now())).id == "T0001"
-''')
+"""
+    )
     result = pytester.runpytest_subprocess("-p", "complaintflow.testing.plugin", "-q")
     result.assert_outcomes(passed=2)
 
@@ -107,15 +109,15 @@ def test_the_plugin_imports_without_hypothesis() -> None:
         "assert 'hypothesis' not in [m.split('.')[0] for m in sys.modules if sys.modules[m]]\n"
         "print(plugin.START)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "2024-05-20" in done.stdout
 
 
 def test_the_entry_point_loads_the_plugin_by_itself(pytester: pytest.Pytester) -> None:
-    found = [ep for ep in entry_points(group="pytest11")
-             if ep.value == "complaintflow.testing.plugin"]
+    found = [
+        ep for ep in entry_points(group="pytest11") if ep.value == "complaintflow.testing.plugin"
+    ]
     if not found:
         pytest.skip("the pytest11 entry point is not installed (editable install predates it)")
     pytester.makepyfile(test_auto="def test_it(complaint_desk):\n    assert complaint_desk\n")

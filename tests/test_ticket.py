@@ -22,21 +22,40 @@ POLICY = SlaPolicy.default()
 
 
 def received(*, sla: bool = False) -> Ticket:
-    draft = TicketDraft("订单56被重复扣款", Channel.CHAT, T0, Customer("C001", "vip"),
-                        order_ref="56")
-    ticket, _ = open_ticket(draft, ticket_id="T-1", number="TS20240520-0001", actor=AGENT,
-                            sla_version=POLICY.version if sla else None,
-                            sla_rules=POLICY.clock_rules() if sla else None)
+    draft = TicketDraft(
+        "订单56被重复扣款", Channel.CHAT, T0, Customer("C001", "vip"), order_ref="56"
+    )
+    ticket, _ = open_ticket(
+        draft,
+        ticket_id="T-1",
+        number="TS20240520-0001",
+        actor=AGENT,
+        sla_version=POLICY.version if sla else None,
+        sla_rules=POLICY.clock_rules() if sla else None,
+    )
     return ticket
 
 
 def test_the_constructor_takes_every_field_by_keyword() -> None:
-    ticket = Ticket(id="T-1", number="TS20240520-0001", version=1, last_seq=1,
-                    status="received", received_at=T0, updated_at=T0, channel=Channel.CHAT,
-                    description="扣款两次", priority=Priority.P1, order_ref="56")
+    ticket = Ticket(
+        id="T-1",
+        number="TS20240520-0001",
+        version=1,
+        last_seq=1,
+        status="received",
+        received_at=T0,
+        updated_at=T0,
+        channel=Channel.CHAT,
+        description="扣款两次",
+        priority=Priority.P1,
+        order_ref="56",
+    )
     assert ticket.status is Status.RECEIVED
-    assert (ticket.number, ticket.priority, ticket.order_ref) == ("TS20240520-0001",
-                                                                  Priority.P1, "56")
+    assert (ticket.number, ticket.priority, ticket.order_ref) == (
+        "TS20240520-0001",
+        Priority.P1,
+        "56",
+    )
     assert attrs.has(Ticket)
 
 
@@ -49,18 +68,39 @@ def test_attrs_evolve_changes_one_field() -> None:
 
 def test_unknown_or_missing_fields_are_refused_like_any_constructor() -> None:
     with pytest.raises(TypeError, match="colour"):
-        Ticket(id="T-1", version=1, last_seq=1, status="received", updated_at=T0,
-               number="N", received_at=T0, channel=Channel.CHAT, description="d",
-               colour="red")  # type: ignore[call-arg]
+        Ticket(
+            id="T-1",
+            version=1,
+            last_seq=1,
+            status="received",
+            updated_at=T0,
+            number="N",
+            received_at=T0,
+            channel=Channel.CHAT,
+            description="d",
+            colour="red",
+        )  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="description"):
-        Ticket(id="T-1", version=1, last_seq=1, status="received",  # type: ignore[call-arg]
-               number="N", updated_at=T0, received_at=T0, channel=Channel.CHAT)
+        Ticket(
+            id="T-1",
+            version=1,
+            last_seq=1,
+            status="received",  # type: ignore[call-arg]
+            number="N",
+            updated_at=T0,
+            received_at=T0,
+            channel=Channel.CHAT,
+        )
 
 
 def test_a_new_version_leaves_the_earlier_one_untouched() -> None:
     ticket = received()
-    triaged, _ = apply(ticket, c.Triage(Kind.COMPLAINT, Category.BILLING_PAYMENT,
-                                        Priority.P1), actor=AGENT, at=T0.add(minutes=2))
+    triaged, _ = apply(
+        ticket,
+        c.Triage(Kind.COMPLAINT, Category.BILLING_PAYMENT, Priority.P1),
+        actor=AGENT,
+        at=T0.add(minutes=2),
+    )
     assert triaged.priority is Priority.P1
     assert ticket.priority is None
     with pytest.raises(attrs.exceptions.FrozenInstanceError):

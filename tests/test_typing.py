@@ -16,9 +16,21 @@ API = ROOT / "tests" / "typing" / "api.py"
 
 def mypy(path: Path, cache: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache),
-         "--no-error-summary", str(path)],
-        cwd=ROOT, capture_output=True, text=True, check=False, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(cache),
+            "--no-error-summary",
+            str(path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
 
 
@@ -30,8 +42,7 @@ def test_user_code_type_checks_under_strict(tmp_path: Path) -> None:
 def test_mypy_would_catch_a_misuse(tmp_path: Path) -> None:
     wrong = tmp_path / "wrong.py"
     wrong.write_text(
-        "from complaintflow import Ticket, apply\n"
-        "version: str = Ticket.replay([]).version\n",
+        "from complaintflow import Ticket, apply\nversion: str = Ticket.replay([]).version\n",
         encoding="utf-8",
     )
     result = mypy(wrong, tmp_path / "cache")

@@ -48,7 +48,8 @@ def _month(text: str) -> tuple[int, int]:
         day = pendulum.from_format(text, "YYYY-MM")
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"invalid month {text!r}: use YYYY-MM, e.g. 2024-05") from None
+            f"invalid month {text!r}: use YYYY-MM, e.g. 2024-05"
+        ) from None
     return day.year, day.month
 
 
@@ -57,7 +58,8 @@ def _zone(text: str) -> str:
         pendulum.timezone(text)
     except Exception:  # pendulum raises its own InvalidTimezone (a ValueError)
         raise argparse.ArgumentTypeError(
-            f"unknown time zone {text!r}, e.g. Asia/Shanghai") from None
+            f"unknown time zone {text!r}, e.g. Asia/Shanghai"
+        ) from None
     return text
 
 
@@ -76,8 +78,9 @@ def _received(text: str, zone: str) -> pendulum.DateTime:
     try:
         parsed = pendulum.parse(text, tz=zone, strict=False)
     except (ValueError, pendulum.parsing.exceptions.ParserError):
-        raise _Usage(f"invalid --received {text!r}: use ISO 8601, "
-                     "e.g. 2024-05-20T17:30+08:00") from None
+        raise _Usage(
+            f"invalid --received {text!r}: use ISO 8601, e.g. 2024-05-20T17:30+08:00"
+        ) from None
     if not isinstance(parsed, pendulum.DateTime):
         raise _Usage(f"invalid --received {text!r}: give a date and a time of day")
     return parsed
@@ -106,8 +109,10 @@ def _fresh_demo_db(path: Path, args: argparse.Namespace) -> None:
         raise _Refused(f"directory {path.parent} does not exist")
     if path.exists():
         if not _is_demo(path):
-            raise _Refused(f"{path} exists and is not a complaintflow demo database; "
-                           "refusing to overwrite it (choose another --db)")
+            raise _Refused(
+                f"{path} exists and is not a complaintflow demo database; "
+                "refusing to overwrite it (choose another --db)"
+            )
         print(f"Replacing the previous demo database {path}", file=sys.stderr)
         for extra in ("", "-wal", "-shm", "-journal"):
             Path(f"{path}{extra}").unlink(missing_ok=True)
@@ -122,8 +127,7 @@ def _progress(stream: TextIO) -> Callable[[int, int], None]:
     def show(done: int, total: int) -> None:
         width = 30
         filled = width * done // total
-        stream.write(f"\rSimulating [{'#' * filled}{'.' * (width - filled)}] "
-                     f"day {done}/{total}")
+        stream.write(f"\rSimulating [{'#' * filled}{'.' * (width - filled)}] day {done}/{total}")
         if done == total:
             stream.write("\n")
         stream.flush()
@@ -138,8 +142,10 @@ def _demo(args: argparse.Namespace) -> int:
     if args.story:
         given = [f"--{name}" for name in _DEMO_DEFAULTS if getattr(args, name) is not None]
         if given:
-            raise _Usage(f"{', '.join(given)} do{'es' if len(given) == 1 else ''} not apply "
-                         "to --story (it plays one ticket in memory and prints its audit trail)")
+            raise _Usage(
+                f"{', '.join(given)} do{'es' if len(given) == 1 else ''} not apply "
+                "to --story (it plays one ticket in memory and prints its audit trail)"
+            )
         return _story()
     for name, default in _DEMO_DEFAULTS.items():
         if getattr(args, name) is None:
@@ -157,12 +163,14 @@ def _demo(args: argparse.Namespace) -> int:
     html = path.parent / "report.html"
     html.write_text(report.to_html(args.lang), encoding="utf-8")
     states = ", ".join(f"{name} {n}" for name, n in result.statuses.items())
-    print(f"Simulated {result.started_at:%Y-%m-%d} to {result.ended_at:%Y-%m-%d} "
-          f"({result.business_days} office days, seed {args.seed}) in "
-          f"{time.monotonic() - started:.1f} s: {result.tickets} tickets "
-          f"({result.repeats} repeated deliveries absorbed), {result.surveys} surveys, "
-          f"{result.reopened} reopened, {result.sweeps} sweeps, {result.alerts} SLA alerts, "
-          f"{sum(result.notifications.values())} notifications delivered.")
+    print(
+        f"Simulated {result.started_at:%Y-%m-%d} to {result.ended_at:%Y-%m-%d} "
+        f"({result.business_days} office days, seed {args.seed}) in "
+        f"{time.monotonic() - started:.1f} s: {result.tickets} tickets "
+        f"({result.repeats} repeated deliveries absorbed), {result.surveys} surveys, "
+        f"{result.reopened} reopened, {result.sweeps} sweeps, {result.alerts} SLA alerts, "
+        f"{sum(result.notifications.values())} notifications delivered."
+    )
     print(f"Tickets by status: {states}.")
     print(f"Database: {path}\nHTML report: {html}\n")
     print(report.to_markdown(args.lang), end="")
@@ -176,8 +184,10 @@ def _story() -> int:
 
     store = InMemoryStore()
     ticket = run_story(store)
-    print(f"Ticket {ticket.number}: {ticket.kind} / {ticket.category} / {ticket.priority}, "
-          f"{ticket.status} after {ticket.version} versions\n")
+    print(
+        f"Ticket {ticket.number}: {ticket.kind} / {ticket.category} / {ticket.priority}, "
+        f"{ticket.status} after {ticket.version} versions\n"
+    )
     print(render_table(store.events(ticket.id), zone=_ZONE))
     return 0
 
@@ -208,21 +218,32 @@ def _logs(store: SqliteStore, seen: _Received | None = None) -> Iterator[list[Ev
         cursor = page.cursor
 
 
-def _monthly(store: SqliteStore, year: int, month: int,
-             seen: _Received | None = None) -> MonthlyReport:
+def _monthly(
+    store: SqliteStore, year: int, month: int, seen: _Received | None = None
+) -> MonthlyReport:
     from complaintflow.demo.simulation import office_calendar
     from complaintflow.metrics import monthly_report
     from complaintflow.sla.policy import SlaPolicy
 
-    return monthly_report(_logs(store, seen), year=year, month=month, zone=_ZONE,
-                          policy=SlaPolicy.default(), calendar=office_calendar())
+    return monthly_report(
+        _logs(store, seen),
+        year=year,
+        month=month,
+        zone=_ZONE,
+        policy=SlaPolicy.default(),
+        calendar=office_calendar(),
+    )
 
 
 def _empty(report: MonthlyReport) -> bool:
     """Nothing happened that month: a report of zeros would only mislead."""
-    return not (report.received or report.resolved or report.satisfaction.responses
-                or report.backlog.total or any(c.finished or c.overdue_open
-                                               for c in report.sla))
+    return not (
+        report.received
+        or report.resolved
+        or report.satisfaction.responses
+        or report.backlog.total
+        or any(c.finished or c.overdue_open for c in report.sla)
+    )
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -238,10 +259,15 @@ def _report(args: argparse.Namespace) -> int:
     with SqliteStore(path, migrate=False) as store:  # a report never changes the schema
         report = _monthly(store, year, month, seen)
     if _empty(report):
-        held = (f"its tickets were received {seen.first:%Y-%m-%d} to {seen.last:%Y-%m-%d}"
-                if seen.first and seen.last else "it holds no tickets")
-        raise _Refused(f"no data for {report.label} in {path}: nothing was received, resolved, "
-                       f"surveyed or open that month; {held}")
+        held = (
+            f"its tickets were received {seen.first:%Y-%m-%d} to {seen.last:%Y-%m-%d}"
+            if seen.first and seen.last
+            else "it holds no tickets"
+        )
+        raise _Refused(
+            f"no data for {report.label} in {path}: nothing was received, resolved, "
+            f"surveyed or open that month; {held}"
+        )
     if args.format == "json":
         text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "html":
@@ -263,8 +289,9 @@ def _has_tickets_table(path: Path) -> bool:
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                               "AND name = 'tickets'").fetchone()
+            row = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tickets'"
+            ).fetchone()
         finally:
             conn.close()
     except sqlite3.Error:
@@ -287,21 +314,27 @@ def _sla(args: argparse.Namespace) -> int:
     policy, calendar = SlaPolicy.default(), office_calendar(args.tz)
     begins = _holidays_begin()
     if received.in_timezone(args.tz).date() < begins:
-        raise _Refused(f"the holiday data of the office calendar begins on {begins} and "
-                       f"--received is {received.in_timezone(args.tz):%Y-%m-%d}: holidays "
-                       "and make-up days before it are unknown, so no deadline is given")
+        raise _Refused(
+            f"the holiday data of the office calendar begins on {begins} and "
+            f"--received is {received.in_timezone(args.tz):%Y-%m-%d}: holidays "
+            "and make-up days before it are unknown, so no deadline is given"
+        )
     who = Actor.system("cli")
     customer = Customer("cli", args.tier) if args.tier else None
     draft = TicketDraft("(sla calculation)", args.channel, received, customer)
-    ticket, events = open_ticket(draft, ticket_id="sla", number="SLA", actor=who, at=received,
-                                 sla_version=policy.version)
-    ticket, more = apply(ticket, Triage(args.kind, None, args.priority, complex=args.complex),
-                         actor=who, at=received)
+    ticket, events = open_ticket(
+        draft, ticket_id="sla", number="SLA", actor=who, at=received, sla_version=policy.version
+    )
+    ticket, more = apply(
+        ticket, Triage(args.kind, None, args.priority, complex=args.complex), actor=who, at=received
+    )
     status = measure([*events, *more], policy, calendar, received)
     local = received.in_timezone(args.tz)
-    print(f"{args.priority} {args.kind}{' (complex)' if args.complex else ''}"
-          f"{f', {args.tier} customer' if args.tier else ''}, received "
-          f"{local:%a %Y-%m-%d %H:%M} ({args.tz}); SLA policy {policy.version}")
+    print(
+        f"{args.priority} {args.kind}{' (complex)' if args.complex else ''}"
+        f"{f', {args.tier} customer' if args.tier else ''}, received "
+        f"{local:%a %Y-%m-%d %H:%M} ({args.tz}); SLA policy {policy.version}"
+    )
     for metric in ("first_response", "resolution"):
         clock = status.current(metric)
         if clock is None:
@@ -309,8 +342,10 @@ def _sla(args: argparse.Namespace) -> int:
             continue
         due = clock.due_at.in_timezone(args.tz)
         after = format_duration(clock.due_at - received)
-        print(f"{metric.replace('_', ' '):<15} due {due:%a %Y-%m-%d %H:%M}  ({clock.target}, "
-              f"{after} after receipt)")
+        print(
+            f"{metric.replace('_', ' '):<15} due {due:%a %Y-%m-%d %H:%M}  ({clock.target}, "
+            f"{after} after receipt)"
+        )
         if args.explain:
             print("  " + explain(clock, calendar).text.replace("\n", "\n  "))
     return 0
@@ -331,8 +366,11 @@ def _classify(args: argparse.Namespace) -> int:
         if args.text is not None or args.evaluate is not None:
             raise _Usage("--train does not take TEXT or --evaluate")
         if args.train is None or not Path(args.train).is_file():
-            raise _Usage(f"no samples file at {args.train}" if args.train
-                         else "--cross-validate needs --train FILE")
+            raise _Usage(
+                f"no samples file at {args.train}"
+                if args.train
+                else "--cross-validate needs --train FILE"
+            )
         if args.cross_validate is not None:
             if args.cross_validate < 2:
                 raise _Usage("--cross-validate K needs K >= 2")
@@ -359,8 +397,10 @@ def _classify(args: argparse.Namespace) -> int:
 
     draft = TicketDraft(args.text, args.channel, SystemClock().now())
     found = classifier.classify(draft)
-    print(f"{found.kind} / {found.category or 'unknown category'} / {found.priority}"
-          + ("  (needs a human look)" if found.needs_human else ""))
+    print(
+        f"{found.kind} / {found.category or 'unknown category'} / {found.priority}"
+        + ("  (needs a human look)" if found.needs_human else "")
+    )
     print(found.explain())
     return 0
 
@@ -385,24 +425,40 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="simulate a month of feedback on SQLite, print the report")
-    demo.add_argument("--db", default=None,
-                      help=f"demo database file (default ./{_DEMO_DB}; only a previous "
-                           "demo database is replaced)")
+    demo.add_argument(
+        "--db",
+        default=None,
+        help=f"demo database file (default ./{_DEMO_DB}; only a previous "
+        "demo database is replaced)",
+    )
     demo.add_argument("--seed", type=int, default=None, help="random seed (default 0)")
-    demo.add_argument("--days", type=_positive, default=None,
-                      help="stop after this many office days (default: the whole month)")
-    demo.add_argument("--lang", choices=("zh", "en"), default=None,
-                      help="report and notification language (default zh)")
+    demo.add_argument(
+        "--days",
+        type=_positive,
+        default=None,
+        help="stop after this many office days (default: the whole month)",
+    )
+    demo.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=None,
+        help="report and notification language (default zh)",
+    )
     demo.add_argument("--quiet", action="store_true", default=None, help="no progress bar")
-    demo.add_argument("--story", action="store_true",
-                      help="instead, play the one duplicate-charge story and print its audit "
-                           "trail")
+    demo.add_argument(
+        "--story",
+        action="store_true",
+        help="instead, play the one duplicate-charge story and print its audit trail",
+    )
     demo.set_defaults(run=_demo, parser=demo)
 
     sla = sub.add_parser("sla", help="first-response and resolution deadlines of a ticket")
     sla.add_argument("--priority", required=True, choices=[p.value for p in Priority])
-    sla.add_argument("--received", required=True,
-                     help="ISO 8601, e.g. 2024-05-20T17:30+08:00 (no offset: --tz local time)")
+    sla.add_argument(
+        "--received",
+        required=True,
+        help="ISO 8601, e.g. 2024-05-20T17:30+08:00 (no offset: --tz local time)",
+    )
     sla.add_argument("--kind", choices=[k.value for k in Kind], default="complaint")
     sla.add_argument("--tier", choices=[t.value for t in CustomerTier], default=None)
     sla.add_argument("--channel", choices=[c.value for c in Channel], default="phone")
@@ -424,21 +480,44 @@ def _parser() -> argparse.ArgumentParser:
     )
     classify.add_argument("text", nargs="?", default=None, help="the customer's words")
     classify.add_argument("--channel", choices=[c.value for c in Channel], default="chat")
-    classify.add_argument("--evaluate", metavar="FILE", default=None,
-                          help="JSON lines of labelled samples: print the evaluation report")
+    classify.add_argument(
+        "--evaluate",
+        metavar="FILE",
+        default=None,
+        help="JSON lines of labelled samples: print the evaluation report",
+    )
     classify.add_argument("--classifier", default="keyword", help="registered classifier name")
-    classify.add_argument("--max-misses", type=int, default=30,
-                          help="misclassified samples to list with --evaluate")
-    classify.add_argument("--model", metavar="MODEL.json", default=None,
-                          help="a trained model: chained before the keyword classifier")
-    classify.add_argument("--min-confidence", type=float, default=0.9,
-                          help="the model's probability needed to decide a field (0-1)")
-    classify.add_argument("--train", metavar="FILE", default=None,
-                          help="labelled samples to train a model on (needs the ml extra)")
-    classify.add_argument("--out", metavar="MODEL.json", default=None,
-                          help="where --train writes the model")
-    classify.add_argument("--cross-validate", metavar="K", type=int, default=None,
-                          help="with --train: K-fold accuracy of the model and the chain")
+    classify.add_argument(
+        "--max-misses", type=int, default=30, help="misclassified samples to list with --evaluate"
+    )
+    classify.add_argument(
+        "--model",
+        metavar="MODEL.json",
+        default=None,
+        help="a trained model: chained before the keyword classifier",
+    )
+    classify.add_argument(
+        "--min-confidence",
+        type=float,
+        default=0.9,
+        help="the model's probability needed to decide a field (0-1)",
+    )
+    classify.add_argument(
+        "--train",
+        metavar="FILE",
+        default=None,
+        help="labelled samples to train a model on (needs the ml extra)",
+    )
+    classify.add_argument(
+        "--out", metavar="MODEL.json", default=None, help="where --train writes the model"
+    )
+    classify.add_argument(
+        "--cross-validate",
+        metavar="K",
+        type=int,
+        default=None,
+        help="with --train: K-fold accuracy of the model and the chain",
+    )
     classify.set_defaults(run=_classify, parser=classify)
 
     diagram = sub.add_parser("diagram", help="print the ticket lifecycle as Mermaid text")

@@ -68,13 +68,23 @@ def instant(value: object, field: str = "instant") -> pendulum.DateTime:
     offset = tz.utcoffset(value)
     if offset is None:
         raise NaiveDatetimeError(field, value)
-    if (isinstance(value, pendulum.DateTime) and isinstance(tz, _ZONE | _FIXED)
-            and offset == tz.utcoffset(_replace(value, fold=1 - value.fold))):
+    if (
+        isinstance(value, pendulum.DateTime)
+        and isinstance(tz, _ZONE | _FIXED)
+        and offset == tz.utcoffset(_replace(value, fold=1 - value.fold))
+    ):
         return value
     if isinstance(tz, ZoneInfo) and not isinstance(tz, pendulum.Timezone) and tz.key:
         tz = named_zone(tz.key)
-    wall = dt.datetime(value.year, value.month, value.day, value.hour, value.minute,
-                       value.second, value.microsecond)
+    wall = dt.datetime(
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+    )
     local = tz.fromutc((wall - offset).replace(tzinfo=tz))
     if not isinstance(tz, pendulum.Timezone):
         offset = local.utcoffset()
@@ -93,10 +103,27 @@ def exact_reading(local: dt.datetime) -> pendulum.DateTime:
     offset = tz.utcoffset(local)
     assert offset is not None
     if offset != tz.utcoffset(_replace(local, fold=1 - local.fold)):
-        return pendulum.DateTime(local.year, local.month, local.day, local.hour, local.minute,
-                                 local.second, local.microsecond, tzinfo=_fixed(offset))
-    return pendulum.DateTime(local.year, local.month, local.day, local.hour, local.minute,
-                             local.second, local.microsecond, tzinfo=tz, fold=local.fold)
+        return pendulum.DateTime(
+            local.year,
+            local.month,
+            local.day,
+            local.hour,
+            local.minute,
+            local.second,
+            local.microsecond,
+            tzinfo=_fixed(offset),
+        )
+    return pendulum.DateTime(
+        local.year,
+        local.month,
+        local.day,
+        local.hour,
+        local.minute,
+        local.second,
+        local.microsecond,
+        tzinfo=tz,
+        fold=local.fold,
+    )
 
 
 @functools.lru_cache(maxsize=8192)
@@ -107,8 +134,11 @@ def _settled(key: str, ordinal: int) -> bool:
     tz = named_zone(key)
     one = dt.timedelta(days=1)
     day = dt.datetime.fromordinal(ordinal)
-    offsets = {tz.utcoffset((day + k * one).replace(tzinfo=tz, fold=fold))
-               for k in (-1, 2) for fold in (0, 1)}
+    offsets = {
+        tz.utcoffset((day + k * one).replace(tzinfo=tz, fold=fold))
+        for k in (-1, 2)
+        for fold in (0, 1)
+    }
     return len(offsets) == 1
 
 
@@ -116,8 +146,16 @@ def _as_utc(value: dt.datetime) -> dt.datetime:
     """A plain stdlib UTC datetime: pendulum values lose their fold in stdlib ``astimezone``."""
     offset = value.utcoffset()
     assert offset is not None
-    wall = dt.datetime(value.year, value.month, value.day, value.hour, value.minute,
-                       value.second, value.microsecond, tzinfo=dt.UTC)
+    wall = dt.datetime(
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+        tzinfo=dt.UTC,
+    )
     return wall - offset
 
 
@@ -187,9 +225,7 @@ class ManualClock:
         target = instant(to, "to")
         with self._lock:
             if target < self._now:
-                raise ClockError(
-                    f"a ManualClock cannot go backwards from {self._now} to {target}"
-                )
+                raise ClockError(f"a ManualClock cannot go backwards from {self._now} to {target}")
             self._now = target
             return self._now
 

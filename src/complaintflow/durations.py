@@ -30,8 +30,9 @@ def _lang(lang: str) -> str:
     """``zh``, ``zh-CN``, ``zh-Hans``… read as Chinese; ``en``, ``en-GB``… as English."""
     base = lang.split("-", 1)[0].split("_", 1)[0].lower()
     if base not in ("zh", "en"):
-        raise ValidationError(f"lang must be zh or en (or a regional form), got {lang!r}",
-                              field="lang")
+        raise ValidationError(
+            f"lang must be zh or en (or a regional form), got {lang!r}", field="lang"
+        )
     return base
 
 
@@ -58,7 +59,8 @@ def format_duration(span: dt.timedelta | None, lang: str = "en", *, days: bool =
             return f"{mins}分钟"
         return (f"{whole_days}天" if whole_days else "") + f"{hours}小时{mins:02d}分"
     parts = ([f"{whole_days}d"] if whole_days else []) + (
-        [f"{hours}h"] if hours or whole_days else [])
+        [f"{hours}h"] if hours or whole_days else []
+    )
     return " ".join([*parts, f"{mins:02d}m" if parts else f"{mins}m"])
 
 

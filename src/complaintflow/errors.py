@@ -111,9 +111,7 @@ class CurrencyMismatchError(MoneyError):
     """Two amounts in different currencies met in one operation."""
 
     def __init__(self, left: str, right: str, operation: str) -> None:
-        super().__init__(
-            f"cannot {operation} {left} and {right}: convert one currency first"
-        )
+        super().__init__(f"cannot {operation} {left} and {right}: convert one currency first")
         self.left = left
         self.right = right
         self.operation = operation
@@ -175,9 +173,7 @@ class PermissionDenied(ComplaintflowError):
         self.reason = reason
         role = actor_role or "no staff role"
         why = f" ({reason})" if reason else ""
-        super().__init__(
-            f"{actor_id} ({role}) may not {trigger}{why}; it requires {required}"
-        )
+        super().__init__(f"{actor_id} ({role}) may not {trigger}{why}; it requires {required}")
 
 
 class SelfApprovalError(PermissionDenied):
@@ -251,9 +247,7 @@ class RulePatternError(RuleError):
 class RuleValueError(RuleError):
     """A value of the wrong type, or a kind / category / priority that does not exist."""
 
-    def __init__(
-        self, *, rule: str, key: str, value: object, expected: str
-    ) -> None:
+    def __init__(self, *, rule: str, key: str, value: object, expected: str) -> None:
         self.value = value
         self.expected = expected
         super().__init__(f"{key} = {value!r} is invalid; expected {expected}", rule=rule, key=key)
@@ -331,9 +325,7 @@ class SlaPolicyMismatch(ValidationError):
 class SurveySchedulingError(ValidationError):
     """No acceptable instant within the search limit: the rules leave no room."""
 
-    def __init__(
-        self, *, method: str, after: dt.datetime, until: dt.datetime
-    ) -> None:
+    def __init__(self, *, method: str, after: dt.datetime, until: dt.datetime) -> None:
         super().__init__(
             f"no open instant outside the blackouts for a {method} survey between {after} "
             f"and {until}; open the calendar, narrow the blackouts or raise "
@@ -366,8 +358,11 @@ class MissingExtraError(ComplaintflowError, ModuleNotFoundError):
     """
 
     def __init__(self, module: str, missing: str, extra: str) -> None:
-        super().__init__(f"{module} needs the optional package {missing!r}: "
-                         f"pip install 'complaintflow[{extra}]'", name=missing)
+        super().__init__(
+            f"{module} needs the optional package {missing!r}: "
+            f"pip install 'complaintflow[{extra}]'",
+            name=missing,
+        )
         self.module = module
         self.extra = extra
 
@@ -386,8 +381,10 @@ class CorruptRecord(StorageError):
         self.table = table
         self.key = key
         self.reason = reason
-        super().__init__(f"tenant {tenant!r}: the {table} record {key!r} cannot be decoded "
-                         f"({reason}); repair or delete that row")
+        super().__init__(
+            f"tenant {tenant!r}: the {table} record {key!r} cannot be decoded "
+            f"({reason}); repair or delete that row"
+        )
 
 
 class ModelFormatError(ValidationError):

@@ -128,12 +128,29 @@ def test_keyword_classifier_meets_the_issue_targets_on_independent_text(path: Pa
 
 def test_report_has_slices_and_needs_human_figures(tmp_path: Path) -> None:
     rows = [
-        {"text": "银行卡被扣了两次", "channel": "chat", "kind": "complaint",
-         "category": "billing.payment", "priority": "P1", "needs_human": True},
-        {"text": "Thanks, great service!", "channel": "survey", "kind": "praise",
-         "category": "service.attitude", "priority": "P4", "needs_human": False},
-        {"text": "我的order被charge了两次", "channel": "chat", "kind": "complaint",
-         "category": "billing.payment", "priority": "P1"},
+        {
+            "text": "银行卡被扣了两次",
+            "channel": "chat",
+            "kind": "complaint",
+            "category": "billing.payment",
+            "priority": "P1",
+            "needs_human": True,
+        },
+        {
+            "text": "Thanks, great service!",
+            "channel": "survey",
+            "kind": "praise",
+            "category": "service.attitude",
+            "priority": "P4",
+            "needs_human": False,
+        },
+        {
+            "text": "我的order被charge了两次",
+            "channel": "chat",
+            "kind": "complaint",
+            "category": "billing.payment",
+            "priority": "P1",
+        },
     ]
     path = tmp_path / "s.jsonl"
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
@@ -152,7 +169,17 @@ def test_report_has_slices_and_needs_human_figures(tmp_path: Path) -> None:
 
 def test_needs_human_must_be_a_boolean(tmp_path: Path) -> None:
     path = tmp_path / "s.jsonl"
-    path.write_text(json.dumps({"text": "x", "channel": "chat", "kind": "praise",
-                                "priority": "P4", "needs_human": "yes"}), "utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "text": "x",
+                "channel": "chat",
+                "kind": "praise",
+                "priority": "P4",
+                "needs_human": "yes",
+            }
+        ),
+        "utf-8",
+    )
     with pytest.raises(SampleError, match="needs_human"):
         load_samples(path)

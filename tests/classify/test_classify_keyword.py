@@ -175,7 +175,9 @@ def test_large_amount_needs_a_human_and_makes_a_complaint_urgent(
     assert in_text.priority is Priority.P1
     inquiry = keyword.classify(make_draft("请问采购120万元的设备有什么优惠吗"))
     assert (inquiry.kind, inquiry.priority, inquiry.needs_human) == (
-        Kind.INQUIRY, Priority.P2, True
+        Kind.INQUIRY,
+        Priority.P2,
+        True,
     )
     claimed = keyword.classify(make_draft("设备出现故障", claimed_amount=Money("500000.01", "CNY")))
     assert claimed.needs_human

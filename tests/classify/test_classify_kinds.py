@@ -16,23 +16,33 @@ from .conftest import MakeDraft
 @pytest.mark.parametrize(
     ("text", "kind", "rule"),
     [
-        ("开始以为被重复扣款了，后来客服当天就把多扣的退回来了，服务很到位", Kind.PRAISE,
-         "praise_after_fix"),
-        ("I was double charged but support refunded it within an hour. Impressed.", Kind.PRAISE,
-         "praise_after_fix"),
+        (
+            "开始以为被重复扣款了，后来客服当天就把多扣的退回来了，服务很到位",
+            Kind.PRAISE,
+            "praise_after_fix",
+        ),
+        (
+            "I was double charged but support refunded it within an hour. Impressed.",
+            Kind.PRAISE,
+            "praise_after_fix",
+        ),
         ("能不能出一个小一点的尺寸，现在这个太占地方了", Kind.SUGGESTION, None),
-        ("Could you make the invoices downloadable as PDF?", Kind.SUGGESTION,
-         "proposal_question"),
+        ("Could you make the invoices downloadable as PDF?", Kind.SUGGESTION, "proposal_question"),
         ("为什么说好的赠品没有送？", Kind.COMPLAINT, None),
         ("积分说好一年有效，怎么三个月就清零了？", Kind.COMPLAINT, None),
-        ("How is it acceptable that my order has been processing for 12 days?", Kind.COMPLAINT,
-         "rhetorical_question"),
+        (
+            "How is it acceptable that my order has been processing for 12 days?",
+            Kind.COMPLAINT,
+            "rhetorical_question",
+        ),
         ("你们网站崩了吗？群里好多人都下不了单", Kind.COMPLAINT, None),
         ("Could you check why I was charged twice for one order?", Kind.COMPLAINT, None),
-        ("If I cancel my plan now, will I still be charged?", Kind.INQUIRY,
-         "conditional_question"),
-        ("The staff were lovely but the food took an hour to arrive", Kind.COMPLAINT,
-         "problem_after_praise"),
+        ("If I cancel my plan now, will I still be charged?", Kind.INQUIRY, "conditional_question"),
+        (
+            "The staff were lovely but the food took an hour to arrive",
+            Kind.COMPLAINT,
+            "problem_after_praise",
+        ),
     ],
 )
 def test_kind_rules_say_why(
@@ -67,9 +77,7 @@ def test_urgent_concepts_make_p1_for_a_human(
     keyword: KeywordClassifier, make_draft: MakeDraft, text: str
 ) -> None:
     result = keyword.classify(make_draft(text))
-    assert (result.kind, result.priority, result.needs_human) == (
-        Kind.COMPLAINT, Priority.P1, True
-    )
+    assert (result.kind, result.priority, result.needs_human) == (Kind.COMPLAINT, Priority.P1, True)
     assert "concept:" in result.explain()
 
 

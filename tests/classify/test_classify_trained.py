@@ -105,15 +105,22 @@ def test_registered_as_trained(model_file: Path, make_draft: MakeDraft) -> None:
         ("{", "not JSON"),
         ("[]", "expected an object"),
         ('{"format": "other", "version": 1}', "format must be"),
-        ('{"format": "complaintflow.trained-classifier", "version": 1, "features": '
-         '{"ngrams": [1, 3], "vocabulary": ["a"], "idf": [1, 2]}, "fields": {}}',
-         "features.idf"),
-        ('{"format": "complaintflow.trained-classifier", "version": 1, "features": '
-         '{"ngrams": [1, 3], "vocabulary": ["a"], "idf": [1]}, "fields": {"mood": {}}}',
-         "unknown field"),
-        ('{"format": "complaintflow.trained-classifier", "version": 1, "features": '
-         '{"ngrams": [1, 3], "vocabulary": ["a"], "idf": [1]}, "fields": {"kind": {"labels": '
-         '["praise"], "intercept": [0], "coef": [[0]], "temperature": -1}}}', "temperature"),
+        (
+            '{"format": "complaintflow.trained-classifier", "version": 1, "features": '
+            '{"ngrams": [1, 3], "vocabulary": ["a"], "idf": [1, 2]}, "fields": {}}',
+            "features.idf",
+        ),
+        (
+            '{"format": "complaintflow.trained-classifier", "version": 1, "features": '
+            '{"ngrams": [1, 3], "vocabulary": ["a"], "idf": [1]}, "fields": {"mood": {}}}',
+            "unknown field",
+        ),
+        (
+            '{"format": "complaintflow.trained-classifier", "version": 1, "features": '
+            '{"ngrams": [1, 3], "vocabulary": ["a"], "idf": [1]}, "fields": {"kind": {"labels": '
+            '["praise"], "intercept": [0], "coef": [[0]], "temperature": -1}}}',
+            "temperature",
+        ),
     ],
 )
 def test_a_bad_model_file_is_refused(tmp_path: Path, content: str, message: str) -> None:
@@ -153,16 +160,21 @@ def test_cli_train_model_and_cross_validate(
     small = tmp_path / "small.jsonl"
     small.write_text("\n".join(SAMPLES.read_text("utf-8").splitlines()[:60]) + "\n", "utf-8")
     out = tmp_path / "m.json"
-    assert main(["classify", "--train", str(small), "--out", str(out),
-                 "--cross-validate", "2"]) == 0
+    assert (
+        main(["classify", "--train", str(small), "--out", str(out), "--cross-validate", "2"]) == 0
+    )
     printed = capsys.readouterr().out
     assert "2-fold cross-validation on 60 samples" in printed
     assert "model + keyword" in printed
     assert f"saved {out}" in printed
     assert main(["classify", "--model", str(model_file), "我们整栋楼的快递全都没到"]) == 0
     assert "/ P1" in capsys.readouterr().out
-    assert main(["classify", "--model", str(model_file), "--evaluate", str(small),
-                 "--max-misses", "0"]) == 0
+    assert (
+        main(
+            ["classify", "--model", str(model_file), "--evaluate", str(small), "--max-misses", "0"]
+        )
+        == 0
+    )
     assert "samples: 60" in capsys.readouterr().out
 
 

@@ -39,8 +39,13 @@ def main(path: str) -> None:
     Path(path).unlink(missing_ok=True)
     clock = ManualClock(pendulum.datetime(2024, 5, 20, 9, tz=SH))
     ids = iter(f"L{n:03d}" for n in range(1, 100))
-    desk = ComplaintDesk(SqliteStore(path), clock, sla=SlaPolicy.default("v1"),
-                         calendar=CALENDAR, ids=lambda: next(ids))
+    desk = ComplaintDesk(
+        SqliteStore(path),
+        clock,
+        sla=SlaPolicy.default("v1"),
+        calendar=CALENDAR,
+        ids=lambda: next(ids),
+    )
     customer = Customer("C1", "vip", phone="13812345678")
 
     def intake(text: str) -> str:

@@ -40,8 +40,7 @@ def test_close_of_business_matches_the_oracle_date_by_date(data: st.DataObject) 
 
 
 @given(st.data(), st.integers(1, 5))
-def test_business_days_deadline_and_budget_match_the_oracle(data: st.DataObject,
-                                                             days: int) -> None:
+def test_business_days_deadline_and_budget_match_the_oracle(data: st.DataObject, days: int) -> None:
     kwargs = data.draw(strategies.calendar_kwargs(overnight=True), label="calendar")
     t = instant(data.draw(strategies.instants(kwargs), label="received"))
     fast, slow = BusinessCalendar(**kwargs), ReferenceCalendar(**kwargs)
@@ -55,13 +54,13 @@ def test_business_days_deadline_and_budget_match_the_oracle(data: st.DataObject,
     assert targets._close_of_business(fast, t, days, zone) == expected
     assert budget(BusinessDays(days), t, fast, zone) == slow.between(t, expected)
     local_date = t.astimezone(ZoneInfo(kwargs["tz"])).date()
-    assert expected.astimezone(fast._zone).date() > local_date     # never the start's own day
+    assert expected.astimezone(fast._zone).date() > local_date  # never the start's own day
 
 
 def test_the_overnight_strategy_always_draws_a_night_shift() -> None:
     @given(strategies.calendar_kwargs(overnight=True))
     def check(kwargs: dict[str, Any]) -> None:
         windows = [w for day in kwargs["week"].values() for w in day]
-        assert any(end < start for start, end in windows)   # "HH:MM" sorts as time
+        assert any(end < start for start, end in windows)  # "HH:MM" sorts as time
 
     check()

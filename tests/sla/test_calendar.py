@@ -305,17 +305,20 @@ def test_the_definition_can_be_read_back() -> None:
     assert cal.windows(dt.date(2026, 9, 28)) == (("09:00", "12:00"), ("13:00", "18:00"))
 
 
-@pytest.mark.parametrize("window", [("09:00", "09:00"), ("00:00", "00:00"),
-                                    (dt.time(9), dt.time(9))])
-def test_a_window_of_no_length_is_refused_not_read_as_24_hours(window: tuple[object, object]
-                                                               ) -> None:
+@pytest.mark.parametrize(
+    "window", [("09:00", "09:00"), ("00:00", "00:00"), (dt.time(9), dt.time(9))]
+)
+def test_a_window_of_no_length_is_refused_not_read_as_24_hours(
+    window: tuple[object, object],
+) -> None:
     with pytest.raises(CalendarError, match="no length") as refused:
         BusinessCalendar("Asia/Shanghai", {0: [window]})
     assert refused.value.field == "week"
     assert "('00:00', '24:00')" in str(refused.value)
     with pytest.raises(CalendarError, match="no length"):
-        BusinessCalendar("Asia/Shanghai", {0: [("09:00", "17:00")]},
-                         workdays={dt.date(2024, 5, 25): [window]})
+        BusinessCalendar(
+            "Asia/Shanghai", {0: [("09:00", "17:00")]}, workdays={dt.date(2024, 5, 25): [window]}
+        )
 
 
 def test_the_whole_day_is_written_00_00_to_24_00() -> None:

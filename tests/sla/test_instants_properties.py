@@ -35,9 +35,17 @@ def readings(u: dt.datetime, zone: str) -> list[dt.datetime]:
         u,
         pendulum.instance(u),
         local,
-        pendulum.DateTime(local.year, local.month, local.day, local.hour, local.minute,
-                          local.second, local.microsecond, tzinfo=pendulum.timezone(zone),
-                          fold=local.fold),
+        pendulum.DateTime(
+            local.year,
+            local.month,
+            local.day,
+            local.hour,
+            local.minute,
+            local.second,
+            local.microsecond,
+            tzinfo=pendulum.timezone(zone),
+            fold=local.fold,
+        ),
         u.astimezone(ZoneInfo("Asia/Kathmandu")),
         u.astimezone(dt.timezone(local.utcoffset() or dt.timedelta(0))),
     ]
@@ -57,9 +65,9 @@ def near_a_change(draw: st.DrawFn) -> tuple[str, dt.datetime, list[dt.datetime]]
     if draw(st.booleans()):
         wall = u.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
         if draw(st.booleans()):
-            wall += dt.timedelta(hours=1)              # may fall in the skipped hour
+            wall += dt.timedelta(hours=1)  # may fall in the skipped hour
         given_ = wall.replace(tzinfo=ZoneInfo(zone), fold=draw(st.integers(0, 1)))
-        u = given_.astimezone(UTC)                     # the instant PEP 495 gives it
+        u = given_.astimezone(UTC)  # the instant PEP 495 gives it
         extra.append(given_)
     return zone, u, readings(u, zone) + extra
 
@@ -70,22 +78,30 @@ def same_answers(ask: Callable[[dt.datetime], object], values: list[dt.datetime]
         assert answer == answers[0], (value, answer, answers[0])
 
 
-def check_calendar(calendar: BusinessCalendar, values: list[dt.datetime],
-                   others: list[dt.datetime], v: dt.datetime, minutes: int) -> None:
+def check_calendar(
+    calendar: BusinessCalendar,
+    values: list[dt.datetime],
+    others: list[dt.datetime],
+    v: dt.datetime,
+    minutes: int,
+) -> None:
     same_answers(calendar.is_open, values)
     same_answers(calendar.next_open, values)
     same_answers(lambda t: calendar.add(t, dt.timedelta(minutes=minutes)), values)
     same_answers(lambda t: calendar.between(t, v), values)
     same_answers(lambda t: calendar.between(others[2], t), values)
     # t + 5 h on a local zoneinfo reading would be wall-clock arithmetic: add to instants
-    same_answers(lambda t: tuple(calendar.intervals(t, t + dt.timedelta(hours=5))),
-                 [instant(x) for x in values])
+    same_answers(
+        lambda t: tuple(calendar.intervals(t, t + dt.timedelta(hours=5))),
+        [instant(x) for x in values],
+    )
 
 
 CALENDARS = {
-    zone: [BusinessCalendar(zone, {d: [("00:00", "24:00")] for d in range(7)}),
-           BusinessCalendar(zone, {d: [("01:30", "02:30"), ("20:00", "01:15")]
-                                   for d in range(7)})]
+    zone: [
+        BusinessCalendar(zone, {d: [("00:00", "24:00")] for d in range(7)}),
+        BusinessCalendar(zone, {d: [("01:30", "02:30"), ("20:00", "01:15")] for d in range(7)}),
+    ]
     for zone in DST_ZONES
 }
 
@@ -126,5 +142,5 @@ def test_the_oracle_and_the_calendar_return_equal_instants(
     for t in values:
         ours, theirs = fast.add(t, dt.timedelta(minutes=30)), slow.add(t, dt.timedelta(minutes=30))
         assert ours == theirs
-        assert repr(ours) == repr(theirs)        # the same type, zone or offset, and fold
+        assert repr(ours) == repr(theirs)  # the same type, zone or offset, and fold
         assert fast.next_open(t) == slow.next_open(t) == u

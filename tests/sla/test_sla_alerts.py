@@ -28,8 +28,7 @@ from complaintflow.sla.policy import SlaPolicy
 
 SH = "Asia/Shanghai"
 OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
-CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE),
-                       holidays=[dt.date(2024, 6, 10)])
+CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE), holidays=[dt.date(2024, 6, 10)])
 POLICY = SlaPolicy.default()
 AGENT = Actor.staff("a1", "agent")
 CUSTOMER = Actor.customer("c")
@@ -44,14 +43,13 @@ class Story:
 
     def __init__(self) -> None:
         draft = TicketDraft("x", "phone", at(7, 17))
-        self.ticket, self.log = open_(draft, ticket_id="t", number="n", actor=AGENT,
-                                      sla_version=POLICY.version)
-        for command in (Triage("complaint", None, "P3"), Assign("a1", "warehouse"),
-                        Investigate()):
+        self.ticket, self.log = open_(
+            draft, ticket_id="t", number="n", actor=AGENT, sla_version=POLICY.version
+        )
+        for command in (Triage("complaint", None, "P3"), Assign("a1", "warehouse"), Investigate()):
             self.then(command, at(7, 17))
 
-    def then(self, command: c.Command, when: pendulum.DateTime,
-             actor: Actor = AGENT) -> Story:
+    def then(self, command: c.Command, when: pendulum.DateTime, actor: Actor = AGENT) -> Story:
         self.ticket, more = apply(self.ticket, command, actor=actor, at=when)
         self.log += more
         return self
@@ -79,7 +77,7 @@ def test_a_running_clock_raises_every_threshold_it_passed() -> None:
 
 
 def test_a_clock_stopped_after_its_breach_raises_nothing_even_if_never_swept() -> None:
-    story = Story().then(c.Respond("您好"), at(11, 14))   # an hour late, no sweep ran
+    story = Story().then(c.Respond("您好"), at(11, 14))  # an hour late, no sweep ran
     assert story.state("first_response", at(11, 16)) is ClockState.BREACHED  # still counted
     assert story.alerts(at(11, 16)) == {}
     # the resolution clock still runs and still raises its own thresholds
@@ -87,33 +85,36 @@ def test_a_clock_stopped_after_its_breach_raises_nothing_even_if_never_swept() -
 
 
 def test_a_resolved_ticket_raises_nothing_for_breaches_nobody_swept() -> None:
-    story = (Story().then(c.ProposeSolution("补发"), at(14, 10))
-             .then(c.CustomerAccepts(), at(14, 11), CUSTOMER)
-             .then(c.Complete(), at(14, 12)))
+    story = (
+        Story()
+        .then(c.ProposeSolution("补发"), at(14, 10))
+        .then(c.CustomerAccepts(), at(14, 11), CUSTOMER)
+        .then(c.Complete(), at(14, 12))
+    )
     assert story.ticket.status is Status.RESOLVED
     now = at(17, 10)
     assert story.state("first_response", now) is ClockState.BREACHED
     assert story.state("resolution", now) is ClockState.BREACHED
     assert story.alerts(now) == {}
-    assert story.alerts(at(14, 11, 59)) != {}     # a moment before: both clocks still ran
+    assert story.alerts(at(14, 11, 59)) != {}  # a moment before: both clocks still ran
 
 
 def test_a_paused_clock_raises_nothing_until_it_runs_again() -> None:
-    story = Story().then(c.Respond("您好"), at(11, 9, 30))          # first response met
-    story.then(c.ProposeSolution("补发"), at(14, 10))              # resolution breached Thu
+    story = Story().then(c.Respond("您好"), at(11, 9, 30))  # first response met
+    story.then(c.ProposeSolution("补发"), at(14, 10))  # resolution breached Thu
     assert story.ticket.status is Status.AWAITING_CUSTOMER
     assert story.state("resolution", at(14, 16)) is ClockState.BREACHED
-    assert story.alerts(at(14, 16)) == {}                         # waits on the customer
-    story.then(c.CustomerAccepts(), at(17, 9), CUSTOMER)          # runs again
+    assert story.alerts(at(14, 16)) == {}  # waits on the customer
+    story.then(c.CustomerAccepts(), at(17, 9), CUSTOMER)  # runs again
     resumed = story.alerts(at(17, 9, 30))
     assert resumed == {
         "t:resolution:1:warning:0.75": AlertKind.WARNING,
         "t:resolution:1:breach:1": AlertKind.BREACH,
         "t:resolution:1:escalation:1:supervisor": AlertKind.ESCALATION,
-    }                                         # the manager's +50 % is not reached yet
+    }  # the manager's +50 % is not reached yet
     plan = due_alerts(measure(story.log, POLICY, CAL, at(17, 9, 30)), POLICY, CAL)
     warning = next(alert for alert in plan.due if alert.kind is AlertKind.WARNING)
-    assert warning.at == at(13, 10, 45)                            # when it was really reached
+    assert warning.at == at(13, 10, 45)  # when it was really reached
 
 
 def test_cancelled_clocks_raise_nothing() -> None:

@@ -34,8 +34,7 @@ from complaintflow.sla.targets import BusinessDays, BusinessHours, Elapsed
 
 SH = "Asia/Shanghai"
 OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
-CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE),
-                       holidays=[dt.date(2024, 6, 10)])
+CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE), holidays=[dt.date(2024, 6, 10)])
 ALWAYS = BusinessCalendar(tz=SH, week={day: [("00:00", "24:00")] for day in range(7)})
 AGENT = Actor.staff("a1", "agent")
 SUPERVISOR = Actor.staff("s1", "supervisor")
@@ -51,11 +50,13 @@ def at(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
 class Story:
     """A ticket and its log, built command by command."""
 
-    def __init__(self, received: pendulum.DateTime, priority: str = "P3",
-                 policy: SlaPolicy = POLICY) -> None:
+    def __init__(
+        self, received: pendulum.DateTime, priority: str = "P3", policy: SlaPolicy = POLICY
+    ) -> None:
         draft = TicketDraft("快递一周还没到", "phone", received)
-        self.ticket, self.log = open_ticket(draft, ticket_id="t1", number="TS1", actor=AGENT,
-                                            sla_version=policy.version)
+        self.ticket, self.log = open_ticket(
+            draft, ticket_id="t1", number="TS1", actor=AGENT, sla_version=policy.version
+        )
         self.do(Triage("complaint", "logistics.timeliness", priority), received)
         self.do(Assign("a1", "warehouse"), received)
         self.do(Investigate(), received)
@@ -65,11 +66,18 @@ class Story:
         self.log.extend(events)
         return self
 
-    def clock(self, metric: str, now: pendulum.DateTime, calendar: BusinessCalendar = CAL,
-              policy: SlaPolicy = POLICY, cycle: int | None = None):  # type: ignore[no-untyped-def]
+    def clock(
+        self,
+        metric: str,
+        now: pendulum.DateTime,
+        calendar: BusinessCalendar = CAL,
+        policy: SlaPolicy = POLICY,
+        cycle: int | None = None,
+    ):  # type: ignore[no-untyped-def]
         status = measure(self.log, policy, calendar, now)
-        clocks = [c for c in status.clocks if c.metric == metric
-                  and (cycle is None or c.cycle == cycle)]
+        clocks = [
+            c for c in status.clocks if c.metric == metric and (cycle is None or c.cycle == cycle)
+        ]
         return clocks[-1]
 
 
@@ -91,32 +99,36 @@ def test_received_on_non_working_day_counts_from_first_working_minute() -> None:
 
 def test_hold_time_never_added_to_creation_time() -> None:
     story = Story(at(11, 9))
-    story.do(ProposeSolution("补发一件"), at(11, 10))          # -> awaiting_customer (pause)
-    story.do(CustomerAccepts(), at(12, 10), actor=CUSTOMER)     # one business day paused
+    story.do(ProposeSolution("补发一件"), at(11, 10))  # -> awaiting_customer (pause)
+    story.do(CustomerAccepts(), at(12, 10), actor=CUSTOMER)  # one business day paused
     clock = story.clock("resolution", at(12, 10))
-    assert clock.started_at == at(11, 9)                       # start never moves
+    assert clock.started_at == at(11, 9)  # start never moves
     assert clock.paused == dt.timedelta(hours=8)
     assert clock.consumed == dt.timedelta(hours=1)
-    assert clock.due_at == at(17, 18)                          # 3 business days, + 8 h paused
+    assert clock.due_at == at(17, 18)  # 3 business days, + 8 h paused
 
 
 def test_paused_straight_to_resolved_still_deducts_the_last_pause() -> None:
     policy = SlaPolicy.default(version="v-pause-exec")
-    policy = SlaPolicy(version="v-pause-exec", fallback=policy.fallback, rules=policy.rules,
-                       pauses={"resolution": frozenset({"awaiting_customer", "executing"})})
+    policy = SlaPolicy(
+        version="v-pause-exec",
+        fallback=policy.fallback,
+        rules=policy.rules,
+        pauses={"resolution": frozenset({"awaiting_customer", "executing"})},
+    )
     story = Story(at(11, 9), policy=policy)
     story.do(ProposeSolution("补发一件"), at(11, 10))
     story.do(CustomerAccepts(), at(11, 11), actor=CUSTOMER)
-    story.do(Complete(), at(11, 15))                           # resolved while paused
+    story.do(Complete(), at(11, 15))  # resolved while paused
     clock = story.clock("resolution", at(11, 16), policy=policy)
     assert clock.state is ClockState.MET
-    assert clock.consumed == dt.timedelta(hours=1)             # 09:00-10:00 only
-    assert clock.paused == dt.timedelta(hours=4)               # 10-12, 13-15
+    assert clock.consumed == dt.timedelta(hours=1)  # 09:00-10:00 only
+    assert clock.paused == dt.timedelta(hours=4)  # 10-12, 13-15
 
 
 def test_breach_reported_in_business_time() -> None:
-    story = Story(at(7, 9), priority="P2")                     # Friday 09:00, due 13:00... +4h
-    clock = story.clock("first_response", at(11, 10))          # Tuesday 10:00
+    story = Story(at(7, 9), priority="P2")  # Friday 09:00, due 13:00... +4h
+    clock = story.clock("first_response", at(11, 10))  # Tuesday 10:00
     assert clock.state is ClockState.BREACHED
     # Fri 09-12, 13-18 = 8 h; Tue 09-10 = 1 h; consumed 9 h of a 4 h target
     assert clock.breached_by == dt.timedelta(hours=5)
@@ -129,11 +141,11 @@ def test_24_7_calendar_has_no_gap_at_midnight() -> None:
 
 
 def test_pause_time_counted_in_business_time_not_24_7() -> None:
-    story = Story(at(7, 17))                                   # Friday 17:00
+    story = Story(at(7, 17))  # Friday 17:00
     story.do(ProposeSolution("补发"), at(7, 17, 30))
     story.do(CustomerAccepts(), at(11, 9, 30), actor=CUSTOMER)  # over weekend + holiday
     clock = story.clock("resolution", at(11, 9, 30))
-    assert clock.paused == dt.timedelta(minutes=30 + 30)       # Fri 17:30-18:00, Tue 09:00-09:30
+    assert clock.paused == dt.timedelta(minutes=30 + 30)  # Fri 17:30-18:00, Tue 09:00-09:30
 
 
 def test_elapsed_targets_pause_in_wall_time() -> None:
@@ -155,13 +167,22 @@ def test_first_response_stops_at_the_first_response() -> None:
     story = Story(at(11, 9)).do(Respond("您好"), at(11, 10))
     clock = story.clock("first_response", at(20, 10))
     assert (clock.state, clock.stopped_at, clock.consumed) == (
-        ClockState.MET, at(11, 10), dt.timedelta(hours=1))
+        ClockState.MET,
+        at(11, 10),
+        dt.timedelta(hours=1),
+    )
 
 
 def test_next_response_runs_from_each_customer_message() -> None:
-    policy = SlaPolicy(version="nr", fallback=SlaRule(
-        SlaMatch(), first_response=BusinessHours(4), next_response=BusinessHours(1),
-        resolution=None))
+    policy = SlaPolicy(
+        version="nr",
+        fallback=SlaRule(
+            SlaMatch(),
+            first_response=BusinessHours(4),
+            next_response=BusinessHours(1),
+            resolution=None,
+        ),
+    )
     story = Story(at(11, 9), policy=policy).do(Respond("您好"), at(11, 9, 30))
     story.do(Comment("还没到货？", internal=False), at(11, 10), actor=CUSTOMER)
     story.do(Respond("已催促快递"), at(11, 10, 20))
@@ -169,7 +190,7 @@ def test_next_response_runs_from_each_customer_message() -> None:
     status = measure(story.log, policy, CAL, at(11, 16))
     cycles = [c for c in status.clocks if c.metric == "next_response"]
     assert [(c.cycle, c.state) for c in cycles] == [(1, ClockState.MET), (2, ClockState.BREACHED)]
-    assert status.current("resolution") is None                # "no SLA" is expressible
+    assert status.current("resolution") is None  # "no SLA" is expressible
 
 
 def test_department_step_target_from_hand_over_to_diagnosis() -> None:
@@ -191,15 +212,17 @@ def _resolved_and_reopened(policy: SlaPolicy) -> Story:
     story.do(ProposeSolution("补发"), at(11, 10))
     story.do(CustomerAccepts(), at(11, 10), actor=CUSTOMER)
     story.do(Complete(), at(11, 11))
-    story.do(RecordSurvey(SurveyResponse.from_csat(1), reopen_to="s1"), at(12, 9),
-             actor=CUSTOMER)
+    story.do(RecordSurvey(SurveyResponse.from_csat(1), reopen_to="s1"), at(12, 9), actor=CUSTOMER)
     return story
 
 
 @pytest.mark.parametrize("mode", list(ReopenMode))
 def test_reopen_behaves_per_policy(mode: ReopenMode) -> None:
-    policy = SlaPolicy(version=f"reopen-{mode}", fallback=SlaPolicy.default().fallback,
-                       reopen={"resolution": mode, "first_response": ReopenMode.CONTINUE})
+    policy = SlaPolicy(
+        version=f"reopen-{mode}",
+        fallback=SlaPolicy.default().fallback,
+        reopen={"resolution": mode, "first_response": ReopenMode.CONTINUE},
+    )
     story = _resolved_and_reopened(policy)
     status = measure(story.log, policy, CAL, at(12, 10))
     cycles = [c for c in status.clocks if c.metric == "resolution"]
@@ -208,8 +231,10 @@ def test_reopen_behaves_per_policy(mode: ReopenMode) -> None:
         assert cycles[0].state is ClockState.RUNNING
         assert cycles[0].consumed == dt.timedelta(hours=2 + 1)  # 9-11 before, 9-10 after
     elif mode is ReopenMode.NEW_CYCLE:
-        assert [(c.cycle, c.state) for c in cycles] == [(1, ClockState.MET),
-                                                        (2, ClockState.RUNNING)]
+        assert [(c.cycle, c.state) for c in cycles] == [
+            (1, ClockState.MET),
+            (2, ClockState.RUNNING),
+        ]
         assert cycles[1].started_at == at(12, 9)
     else:
         assert [(c.cycle, c.state) for c in cycles] == [(2, ClockState.RUNNING)]
@@ -234,8 +259,11 @@ def test_staff_reopen_of_a_closed_ticket_restarts_resolution() -> None:
 
     story.do(Close(), at(11, 13, 30))
     story.do(Reopen("客户再次来电"), at(12, 9))
-    cycles = [c.cycle for c in measure(story.log, POLICY, CAL, at(12, 10)).clocks
-              if c.metric == "resolution"]
+    cycles = [
+        c.cycle
+        for c in measure(story.log, POLICY, CAL, at(12, 10)).clocks
+        if c.metric == "resolution"
+    ]
     assert cycles == [1, 2]
 
 
@@ -270,14 +298,16 @@ offsets = st.integers(min_value=0, max_value=60 * 24 * 6)
 
 
 @given(received=offsets, pause_from=offsets, pause_len=offsets, probe=offsets)
-def test_a_pause_never_brings_a_deadline_earlier(received: int, pause_from: int,
-                                                 pause_len: int, probe: int) -> None:
+def test_a_pause_never_brings_a_deadline_earlier(
+    received: int, pause_from: int, pause_len: int, probe: int
+) -> None:
     start = at(3, 0) + dt.timedelta(minutes=received)
     plain = Story(start)
     paused = Story(start)
     paused.do(ProposeSolution("补发"), start + dt.timedelta(minutes=pause_from))
-    paused.do(CustomerAccepts(), start + dt.timedelta(minutes=pause_from + pause_len),
-              actor=CUSTOMER)
+    paused.do(
+        CustomerAccepts(), start + dt.timedelta(minutes=pause_from + pause_len), actor=CUSTOMER
+    )
     now = start + dt.timedelta(minutes=pause_from + pause_len + probe)
     assert paused.clock("resolution", now).due_at >= plain.clock("resolution", now).due_at
 
@@ -298,8 +328,14 @@ def test_replay_of_the_log_matches_the_ticket() -> None:
 
 
 def test_business_days_targets_end_at_close_of_business() -> None:
-    policy = SlaPolicy(version="bd", fallback=SlaRule(
-        SlaMatch(), first_response=Elapsed(hours=1), next_response=None,
-        resolution=BusinessDays(1)))
-    story = Story(at(7, 17, 59), policy=policy)               # Friday, a minute before close
+    policy = SlaPolicy(
+        version="bd",
+        fallback=SlaRule(
+            SlaMatch(),
+            first_response=Elapsed(hours=1),
+            next_response=None,
+            resolution=BusinessDays(1),
+        ),
+    )
+    story = Story(at(7, 17, 59), policy=policy)  # Friday, a minute before close
     assert story.clock("resolution", at(7, 18), policy=policy).due_at == at(11, 18)

@@ -30,15 +30,19 @@ from complaintflow.sla.targets import BusinessDays, BusinessHours, Elapsed
 
 SH = "Asia/Shanghai"
 OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
-CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE),
-                       holidays=[dt.date(2024, 6, 10)])
+CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE), holidays=[dt.date(2024, 6, 10)])
 AGENT = Actor.staff("a1", "agent")
 
 
-def ticket(priority: str = "P3", *, tier: str = "regular", channel: str = "phone",
-           complex: bool = False, kind: str = "complaint") -> Ticket:
-    draft = TicketDraft("x", channel, pendulum.datetime(2024, 6, 11, 9, tz=SH),
-                        Customer("c", tier))
+def ticket(
+    priority: str = "P3",
+    *,
+    tier: str = "regular",
+    channel: str = "phone",
+    complex: bool = False,
+    kind: str = "complaint",
+) -> Ticket:
+    draft = TicketDraft("x", channel, pendulum.datetime(2024, 6, 11, 9, tz=SH), Customer("c", tier))
     t, _ = open_(draft, ticket_id="t", number="n", actor=AGENT)
     t, _ = apply(t, Triage(kind, None, priority, complex=complex), actor=AGENT, at=t.updated_at)
     return t
@@ -56,24 +60,33 @@ def test_default_policy_is_the_spec_table() -> None:
     assert policy.target("step:technical", ticket()) == BusinessHours(2)
     assert policy.warnings == (0.75,)
     assert [(s.role, s.after) for s in policy.escalation] == [
-        (Role.SUPERVISOR, 0.0), (Role.DEPARTMENT_MANAGER, 0.5)]
+        (Role.SUPERVISOR, 0.0),
+        (Role.DEPARTMENT_MANAGER, 0.5),
+    ]
 
 
 def test_first_matching_rule_wins_per_metric_in_the_given_order() -> None:
     policy = SlaPolicy(
         version="v",
-        fallback=SlaRule(SlaMatch(), first_response=BusinessHours(4), next_response=None,
-                         resolution=BusinessDays(3)),
+        fallback=SlaRule(
+            SlaMatch(),
+            first_response=BusinessHours(4),
+            next_response=None,
+            resolution=BusinessDays(3),
+        ),
         rules=(
             SlaRule(SlaMatch(tier="vip"), first_response=BusinessHours(1)),
-            SlaRule(SlaMatch(channel=["social"]), first_response=BusinessHours(0.5),
-                    resolution=Elapsed(hours=12)),
+            SlaRule(
+                SlaMatch(channel=["social"]),
+                first_response=BusinessHours(0.5),
+                resolution=Elapsed(hours=12),
+            ),
         ),
     )
     vip_social = ticket(tier="vip", channel="social")
-    assert policy.target("first_response", vip_social) == BusinessHours(1)   # rule 1
-    assert policy.target("resolution", vip_social) == Elapsed(hours=12)     # rule 2
-    assert policy.target("resolution", ticket()) == BusinessDays(3)         # fallback
+    assert policy.target("first_response", vip_social) == BusinessHours(1)  # rule 1
+    assert policy.target("resolution", vip_social) == Elapsed(hours=12)  # rule 2
+    assert policy.target("resolution", ticket()) == BusinessDays(3)  # fallback
 
 
 def test_industry_presets_from_seed_002() -> None:
@@ -98,12 +111,24 @@ def test_industry_presets_from_seed_002() -> None:
         (lambda: Escalation(Role.SUPERVISOR, -0.1), "after"),
         (lambda: SlaPolicy(version="", fallback=SlaPolicy.default().fallback), "version"),
         (lambda: SlaPolicy(version="v", fallback=SlaRule(SlaMatch())), "first_response"),
-        (lambda: SlaPolicy(version="v", fallback=SlaPolicy.default().fallback,
-                           warnings=[1.5]), "warnings"),
-        (lambda: SlaPolicy(version="v", fallback=SlaPolicy.default().fallback,
-                           reopen={"resolution": "sometimes"}), "reopen"),
-        (lambda: SlaPolicy(version="v", fallback=SlaPolicy.default().fallback,
-                           pauses={"lunch": ["resolved"]}), "pauses"),
+        (
+            lambda: SlaPolicy(version="v", fallback=SlaPolicy.default().fallback, warnings=[1.5]),
+            "warnings",
+        ),
+        (
+            lambda: SlaPolicy(
+                version="v",
+                fallback=SlaPolicy.default().fallback,
+                reopen={"resolution": "sometimes"},
+            ),
+            "reopen",
+        ),
+        (
+            lambda: SlaPolicy(
+                version="v", fallback=SlaPolicy.default().fallback, pauses={"lunch": ["resolved"]}
+            ),
+            "pauses",
+        ),
     ],
 )
 def test_bad_policy_input_is_refused_with_the_field(build, field: str) -> None:  # type: ignore[no-untyped-def]
@@ -118,14 +143,15 @@ def test_unknown_metric_is_refused() -> None:
 
 
 def test_reopen_modes_by_metric() -> None:
-    policy = SlaPolicy(version="v", fallback=SlaPolicy.default().fallback,
-                       reopen={"resolution": "reset"})
+    policy = SlaPolicy(
+        version="v", fallback=SlaPolicy.default().fallback, reopen={"resolution": "reset"}
+    )
     assert policy.reopen_mode("resolution") is ReopenMode.RESET
     assert policy.reopen_mode("first_response") is ReopenMode.NEW_CYCLE
 
 
 def _overdue_log() -> list:  # type: ignore[type-arg]
-    draft = TicketDraft("x", "phone", pendulum.datetime(2024, 6, 7, 17, tz=SH))   # Friday
+    draft = TicketDraft("x", "phone", pendulum.datetime(2024, 6, 7, 17, tz=SH))  # Friday
     t, log = open_(draft, ticket_id="t", number="n", actor=AGENT, sla_version="default-1")
     for command in (Triage("complaint", None, "P3"), Assign("a1", "warehouse"), Investigate()):
         t, more = apply(t, command, actor=AGENT, at=t.updated_at)
@@ -146,26 +172,27 @@ def test_alerts_have_stable_keys_and_times() -> None:
     ]
     # 4 business hours from Fri 17:00: Fri 17-18, Tue 09-12 -> due Tue 12:00
     assert first["t:first_response:1:breach:1"].at == pendulum.datetime(2024, 6, 11, 12, tz=SH)
-    assert first["t:first_response:1:warning:0.75"].at == pendulum.datetime(2024, 6, 11, 11,
-                                                                             tz=SH)
-    assert first["t:first_response:1:escalation:1.5:department_manager"].at == \
-        pendulum.datetime(2024, 6, 11, 15, tz=SH)
+    assert first["t:first_response:1:warning:0.75"].at == pendulum.datetime(2024, 6, 11, 11, tz=SH)
+    assert first["t:first_response:1:escalation:1.5:department_manager"].at == pendulum.datetime(
+        2024, 6, 11, 15, tz=SH
+    )
     assert first["t:first_response:1:escalation:1:supervisor"].kind is AlertKind.ESCALATION
-    again = due_alerts(measure(_overdue_log(), policy, CAL,
-                               pendulum.datetime(2024, 6, 11, 16, tz=SH)), policy, CAL)
+    again = due_alerts(
+        measure(_overdue_log(), policy, CAL, pendulum.datetime(2024, 6, 11, 16, tz=SH)), policy, CAL
+    )
     assert again == plan
 
 
 def test_reminders_not_emitted_outside_service_hours_when_so_configured() -> None:
     policy = SlaPolicy.default()
     night = pendulum.datetime(2024, 6, 11, 23, tz=SH)
-    plan = due_alerts(measure(_overdue_log(), policy, CAL, night), policy, CAL,
-                      staff_calendar=CAL)
+    plan = due_alerts(measure(_overdue_log(), policy, CAL, night), policy, CAL, staff_calendar=CAL)
     assert plan.due == ()
     assert plan.held
     assert plan.release_at == pendulum.datetime(2024, 6, 12, 9, tz=SH)
-    morning = due_alerts(measure(_overdue_log(), policy, CAL, plan.release_at), policy, CAL,
-                         staff_calendar=CAL)
+    morning = due_alerts(
+        measure(_overdue_log(), policy, CAL, plan.release_at), policy, CAL, staff_calendar=CAL
+    )
     assert {a.key for a in plan.held} <= {a.key for a in morning.due}
 
 
@@ -176,7 +203,7 @@ def test_no_alert_before_the_first_threshold() -> None:
 
 
 def test_explain_names_the_holiday_the_windows_and_the_first_open_minute() -> None:
-    draft = TicketDraft("x", "phone", pendulum.datetime(2024, 6, 8, 15, tz=SH))   # Saturday
+    draft = TicketDraft("x", "phone", pendulum.datetime(2024, 6, 8, 15, tz=SH))  # Saturday
     _t, log = open_(draft, ticket_id="t", number="n", actor=AGENT)
     status = measure(log, SlaPolicy.default(), CAL, pendulum.datetime(2024, 6, 8, 16, tz=SH))
     clock = status.current("first_response")
@@ -190,8 +217,9 @@ def test_explain_names_the_holiday_the_windows_and_the_first_open_minute() -> No
 
 
 def test_explain_reports_dst_offset_changes() -> None:
-    ny = BusinessCalendar(tz="America/New_York",
-                          week={day: [("09:00", "17:00")] for day in range(5)})
+    ny = BusinessCalendar(
+        tz="America/New_York", week={day: [("09:00", "17:00")] for day in range(5)}
+    )
     draft = TicketDraft("x", "email", pendulum.datetime(2024, 3, 8, 16, tz="America/New_York"))
     _t, log = open_(draft, ticket_id="t", number="n", actor=AGENT)
     now = pendulum.datetime(2024, 3, 8, 16, 30, tz="America/New_York")
@@ -204,8 +232,7 @@ def test_explain_reports_dst_offset_changes() -> None:
 
 
 def test_priority_is_an_ordered_enum_for_rules() -> None:
-    assert SlaMatch(priority=[Priority.P1, "P2"]).priority == frozenset({Priority.P1,
-                                                                         Priority.P2})
+    assert SlaMatch(priority=[Priority.P1, "P2"]).priority == frozenset({Priority.P1, Priority.P2})
 
 
 def test_presets_layer_over_the_default_and_keep_the_urgent_floor() -> None:
@@ -214,18 +241,20 @@ def test_presets_layer_over_the_default_and_keep_the_urgent_floor() -> None:
     assert b2b.target("first_response", ticket("P1")) == BusinessHours(2)
     assert b2b.target("first_response", ticket("P3")) == BusinessHours(24)
     assert b2b.target("resolution", ticket("P1")) == SlaPolicy.default().target(
-        "resolution", ticket("P1"))
+        "resolution", ticket("P1")
+    )
     assert "kept by preset b2b" in b2b.target_layer("first_response", ticket("P1"))
     assert b2b.target_layer("first_response", ticket("P3")).startswith("preset b2b")
     # A faster industry target applies to urgent tickets too.
-    assert SlaPolicy.preset("medical").target("first_response", ticket("P1")) == \
-        BusinessHours(0.5)
+    assert SlaPolicy.preset("medical").target("first_response", ticket("P1")) == BusinessHours(0.5)
     # The host may say otherwise, explicitly.
     loose = SlaPolicy.preset("b2b", urgent_first_response=BusinessHours(8))
     assert loose.target("first_response", ticket("P1")) == BusinessHours(8)
     assert loose.target_layer("first_response", ticket("P1")).startswith("host")
-    assert SlaPolicy.preset("b2b", urgent_first_response=None).target(
-        "first_response", ticket("P1")) is None
+    assert (
+        SlaPolicy.preset("b2b", urgent_first_response=None).target("first_response", ticket("P1"))
+        is None
+    )
 
 
 def test_explain_names_the_layer_that_set_the_target() -> None:
@@ -238,6 +267,8 @@ def test_explain_names_the_layer_that_set_the_target() -> None:
     assert status is not None
     first = status.current("first_response")
     assert first is not None
-    assert first.due_at == pendulum.datetime(2024, 6, 11, 12, tz=SH)   # not Thursday 10:00
-    assert "(set by default: urgent (seed 000 §2.3.2) (kept by preset b2b))" in \
-        explain(first, calendar).text
+    assert first.due_at == pendulum.datetime(2024, 6, 11, 12, tz=SH)  # not Thursday 10:00
+    assert (
+        "(set by default: urgent (seed 000 §2.3.2) (kept by preset b2b))"
+        in explain(first, calendar).text
+    )

@@ -41,9 +41,14 @@ def at(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
 
 def test_first_response_continues_after_a_reopening_with_the_resolved_gap_as_a_pause() -> None:
     policy = SlaPolicy.default("continue-1")
-    policy = SlaPolicy(policy.version, policy.fallback, policy.rules, policy.steps,
-                       reopen={"first_response": "continue", "resolution": "continue"})
-    clock = ManualClock(at(20, 9))                                # Monday 09:00
+    policy = SlaPolicy(
+        policy.version,
+        policy.fallback,
+        policy.rules,
+        policy.steps,
+        reopen={"first_response": "continue", "resolution": "continue"},
+    )
+    clock = ManualClock(at(20, 9))  # Monday 09:00
     desk = ComplaintDesk(InMemoryStore(), clock, sla=policy, calendar=CALENDAR)
     ticket = desk.intake(TicketDraft("银行卡被扣了两次", Channel.CHAT, clock.now()))
     desk.triage(ticket.id, "complaint", "billing.payment", "P1", actor=AGENT)  # 2 business h
@@ -54,8 +59,8 @@ def test_first_response_continues_after_a_reopening_with_the_resolved_gap_as_a_p
     clock.set(at(20, 9, 40))
     desk.customer_accepts(ticket.id, actor=CUSTOMER)
     clock.set(at(20, 10))
-    desk.complete(ticket.id, actor=AGENT)                         # no response ever given
-    clock.set(at(21, 9))                                          # Tuesday 09:00
+    desk.complete(ticket.id, actor=AGENT)  # no response ever given
+    clock.set(at(21, 9))  # Tuesday 09:00
     desk.reopen(ticket.id, "客户说钱还没退回", actor=SUPERVISOR)
     status = desk.follow.status(desk.get(ticket.id), at(21, 9, 30))
     assert status is not None
@@ -75,18 +80,21 @@ def test_a_reopen_mode_for_a_metric_no_reopening_restarts_is_refused() -> None:
 
 
 def test_a_deadline_at_closing_time_is_breached_all_night_as_the_alerts_say() -> None:
-    clock = ManualClock(at(20, 14))                               # Monday 14:00
+    clock = ManualClock(at(20, 14))  # Monday 14:00
     desk = ComplaintDesk(InMemoryStore(), clock, sla=SlaPolicy.default(), calendar=CALENDAR)
     ticket = desk.intake(TicketDraft("包裹破损", Channel.CHAT, clock.now()))
     ticket = desk.triage(ticket.id, "complaint", "logistics.package", "P2", actor=AGENT)
-    for now in (at(20, 18), at(20, 19), at(21, 8, 59)):           # 4 business hours: 18:00
+    for now in (at(20, 18), at(20, 19), at(21, 8, 59)):  # 4 business hours: 18:00
         first = measure(ticket, SlaPolicy.default(), CALENDAR, now).current("first_response")
         assert first is not None
         assert first.due_at == at(20, 18)
         assert first.state is ClockState.BREACHED, now
         status = measure(ticket, SlaPolicy.default(), CALENDAR, now)
-        breaches = [alert for alert in due_alerts(status, SlaPolicy.default(), CALENDAR).due
-                    if alert.metric == "first_response" and alert.kind is AlertKind.BREACH]
+        breaches = [
+            alert
+            for alert in due_alerts(status, SlaPolicy.default(), CALENDAR).due
+            if alert.metric == "first_response" and alert.kind is AlertKind.BREACH
+        ]
         assert len(breaches) == 1
     before = measure(ticket, SlaPolicy.default(), CALENDAR, at(20, 17, 59))
     running = before.current("first_response")

@@ -34,26 +34,29 @@ from complaintflow.sla.targets import BusinessHours
 
 SH = "Asia/Shanghai"
 START = pendulum.datetime(2024, 5, 20, 9, tz=SH)
-CALENDAR = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), (("09:00", "12:00"),
-                                                                  ("13:00", "18:00"))))
+CALENDAR = BusinessCalendar(
+    tz=SH, week=dict.fromkeys(range(5), (("09:00", "12:00"), ("13:00", "18:00")))
+)
 AGENT = Actor.staff("agent.1", Role.AGENT)
 SUPERVISOR = Actor.staff("super.1", Role.SUPERVISOR)
 CUSTOMER = Actor.customer("C1")
 
 #: One way to build each trigger's command, and who sends it.
 BUILD: dict[str, tuple[Callable[[int], c.Command], Actor]] = {
-    "triage": (lambda n: c.Triage(Kind.COMPLAINT, Category.BILLING_PAYMENT, Priority.P2),
-               AGENT),
-    "override": (lambda n: c.Override("升级", priority=(Priority.P1, Priority.P3)[n % 2]),
-                 SUPERVISOR),
+    "triage": (lambda n: c.Triage(Kind.COMPLAINT, Category.BILLING_PAYMENT, Priority.P2), AGENT),
+    "override": (
+        lambda n: c.Override("升级", priority=(Priority.P1, Priority.P3)[n % 2]),
+        SUPERVISOR,
+    ),
     "assign": (lambda n: c.Assign("agent.1", department=("technical", None)[n % 2]), AGENT),
     "investigate": (lambda n: c.Investigate(), AGENT),
     "respond": (lambda n: c.Respond("您好"), AGENT),
-    "transfer": (lambda n: c.Transfer(("technical", "billing", f"dept-{n}")[n % 3], "转交"),
-                 AGENT),
+    "transfer": (lambda n: c.Transfer(("technical", "billing", f"dept-{n}")[n % 3], "转交"), AGENT),
     "comment": (lambda n: c.Comment("补充说明", internal=False), CUSTOMER),
-    "propose_solution": (lambda n: c.ProposeSolution(
-        "退款", amount=(None, Money("50.00", "CNY"))[n % 2]), AGENT),
+    "propose_solution": (
+        lambda n: c.ProposeSolution("退款", amount=(None, Money("50.00", "CNY"))[n % 2]),
+        AGENT,
+    ),
     "approve": (lambda n: c.Approve(), SUPERVISOR),
     "reject": (lambda n: c.Reject("金额不对"), SUPERVISOR),
     "customer_accepts": (lambda n: c.CustomerAccepts(), CUSTOMER),
@@ -67,8 +70,17 @@ BUILD: dict[str, tuple[Callable[[int], c.Command], Actor]] = {
 }
 
 #: The triggers that move a ticket on, so that histories reach approvals, surveys and reopenings.
-FORWARD = ("triage", "investigate", "propose_solution", "approve",
-           "customer_accepts", "complete", "record_survey", "reopen", "close")
+FORWARD = (
+    "triage",
+    "investigate",
+    "propose_solution",
+    "approve",
+    "customer_accepts",
+    "complete",
+    "record_survey",
+    "reopen",
+    "close",
+)
 
 
 def _choose(offered: list[str], pick: int) -> str:
@@ -82,8 +94,10 @@ def _choose(offered: list[str], pick: int) -> str:
 
 
 modes = st.sampled_from(list(ReopenMode))
-pause_sets = st.sets(st.sampled_from([Status.AWAITING_CUSTOMER, Status.AWAITING_APPROVAL,
-                                      Status.EXECUTING]), max_size=2)
+pause_sets = st.sets(
+    st.sampled_from([Status.AWAITING_CUSTOMER, Status.AWAITING_APPROVAL, Status.EXECUTING]),
+    max_size=2,
+)
 
 
 @st.composite
@@ -92,8 +106,11 @@ def policies(draw: st.DrawFn) -> SlaPolicy:
     return attrs.evolve(
         base,
         reopen={"first_response": draw(modes), "resolution": draw(modes)},
-        pauses={"first_response": draw(pause_sets), "resolution": draw(pause_sets),
-                "next_response": draw(pause_sets)},
+        pauses={
+            "first_response": draw(pause_sets),
+            "resolution": draw(pause_sets),
+            "next_response": draw(pause_sets),
+        },
         steps={"technical": BusinessHours(2), "billing": BusinessHours(1)},
     )
 
@@ -102,18 +119,33 @@ def latest(clocks: tuple[MetricClock, ...]) -> dict[str, MetricClock]:
     return {clock.metric: clock for clock in clocks}
 
 
-@given(policy=policies(), steps=st.lists(
-    st.tuples(st.integers(0, 10**6), st.integers(1, 6 * 60), st.booleans()), max_size=60))
+@given(
+    policy=policies(),
+    steps=st.lists(
+        st.tuples(st.integers(0, 10**6), st.integers(1, 6 * 60), st.booleans()), max_size=60
+    ),
+)
 def test_the_snapshot_clocks_are_the_fold_of_the_log(
-        policy: SlaPolicy, steps: list[tuple[int, int, bool]]) -> None:
+    policy: SlaPolicy, steps: list[tuple[int, int, bool]]
+) -> None:
     draft = TicketDraft("订单重复扣款", Channel.CHAT, START)
-    ticket, log = open_ticket(draft, ticket_id="T-1", number="TS20240520-0001", actor=AGENT,
-                              sla_version=policy.version, sla_rules=policy.clock_rules())
+    ticket, log = open_ticket(
+        draft,
+        ticket_id="T-1",
+        number="TS20240520-0001",
+        actor=AGENT,
+        sla_version=policy.version,
+        sla_rules=policy.clock_rules(),
+    )
     now = START
     for pick, minutes, by_staff in steps:
         now = now + dt.timedelta(minutes=minutes)
-        offered = [trigger for trigger in allowed_commands(ticket, SUPERVISOR, at=now)
-                   + allowed_commands(ticket, CUSTOMER, at=now) if trigger in BUILD]
+        offered = [
+            trigger
+            for trigger in allowed_commands(ticket, SUPERVISOR, at=now)
+            + allowed_commands(ticket, CUSTOMER, at=now)
+            if trigger in BUILD
+        ]
         if not offered:
             break
         trigger = _choose(sorted(set(offered)), pick)

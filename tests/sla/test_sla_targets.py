@@ -44,25 +44,28 @@ class Counting:
     def between(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
         return self.calendar.between(a, b)
 
-    def intervals(self, a: dt.datetime, b: dt.datetime
-                  ) -> Iterator[tuple[pendulum.DateTime, pendulum.DateTime]]:
+    def intervals(
+        self, a: dt.datetime, b: dt.datetime
+    ) -> Iterator[tuple[pendulum.DateTime, pendulum.DateTime]]:
         self.days += 1
         return self.calendar.intervals(a, b)
 
 
 def test_three_business_days_end_at_the_third_close_of_business() -> None:
     # Friday 17:00 -> Tue, Wed, Thu (Monday is a holiday): 1 h Friday + 3 x 8 h
-    assert budget(BusinessDays(3), FRIDAY, office(dt.date(2024, 6, 10)), ZONE) == \
-        dt.timedelta(hours=25)
+    assert budget(BusinessDays(3), FRIDAY, office(dt.date(2024, 6, 10)), ZONE) == dt.timedelta(
+        hours=25
+    )
 
 
 def test_the_answer_is_remembered_per_calendar_and_date() -> None:
     calendar = office(dt.date(2024, 6, 10))
     first = budget(BusinessDays(3), FRIDAY, calendar, ZONE)
-    assert targets._CLOSE[calendar]                  # remembered ...
-    later_that_day = FRIDAY.add(minutes=30)          # ... for the start's local date
-    assert budget(BusinessDays(3), later_that_day, calendar, ZONE) == \
-        first - dt.timedelta(minutes=30)
+    assert targets._CLOSE[calendar]  # remembered ...
+    later_that_day = FRIDAY.add(minutes=30)  # ... for the start's local date
+    assert budget(BusinessDays(3), later_that_day, calendar, ZONE) == first - dt.timedelta(
+        minutes=30
+    )
     # another calendar, mornings only: its own answer, not the first one's
     mornings = BusinessCalendar(tz=SH, week={day: [("09:00", "12:00")] for day in range(5)})
     assert budget(BusinessDays(3), FRIDAY, mornings, ZONE) == dt.timedelta(hours=9)
@@ -77,9 +80,11 @@ def test_a_calendar_that_cannot_be_a_key_is_searched_every_time() -> None:
 
 
 def test_a_calendar_never_open_is_still_refused() -> None:
-    never = BusinessCalendar(tz=SH, week={0: OFFICE},
-                             holidays=[dt.date(2024, 6, 10) + dt.timedelta(weeks=w)
-                                       for w in range(600)])
+    never = BusinessCalendar(
+        tz=SH,
+        week={0: OFFICE},
+        holidays=[dt.date(2024, 6, 10) + dt.timedelta(weeks=w) for w in range(600)],
+    )
     for _ in range(2):  # failures are not remembered
         with pytest.raises(ValidationError):
             budget(BusinessDays(1), FRIDAY, never, ZONE)
@@ -87,18 +92,19 @@ def test_a_calendar_never_open_is_still_refused() -> None:
 
 # -- working days as the calendar defines them: overnight shifts -------------------------
 
-NIGHTS = BusinessCalendar(tz=SH, week={day: [("20:00", "02:00")] for day in range(5)},
-                          holidays=[dt.date(2024, 5, 22)])        # Wednesday
+NIGHTS = BusinessCalendar(
+    tz=SH, week={day: [("20:00", "02:00")] for day in range(5)}, holidays=[dt.date(2024, 5, 22)]
+)  # Wednesday
 MONDAY_21 = pendulum.datetime(2024, 5, 20, 21, tz=SH)
 LORD_HOWE = "Australia/Lord_Howe"
 SATURDAY_SHIFT = BusinessCalendar(tz=LORD_HOWE, week={5: [("22:00", "03:00")]})
 FRIDAY_18 = pendulum.datetime(2024, 5, 17, 18, tz=LORD_HOWE)
 
 
-def due(target: BusinessDays, start: pendulum.DateTime, calendar: BusinessCalendar
-        ) -> pendulum.DateTime:
-    return targets._close_of_business(calendar, start, target.days,
-                                      pendulum.timezone(calendar.tz))
+def due(
+    target: BusinessDays, start: pendulum.DateTime, calendar: BusinessCalendar
+) -> pendulum.DateTime:
+    return targets._close_of_business(calendar, start, target.days, pendulum.timezone(calendar.tz))
 
 
 def test_a_night_shift_day_closes_when_its_shift_ends_the_next_morning() -> None:
@@ -116,18 +122,21 @@ def test_a_holiday_is_no_working_day_even_while_the_night_before_runs_into_it() 
 def test_lord_howe_saturday_shift_closes_sunday_0300() -> None:
     assert FRIDAY_18.format("dddd") == "Friday"
     assert due(BusinessDays(1), FRIDAY_18, SATURDAY_SHIFT) == pendulum.datetime(
-        2024, 5, 19, 3, tz=LORD_HOWE)
-    assert budget(BusinessDays(1), FRIDAY_18, SATURDAY_SHIFT,
-                  pendulum.timezone(LORD_HOWE)) == dt.timedelta(hours=5)
+        2024, 5, 19, 3, tz=LORD_HOWE
+    )
+    assert budget(
+        BusinessDays(1), FRIDAY_18, SATURDAY_SHIFT, pendulum.timezone(LORD_HOWE)
+    ) == dt.timedelta(hours=5)
 
 
 def test_the_calendar_names_each_working_day_and_its_close() -> None:
     close = NIGHTS.close_of_business
     assert close(dt.date(2024, 5, 21)) == pendulum.datetime(2024, 5, 22, 2, tz=SH)
-    assert close(dt.date(2024, 5, 22)) is None                  # the holiday
-    assert close(dt.date(2024, 5, 25)) is None                  # Saturday
+    assert close(dt.date(2024, 5, 22)) is None  # the holiday
+    assert close(dt.date(2024, 5, 25)) is None  # Saturday
     assert office().close_of_business(dt.date(2024, 6, 7)) == pendulum.datetime(
-        2024, 6, 7, 18, tz=SH)
+        2024, 6, 7, 18, tz=SH
+    )
     with pytest.raises(ValidationError, match="must be a date"):
         close(MONDAY_21)  # type: ignore[arg-type]
 
@@ -141,8 +150,10 @@ def test_a_calendar_of_its_own_is_read_by_where_its_open_spans_start() -> None:
         (FRIDAY, office(dt.date(2024, 6, 10)), 3, pendulum.datetime(2024, 6, 13, 18, tz=SH)),
     ]:
         counting = Counting(calendar)
-        assert targets._search_close(counting, start.date(), days,
-                                     pendulum.timezone(calendar.tz)) == expected
+        assert (
+            targets._search_close(counting, start.date(), days, pendulum.timezone(calendar.tz))
+            == expected
+        )
 
 
 def test_measure_gives_the_night_shift_deadlines() -> None:
@@ -151,12 +162,23 @@ def test_measure_gives_the_night_shift_deadlines() -> None:
     from complaintflow.sla.measure import measure
     from complaintflow.sla.policy import SlaMatch, SlaPolicy, SlaRule
 
-    _, log = open_ticket(TicketDraft("夜班工单", "phone", MONDAY_21), ticket_id="t", number="n",
-                         actor=Actor.staff("a1", "agent"), sla_version="nights-1")
-    for days, expected in [(1, pendulum.datetime(2024, 5, 22, 2, tz=SH)),
-                           (2, pendulum.datetime(2024, 5, 24, 2, tz=SH))]:
-        policy = SlaPolicy("nights-1", SlaRule(SlaMatch(), first_response=None,
-                                               next_response=None, resolution=BusinessDays(days)))
+    _, log = open_ticket(
+        TicketDraft("夜班工单", "phone", MONDAY_21),
+        ticket_id="t",
+        number="n",
+        actor=Actor.staff("a1", "agent"),
+        sla_version="nights-1",
+    )
+    for days, expected in [
+        (1, pendulum.datetime(2024, 5, 22, 2, tz=SH)),
+        (2, pendulum.datetime(2024, 5, 24, 2, tz=SH)),
+    ]:
+        policy = SlaPolicy(
+            "nights-1",
+            SlaRule(
+                SlaMatch(), first_response=None, next_response=None, resolution=BusinessDays(days)
+            ),
+        )
         clock = measure(log, policy, NIGHTS, MONDAY_21).current("resolution")
         assert clock is not None
         assert clock.due_at == expected

@@ -31,13 +31,20 @@ NEW_YORK: dict[str, Any] = {**CHINA, "tz": "America/New_York"}
 BOUNDARIES = {9 * 60, 12 * 60, 13 * 60, 18 * 60, 0}
 
 
-def shares(strategy: st.SearchStrategy[T], classify: Callable[[T], list[str]],
-           runs: int = 300) -> dict[str, float]:
+def shares(
+    strategy: st.SearchStrategy[T], classify: Callable[[T], list[str]], runs: int = 300
+) -> dict[str, float]:
     """The share of ``runs`` draws that ``classify`` files under each label."""
     seen: collections.Counter[str] = collections.Counter()
 
-    @settings(max_examples=runs, database=None, derandomize=True, phases=[Phase.generate],
-              deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=runs,
+        database=None,
+        derandomize=True,
+        phases=[Phase.generate],
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(strategy)
     def collect(value: T) -> None:
         seen.update(classify(value))
@@ -55,12 +62,18 @@ def corners(kwargs: dict[str, Any]) -> Callable[[dt.datetime], list[str]]:
         local = value.astimezone(zone)
         day, minute = local.date(), local.hour * 60 + local.minute
         labels = ["utc" if value.utcoffset() == dt.timedelta(0) else "local"]
-        labels += [name for name, hit in [
-            ("holiday", day in holidays), ("holiday eve", day + one in holidays),
-            ("after a holiday", day - one in holidays), ("make-up day", day in workdays),
-            ("make-up eve", day + one in workdays),
-            ("boundary", any(abs(minute - b) <= 1 for b in BOUNDARIES)),
-        ] if hit]
+        labels += [
+            name
+            for name, hit in [
+                ("holiday", day in holidays),
+                ("holiday eve", day + one in holidays),
+                ("after a holiday", day - one in holidays),
+                ("make-up day", day in workdays),
+                ("make-up eve", day + one in workdays),
+                ("boundary", any(abs(minute - b) <= 1 for b in BOUNDARIES)),
+            ]
+            if hit
+        ]
         return labels
 
     return classify
@@ -76,13 +89,13 @@ def test_calendar_kwargs_draws_each_zone_about_equally() -> None:
 
 def test_instants_aim_at_holidays_make_up_days_their_eves_and_boundaries() -> None:
     found = shares(strategies.instants(CHINA), corners(CHINA))
-    assert found.get("holiday", 0) >= 0.12            # base rate 5.1 %
+    assert found.get("holiday", 0) >= 0.12  # base rate 5.1 %
     assert found.get("holiday eve", 0) >= 0.06
     assert found.get("after a holiday", 0) >= 0.06
-    assert found.get("make-up day", 0) >= 0.08         # base rate 0.9 %
+    assert found.get("make-up day", 0) >= 0.08  # base rate 0.9 %
     assert found.get("make-up eve", 0) >= 0.03
     assert found.get("boundary", 0) >= 0.35
-    assert found.get("utc") == 1.0                     # exact instants, never local readings
+    assert found.get("utc") == 1.0  # exact instants, never local readings
 
 
 def test_instants_aim_at_dst_changes_in_a_zone_that_has_them() -> None:

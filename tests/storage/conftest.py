@@ -52,8 +52,10 @@ def _unavailable(reason: str) -> None:
 def postgres_conninfo() -> Iterator[str]:
     bindir = _bindir()
     if bindir is None:
-        _unavailable("PostgreSQL binaries (initdb, pg_ctl) not found: "
-                     "apt-get install postgresql, or set PG_BINDIR")
+        _unavailable(
+            "PostgreSQL binaries (initdb, pg_ctl) not found: "
+            "apt-get install postgresql, or set PG_BINDIR"
+        )
     assert bindir is not None
     as_user: list[str] = []
     base = Path(tempfile.mkdtemp(prefix="cf-pg-"))
@@ -71,12 +73,35 @@ def postgres_conninfo() -> Iterator[str]:
             pytest.fail(f"{' '.join(args)} failed:\n{done.stdout}{done.stderr}{server_log}")
 
     try:
-        run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-            "-E", "UTF8", "--no-sync", "--no-instructions")
-        options = (f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
-        run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options,
-            "-w", "-t", "60", "start")
+        run(
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--no-instructions",
+        )
+        options = (
+            f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
+        )
+        run(
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(log),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
         try:
             yield f"host={base} port={port} user=postgres dbname=postgres"
         finally:
@@ -111,11 +136,15 @@ def mariadb_url() -> Iterator[str]:
     Like PostgreSQL above: a fresh data dir, a free loopback port, and under
     root the server runs as the ``mysql`` system user (mariadbd refuses root).
     """
-    server_bin, install = shutil.which("mariadbd") or "/usr/sbin/mariadbd", shutil.which(
-        "mariadb-install-db")
+    server_bin, install = (
+        shutil.which("mariadbd") or "/usr/sbin/mariadbd",
+        shutil.which("mariadb-install-db"),
+    )
     if not Path(server_bin).exists() or install is None:
-        _mariadb_unavailable("MariaDB binaries (mariadbd, mariadb-install-db) not found: "
-                             "apt-get install mariadb-server")
+        _mariadb_unavailable(
+            "MariaDB binaries (mariadbd, mariadb-install-db) not found: "
+            "apt-get install mariadb-server"
+        )
     assert install is not None
     try:
         import pymysql  # noqa: F401
@@ -129,25 +158,58 @@ def mariadb_url() -> Iterator[str]:
         as_user = ["runuser", "-u", "mysql", "--"]
     data, sock, log, port = base / "data", base / "mysqld.sock", base / "server.log", _free_port()
     done = subprocess.run(
-        [*as_user, install, f"--user={user}", f"--datadir={data}", "--skip-test-db",
-         "--auth-root-authentication-method=normal", "--skip-name-resolve"],
-        capture_output=True, text=True, check=False)
+        [
+            *as_user,
+            install,
+            f"--user={user}",
+            f"--datadir={data}",
+            "--skip-test-db",
+            "--auth-root-authentication-method=normal",
+            "--skip-name-resolve",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         pytest.fail(f"mariadb-install-db failed:\n{done.stdout}{done.stderr}")
     server = subprocess.Popen(
-        [*as_user, server_bin, "--no-defaults", f"--datadir={data}", f"--socket={sock}",
-         f"--port={port}", "--bind-address=127.0.0.1", f"--log-error={log}",
-         f"--pid-file={base / 'mysqld.pid'}", "--innodb-flush-log-at-trx-commit=0",
-         "--innodb-buffer-pool-size=64M", "--max-connections=100", "--skip-name-resolve",
-         "--character-set-server=utf8mb4", "--collation-server=utf8mb4_bin"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            *as_user,
+            server_bin,
+            "--no-defaults",
+            f"--datadir={data}",
+            f"--socket={sock}",
+            f"--port={port}",
+            "--bind-address=127.0.0.1",
+            f"--log-error={log}",
+            f"--pid-file={base / 'mysqld.pid'}",
+            "--innodb-flush-log-at-trx-commit=0",
+            "--innodb-buffer-pool-size=64M",
+            "--max-connections=100",
+            "--skip-name-resolve",
+            "--character-set-server=utf8mb4",
+            "--collation-server=utf8mb4_bin",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         _wait_for_socket(sock, server, log)
         admin = subprocess.run(
-            [*as_user, "mariadb", f"--socket={sock}", "-uroot", "-e",
-             "CREATE DATABASE complaintflow; CREATE USER 'cf'@'127.0.0.1'; "
-             "GRANT ALL ON complaintflow.* TO 'cf'@'127.0.0.1';"],
-            capture_output=True, text=True, check=False)
+            [
+                *as_user,
+                "mariadb",
+                f"--socket={sock}",
+                "-uroot",
+                "-e",
+                "CREATE DATABASE complaintflow; CREATE USER 'cf'@'127.0.0.1'; "
+                "GRANT ALL ON complaintflow.* TO 'cf'@'127.0.0.1';",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if admin.returncode != 0:
             pytest.fail(f"could not create the test database:\n{admin.stderr}")
         yield f"mysql+pymysql://cf@127.0.0.1:{port}/complaintflow?charset=utf8mb4"

@@ -34,8 +34,9 @@ class TestJsonFileStore(StoreConformance):
     @pytest.fixture
     def machine_store(self, tmp_path: Path) -> Callable[[str], TicketStore]:
         # one small file per example (each example is a fresh tenant), no fsync
-        return lambda tenant: JsonFileStore(tmp_path / f"{tenant}.json", tenant=tenant,
-                                            durable=False)
+        return lambda tenant: JsonFileStore(
+            tmp_path / f"{tenant}.json", tenant=tenant, durable=False
+        )
 
     @pytest.fixture
     def store_factory(self, tmp_path: Path) -> Callable[..., TicketStore]:
@@ -47,8 +48,9 @@ class TestJsonFileStore(StoreConformance):
         with mock.patch("json_file_store.os.replace", side_effect=OSError("injected")):
             yield
 
-    def failing_reschedule(self, store: TicketStore, ticket_id: str
-                           ) -> AbstractContextManager[None]:
+    def failing_reschedule(
+        self, store: TicketStore, ticket_id: str
+    ) -> AbstractContextManager[None]:
         return self.failing_event_append(store)
 
     def corrupt_ticket(self, store: TicketStore, ticket_id: str) -> None:

@@ -30,8 +30,9 @@ _tests = itertools.count()
 
 @pytest.fixture(scope="session")
 def pool(postgres_conninfo: str) -> Iterator[psycopg_pool.ConnectionPool]:
-    with psycopg_pool.ConnectionPool(postgres_conninfo, min_size=2, max_size=10, open=True,
-                                     kwargs={"autocommit": True}) as opened:
+    with psycopg_pool.ConnectionPool(
+        postgres_conninfo, min_size=2, max_size=10, open=True, kwargs={"autocommit": True}
+    ) as opened:
         yield opened
 
 
@@ -61,23 +62,33 @@ class TestPostgresStore(StoreConformance):
         return settings(max_examples=min(settings().max_examples, 100))
 
     def corrupt_ticket(self, store: TicketStore, ticket_id: str) -> None:
-        _raw(store, "UPDATE complaintflow.tickets SET body = '{\"id\": 7}' "
-             "WHERE tenant = %s AND id = %s", ticket_id)
+        _raw(
+            store,
+            "UPDATE complaintflow.tickets SET body = '{\"id\": 7}' WHERE tenant = %s AND id = %s",
+            ticket_id,
+        )
 
     def corrupt_outbox(self, store: TicketStore, item_id: str) -> None:
-        _raw(store, "UPDATE complaintflow.outbox SET payload = '[1, 2]' "
-             "WHERE tenant = %s AND id = %s", item_id)
+        _raw(
+            store,
+            "UPDATE complaintflow.outbox SET payload = '[1, 2]' WHERE tenant = %s AND id = %s",
+            item_id,
+        )
 
     @contextmanager
     def failing_event_append(self, store: TicketStore) -> Iterator[None]:
         assert isinstance(store, PostgresStore)
         tenant = store.tenant.replace("'", "''")
         with store._tx() as cur:
-            cur.execute("CREATE FUNCTION complaintflow.fail() RETURNS trigger LANGUAGE plpgsql "
-                        "AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$")
-            cur.execute("CREATE TRIGGER fail_append BEFORE INSERT ON complaintflow.events "
-                        f"FOR EACH ROW WHEN (NEW.tenant = '{tenant}') "
-                        "EXECUTE FUNCTION complaintflow.fail()")
+            cur.execute(
+                "CREATE FUNCTION complaintflow.fail() RETURNS trigger LANGUAGE plpgsql "
+                "AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$"
+            )
+            cur.execute(
+                "CREATE TRIGGER fail_append BEFORE INSERT ON complaintflow.events "
+                f"FOR EACH ROW WHEN (NEW.tenant = '{tenant}') "
+                "EXECUTE FUNCTION complaintflow.fail()"
+            )
         try:
             yield
         finally:
@@ -90,13 +101,17 @@ class TestPostgresStore(StoreConformance):
         assert isinstance(store, PostgresStore)
         tenant, ticket = (value.replace("'", "''") for value in (store.tenant, ticket_id))
         with store._tx() as cur:
-            cur.execute("CREATE FUNCTION complaintflow.fail_due() RETURNS trigger "
-                        "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; "
-                        "END $$")
-            cur.execute("CREATE TRIGGER fail_due BEFORE UPDATE OF due_at ON "
-                        "complaintflow.tickets FOR EACH ROW WHEN (NEW.tenant = "
-                        f"'{tenant}' AND NEW.id = '{ticket}') "
-                        "EXECUTE FUNCTION complaintflow.fail_due()")
+            cur.execute(
+                "CREATE FUNCTION complaintflow.fail_due() RETURNS trigger "
+                "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; "
+                "END $$"
+            )
+            cur.execute(
+                "CREATE TRIGGER fail_due BEFORE UPDATE OF due_at ON "
+                "complaintflow.tickets FOR EACH ROW WHEN (NEW.tenant = "
+                f"'{tenant}' AND NEW.id = '{ticket}') "
+                "EXECUTE FUNCTION complaintflow.fail_due()"
+            )
         try:
             yield
         finally:

@@ -57,18 +57,27 @@ class _Suite(StoreConformance):
             conn.exec_driver_sql(sql, tuple(params) if params else ())
 
     def corrupt_ticket(self, store: TicketStore, ticket_id: str) -> None:
-        self._raw(store, f"UPDATE complaintflow_tickets SET body = '{{not json' "
-                  f"WHERE tenant = {self.mark} AND id = {self.mark}", store.tenant, ticket_id)
+        self._raw(
+            store,
+            f"UPDATE complaintflow_tickets SET body = '{{not json' "
+            f"WHERE tenant = {self.mark} AND id = {self.mark}",
+            store.tenant,
+            ticket_id,
+        )
 
     def corrupt_outbox(self, store: TicketStore, item_id: str) -> None:
-        self._raw(store, f"UPDATE complaintflow_outbox SET created = '[1, 2]' "
-                  f"WHERE tenant = {self.mark} AND id = {self.mark}", store.tenant, item_id)
+        self._raw(
+            store,
+            f"UPDATE complaintflow_outbox SET created = '[1, 2]' "
+            f"WHERE tenant = {self.mark} AND id = {self.mark}",
+            store.tenant,
+            item_id,
+        )
 
     mark = "?"
 
     @contextmanager
-    def _failing(self, store: TicketStore, table: str, event: str, when: str
-                 ) -> Iterator[None]:
+    def _failing(self, store: TicketStore, table: str, event: str, when: str) -> Iterator[None]:
         create, drop = self.trigger(table, event, when)
         for sql in create:
             self._raw(store, sql)
@@ -82,14 +91,18 @@ class _Suite(StoreConformance):
         raise NotImplementedError
 
     def failing_event_append(self, store: TicketStore) -> Any:
-        return self._failing(store, "complaintflow_events", "INSERT",
-                             f"NEW.tenant = '{store.tenant}'")
+        return self._failing(
+            store, "complaintflow_events", "INSERT", f"NEW.tenant = '{store.tenant}'"
+        )
 
     def failing_reschedule(self, store: TicketStore, ticket_id: str) -> Any:
-        return self._failing(store, "complaintflow_tickets", "UPDATE",
-                             f"NEW.tenant = '{store.tenant}' AND NEW.id = '{ticket_id}' "
-                             "AND NOT (NEW.due_us <=> OLD.due_us)".replace(
-                                 "<=>", self.same))
+        return self._failing(
+            store,
+            "complaintflow_tickets",
+            "UPDATE",
+            f"NEW.tenant = '{store.tenant}' AND NEW.id = '{ticket_id}' "
+            "AND NOT (NEW.due_us <=> OLD.due_us)".replace("<=>", self.same),
+        )
 
     same = "IS"
 
@@ -102,8 +115,13 @@ class TestSqlAlchemyOnSqlite(_Suite):
         engine.dispose()
 
     def trigger(self, table: str, event: str, when: str) -> tuple[list[str], list[str]]:
-        return ([f"CREATE TRIGGER fail BEFORE {event} ON {table} WHEN {when} "
-                 "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"], ["DROP TRIGGER fail"])
+        return (
+            [
+                f"CREATE TRIGGER fail BEFORE {event} ON {table} WHEN {when} "
+                "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+            ],
+            ["DROP TRIGGER fail"],
+        )
 
 
 class TestSqlAlchemyOnPostgres(_Suite):
@@ -113,19 +131,24 @@ class TestSqlAlchemyOnPostgres(_Suite):
     @pytest.fixture
     def engine(self, postgres_conninfo: str) -> Iterator[sa.Engine]:
         parts = dict(part.split("=", 1) for part in postgres_conninfo.split())
-        url = (f"postgresql+psycopg://{parts['user']}@/{parts['dbname']}"
-               f"?host={parts['host']}&port={parts['port']}")
+        url = (
+            f"postgresql+psycopg://{parts['user']}@/{parts['dbname']}"
+            f"?host={parts['host']}&port={parts['port']}"
+        )
         engine = sa.create_engine(url, pool_size=10)
         yield engine
         engine.dispose()
 
     def trigger(self, table: str, event: str, when: str) -> tuple[list[str], list[str]]:
-        return ([
-            "CREATE FUNCTION cf_fail() RETURNS trigger LANGUAGE plpgsql "
-            "AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$",
-            f"CREATE TRIGGER fail BEFORE {event} ON {table} FOR EACH ROW WHEN ({when}) "
-            "EXECUTE FUNCTION cf_fail()"], [f"DROP TRIGGER fail ON {table}",
-                                            "DROP FUNCTION cf_fail()"])
+        return (
+            [
+                "CREATE FUNCTION cf_fail() RETURNS trigger LANGUAGE plpgsql "
+                "AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$",
+                f"CREATE TRIGGER fail BEFORE {event} ON {table} FOR EACH ROW WHEN ({when}) "
+                "EXECUTE FUNCTION cf_fail()",
+            ],
+            [f"DROP TRIGGER fail ON {table}", "DROP FUNCTION cf_fail()"],
+        )
 
 
 class TestSqlAlchemyOnMariaDB(_Suite):
@@ -139,9 +162,14 @@ class TestSqlAlchemyOnMariaDB(_Suite):
         engine.dispose()
 
     def trigger(self, table: str, event: str, when: str) -> tuple[list[str], list[str]]:
-        return ([f"CREATE TRIGGER fail BEFORE {event} ON {table} FOR EACH ROW "
-                 f"IF {when} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = "
-                 "'injected failure'; END IF"], ["DROP TRIGGER fail"])
+        return (
+            [
+                f"CREATE TRIGGER fail BEFORE {event} ON {table} FOR EACH ROW "
+                f"IF {when} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = "
+                "'injected failure'; END IF"
+            ],
+            ["DROP TRIGGER fail"],
+        )
 
 
 # -- what only this adapter does -------------------------------------------------------
@@ -155,10 +183,10 @@ def test_a_host_transaction_is_joined(tmp_path: Path) -> None:
         conn.exec_driver_sql("CREATE TABLE crm_audit (note TEXT)")
         conn.commit()
         joined = SqlAlchemyStore(conn)
-        with conn.begin():                        # the host's own transaction ...
+        with conn.begin():  # the host's own transaction ...
             conn.exec_driver_sql("INSERT INTO crm_audit VALUES ('refund approved')")
             joined.save(*transition(ticket), expected_version=1)
-            conn.rollback()                       # ... rolled back: the save goes with it
+            conn.rollback()  # ... rolled back: the save goes with it
         assert joined.get("T1") == ticket
         with conn.begin():
             conn.exec_driver_sql("INSERT INTO crm_audit VALUES ('refund approved')")
@@ -171,9 +199,15 @@ def test_tables_are_metadata_for_the_hosts_migrations() -> None:
     host = sa.MetaData()
     sa.Table("customers", host, sa.Column("id", sa.Integer, primary_key=True))
     tables = define_tables(host, prefix="cf_")
-    assert sorted(host.tables) == ["cf_alerts", "cf_counters", "cf_events", "cf_outbox",
-                                   "cf_tickets", "customers"]
-    assert tables.tickets.c.due_us.type.python_type is int   # instants as integers
+    assert sorted(host.tables) == [
+        "cf_alerts",
+        "cf_counters",
+        "cf_events",
+        "cf_outbox",
+        "cf_tickets",
+        "customers",
+    ]
+    assert tables.tickets.c.due_us.type.python_type is int  # instants as integers
 
 
 def test_driver_errors_become_storage_errors(tmp_path: Path) -> None:

@@ -66,8 +66,7 @@ class TestSqliteStore(StoreConformance):
         return functools.partial(SqliteStore, str(path))
 
     def corrupt_ticket(self, store: TicketStore, ticket_id: str) -> None:
-        _raw(store, "UPDATE tickets SET body = '{not json' WHERE tenant = ? AND id = ?",
-             ticket_id)
+        _raw(store, "UPDATE tickets SET body = '{not json' WHERE tenant = ? AND id = ?", ticket_id)
 
     def corrupt_outbox(self, store: TicketStore, item_id: str) -> None:
         _raw(store, "UPDATE outbox SET created = '[1, 2]' WHERE tenant = ? AND id = ?", item_id)
@@ -78,8 +77,10 @@ class TestSqliteStore(StoreConformance):
         path = store.path
         assert path is not None
         with sqlite3.connect(path, isolation_level=None) as admin:
-            admin.execute("CREATE TRIGGER fail_append BEFORE INSERT ON events "
-                          "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+            admin.execute(
+                "CREATE TRIGGER fail_append BEFORE INSERT ON events "
+                "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+            )
             try:
                 yield
             finally:
@@ -93,9 +94,11 @@ class TestSqliteStore(StoreConformance):
         assert path is not None
         quoted = ticket_id.replace("'", "''")  # a trigger takes no parameters
         with sqlite3.connect(path, isolation_level=None) as admin:
-            admin.execute(f"CREATE TRIGGER fail_due BEFORE UPDATE OF due_us ON tickets "
-                          f"WHEN NEW.id = '{quoted}' "
-                          "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+            admin.execute(
+                f"CREATE TRIGGER fail_due BEFORE UPDATE OF due_us ON tickets "
+                f"WHEN NEW.id = '{quoted}' "
+                "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+            )
             try:
                 yield
             finally:
@@ -179,17 +182,18 @@ def test_memory_database_is_shared_by_threads() -> None:
     store = SqliteStore(":memory:")
     store.add(*make_ticket("T1"))
     with ThreadPoolExecutor(4) as pool:
-        numbers = list(pool.map(lambda _: store.next_number(prefix="TS", day=T0.date()),
-                                range(40)))
+        numbers = list(pool.map(lambda _: store.next_number(prefix="TS", day=T0.date()), range(40)))
     assert len(set(numbers)) == 40
     store.close()
 
 
 def test_importing_the_package_does_not_import_drivers() -> None:
-    code = ("import sys, complaintflow, complaintflow.storage, complaintflow.testing.storage; "
-            "assert 'psycopg' not in sys.modules, 'psycopg imported'; "
-            "assert 'sqlalchemy' not in sys.modules, 'sqlalchemy imported'; "
-            "assert 'pymysql' not in sys.modules, 'pymysql imported'")
+    code = (
+        "import sys, complaintflow, complaintflow.storage, complaintflow.testing.storage; "
+        "assert 'psycopg' not in sys.modules, 'psycopg imported'; "
+        "assert 'sqlalchemy' not in sys.modules, 'sqlalchemy imported'; "
+        "assert 'pymysql' not in sys.modules, 'pymysql imported'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -204,12 +208,13 @@ def test_migrate_false_refuses_a_foreign_database_and_writes_nothing(tmp_path: P
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     conn.close()
     assert tables == {"customers"}
-    SqliteStore(path).close()                       # creates the schema
-    SqliteStore(path, migrate=False).close()        # now current: accepted
+    SqliteStore(path).close()  # creates the schema
+    SqliteStore(path, migrate=False).close()  # now current: accepted
 
 
-def test_a_corrupt_row_is_logged_and_named(tmp_path: Path,
-                                           caplog: pytest.LogCaptureFixture) -> None:
+def test_a_corrupt_row_is_logged_and_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     with SqliteStore(tmp_path / "db.sqlite", tenant="acme") as store:
         for ticket_id in ("T1", "T2"):
             store.add(*make_ticket(ticket_id))
@@ -223,7 +228,10 @@ def test_a_corrupt_row_is_logged_and_named(tmp_path: Path,
         with pytest.raises(CorruptRecord) as caught:
             store.events("T2")
         assert (caught.value.tenant, caught.value.table, caught.value.key) == (
-            "acme", "events", "T2#1")
+            "acme",
+            "events",
+            "T2#1",
+        )
         assert isinstance(caught.value, StorageError)
         assert "'acme'" in str(caught.value)
         assert "'T2#1'" in str(caught.value)

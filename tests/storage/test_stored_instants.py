@@ -18,8 +18,15 @@ from hypothesis import strategies as st
 from complaintflow.errors import ValidationError
 from complaintflow.storage.encoding import instant_from_dict, instant_to_dict
 
-ZONES = ["Asia/Shanghai", "America/New_York", "Europe/London", "UTC", "Asia/Kathmandu",
-         "Australia/Lord_Howe", "America/St_Johns"]
+ZONES = [
+    "Asia/Shanghai",
+    "America/New_York",
+    "Europe/London",
+    "UTC",
+    "Asia/Kathmandu",
+    "Australia/Lord_Howe",
+    "America/St_Johns",
+]
 
 
 def slow(data: dict[str, Any]) -> pendulum.DateTime:
@@ -32,12 +39,18 @@ def slow(data: dict[str, Any]) -> pendulum.DateTime:
 
 
 def same(a: pendulum.DateTime, b: pendulum.DateTime) -> bool:
-    return (type(a) is type(b) and a == b and repr(a) == repr(b) and a.fold == b.fold
-            and a.isoformat() == b.isoformat())
+    return (
+        type(a) is type(b)
+        and a == b
+        and repr(a) == repr(b)
+        and a.fold == b.fold
+        and a.isoformat() == b.isoformat()
+    )
 
 
-utc_instants = st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1),
-                            timezones=st.just(dt.UTC))
+utc_instants = st.datetimes(
+    min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1), timezones=st.just(dt.UTC)
+)
 
 
 @given(utc_instants, st.sampled_from(ZONES))
@@ -56,7 +69,7 @@ def test_both_sides_of_a_dst_fold_load_as_the_exact_instant() -> None:
     """Inside the repeated hour a reading carries its fixed offset (clock.instant's rule),
     so one stored by zone name before that rule loads as the exact instant; outside it
     nothing changed."""
-    start = pendulum.datetime(2024, 11, 3, 5, 0, tz="UTC")   # 01:00 EDT, then 01:00 EST
+    start = pendulum.datetime(2024, 11, 3, 5, 0, tz="UTC")  # 01:00 EDT, then 01:00 EST
     for minutes in range(0, 180, 15):
         data = instant_to_dict(start.add(minutes=minutes).in_timezone("America/New_York"))
         loaded, before = instant_from_dict(data), slow(data)
@@ -71,24 +84,30 @@ def test_both_sides_of_a_dst_fold_load_as_the_exact_instant() -> None:
             assert same(loaded, before)
 
 
-@pytest.mark.parametrize("text", [
-    "2024-05-20T01:12:00Z",              # ISO, with Z
-    "2024-05-20T01:12:00",               # no offset: read as UTC
-    "2024-05-20 09:12:00+08:00",         # another offset, a space
-    "20240520T011200Z",                  # basic format
-    "2024-05-20",                        # a date: its midnight, UTC
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-05-20T01:12:00Z",  # ISO, with Z
+        "2024-05-20T01:12:00",  # no offset: read as UTC
+        "2024-05-20 09:12:00+08:00",  # another offset, a space
+        "20240520T011200Z",  # basic format
+        "2024-05-20",  # a date: its midnight, UTC
+    ],
+)
 def test_other_iso_text_reads_as_pendulum_read_it(text: str) -> None:
     for data in ({"utc": text, "zone": "Asia/Shanghai"}, {"utc": text, "offset": 3600}):
         assert same(instant_from_dict(data), slow(data))
 
 
-@pytest.mark.parametrize("data", [
-    {"utc": 1716167520, "zone": "UTC"},
-    {"utc": "2024-05-20T01:12:00+00:00", "zone": "Mars/Olympus_Mons"},
-    {"utc": "2024-05-20T01:12:00+00:00", "zone": ["UTC"]},
-    {"utc": "2024-05-20T01:12:00+00:00", "offset": None},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"utc": 1716167520, "zone": "UTC"},
+        {"utc": "2024-05-20T01:12:00+00:00", "zone": "Mars/Olympus_Mons"},
+        {"utc": "2024-05-20T01:12:00+00:00", "zone": ["UTC"]},
+        {"utc": "2024-05-20T01:12:00+00:00", "offset": None},
+    ],
+)
 def test_what_is_not_a_stored_instant_is_refused(data: dict[str, Any]) -> None:
     with pytest.raises(ValidationError) as refused:
         instant_from_dict(data)

@@ -54,10 +54,16 @@ def _excluded(field: str, text: str) -> bool:
 def outcome(desk: ComplaintDesk, field: str, text: str) -> str:
     """``ok`` when the text came back unchanged, else the error class name."""
     try:
-        customer = Customer("C1", name=text if field == "name" else None,
-                            phone=text if field == "phone" else None)
-        draft = TicketDraft(text if field == "description" else "包裹破损", Channel.PHONE,
-                            START, customer, tags=(text,) if field == "tag" else ())
+        customer = Customer(
+            "C1", name=text if field == "name" else None, phone=text if field == "phone" else None
+        )
+        draft = TicketDraft(
+            text if field == "description" else "包裹破损",
+            Channel.PHONE,
+            START,
+            customer,
+            tags=(text,) if field == "tag" else (),
+        )
         ticket = desk.intake(draft)
         if field == "comment":
             desk.comment(ticket.id, text, actor=AGENT)
@@ -65,8 +71,12 @@ def outcome(desk: ComplaintDesk, field: str, text: str) -> str:
         else:
             intake = desk.get(ticket.id)  # the intake fields of the flat ticket
             assert intake.customer is not None
-            stored = {"description": intake.description, "name": intake.customer.name,
-                      "phone": intake.customer.phone, "tag": intake.tags[:1]}[field]
+            stored = {
+                "description": intake.description,
+                "name": intake.customer.name,
+                "phone": intake.customer.phone,
+                "tag": intake.tags[:1],
+            }[field]
             stored = stored[0] if isinstance(stored, tuple) else stored
     except ComplaintflowError as error:
         return type(error).__name__
@@ -96,33 +106,44 @@ def _same_everywhere(stores: dict[str, TicketStore]) -> Callable[[str, str], Non
     return check
 
 
-_PROPERTY = settings(max_examples=200, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+_PROPERTY = settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @_PROPERTY
 @given(field=st.sampled_from(FIELDS), text=texts())
-def test_memory_and_sqlite_agree_on_any_text(sqlite_store: SqliteStore, field: str,
-                                             text: str) -> None:
+def test_memory_and_sqlite_agree_on_any_text(
+    sqlite_store: SqliteStore, field: str, text: str
+) -> None:
     assume(not _excluded(field, text))
     _same_everywhere({"memory": InMemoryStore(), "sqlite": sqlite_store})(field, text)
 
 
 @pytest.mark.parametrize("text", ["a\x00b", "\ud800", "x\udfff", "退款\x00"])
-@pytest.mark.parametrize("field", [
-    *FIELDS[:-1],
-    pytest.param("comment", marks=pytest.mark.xfail(
-        not DESK_CHECKS_COMMAND_TEXT, strict=True,
-        reason="issue 12 finding 5: desk.execute does not call arguments.command yet")),
-])
+@pytest.mark.parametrize(
+    "field",
+    [
+        *FIELDS[:-1],
+        pytest.param(
+            "comment",
+            marks=pytest.mark.xfail(
+                not DESK_CHECKS_COMMAND_TEXT,
+                strict=True,
+                reason="issue 12 finding 5: desk.execute does not call arguments.command yet",
+            ),
+        ),
+    ],
+)
 def test_what_no_store_keeps_is_a_validation_error(field: str, text: str) -> None:
     assert outcome(_desk(InMemoryStore()), field, text) == "ValidationError"
 
 
 @_PROPERTY
 @given(field=st.sampled_from(FIELDS), text=texts())
-def test_postgres_agrees_with_memory_on_any_text(postgres_conninfo: str, field: str,
-                                                 text: str) -> None:
+def test_postgres_agrees_with_memory_on_any_text(
+    postgres_conninfo: str, field: str, text: str
+) -> None:
     from complaintflow.storage.postgres import PostgresStore
 
     assume(not _excluded(field, text))

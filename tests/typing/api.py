@@ -97,8 +97,9 @@ def try_command(current: Ticket, by: Actor, at: dt.datetime) -> Ticket:
 
 
 def approve_flow(current: Ticket) -> list[Event]:
-    proposed, log = apply(current, ProposeSolution("退款", amount=Money("199", "CNY")),
-                          actor=agent, at=later)
+    proposed, log = apply(
+        current, ProposeSolution("退款", amount=Money("199", "CNY")), actor=agent, at=later
+    )
     approved, step = apply(proposed, Approve("ok"), actor=supervisor, at=later)
     accepted, last = apply(approved, CustomerAccepts(), actor=customer, at=later)
     assert accepted.version == current.version + 3

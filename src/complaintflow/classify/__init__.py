@@ -81,6 +81,7 @@ def __getattr__(name: str) -> Any:
         return getattr(training, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = [
     "DEFAULT_AMOUNT_THRESHOLD",
     "DEFAULT_AMOUNT_THRESHOLDS",

@@ -46,8 +46,19 @@ _CHINESE = [
 ]
 
 _FACTORS = {"万": 10_000, "w": 10_000, "千": 1_000, "k": 1_000, "亿": 100_000_000}
-_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-           "八": 8, "九": 9}
+_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
@@ -132,8 +143,10 @@ class Claim:
         return self.money > threshold or (self.more_than and self.money == threshold)
 
 
-_MORE_BEFORE = re.compile(r"(?:超过|超出|高达|多于|不止|大于|超|逾|more than|over|above|"
-                          r"upwards of|in excess of|greater than)\s*$")
+_MORE_BEFORE = re.compile(
+    r"(?:超过|超出|高达|多于|不止|大于|超|逾|more than|over|above|"
+    r"upwards of|in excess of|greater than)\s*$"
+)
 _MORE_AFTER = re.compile(r"^\s*(?:以上|多|余|出头|plus|\+)")
 _VAGUE = re.compile(r"(上|几|数|好几)?([一二两三四五六七八九十百千]*)(多|余)?([万亿])")
 _VAGUE_CONTEXT = re.compile(
@@ -149,17 +162,40 @@ _BIG_EN = re.compile(
     r"((?:us\$|\$|usd|¥|rmb|cny|€|eur|£|gbp)\s*)?(\d+(?:,\d{3})*(?:\.\d+)?)\s*"
     r"(k|m|mn|million|bn|billion)?\b\s*(usd|dollars?|cny|rmb|yuan|eur|euros?|gbp|pounds?)?"
 )
-_BIG_FACTORS = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "million": 1_000_000,
-                "bn": 1_000_000_000, "billion": 1_000_000_000}
-_CURRENCY = {"us$": "USD", "$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD",
-             "¥": "CNY", "rmb": "CNY", "cny": "CNY", "yuan": "CNY", "€": "EUR", "eur": "EUR",
-             "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP", "pound": "GBP",
-             "pounds": "GBP"}
+_BIG_FACTORS = {
+    "k": 1_000,
+    "m": 1_000_000,
+    "mn": 1_000_000,
+    "million": 1_000_000,
+    "bn": 1_000_000_000,
+    "billion": 1_000_000_000,
+}
+_CURRENCY = {
+    "us$": "USD",
+    "$": "USD",
+    "usd": "USD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "¥": "CNY",
+    "rmb": "CNY",
+    "cny": "CNY",
+    "yuan": "CNY",
+    "€": "EUR",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "£": "GBP",
+    "gbp": "GBP",
+    "pound": "GBP",
+    "pounds": "GBP",
+}
 
 
 def _strict(text: str, start: int, end: int) -> bool:
-    return bool(_MORE_BEFORE.search(text[max(0, start - 16) : start])
-                or _MORE_AFTER.match(text[end : end + 3]))
+    return bool(
+        _MORE_BEFORE.search(text[max(0, start - 16) : start])
+        or _MORE_AFTER.match(text[end : end + 3])
+    )
 
 
 def find_claims(normalized: str, default_currency: str = "CNY") -> list[Claim]:
@@ -207,8 +243,9 @@ def find_claims(normalized: str, default_currency: str = "CNY") -> list[Claim]:
             continue
         sign = (before_sign or after_sign or "").strip()
         currency = _CURRENCY.get(sign, default_currency) if sign else default_currency
-        if not sign and not _MONEY_CONTEXT_EN.search(normalized[max(0, match.start() - 40)
-                                                                : match.start()]):
+        if not sign and not _MONEY_CONTEXT_EN.search(
+            normalized[max(0, match.start() - 40) : match.start()]
+        ):
             continue
         amount = Decimal(number.replace(",", "")) * _BIG_FACTORS.get(unit or "", 1)
         strict = _strict(normalized, *match.span())

@@ -25,8 +25,9 @@ def classifier_for(name: str, model: str | Path | None, min_confidence: float) -
         return classifier
     from complaintflow.classify.trained import TrainedClassifier, chain_with_keyword
 
-    return chain_with_keyword(TrainedClassifier.load(model, min_confidence=min_confidence),
-                              classifier)
+    return chain_with_keyword(
+        TrainedClassifier.load(model, min_confidence=min_confidence), classifier
+    )
 
 
 def evaluate_file(path: str | Path, classifier: Classifier, *, max_misses: int = 30) -> str:
@@ -43,9 +44,11 @@ def train_file(path: str | Path, out: str | Path) -> str:
     seconds = time.perf_counter() - start
     model.save(out)
     temperatures = ", ".join(f"{name} {m.temperature:.2f}" for name, m in model.fields.items())
-    return (f"trained on {len(samples)} samples in {seconds:.1f} s: "
-            f"{len(model.vocabulary):,} features; temperatures {temperatures}\n"
-            f"saved {out} ({Path(out).stat().st_size:,} bytes, JSON)")
+    return (
+        f"trained on {len(samples)} samples in {seconds:.1f} s: "
+        f"{len(model.vocabulary):,} features; temperatures {temperatures}\n"
+        f"saved {out} ({Path(out).stat().st_size:,} bytes, JSON)"
+    )
 
 
 def _mean(reports: list[EvaluationReport], key: str) -> str:
@@ -65,8 +68,10 @@ def cross_validate_file(path: str | Path, k: int) -> str:
     samples = load_samples(path)
     reports = cross_validate(samples, k)
     keys = ("kind", "category_top", "category", "priority")
-    lines = [f"{k}-fold cross-validation on {len(samples)} samples (mean over folds)",
-             f"{'':<16}" + "".join(f"{key:>14}" for key in keys) + f"{'P1 recall':>12}"]
+    lines = [
+        f"{k}-fold cross-validation on {len(samples)} samples (mean over folds)",
+        f"{'':<16}" + "".join(f"{key:>14}" for key in keys) + f"{'P1 recall':>12}",
+    ]
     for name, label in (("model", "model alone"), ("chain", "model + keyword")):
         cells = "".join(f"{_mean(reports[name], key):>14}" for key in keys)
         lines.append(f"{label:<16}{cells}{_mean_recall(reports[name]):>12}")

@@ -139,8 +139,13 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
 
 
-_COLUMNS = (("kind", "kind"), ("top cat", "category_top"), ("category", "category"),
-            ("priority", "priority"), ("human", "needs_human"))
+_COLUMNS = (
+    ("kind", "kind"),
+    ("top cat", "category_top"),
+    ("category", "category"),
+    ("priority", "priority"),
+    ("human", "needs_human"),
+)
 
 
 @attrs.frozen
@@ -159,8 +164,7 @@ class EvaluationReport:
 
     def render(self, *, max_misses: int = 30) -> str:
         lines = [f"samples: {self.total}", "", "field        accuracy"]
-        lines += [f"{field:<12} {_pct(self.accuracy.get(field)):>8}"
-                  for _, field in _COLUMNS]
+        lines += [f"{field:<12} {_pct(self.accuracy.get(field)):>8}" for _, field in _COLUMNS]
         lines += [
             f"P1 recall    {_pct(self.p1_recall):>8}   precision {_pct(self.p1_precision)}",
             f"needs-human recall {_pct(self.human_recall)}   "
@@ -168,12 +172,17 @@ class EvaluationReport:
             "",
         ]
         for by, groups in self.slices.items():
-            lines.append(f"by {by:<10}{'n':>5}" + "".join(f"{name:>10}" for name, _ in _COLUMNS)
-                         + f"{'P1 rec':>10}{'P1 prec':>10}")
+            lines.append(
+                f"by {by:<10}{'n':>5}"
+                + "".join(f"{name:>10}" for name, _ in _COLUMNS)
+                + f"{'P1 rec':>10}{'P1 prec':>10}"
+            )
             for group, stats in sorted(groups.items()):
                 cells = "".join(f"{_pct(stats.accuracy(f)):>10}" for _, f in _COLUMNS)
-                lines.append(f"   {group:<10}{stats.total:>5}{cells}"
-                             f"{_pct(stats.p1_recall):>10}{_pct(stats.p1_precision):>10}")
+                lines.append(
+                    f"   {group:<10}{stats.total:>5}{cells}"
+                    f"{_pct(stats.p1_recall):>10}{_pct(stats.p1_precision):>10}"
+                )
             lines.append("")
         for field in FIELDS:
             lines += [f"confusion: {field}", self.confusion[field].render(), ""]

@@ -132,7 +132,11 @@ class KeywordClassifier:
         findings = self.detectors.detect(normalized, context)
         kind = self._kind(evidence, reasons, defaulted)
         kind, why = apply_kind_rules(
-            normalized, kind, evidence.complaint_ends, findings, evidence.kinds,
+            normalized,
+            kind,
+            evidence.complaint_ends,
+            findings,
+            evidence.kinds,
             defaulted="kind" in defaulted,
         )
         if why:
@@ -144,18 +148,24 @@ class KeywordClassifier:
         if kind is Kind.COMPLAINT and taken is not None and category is not payment:
             # money taken wrongly is a payment problem, whatever the goods were
             category = Category.BILLING_PAYMENT
-            reasons.append(Reason(_SOURCE, "category", category.value, "concept:money_taken",
-                                  taken.evidence))
+            reasons.append(
+                Reason(_SOURCE, "category", category.value, "concept:money_taken", taken.evidence)
+            )
         if category is None:
             fallback = fallback_category(normalized, findings, kind)
             if fallback is not None:
                 category = fallback[0]
                 reasons.append(fallback[1])
-        priority = self._priority(draft, normalized, kind, evidence, findings, reasons,
-                                  defaulted)
+        priority = self._priority(draft, normalized, kind, evidence, findings, reasons, defaulted)
         recognised = category is not None or bool(findings)
-        needs_human, tags = self._human(kind, evidence, findings, priority,
-                                        defaulted - ({"kind"} if recognised else set()), reasons)
+        needs_human, tags = self._human(
+            kind,
+            evidence,
+            findings,
+            priority,
+            defaulted - ({"kind"} if recognised else set()),
+            reasons,
+        )
         total = sum(evidence.kinds.values())
         if "kind" in defaulted or not total:
             confidence = 0.0 if not why else 0.5

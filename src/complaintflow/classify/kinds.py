@@ -231,8 +231,9 @@ def apply_kind_rules(
             after = [end for end in complaint_ends if end > turn.end()]
             if not after:
                 evidence = f"{turn.group(0)} ... {praise.group(0)}"
-                return Kind.PRAISE, [Reason(_SOURCE, "kind", "praise", "praise_after_quibble",
-                                            evidence)]
+                return Kind.PRAISE, [
+                    Reason(_SOURCE, "kind", "praise", "praise_after_quibble", evidence)
+                ]
     # A question that reports an event (a charge, a leak, an outage, a hazard) is a complaint.
     events = [f for f in findings if f.concept not in (*amplifiers, "strong_emotion")]
     if kind is Kind.INQUIRY or (defaulted and kind is Kind.COMPLAINT):

@@ -45,9 +45,7 @@ ENTRY_POINT_GROUP = "complaintflow.classifiers"
 Factory = Callable[..., Classifier]
 
 
-def _rules(
-    *, path: str | Path | None = None, config: Any = None, **options: Any
-) -> RuleClassifier:
+def _rules(*, path: str | Path | None = None, config: Any = None, **options: Any) -> RuleClassifier:
     if path is not None and config is not None:
         raise ValidationError("pass either path= or config= for the rules classifier, not both")
     if path is not None:
@@ -65,9 +63,7 @@ def _trained(*, path: str | Path, min_confidence: float = 0.9, **options: Any) -
     return chain_with_keyword(model, KeywordClassifier(**options))
 
 
-_BUILTIN: dict[str, Factory] = {
-    "keyword": KeywordClassifier, "rules": _rules, "trained": _trained
-}
+_BUILTIN: dict[str, Factory] = {"keyword": KeywordClassifier, "rules": _rules, "trained": _trained}
 _registry: dict[str, Factory] = dict(_BUILTIN)
 
 

@@ -113,12 +113,14 @@ def _sample(data: object, source: str, line: int) -> LabelledSample:
     if unknown or missing:
         raise SampleError(
             f"unknown keys {sorted(unknown)}, missing keys {sorted(missing)}",
-            source=source, line=line,
+            source=source,
+            line=line,
         )
     human = data.get("needs_human")
     if human is not None and not isinstance(human, bool):
-        raise SampleError(f"needs_human must be true or false, got {human!r}",
-                          source=source, line=line)
+        raise SampleError(
+            f"needs_human must be true or false, got {human!r}", source=source, line=line
+        )
     try:
         return LabelledSample(
             text=data["text"],

@@ -35,64 +35,101 @@ _BY_CONCEPT = {
 # Within a top level the first pattern is its commonest sub-category; the
 # others are narrower and win their top level when they have more words.
 _TOPICS: tuple[tuple[Category, Scripted], ...] = (
-    (Category.LOGISTICS_TIMELINESS, scripted(
-        r"快递|物流|发货|寄到|寄来|送货|配送|到货|包裹|驿站|几天到|签收|派送|运单|"
-        r"等货|没到货|没收到货|还没到|"
-        r"\b(?:ship\w*|deliver\w*|parcel|package|tracking|dispatch\w*|arriv\w*|waiting (?:on|for) "
-        r"(?:my |the )?order)\b"
-    )),
-    (Category.LOGISTICS_PACKAGE, scripted(
-        r"包装|箱子|盒子|纸箱|破损|压坏|压扁|少发|漏发|少了一|缺了|"
-        r"\b(?:box|bag|packag\w*|missing|only \d+|damaged|crushed|dented)\b"
-    )),
-    (Category.LOGISTICS_COURIER, scripted(
-        r"快递员|快递小哥|骑手|送货员|派送员|外卖员|司机|"
-        r"\b(?:courier|driver|delivery (?:guy|man|person)|postman)\b"
-    )),
-    (Category.SERVICE_PROCESS, scripted(
-        r"客服|服务|工作人员|电话|打不进|回复|回电|人工|热线|售后人员|上门|维修|修好|修理|安装|"
-        r"\b(?:support|agent|service|calls?|called|emails?|answer\w*|on hold|repl\w*|"
-        r"chatbot|manager|technician|helpline)\b"
-    )),
-    (Category.SERVICE_ATTITUDE, scripted(
-        r"态度|店员|不耐烦|翻白眼|爱答不理|骂|凶|"
-        r"\b(?:rude|staff|attitude|polite|friendly|rolled (?:her|his|their) eyes|till|cashier)\b"
-    )),
-    (Category.BILLING_PAYMENT, scripted(
-        r"付款|支付|扣款|扣费|扣了|收费|银行卡|信用卡|余额|到账|"
-        r"\b(?:charg\w*|pay\w*|paid|card|subscription|deposit)\b"
-    )),
-    (Category.BILLING_PRICE, scripted(
-        r"价格|价钱|多少钱|费用|贵|便宜|降价|涨价|"
-        r"\b(?:price\w*|cost\w*|fees?|expensive|cheap\w*|discount\w*|\d+ more|more expensive)\b"
-    )),
+    (
+        Category.LOGISTICS_TIMELINESS,
+        scripted(
+            r"快递|物流|发货|寄到|寄来|送货|配送|到货|包裹|驿站|几天到|签收|派送|运单|"
+            r"等货|没到货|没收到货|还没到|"
+            r"\b(?:ship\w*|deliver\w*|parcel|package|tracking|dispatch\w*|arriv\w*|"
+            r"waiting (?:on|for) "
+            r"(?:my |the )?order)\b"
+        ),
+    ),
+    (
+        Category.LOGISTICS_PACKAGE,
+        scripted(
+            r"包装|箱子|盒子|纸箱|破损|压坏|压扁|少发|漏发|少了一|缺了|"
+            r"\b(?:box|bag|packag\w*|missing|only \d+|damaged|crushed|dented)\b"
+        ),
+    ),
+    (
+        Category.LOGISTICS_COURIER,
+        scripted(
+            r"快递员|快递小哥|骑手|送货员|派送员|外卖员|司机|"
+            r"\b(?:courier|driver|delivery (?:guy|man|person)|postman)\b"
+        ),
+    ),
+    (
+        Category.SERVICE_PROCESS,
+        scripted(
+            r"客服|服务|工作人员|电话|打不进|回复|回电|人工|热线|售后人员|上门|维修|修好|修理|安装|"
+            r"\b(?:support|agent|service|calls?|called|emails?|answer\w*|on hold|repl\w*|"
+            r"chatbot|manager|technician|helpline)\b"
+        ),
+    ),
+    (
+        Category.SERVICE_ATTITUDE,
+        scripted(
+            r"态度|店员|不耐烦|翻白眼|爱答不理|骂|凶|"
+            r"\b(?:rude|staff|attitude|polite|friendly|rolled (?:her|his|their) eyes|"
+            r"till|cashier)\b"
+        ),
+    ),
+    (
+        Category.BILLING_PAYMENT,
+        scripted(
+            r"付款|支付|扣款|扣费|扣了|收费|银行卡|信用卡|余额|到账|"
+            r"\b(?:charg\w*|pay\w*|paid|card|subscription|deposit)\b"
+        ),
+    ),
+    (
+        Category.BILLING_PRICE,
+        scripted(
+            r"价格|价钱|多少钱|费用|贵|便宜|降价|涨价|"
+            r"\b(?:price\w*|cost\w*|fees?|expensive|cheap\w*|discount\w*|\d+ more|more expensive)\b"
+        ),
+    ),
     (Category.BILLING_INVOICE, scripted(r"发票|账单|收据|\b(?:invoice\w*|bill|receipt)\b")),
-    (Category.POLICY_REFUND_RULES, scripted(
-        r"退货|退款|换货|退换|政策|规则|\b(?:refund\w*|returns?|policy)\b"
-    )),
-    (Category.POLICY_WARRANTY, scripted(
-        r"保修|质保|保固|售后政策|延保|\b(?:warranty|guarantee)\b"
-    )),
-    (Category.POLICY_CAMPAIGN_TERMS, scripted(
-        r"活动|优惠|积分|会员|赠品|满减|券|\b(?:coupon|promo\w*|points|membership|voucher)\b"
-    )),
-    (Category.PRODUCT_QUALITY, scripted(
-        r"质量|产品|东西|商品|机器|买的|买了|开关|衣服|裤子|鞋|沙发|床|桌|椅|灯|"
-        r"冰箱|空调|洗衣机|电视|耳机|手表|电脑|平板|充电|电池|屏|杯|锅|壶|奶粉|零食|化妆品|面膜|"
-        r"这(?:件|款|台|双|部|套|瓶|支|张)|手机|软件|网络|宽带|停网|断网|涂层|"
-        r"\b(?:app|product|item|device|bought|ordered|purchased|machine|quality|battery|screen|"
-        r"vacuum|laptop|phone|jacket|website|site|wifi|internet|shirts?|shoes?|"
-        r"sofa|chair|table|lamp|fridge|tv|headphones?|kettle|blender|charger|cable)\b"
-    )),
-    (Category.PRODUCT_MISMATCH, scripted(
-        r"说是|标的|写的是|宣传|描述|图片|实物|色差|假货|正品|"
-        r"\b(?:it says|listed as|described as|advertised as|claims? to be|supposed to be|"
-        r"not as described|fake|genuine|looks nothing like)\b"
-    )),
-    (Category.PRODUCT_DESIGN, scripted(
-        r"功能|设计|尺寸|尺码|大小|颜色|款式|版本|界面|模式|"
-        r"\b(?:design|feature|size|colou?r|model|version|layout|option|washable)\b"
-    )),
+    (
+        Category.POLICY_REFUND_RULES,
+        scripted(r"退货|退款|换货|退换|政策|规则|\b(?:refund\w*|returns?|policy)\b"),
+    ),
+    (
+        Category.POLICY_WARRANTY,
+        scripted(r"保修|质保|保固|售后政策|延保|\b(?:warranty|guarantee)\b"),
+    ),
+    (
+        Category.POLICY_CAMPAIGN_TERMS,
+        scripted(
+            r"活动|优惠|积分|会员|赠品|满减|券|\b(?:coupon|promo\w*|points|membership|voucher)\b"
+        ),
+    ),
+    (
+        Category.PRODUCT_QUALITY,
+        scripted(
+            r"质量|产品|东西|商品|机器|买的|买了|开关|衣服|裤子|鞋|沙发|床|桌|椅|灯|"
+            r"冰箱|空调|洗衣机|电视|耳机|手表|电脑|平板|充电|电池|屏|杯|锅|壶|奶粉|零食|化妆品|面膜|"
+            r"这(?:件|款|台|双|部|套|瓶|支|张)|手机|软件|网络|宽带|停网|断网|涂层|"
+            r"\b(?:app|product|item|device|bought|ordered|purchased|machine|quality|battery|screen|"
+            r"vacuum|laptop|phone|jacket|website|site|wifi|internet|shirts?|shoes?|"
+            r"sofa|chair|table|lamp|fridge|tv|headphones?|kettle|blender|charger|cable)\b"
+        ),
+    ),
+    (
+        Category.PRODUCT_MISMATCH,
+        scripted(
+            r"说是|标的|写的是|宣传|描述|图片|实物|色差|假货|正品|"
+            r"\b(?:it says|listed as|described as|advertised as|claims? to be|supposed to be|"
+            r"not as described|fake|genuine|looks nothing like)\b"
+        ),
+    ),
+    (
+        Category.PRODUCT_DESIGN,
+        scripted(
+            r"功能|设计|尺寸|尺码|大小|颜色|款式|版本|界面|模式|"
+            r"\b(?:design|feature|size|colou?r|model|version|layout|option|washable)\b"
+        ),
+    ),
 )
 
 
@@ -106,8 +143,9 @@ def fallback_category(
     for finding in findings:
         category = _BY_CONCEPT.get(finding.concept)
         if category is not None:
-            return category, Reason(_SOURCE, "category", category.value,
-                                    f"concept:{finding.concept}", finding.evidence)
+            return category, Reason(
+                _SOURCE, "category", category.value, f"concept:{finding.concept}", finding.evidence
+            )
     counts: dict[str, int] = {}
     best_sub: dict[str, tuple[int, Category, str]] = {}
     for category, pattern in _TOPICS:

@@ -47,8 +47,14 @@ from complaintflow.domain.values import TicketDraft
 from complaintflow.domain.vocabulary import Category, Kind, Priority
 from complaintflow.errors import ModelFormatError
 
-__all__ = ["FORMAT", "FieldModel", "TrainedClassifier", "TrainedModel", "chain_with_keyword",
-           "features"]
+__all__ = [
+    "FORMAT",
+    "FieldModel",
+    "TrainedClassifier",
+    "TrainedModel",
+    "chain_with_keyword",
+    "features",
+]
 
 FORMAT = "complaintflow.trained-classifier"
 _VERSION = 1
@@ -137,12 +143,18 @@ class TrainedModel:
         return {
             "format": FORMAT,
             "version": _VERSION,
-            "features": {"ngrams": list(self.ngrams), "vocabulary": list(self.vocabulary),
-                         "idf": [round(v, 6) for v in self.idf]},
+            "features": {
+                "ngrams": list(self.ngrams),
+                "vocabulary": list(self.vocabulary),
+                "idf": [round(v, 6) for v in self.idf],
+            },
             "fields": {
-                name: {"labels": list(m.labels), "intercept": [round(v, 6) for v in m.intercept],
-                       "coef": [[round(v, 6) for v in row] for row in m.coef],
-                       "temperature": round(m.temperature, 6)}
+                name: {
+                    "labels": list(m.labels),
+                    "intercept": [round(v, 6) for v in m.intercept],
+                    "coef": [[round(v, 6) for v in row] for row in m.coef],
+                    "temperature": round(m.temperature, 6),
+                }
                 for name, m in self.fields.items()
             },
             "training": dict(self.training),
@@ -165,8 +177,9 @@ class TrainedModel:
     def from_json(cls, data: object, *, source: str = "<model>") -> TrainedModel:
         root = _mapping(data, source, "")
         if root.get("format") != FORMAT or root.get("version") != _VERSION:
-            raise ModelFormatError(f"format must be {FORMAT!r} version {_VERSION}",
-                                   source=source, path="format")
+            raise ModelFormatError(
+                f"format must be {FORMAT!r} version {_VERSION}", source=source, path="format"
+            )
         feats = _mapping(root.get("features"), source, "features")
         vocabulary = _strings(feats.get("vocabulary"), source, "features.vocabulary")
         idf = _numbers(feats.get("idf"), source, "features.idf", len(vocabulary))
@@ -177,8 +190,13 @@ class TrainedModel:
                 raise ModelFormatError(f"unknown field {name!r}", source=source, path="fields")
             fields[name] = _field(raw, source, f"fields.{name}", len(vocabulary))
         training = root.get("training", {})
-        return cls(vocabulary, idf, fields, (int(ngrams[0]), int(ngrams[1])),
-                   training if isinstance(training, dict) else {})
+        return cls(
+            vocabulary,
+            idf,
+            fields,
+            (int(ngrams[0]), int(ngrams[1])),
+            training if isinstance(training, dict) else {},
+        )
 
 
 def _mapping(value: object, source: str, path: str) -> dict[str, Any]:
@@ -194,8 +212,13 @@ def _strings(value: object, source: str, path: str) -> tuple[str, ...]:
 
 
 def _numbers(value: object, source: str, path: str, length: int) -> tuple[float, ...]:
-    if not isinstance(value, list) or len(value) != length or not all(
-        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in value
+    if (
+        not isinstance(value, list)
+        or len(value) != length
+        or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            for v in value
+        )
     ):
         raise ModelFormatError(f"expected {length} finite numbers", source=source, path=path)
     return tuple(float(v) for v in value)
@@ -238,8 +261,7 @@ class TrainedClassifier:
 
     def classify(self, draft: TicketDraft) -> Classification:
         predicted = self.model.predict(draft.description)
-        values: dict[str, Any] = {"kind": Kind.COMPLAINT, "category": None,
-                                  "priority": Priority.P3}
+        values: dict[str, Any] = {"kind": Kind.COMPLAINT, "category": None, "priority": Priority.P3}
         defaulted: set[Field] = set()
         reasons = []
         for field in FIELDS:
@@ -253,8 +275,9 @@ class TrainedClassifier:
             values[field] = None if label == _NONE else _PARSE[field](label)
             reasons.append(Reason(_SOURCE, field, label, "model", f"p={probability:.2f}"))
         confidence = predicted["kind"][1] if "kind" in predicted else 0.0
-        return Classification(confidence=round(confidence, 3), reasons=reasons,
-                              defaulted=defaulted, **values)
+        return Classification(
+            confidence=round(confidence, 3), reasons=reasons, defaulted=defaulted, **values
+        )
 
 
 def chain_with_keyword(trained: TrainedClassifier, keyword: Any = None) -> ClassifierChain:
@@ -262,5 +285,3 @@ def chain_with_keyword(trained: TrainedClassifier, keyword: Any = None) -> Class
     from complaintflow.classify.keyword import KeywordClassifier
 
     return ClassifierChain([trained, keyword if keyword is not None else KeywordClassifier()])
-
-

@@ -111,11 +111,13 @@ def train(
 ) -> TrainedModel:
     """Fit a model on ``samples`` (see the module docstring)."""
     if len(samples) < 10:
-        raise ValidationError(f"training needs at least 10 samples, got {len(samples)}",
-                              field="samples")
+        raise ValidationError(
+            f"training needs at least 10 samples, got {len(samples)}", field="samples"
+        )
     numpy, tfidf, _ = _sklearn()
-    vectorizer = tfidf(analyzer=_analyzer(ngrams), sublinear_tf=True, min_df=min_df,
-                       max_features=max_features)
+    vectorizer = tfidf(
+        analyzer=_analyzer(ngrams), sublinear_tf=True, min_df=min_df, max_features=max_features
+    )
     texts = [sample.text for sample in samples]
     x = vectorizer.fit_transform(texts)
     order = sorted(vectorizer.vocabulary_.items(), key=lambda item: item[1])
@@ -147,10 +149,17 @@ def train(
         )
     import sklearn  # type: ignore[import-untyped]
 
-    training = {"samples": len(samples), "library": f"scikit-learn {sklearn.__version__}",
-                "min_df": min_df, "max_features": max_features, "C": c, "labels": counts}
-    return TrainedModel(vocabulary, tuple(float(v) for v in vectorizer.idf_), fields, ngrams,
-                        training)
+    training = {
+        "samples": len(samples),
+        "library": f"scikit-learn {sklearn.__version__}",
+        "min_df": min_df,
+        "max_features": max_features,
+        "C": c,
+        "labels": counts,
+    }
+    return TrainedModel(
+        vocabulary, tuple(float(v) for v in vectorizer.idf_), fields, ngrams, training
+    )
 
 
 def _folds(count: int, k: int, seed: int) -> list[list[int]]:

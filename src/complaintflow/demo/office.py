@@ -64,8 +64,11 @@ ZONE = "Asia/Shanghai"
 MONTH = (2024, 5)
 _DEPARTMENTS = ("customer_service", "finance", "technical_support", "warehouse_logistics")
 _APPROVALS = ApprovalPolicy.default()
-_ROLE_STAFF = {Role.SUPERVISOR: SUPERVISORS, Role.DEPARTMENT_MANAGER: DEPARTMENT_MANAGERS,
-               Role.DIRECTOR: DIRECTORS}
+_ROLE_STAFF = {
+    Role.SUPERVISOR: SUPERVISORS,
+    Role.DEPARTMENT_MANAGER: DEPARTMENT_MANAGERS,
+    Role.DIRECTOR: DIRECTORS,
+}
 
 
 def office_calendar(tz: str = ZONE) -> BusinessCalendar:
@@ -75,8 +78,9 @@ def office_calendar(tz: str = ZONE) -> BusinessCalendar:
     the demo needs no optional package; the calendar refuses dates after 2025
     rather than guess.
     """
-    return china_office(StaticHolidays(CHINA_HOLIDAYS, CHINA_MAKEUP_DAYS,
-                                       horizon=dt.date(2025, 12, 31)), tz=tz)
+    return china_office(
+        StaticHolidays(CHINA_HOLIDAYS, CHINA_MAKEUP_DAYS, horizon=dt.date(2025, 12, 31)), tz=tz
+    )
 
 
 class CountingNotifier:
@@ -103,9 +107,15 @@ class OfficeMonth:
         self.clock = ManualClock(pendulum.datetime(year, month, 1, tz=ZONE))
         serial = count(1)
         self.desk = ComplaintDesk(
-            store, self.clock, classifier=KeywordClassifier(), router=Router.default(),
-            sla=SlaPolicy.default(), calendar=self.calendar, staff_calendar=self.calendar,
-            lang="en" if lang == "en" else "zh-CN", zone=ZONE,
+            store,
+            self.clock,
+            classifier=KeywordClassifier(),
+            router=Router.default(),
+            sla=SlaPolicy.default(),
+            calendar=self.calendar,
+            staff_calendar=self.calendar,
+            lang="en" if lang == "en" else "zh-CN",
+            zone=ZONE,
             ids=lambda: f"sim-{seed}-{next(serial):05d}",
         )
         self.notifier = CountingNotifier()
@@ -160,31 +170,43 @@ class OfficeMonth:
 
     # -- arrivals ---------------------------------------------------------
     def arrivals(self, day: dt.date) -> None:
-        open_day = self.calendar.is_open(pendulum.datetime(day.year, day.month, day.day, 10,
-                                                           tz=ZONE))
+        open_day = self.calendar.is_open(
+            pendulum.datetime(day.year, day.month, day.day, 10, tz=ZONE)
+        )
         n = max(1, round(self.rng.gauss(15 if open_day else 6, 3)))
         for _ in range(n):
-            hour = self.rng.choices(range(7, 24), [1, 4, 8, 9, 8, 5, 7, 8, 8, 7, 6, 5, 5, 6, 6,
-                                                   4, 2])[0]
-            when = pendulum.datetime(day.year, day.month, day.day, hour,
-                                     self.rng.randrange(60), tz=ZONE)
+            hour = self.rng.choices(
+                range(7, 24), [1, 4, 8, 9, 8, 5, 7, 8, 8, 7, 6, 5, 5, 6, 6, 4, 2]
+            )[0]
+            when = pendulum.datetime(
+                day.year, day.month, day.day, hour, self.rng.randrange(60), tz=ZONE
+            )
             feedback = self.rng.choice(FEEDBACK)
             customer = self.rng.choice(self.customers)
             self.at(when, partial(self.intake, feedback, customer))
 
     def channel(self, feedback: Feedback) -> str:
-        return self.rng.choices(feedback.channels,
-                                [CHANNEL_WEIGHTS[c] for c in feedback.channels])[0]
+        return self.rng.choices(feedback.channels, [CHANNEL_WEIGHTS[c] for c in feedback.channels])[
+            0
+        ]
 
-    def intake(self, feedback: Feedback, customer: Customer, *,
-               duplicate_of: str | None = None) -> None:
+    def intake(
+        self, feedback: Feedback, customer: Customer, *, duplicate_of: str | None = None
+    ) -> None:
         channel = self.channel(feedback)
         key = f"{channel}-{self.seed}-{next(self.order)}"
-        draft = TicketDraft(feedback.text, channel, self.clock.now(), customer,
-                            expectation=feedback.expectation, dedupe_key=key,
-                            order_ref=f"{self.rng.randrange(10**7, 10**8)}")
-        ticket = self.desk.intake(draft, receiver=self.agent() if channel in (
-            "phone", "store") else None)
+        draft = TicketDraft(
+            feedback.text,
+            channel,
+            self.clock.now(),
+            customer,
+            expectation=feedback.expectation,
+            dedupe_key=key,
+            order_ref=f"{self.rng.randrange(10**7, 10**8)}",
+        )
+        ticket = self.desk.intake(
+            draft, receiver=self.agent() if channel in ("phone", "store") else None
+        )
         self.tickets += 1
         if channel == "chat" and self.rng.random() < 0.08:  # the chat gateway re-sends
             self.later(0.01, lambda: self.resend(draft))
@@ -192,8 +214,10 @@ class OfficeMonth:
             self.staff(self.rng.uniform(10, 90), lambda: self.merge(ticket.id, duplicate_of))
             return
         if self.rng.random() < 0.05:  # the customer tries another channel too
-            self.later(self.rng.uniform(1, 8),
-                       lambda: self.intake(feedback, customer, duplicate_of=ticket.id))
+            self.later(
+                self.rng.uniform(1, 8),
+                lambda: self.intake(feedback, customer, duplicate_of=ticket.id),
+            )
         if ticket.kind in (Kind.INQUIRY, Kind.PRAISE) and self.rng.random() < 0.85:
             self.staff(self.rng.uniform(5, 150), lambda: self.answer(ticket.id))
         elif ticket.assignee is None:
@@ -220,20 +244,31 @@ class OfficeMonth:
 
     def merge(self, ticket_id: str, into: str) -> None:
         if self.active(ticket_id, Status.TRIAGED, Status.ASSIGNED) is not None:
-            self.desk.merge(ticket_id, into, actor=self.agent(),
-                            reason="same customer, same problem, another channel")
+            self.desk.merge(
+                ticket_id,
+                into,
+                actor=self.agent(),
+                reason="same customer, same problem, another channel",
+            )
 
     def withdraw(self, ticket_id: str) -> None:
-        t = self.active(ticket_id, Status.TRIAGED, Status.ASSIGNED, Status.INVESTIGATING,
-                        Status.AWAITING_CUSTOMER)
+        t = self.active(
+            ticket_id,
+            Status.TRIAGED,
+            Status.ASSIGNED,
+            Status.INVESTIGATING,
+            Status.AWAITING_CUSTOMER,
+        )
         if t is not None and t.customer is not None:
-            self.desk.withdraw(ticket_id, actor=Actor.customer(t.customer.id),
-                               reason="问题已自行解决" if t.description[0] > "~" else "sorted")
+            self.desk.withdraw(
+                ticket_id,
+                actor=Actor.customer(t.customer.id),
+                reason="问题已自行解决" if t.description[0] > "~" else "sorted",
+            )
 
     def assign(self, ticket_id: str) -> None:
         if self.active(ticket_id, Status.TRIAGED) is not None:
-            self.desk.assign(ticket_id, self.rng.choice(AGENTS), actor=self.person(
-                Role.SUPERVISOR))
+            self.desk.assign(ticket_id, self.rng.choice(AGENTS), actor=self.person(Role.SUPERVISOR))
             self.staff(self.rng.uniform(5, 90), lambda: self.investigate(ticket_id))
 
     def investigate(self, ticket_id: str) -> None:
@@ -258,8 +293,13 @@ class OfficeMonth:
         if (t := self.active(ticket_id, Status.INVESTIGATING)) is None:
             return
         to = self.rng.choice([d for d in _DEPARTMENTS if d != t.department])
-        self.desk.transfer(ticket_id, to, "needs the other team's records", actor=self.handler(t),
-                           to_assignee=self.rng.choice(AGENTS))
+        self.desk.transfer(
+            ticket_id,
+            to,
+            "needs the other team's records",
+            actor=self.handler(t),
+            to_assignee=self.rng.choice(AGENTS),
+        )
         self.staff(self.rng.uniform(10, 120), lambda: self.investigate(ticket_id))
 
     def propose(self, ticket_id: str, *, again: bool = False) -> None:
@@ -320,12 +360,16 @@ class OfficeMonth:
             surveyed = t.kind in self.desk.rules.surveyed_kinds and t.id in chosen
             if surveyed and self.rng.random() < 0.8:
                 slot = schedule_survey(t, calendar=self.calendar)
-                self.at(slot.at + dt.timedelta(minutes=self.rng.uniform(0, 240)),
-                        partial(self.survey, t.id))
+                self.at(
+                    slot.at + dt.timedelta(minutes=self.rng.uniform(0, 240)),
+                    partial(self.survey, t.id),
+                )
             else:  # no survey, or no answer: close once the survey window is over
                 assert t.resolved_at is not None
-                self.at(t.resolved_at + self.desk.rules.survey_window,
-                        partial(self.staff, self.rng.uniform(5, 120), partial(self.close, t.id)))
+                self.at(
+                    t.resolved_at + self.desk.rules.survey_window,
+                    partial(self.staff, self.rng.uniform(5, 120), partial(self.close, t.id)),
+                )
 
     def survey(self, ticket_id: str) -> None:
         if (t := self.active(ticket_id, Status.RESOLVED)) is None or t.customer is None:
@@ -335,8 +379,12 @@ class OfficeMonth:
             csat = max(csat, 3)
         nps = min(10, max(0, 2 * csat + self.rng.choice((-2, -1, 0, 0, 1))))
         response = SurveyResponse.from_csat(csat, nps=nps, ces=self.rng.randint(1, 7))
-        t = self.desk.record_survey(ticket_id, response, actor=Actor.customer(t.customer.id),
-                                    reopen_to=self.rng.choice(SUPERVISORS))
+        t = self.desk.record_survey(
+            ticket_id,
+            response,
+            actor=Actor.customer(t.customer.id),
+            reopen_to=self.rng.choice(SUPERVISORS),
+        )
         self.surveys += 1
         if t.status is Status.INVESTIGATING:
             self.reopened.add(ticket_id)

@@ -42,8 +42,7 @@ from complaintflow.demo.office import (
 from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.storage.protocol import TicketStore
 
-__all__ = ["MONTH", "ZONE", "CountingNotifier", "SimulationResult", "office_calendar",
-           "simulate"]
+__all__ = ["MONTH", "ZONE", "CountingNotifier", "SimulationResult", "office_calendar", "simulate"]
 
 
 @attrs.frozen
@@ -88,8 +87,10 @@ def simulate(
         sim.arrivals(day)
         for hour in range(8, 24):
             sim.at(pendulum.datetime(day.year, day.month, day.day, hour, 59, tz=ZONE), sim.sweep)
-        sim.at(pendulum.datetime(day.year, day.month, day.day, 8, 30, tz=ZONE),
-               partial(sim.survey_round, day))
+        sim.at(
+            pendulum.datetime(day.year, day.month, day.day, 8, 30, tz=ZONE),
+            partial(sim.survey_round, day),
+        )
         sim.run_until(pendulum.datetime(day.year, day.month, day.day, 23, 59, 59, tz=ZONE))
         if progress is not None:
             progress(index + 1, len(plan))
@@ -102,10 +103,18 @@ def simulate(
             break
         cursor = page.cursor
     return SimulationResult(
-        year, month, pendulum.datetime(year, month, 1, tz=ZONE), sim.clock.now(),
+        year,
+        month,
+        pendulum.datetime(year, month, 1, tz=ZONE),
+        sim.clock.now(),
         sum(map(_is_workday, plan, [sim.calendar] * len(plan))),
-        sim.tickets, sim.repeats, dict(sorted(statuses.items())),
-        dict(sorted(sim.notifier.sent.items())), sim.sweeps, sim.alerts, sim.surveys,
+        sim.tickets,
+        sim.repeats,
+        dict(sorted(statuses.items())),
+        dict(sorted(sim.notifier.sent.items())),
+        sim.sweeps,
+        sim.alerts,
+        sim.surveys,
         len(sim.reopened),
     )
 

@@ -28,8 +28,9 @@ __all__ = ["START", "run_story"]
 START = pendulum.datetime(2024, 5, 20, 10, 0, tz="Asia/Shanghai")
 
 
-def run_story(store: TicketStore, *, clock: ManualClock | None = None,
-              ids: Callable[[], str] | None = None) -> Ticket:
+def run_story(
+    store: TicketStore, *, clock: ManualClock | None = None, ids: Callable[[], str] | None = None
+) -> Ticket:
     """Play the duplicate-charge story on ``store``; return the closed ticket."""
     clock = clock or ManualClock(START)
     serial = count(1)
@@ -58,8 +59,14 @@ def run_story(store: TicketStore, *, clock: ManualClock | None = None,
         clock.advance(dt.timedelta(minutes=minutes))
 
     later(5)
-    desk.triage(tid, Kind.COMPLAINT, Category.BILLING_PAYMENT, Priority.P1, actor=receiver,
-                department="customer_service")
+    desk.triage(
+        tid,
+        Kind.COMPLAINT,
+        Category.BILLING_PAYMENT,
+        Priority.P1,
+        actor=receiver,
+        department="customer_service",
+    )
     later(3)
     desk.assign(tid, handler.id, actor=supervisor, department="finance")
     later(7)
@@ -67,8 +74,9 @@ def run_story(store: TicketStore, *, clock: ManualClock | None = None,
     later(10)
     desk.respond(tid, "您好，已核实订单56重复扣款，正在为您处理退款。", actor=handler)
     later(40)
-    desk.propose_solution(tid, "原路退回重复扣款 299.00 元", actor=handler,
-                          amount=Money("299.00", "CNY"))
+    desk.propose_solution(
+        tid, "原路退回重复扣款 299.00 元", actor=handler, amount=Money("299.00", "CNY")
+    )
     later(15)
     desk.approve(tid, actor=supervisor, note="核实银行流水无误")
     later(20)
@@ -76,7 +84,6 @@ def run_story(store: TicketStore, *, clock: ManualClock | None = None,
     later(60)
     desk.complete(tid, actor=handler, note="退款已提交，1-3个工作日到账")
     clock.advance(dt.timedelta(hours=26))
-    desk.record_survey(tid, SurveyResponse.from_csat(5, nps=9, comment="处理很快"),
-                       actor=customer)
+    desk.record_survey(tid, SurveyResponse.from_csat(5, nps=9, comment="处理很快"), actor=customer)
     later(5)
     return desk.close(tid, actor=handler)

@@ -47,8 +47,15 @@ def render_table(events: Iterable[e.Event], *, zone: str | None = None) -> str:
     rows: list[Sequence[str]] = [("#", "when", "who", "status", "what")]
     for event in events:
         at = event.at if zone is None else event.at.in_timezone(zone)
-        rows.append((str(event.seq), at.format("YYYY-MM-DD HH:mm"), redact(str(event.actor)),
-                     event.status.value, describe(event)))
+        rows.append(
+            (
+                str(event.seq),
+                at.format("YYYY-MM-DD HH:mm"),
+                redact(str(event.actor)),
+                event.status.value,
+                describe(event),
+            )
+        )
     widths = [max(width(row[i]) for row in rows) for i in range(4)]
     lines = []
     for index, row in enumerate(rows):

@@ -38,23 +38,28 @@ def evolve(ticket: Ticket, event: e.Event) -> Ticket:
     """The ticket after ``event``; ``event`` must be the next one in its log."""
     if event.ticket_id != ticket.id or event.seq != ticket.last_seq + 1:
         raise ValidationError(
-            f"event {event.ticket_id}#{event.seq} does not follow "
-            f"{ticket.id}#{ticket.last_seq}",
+            f"event {event.ticket_id}#{event.seq} does not follow {ticket.id}#{ticket.last_seq}",
             field="events",
         )
     step = _STEPS.get(type(event.payload))
     if step is None:
         raise ValidationError(f"no fold step for event type {event.type!r}", field="events")
-    after = attrs.evolve(ticket, version=event.version, last_seq=event.seq,
-                         status=event.status, updated_at=event.at,
-                         **step(ticket, event, event.payload))
+    after = attrs.evolve(
+        ticket,
+        version=event.version,
+        last_seq=event.seq,
+        status=event.status,
+        updated_at=event.at,
+        **step(ticket, event, event.payload),
+    )
     if after.sla is not None and not isinstance(event.payload, e.SlaStamped):
         after = attrs.evolve(after, sla=advance_clocks(after.sla, ticket, after, event))
     return after
 
 
-def advance_clocks(clocks: SlaClocks, before: Ticket | None, after: Ticket,
-                   event: e.Event) -> SlaClocks:
+def advance_clocks(
+    clocks: SlaClocks, before: Ticket | None, after: Ticket, event: e.Event
+) -> SlaClocks:
     """The SLA clocks after ``event`` took the ticket from ``before`` to ``after``.
 
     A cycle starts at receipt, at a customer's message (the reply clock),
@@ -76,7 +81,8 @@ def advance_clocks(clocks: SlaClocks, before: Ticket | None, after: Ticket,
     if isinstance(payload, e.Commented) and by_customer and not payload.internal:
         work.start("next_response", at)
     if isinstance(payload, e.Responded | e.ResolvedAtFirstContact) or (
-            isinstance(payload, e.Commented) and not by_customer and not payload.internal):
+        isinstance(payload, e.Commented) and not by_customer and not payload.internal
+    ):
         work.stop("first_response", at)
         work.stop("next_response", at)
     old = before.department if before is not None else None
@@ -112,19 +118,34 @@ def _born(event: e.Event) -> Ticket:
     payload = event.payload
     if not isinstance(payload, e.Received) or event.seq != 1:
         raise ValidationError(
-            f"a ticket's log starts with a 'received' event #1, not {event.type!r} "
-            f"#{event.seq}",
+            f"a ticket's log starts with a 'received' event #1, not {event.type!r} #{event.seq}",
             field="events",
         )
     d = payload.draft
     return Ticket(
-        id=event.ticket_id, number=payload.number, version=event.version, last_seq=1,
-        status=event.status, received_at=d.received_at, updated_at=event.at,
-        channel=d.channel, description=d.description, customer=d.customer, kind=d.kind,
-        category=d.category, priority=d.priority, expectation=d.expectation,
-        product_ref=d.product_ref, order_ref=d.order_ref, product_line=d.product_line,
-        region=d.region, claimed_amount=d.claimed_amount, attachments=d.attachments,
-        receiver=d.receiver, tags=d.tags, dedupe_key=d.dedupe_key,
+        id=event.ticket_id,
+        number=payload.number,
+        version=event.version,
+        last_seq=1,
+        status=event.status,
+        received_at=d.received_at,
+        updated_at=event.at,
+        channel=d.channel,
+        description=d.description,
+        customer=d.customer,
+        kind=d.kind,
+        category=d.category,
+        priority=d.priority,
+        expectation=d.expectation,
+        product_ref=d.product_ref,
+        order_ref=d.order_ref,
+        product_line=d.product_line,
+        region=d.region,
+        claimed_amount=d.claimed_amount,
+        attachments=d.attachments,
+        receiver=d.receiver,
+        tags=d.tags,
+        dedupe_key=d.dedupe_key,
     )
 
 

@@ -46,9 +46,7 @@ def _to_decimal(value: object) -> Decimal:
         try:
             amount = Decimal(value)
         except InvalidOperation:
-            raise MoneyError(
-                f"amount {value!r} is not a number", field="amount"
-            ) from None
+            raise MoneyError(f"amount {value!r} is not a number", field="amount") from None
     else:
         raise MoneyError(
             f"amount must be str, int or Decimal, got {type(value).__name__}",

@@ -64,7 +64,7 @@ def mask_phone(phone: str) -> str:
         return mask_email(phone) if "@" in phone else (phone.strip()[:1] + "***")
     for country in ("0086", "86"):
         if digits.startswith(country) and len(digits) - len(country) >= 11:
-            digits = digits[len(country):]
+            digits = digits[len(country) :]
             break
     if len(digits) <= 4:
         return "*" * len(digits)

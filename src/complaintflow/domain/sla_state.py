@@ -169,7 +169,8 @@ class ClockChange:
         if mode is ReopenMode.CONTINUE:
             if last is not None and last.stopped_at is not None and not last.cancelled:
                 self.by_metric[metric] = attrs.evolve(
-                    last, stopped_at=None, pauses=(*last.pauses, (last.stopped_at, at)))
+                    last, stopped_at=None, pauses=(*last.pauses, (last.stopped_at, at))
+                )
             elif last is None:
                 self.start(metric, at)
             return
@@ -193,8 +194,11 @@ class ClockChange:
         return attrs.evolve(clocks, cycles=tuple(self.by_metric.values()))
 
 
-def rules_from(pauses: Iterable[tuple[str, Iterable[Status]]],
-               reopen: Iterable[tuple[str, ReopenMode]], steps: Iterable[str]) -> ClockRules:
+def rules_from(
+    pauses: Iterable[tuple[str, Iterable[Status]]],
+    reopen: Iterable[tuple[str, ReopenMode]],
+    steps: Iterable[str],
+) -> ClockRules:
     """:class:`ClockRules` in a canonical order, so equal policies give equal rules."""
     return ClockRules(
         pauses=tuple(sorted((metric, tuple(sorted(states))) for metric, states in pauses)),

@@ -35,8 +35,9 @@ def _kind(value: object) -> str:
     return "an empty string" if isinstance(value, str) else type(value).__name__
 
 
-def check_text(value: object, field: str, *, owner: str | None = None,
-               optional: bool = False) -> None:
+def check_text(
+    value: object, field: str, *, owner: str | None = None, optional: bool = False
+) -> None:
     """Refuse a non-string, a blank string or a string some store cannot keep.
 
     ``owner`` prefixes the field in the message (``Comment.text``) when the
@@ -46,8 +47,7 @@ def check_text(value: object, field: str, *, owner: str | None = None,
         return
     name = f"{owner}.{field}" if owner else field
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError(f"{name} must be a non-empty string, got {_kind(value)}",
-                              field=field)
+        raise ValidationError(f"{name} must be a non-empty string, got {_kind(value)}", field=field)
     bad = unstorable(value)
     if bad is not None:
         index, code = bad

@@ -211,8 +211,7 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 def _sha256(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or not _SHA256.fullmatch(value):
         got = f"{len(value)} characters" if isinstance(value, str) else type(value).__name__
-        raise ValidationError(f"sha256 must be 64 lowercase hex digits, got {got}",
-                              field="sha256")
+        raise ValidationError(f"sha256 must be 64 lowercase hex digits, got {got}", field="sha256")
 
 
 @attrs.frozen
@@ -270,9 +269,11 @@ class SurveyResponse:
         survey: str = "resolution",
     ) -> SurveyResponse:
         if csat is None:
-            raise ValidationError("csat must be an integer from 1 to 5, got None; "
-                                  "build SurveyResponse(level, ...) for an answer without one",
-                                  field="csat")
+            raise ValidationError(
+                "csat must be an integer from 1 to 5, got None; "
+                "build SurveyResponse(level, ...) for an answer without one",
+                field="csat",
+            )
         _score(1, 5)(None, attrs.fields(cls).csat, csat)
         level = (
             SatisfactionLevel.SATISFIED
@@ -301,9 +302,7 @@ class Solution:
     (empty: no approval needed); ``approvals`` those given so far.
     """
 
-    text: str = attrs.field(
-        repr=redacted_repr
-    )
+    text: str = attrs.field(repr=redacted_repr)
     amount: Money | None
     proposed_by: Actor
     proposed_at: pendulum.DateTime
@@ -364,4 +363,3 @@ class TicketDraft:
     dedupe_key: str | None = attrs.field(
         default=None, kw_only=True, validator=_optional_text, repr=redacted_repr
     )
-

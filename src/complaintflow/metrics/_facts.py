@@ -82,8 +82,9 @@ class Period:
         cut = self.start.start_of("month").add(months=1)
         return self._pieces(cut, lambda t: t.add(months=1))
 
-    def _pieces(self, cut: pendulum.DateTime,
-                step: Callable[[pendulum.DateTime], pendulum.DateTime]) -> tuple[Period, ...]:
+    def _pieces(
+        self, cut: pendulum.DateTime, step: Callable[[pendulum.DateTime], pendulum.DateTime]
+    ) -> tuple[Period, ...]:
         pieces: list[Period] = []
         start = self.start
         while start < self.end:

@@ -50,20 +50,32 @@ def _number(value: float | None, digits: int = 1) -> str:
 def _table(head: list[str], rows: list[list[object]]) -> str:
     cells = "".join(f"<th>{esc(h)}</th>" for h in head)
     body = "".join(
-        "<tr>" + "".join(f'<td class="n">{cell}</td>' if isinstance(cell, int | float)
-                         else f"<td>{esc(str(cell))}</td>" for cell in row) + "</tr>"
-        for row in rows)
+        "<tr>"
+        + "".join(
+            f'<td class="n">{cell}</td>'
+            if isinstance(cell, int | float)
+            else f"<td>{esc(str(cell))}</td>"
+            for cell in row
+        )
+        + "</tr>"
+        for row in rows
+    )
     return f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _counts(title: str, counts: Mapping[str, int], share: str, lang: str,
-            labels: Labels | None) -> str:
+def _counts(
+    title: str, counts: Mapping[str, int], share: str, lang: str, labels: Labels | None
+) -> str:
     total = sum(counts.values())
-    rows: list[list[object]] = [[lb.value(key, lang, labels), n,
-                                 lb.percent(n / total if total else None)]
-                                for key, n in counts.items()]
-    return f"<div><h3>{esc(title)}</h3>" + _table(
-        [title, lb.word("count", lang), share], rows) + "</div>"
+    rows: list[list[object]] = [
+        [lb.value(key, lang, labels), n, lb.percent(n / total if total else None)]
+        for key, n in counts.items()
+    ]
+    return (
+        f"<div><h3>{esc(title)}</h3>"
+        + _table([title, lb.word("count", lang), share], rows)
+        + "</div>"
+    )
 
 
 def _note(text: str) -> str:
@@ -109,97 +121,182 @@ def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> st
         f'<p class="sub">{esc(other)} · {report.period.start:%Y-%m-%d} – '
         f"{report.period.end.subtract(microseconds=1):%Y-%m-%d} ({esc(report.zone)}) · "
         f"{esc(w('policy'))} {esc(report.policy_version)}</p>",
-        '<div class="cards">' + "".join(
-            f"<div class=\"card\"><b>{esc(v)}</b><span>{esc(k)}</span>"
-            + (f"<small>{esc(note)}</small>" if note else "") + "</div>"
-            for k, v, note in cards) + "</div>",
+        '<div class="cards">'
+        + "".join(
+            f'<div class="card"><b>{esc(v)}</b><span>{esc(k)}</span>'
+            + (f"<small>{esc(note)}</small>" if note else "")
+            + "</div>"
+            for k, v, note in cards
+        )
+        + "</div>",
     ]
 
     of_received = lb.phrase("share_received", lang, n=report.received)
     kinds = report.distributions["kind"]
     kind_bars = [svg.Bar(name(key), n, str(n)) for key, n in kinds.items()]
-    parts.append(f'<section id="kinds"><h2>{esc(w("kind"))}</h2>'
-                 + _note(w("received_note")) + '<div class="row">'
-                 + svg.vbars(kind_bars, title=w("kind"))
-                 + _counts(w("kind"), kinds, of_received, lang, labels) + "</div></section>")
+    parts.append(
+        f'<section id="kinds"><h2>{esc(w("kind"))}</h2>'
+        + _note(w("received_note"))
+        + '<div class="row">'
+        + svg.vbars(kind_bars, title=w("kind"))
+        + _counts(w("kind"), kinds, of_received, lang, labels)
+        + "</div></section>"
+    )
 
     problems = sum(n for key, n in report.problem_categories.items() if key != "unclassified")
     top = {item.category: rank for rank, item in enumerate(report.top3, 1)}
-    ranked = sorted(((k, n) for k, n in report.problem_categories.items() if n),
-                    key=lambda kv: -kv[1])
-    cat_bars = [svg.Bar(name(key), n, f"{n}  TOP{top[key]}" if key in top else str(n),
-                        svg.TOP if key in top else svg.BAR) for key, n in ranked]
+    ranked = sorted(
+        ((k, n) for k, n in report.problem_categories.items() if n), key=lambda kv: -kv[1]
+    )
+    cat_bars = [
+        svg.Bar(
+            name(key),
+            n,
+            f"{n}  TOP{top[key]}" if key in top else str(n),
+            svg.TOP if key in top else svg.BAR,
+        )
+        for key, n in ranked
+    ]
     items = "".join(
         f"<li><b>{esc(name(t.category))}</b> — {t.count} "
         f"({esc(lb.phrase('top3_share', lang, p=lb.percent(t.share), n=problems))})"
         f"<br>{esc(w('example'))} {esc(t.example_number)}: <q>{esc(t.example)}</q></li>"
-        for t in report.top3)
-    parts.append(f'<section id="top3"><h2>{esc(w("top3"))} · {esc(w("category"))}</h2>'
-                 f'{_note(w("top3_note"))}<div class="row">'
-                 + svg.hbars(cat_bars, title=w("category"), label_width=170)
-                 + f"<ol>{items or esc(w('none'))}</ol></div></section>")
+        for t in report.top3
+    )
+    parts.append(
+        f'<section id="top3"><h2>{esc(w("top3"))} · {esc(w("category"))}</h2>'
+        f'{_note(w("top3_note"))}<div class="row">'
+        + svg.hbars(cat_bars, title=w("category"), label_width=170)
+        + f"<ol>{items or esc(w('none'))}</ol></div></section>"
+    )
 
-    points = [(f"{p.period.start:%m-%d}",
-               None if p.satisfaction.csat.value is None else 100 * p.satisfaction.csat.value)
-              for p in report.trend]
+    points = [
+        (
+            f"{p.period.start:%m-%d}",
+            None if p.satisfaction.csat.value is None else 100 * p.satisfaction.csat.value,
+        )
+        for p in report.trend
+    ]
     trend_rows: list[list[object]] = [
-        [f"{p.period.start:%m-%d}–{p.period.end.subtract(microseconds=1):%m-%d}",
-         p.satisfaction.responses, rate(p.satisfaction.csat, "rate_answers"),
-         _number(p.satisfaction.nps), _number(p.satisfaction.ces, 2)] for p in report.trend]
+        [
+            f"{p.period.start:%m-%d}–{p.period.end.subtract(microseconds=1):%m-%d}",
+            p.satisfaction.responses,
+            rate(p.satisfaction.csat, "rate_answers"),
+            _number(p.satisfaction.nps),
+            _number(p.satisfaction.ces, 2),
+        ]
+        for p in report.trend
+    ]
     levels = ", ".join(f"{name(key)} {n}" for key, n in sat.levels.items())
-    parts.append(f'<section id="trend"><h2>{esc(w("trend"))}</h2>'
-                 + _note(w("responses_note")) + '<div class="row">'
-                 + svg.line(points, title=w("trend") + " CSAT")
-                 + "<div>" + _table([w("week"), w("responses"), "CSAT", "NPS", "CES"], trend_rows)
-                 + f"<p>{esc(w('levels'))}: {esc(levels)}</p></div></div></section>")
+    parts.append(
+        f'<section id="trend"><h2>{esc(w("trend"))}</h2>'
+        + _note(w("responses_note"))
+        + '<div class="row">'
+        + svg.line(points, title=w("trend") + " CSAT")
+        + "<div>"
+        + _table([w("week"), w("responses"), "CSAT", "NPS", "CES"], trend_rows)
+        + f"<p>{esc(w('levels'))}: {esc(levels)}</p></div></div></section>"
+    )
 
     sla_bars = []
     for c in report.sla:
-        for value, note, color in ((c.rate, "sla_asis", svg.BAR),
-                                   (c.rate_pauses_running, "sla_strict", svg.MUTED)):
+        for value, note, color in (
+            (c.rate, "sla_asis", svg.BAR),
+            (c.rate_pauses_running, "sla_strict", svg.MUTED),
+        ):
             share = 0.0 if value.value is None else 100 * value.value
             label = lb.percent(value.value) + (
-                f" ({value.numerator}/{value.denominator})" if value.denominator else "")
+                f" ({value.numerator}/{value.denominator})" if value.denominator else ""
+            )
             sla_bars.append(svg.Bar(f"{name(c.metric)} · {w(note)}", share, label, color))
-    sla_rows: list[list[object]] = [[name(c.metric), c.finished, rate(c.rate, "rate_finished"),
-                                     rate(c.rate_pauses_running, "rate_finished"),
-                                     c.overdue_open] for c in report.sla]
-    parts.append(f'<section id="sla"><h2>{esc(w("sla"))}</h2>'
-                 + _note(f"{w('finished')}: {w('finished_note')}")
-                 + svg.hbars(sla_bars, title=w("sla"), scale=100, track=True, label_width=200,
-                             width=640)
-                 + _table(["", w("finished"), w("sla_asis"), w("sla_strict"),
-                           w("overdue_open")], sla_rows) + "</section>")
+    sla_rows: list[list[object]] = [
+        [
+            name(c.metric),
+            c.finished,
+            rate(c.rate, "rate_finished"),
+            rate(c.rate_pauses_running, "rate_finished"),
+            c.overdue_open,
+        ]
+        for c in report.sla
+    ]
+    parts.append(
+        f'<section id="sla"><h2>{esc(w("sla"))}</h2>'
+        + _note(f"{w('finished')}: {w('finished_note')}")
+        + svg.hbars(sla_bars, title=w("sla"), scale=100, track=True, label_width=200, width=640)
+        + _table(["", w("finished"), w("sla_asis"), w("sla_strict"), w("overdue_open")], sla_rows)
+        + "</section>"
+    )
 
     times: list[list[object]] = [
-        [w(key), dur(d.wall.mean), dur(d.wall.median), dur(d.business.mean),
-         dur(d.business.median), d.wall.count, f"{d.pending} {w(pending)}"]
-        for key, d, pending in (("frt", report.first_response, "pending_frt"),
-                                ("aht", report.handle_time, "pending_aht"))]
-    parts.append(f'<section id="times"><h2>{esc(w("frt"))} / {esc(w("aht"))}</h2>'
-                 + _note(f"{w('frt_note')}; {w('aht_note')}") + _table(
-        ["", f"{w('mean')} ({w('wall')})", f"{w('median')} ({w('wall')})",
-         f"{w('mean')} ({w('business')})", f"{w('median')} ({w('business')})", w("measured"),
-         w("pending")], times)
-        + _table(["", ""], [
-            [w("fcr"), rate(report.first_contact_resolution, "rate_resolved")],
-            [w("no_handoff"), rate(report.resolved_without_handoff, "rate_resolved")],
-            [w("reopen"), rate(report.reopen_rate, "rate_resolved")]]) + "</section>")
+        [
+            w(key),
+            dur(d.wall.mean),
+            dur(d.wall.median),
+            dur(d.business.mean),
+            dur(d.business.median),
+            d.wall.count,
+            f"{d.pending} {w(pending)}",
+        ]
+        for key, d, pending in (
+            ("frt", report.first_response, "pending_frt"),
+            ("aht", report.handle_time, "pending_aht"),
+        )
+    ]
+    parts.append(
+        f'<section id="times"><h2>{esc(w("frt"))} / {esc(w("aht"))}</h2>'
+        + _note(f"{w('frt_note')}; {w('aht_note')}")
+        + _table(
+            [
+                "",
+                f"{w('mean')} ({w('wall')})",
+                f"{w('median')} ({w('wall')})",
+                f"{w('mean')} ({w('business')})",
+                f"{w('median')} ({w('business')})",
+                w("measured"),
+                w("pending"),
+            ],
+            times,
+        )
+        + _table(
+            ["", ""],
+            [
+                [w("fcr"), rate(report.first_contact_resolution, "rate_resolved")],
+                [w("no_handoff"), rate(report.resolved_without_handoff, "rate_resolved")],
+                [w("reopen"), rate(report.reopen_rate, "rate_resolved")],
+            ],
+        )
+        + "</section>"
+    )
 
-    parts.append(f'<section id="distributions"><h2>{esc(w("distributions"))}</h2>'
-                 + _note(w("received_note")) + '<div class="row">' + "".join(
-                     _counts(w(dimension), counts, of_received, lang, labels)
-                     for dimension, counts in report.distributions.items()
-                     if dimension != "kind") + "</div></section>")
+    parts.append(
+        f'<section id="distributions"><h2>{esc(w("distributions"))}</h2>'
+        + _note(w("received_note"))
+        + '<div class="row">'
+        + "".join(
+            _counts(w(dimension), counts, of_received, lang, labels)
+            for dimension, counts in report.distributions.items()
+            if dimension != "kind"
+        )
+        + "</div></section>"
+    )
 
     backlog = report.backlog
     age_bars = [svg.Bar(key, n, str(n), svg.MUTED) for key, n in backlog.by_age.items()]
-    parts.append(f'<section id="backlog"><h2>{esc(w("backlog"))}: {backlog.total}</h2>'
-                 + _note(w("backlog_note")) + '<div class="row">'
-                 + svg.hbars(age_bars, title=w("age"), width=420, label_width=70)
-                 + _counts(w("status"), backlog.by_status,
-                           lb.phrase("share_backlog", lang, n=backlog.total), lang, labels)
-                 + "</div></section>")
-    parts.append(f"<footer>complaintflow · {esc(title)} {report.label}</footer>"
-                 "</main></body></html>")
+    parts.append(
+        f'<section id="backlog"><h2>{esc(w("backlog"))}: {backlog.total}</h2>'
+        + _note(w("backlog_note"))
+        + '<div class="row">'
+        + svg.hbars(age_bars, title=w("age"), width=420, label_width=70)
+        + _counts(
+            w("status"),
+            backlog.by_status,
+            lb.phrase("share_backlog", lang, n=backlog.total),
+            lang,
+            labels,
+        )
+        + "</div></section>"
+    )
+    parts.append(
+        f"<footer>complaintflow · {esc(title)} {report.label}</footer></main></body></html>"
+    )
     return "".join(parts)

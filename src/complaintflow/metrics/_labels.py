@@ -67,37 +67,53 @@ TEXT: dict[str, tuple[str, str]] = {
     "measured": ("计入工单", "Tickets measured"),
     "pending": ("未计入", "Not yet measurable"),
     # What each count counts, where it can differ from "tickets received".
-    "received_note": ("按客户来信时间计入本月的工单（不含被合并的重复工单）",
-                      "tickets whose customer contact fell in this month (merged duplicates "
-                      "left out)"),
-    "resolved_note": ("本月解决的工单，含此前受理的", "resolved this month, including tickets "
-                      "received earlier"),
-    "frt_note": ("首次响应：本月受理且已响应的工单；未响应的列在右栏",
-                 "first response: tickets received this month that were answered; the "
-                 "unanswered are in the last column"),
-    "aht_note": ("处理时长：本月解决的工单（含此前受理的）；本月受理仍未解决的列在右栏",
-                 "handle time: tickets resolved this month, received earlier included; "
-                 "tickets received this month and still open are in the last column"),
-    "responses_note": ("本月记录的问卷回答，工单可能受理于此前各月",
-                       "survey answers recorded this month, for tickets of any month"),
-    "finished_note": ("本月结束（达标或超时）的计时，含此前受理的工单；仍在计时、已取消的不计，"
-                      "一张工单重开后可有多个计时",
-                      "clocks that finished (met or breached) this month, tickets received "
-                      "earlier included; running and cancelled clocks are not counted, and a "
-                      "reopened ticket can have more than one"),
-    "backlog_note": ("期末仍未办结的工单，含此前各月受理的",
-                     "tickets still open at the period's end, received in any month"),
+    "received_note": (
+        "按客户来信时间计入本月的工单（不含被合并的重复工单）",
+        "tickets whose customer contact fell in this month (merged duplicates left out)",
+    ),
+    "resolved_note": (
+        "本月解决的工单，含此前受理的",
+        "resolved this month, including tickets received earlier",
+    ),
+    "frt_note": (
+        "首次响应：本月受理且已响应的工单；未响应的列在右栏",
+        "first response: tickets received this month that were answered; the "
+        "unanswered are in the last column",
+    ),
+    "aht_note": (
+        "处理时长：本月解决的工单（含此前受理的）；本月受理仍未解决的列在右栏",
+        "handle time: tickets resolved this month, received earlier included; "
+        "tickets received this month and still open are in the last column",
+    ),
+    "responses_note": (
+        "本月记录的问卷回答，工单可能受理于此前各月",
+        "survey answers recorded this month, for tickets of any month",
+    ),
+    "finished_note": (
+        "本月结束（达标或超时）的计时，含此前受理的工单；仍在计时、已取消的不计，"
+        "一张工单重开后可有多个计时",
+        "clocks that finished (met or breached) this month, tickets received "
+        "earlier included; running and cancelled clocks are not counted, and a "
+        "reopened ticket can have more than one",
+    ),
+    "backlog_note": (
+        "期末仍未办结的工单，含此前各月受理的",
+        "tickets still open at the period's end, received in any month",
+    ),
     # Every percentage with its base.
     "share_received": ("占本月受理 {n} 件", "share of the {n} tickets received"),
     "share_backlog": ("占积压 {n} 件", "share of the {n} open tickets"),
-    "top3_share": ("{p}，占本月有分类的投诉、建议、咨询 {n} 件",
-                   "{p} of the {n} complaints, suggestions and inquiries with a category"),
+    "top3_share": (
+        "{p}，占本月有分类的投诉、建议、咨询 {n} 件",
+        "{p} of the {n} complaints, suggestions and inquiries with a category",
+    ),
     "rate_resolved": ("{p}（{k}/本月解决 {n} 件）", "{p} ({k} of {n} tickets resolved)"),
     "rate_answers": ("{p}（{k}/{n} 份回答）", "{p} ({k} of {n} answers)"),
     "rate_finished": ("{p}（{k}/{n} 个已结束计时）", "{p} ({k} of {n} finished clocks)"),
     "of_resolved": ("占本月解决 {n} 件", "of {n} tickets resolved"),
     "of_answers": ("占 {n} 份回答", "of {n} answers"),
 }
+
 
 def check_lang(lang: str) -> int:
     if lang not in LANGS:
@@ -131,7 +147,6 @@ def escape(text: str) -> str:
 
 def percent(share: float | None) -> str:
     return "—" if share is None else f"{100 * share:.1f}%"
-
 
 
 def rate(value: Rate, base: str, lang: str) -> str:

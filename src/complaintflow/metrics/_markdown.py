@@ -34,11 +34,14 @@ def _number(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
-def _shares(counts: Mapping[str, int], lang: str, labels: Labels | None
-            ) -> list[tuple[str, int, str]]:
+def _shares(
+    counts: Mapping[str, int], lang: str, labels: Labels | None
+) -> list[tuple[str, int, str]]:
     total = sum(counts.values())
-    return [(md(lb.value(key, lang, labels)), n, lb.percent(n / total if total else None))
-            for key, n in counts.items()]
+    return [
+        (md(lb.value(key, lang, labels)), n, lb.percent(n / total if total else None))
+        for key, n in counts.items()
+    ]
 
 
 def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> str:
@@ -57,66 +60,117 @@ def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> st
         return md(lb.value(code, lang, labels))
 
     title = lb.TEXT["title"]
-    out = ([f"# 《{title[0]}》 {report.label}", "", f"*{title[1]}*", ""] if lang == "zh"
-           else [f"# {title[1]} — {report.label}", "", f"《{title[0]}》", ""])
+    out = (
+        [f"# 《{title[0]}》 {report.label}", "", f"*{title[1]}*", ""]
+        if lang == "zh"
+        else [f"# {title[1]} — {report.label}", "", f"《{title[0]}》", ""]
+    )
     start, end = report.period.start, report.period.end
-    out += [f"{w('period')}: {start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M} ({report.zone}); "
-            f"{w('policy')}: {md(report.policy_version)}", ""]
+    out += [
+        f"{w('period')}: {start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M} ({report.zone}); "
+        f"{w('policy')}: {md(report.policy_version)}",
+        "",
+    ]
 
     out += [f"## {w('overview')}", ""]
     sat = report.satisfaction
-    out += _table(["", "", ""], [
-        (w("received"), report.received, w("received_note")),
-        (w("resolved"), report.resolved, w("resolved_note")),
-        (f"{w('frt')} ({w('mean')}, {w('business')})",
-         dur(report.first_response.business.mean), ""),
-        (f"{w('aht')} ({w('mean')}, {w('wall')})", dur(report.handle_time.wall.mean), ""),
-        (w("fcr"), rate(report.first_contact_resolution, "rate_resolved"), ""),
-        (w("no_handoff"), rate(report.resolved_without_handoff, "rate_resolved"), ""),
-        (w("reopen"), rate(report.reopen_rate, "rate_resolved"), ""),
-        (w("csat"), rate(sat.csat, "rate_answers"), w("responses_note")),
-        (w("nps"), _number(sat.nps), lb.phrase("of_answers", lang, n=sat.nps_answers)),
-        (w("ces"), _number(sat.ces, 2), lb.phrase("of_answers", lang, n=sat.ces_answers)),
-        (w("backlog"), report.backlog.total, w("backlog_note")),
-    ])
+    out += _table(
+        ["", "", ""],
+        [
+            (w("received"), report.received, w("received_note")),
+            (w("resolved"), report.resolved, w("resolved_note")),
+            (
+                f"{w('frt')} ({w('mean')}, {w('business')})",
+                dur(report.first_response.business.mean),
+                "",
+            ),
+            (f"{w('aht')} ({w('mean')}, {w('wall')})", dur(report.handle_time.wall.mean), ""),
+            (w("fcr"), rate(report.first_contact_resolution, "rate_resolved"), ""),
+            (w("no_handoff"), rate(report.resolved_without_handoff, "rate_resolved"), ""),
+            (w("reopen"), rate(report.reopen_rate, "rate_resolved"), ""),
+            (w("csat"), rate(sat.csat, "rate_answers"), w("responses_note")),
+            (w("nps"), _number(sat.nps), lb.phrase("of_answers", lang, n=sat.nps_answers)),
+            (w("ces"), _number(sat.ces, 2), lb.phrase("of_answers", lang, n=sat.ces_answers)),
+            (w("backlog"), report.backlog.total, w("backlog_note")),
+        ],
+    )
 
     out += [f"## {w('frt')} / {w('aht')}", ""]
 
     def times(key: str, d: Durations, pending: str) -> list[object]:
-        return [w(key), dur(d.wall.mean), dur(d.wall.median), dur(d.business.mean),
-                dur(d.business.median), d.wall.count, f"{d.pending} {w(pending)}"]
+        return [
+            w(key),
+            dur(d.wall.mean),
+            dur(d.wall.median),
+            dur(d.business.mean),
+            dur(d.business.median),
+            d.wall.count,
+            f"{d.pending} {w(pending)}",
+        ]
 
-    out += _table(["", f"{w('mean')} ({w('wall')})", f"{w('median')} ({w('wall')})",
-                   f"{w('mean')} ({w('business')})", f"{w('median')} ({w('business')})",
-                   w("measured"), w("pending")],
-                  [times("frt", report.first_response, "pending_frt"),
-                   times("aht", report.handle_time, "pending_aht")])
+    out += _table(
+        [
+            "",
+            f"{w('mean')} ({w('wall')})",
+            f"{w('median')} ({w('wall')})",
+            f"{w('mean')} ({w('business')})",
+            f"{w('median')} ({w('business')})",
+            w("measured"),
+            w("pending"),
+        ],
+        [
+            times("frt", report.first_response, "pending_frt"),
+            times("aht", report.handle_time, "pending_aht"),
+        ],
+    )
     out += [f"*{w('frt_note')}; {w('aht_note')}*", ""]
 
     out += [f"## {w('satisfaction')}", "", f"*{w('responses_note')}*", ""]
-    out += _table([w("responses"), w("csat"), w("nps"), w("ces")],
-                  [(sat.responses, rate(sat.csat, "rate_answers"), _number(sat.nps),
-                    _number(sat.ces, 2))])
-    out += [f"{w('levels')}: " + ", ".join(f"{name(key)} {n}"
-                                           for key, n in sat.levels.items()), ""]
+    out += _table(
+        [w("responses"), w("csat"), w("nps"), w("ces")],
+        [(sat.responses, rate(sat.csat, "rate_answers"), _number(sat.nps), _number(sat.ces, 2))],
+    )
+    out += [f"{w('levels')}: " + ", ".join(f"{name(key)} {n}" for key, n in sat.levels.items()), ""]
     out += [f"### {w('trend')}", ""]
-    out += _table([w("week"), w("responses"), w("csat"), w("nps"), w("ces")], [
-        (f"{p.period.start:%m-%d}–{p.period.end.subtract(microseconds=1):%m-%d}",
-         p.satisfaction.responses, rate(p.satisfaction.csat, "rate_answers"),
-         _number(p.satisfaction.nps), _number(p.satisfaction.ces, 2)) for p in report.trend])
+    out += _table(
+        [w("week"), w("responses"), w("csat"), w("nps"), w("ces")],
+        [
+            (
+                f"{p.period.start:%m-%d}–{p.period.end.subtract(microseconds=1):%m-%d}",
+                p.satisfaction.responses,
+                rate(p.satisfaction.csat, "rate_answers"),
+                _number(p.satisfaction.nps),
+                _number(p.satisfaction.ces, 2),
+            )
+            for p in report.trend
+        ],
+    )
 
     out += [f"## {w('sla')}", "", f"*{w('finished')}: {w('finished_note')}*", ""]
-    out += _table(["", w("finished"), w("sla_asis"), w("sla_strict"), w("overdue_open")], [
-        (name(c.metric), c.finished, rate(c.rate, "rate_finished"),
-         rate(c.rate_pauses_running, "rate_finished"), c.overdue_open) for c in report.sla])
+    out += _table(
+        ["", w("finished"), w("sla_asis"), w("sla_strict"), w("overdue_open")],
+        [
+            (
+                name(c.metric),
+                c.finished,
+                rate(c.rate, "rate_finished"),
+                rate(c.rate_pauses_running, "rate_finished"),
+                c.overdue_open,
+            )
+            for c in report.sla
+        ],
+    )
 
     problems = sum(report.problem_categories.values()) - report.problem_categories.get(
-        "unclassified", 0)
+        "unclassified", 0
+    )
     out += [f"## {w('top3')}", "", f"*{w('top3_note')}*", ""]
     for rank, top in enumerate(report.top3, 1):
         share = lb.phrase("top3_share", lang, p=lb.percent(top.share), n=problems)
-        out.append(f"{rank}. **{name(top.category)}** — {top.count} ({share}); "
-                   f"{w('example')} {md(top.example_number)}: “{md(top.example)}”")
+        out.append(
+            f"{rank}. **{name(top.category)}** — {top.count} ({share}); "
+            f"{w('example')} {md(top.example_number)}: “{md(top.example)}”"
+        )
     out += ["" if report.top3 else w("none"), ""]
 
     out += [f"## {w('distributions')}", ""]
@@ -126,9 +180,10 @@ def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> st
         out += _table([w(dimension), w("count"), of_received], _shares(counts, lang, labels))
 
     backlog = report.backlog
-    out += [f"## {w('backlog')}", "", f"{w('count')}: {backlog.total} ({w('backlog_note')})",
-            ""]
-    out += _table([w("status"), w("count"), lb.phrase("share_backlog", lang, n=backlog.total)],
-                  _shares(backlog.by_status, lang, labels))
+    out += [f"## {w('backlog')}", "", f"{w('count')}: {backlog.total} ({w('backlog_note')})", ""]
+    out += _table(
+        [w("status"), w("count"), lb.phrase("share_backlog", lang, n=backlog.total)],
+        _shares(backlog.by_status, lang, labels),
+    )
     out += _table([w("age"), w("count")], list(backlog.by_age.items()))
     return "\n".join(out).rstrip() + "\n"

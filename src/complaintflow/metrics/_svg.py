@@ -30,9 +30,11 @@ class Bar:
 
 
 def _open(width: int, height: int, title: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-            f'shape-rendering="crispEdges"><title>{escape(title)}</title>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
+        f'shape-rendering="crispEdges"><title>{escape(title)}</title>'
+    )
 
 
 def _rect(x: float, y: float, w: float, h: float, color: str) -> str:
@@ -40,12 +42,20 @@ def _rect(x: float, y: float, w: float, h: float, color: str) -> str:
 
 
 def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {FONT}{extra}>'
-            f"{escape(text)}</text>")
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {FONT}{extra}>{escape(text)}</text>'
+    )
 
 
-def hbars(bars: Sequence[Bar], *, title: str, scale: float | None = None,
-          width: int = 560, label_width: int = 150, track: bool = False) -> str:
+def hbars(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    scale: float | None = None,
+    width: int = 560,
+    label_width: int = 150,
+    track: bool = False,
+) -> str:
     """One horizontal bar per row; ``scale`` is the value of a full bar (default: the max)."""
     row, bar_h = 26, 16
     height = max(1, len(bars)) * row + 8
@@ -83,8 +93,16 @@ def vbars(bars: Sequence[Bar], *, title: str, width: int = 420, height: int = 22
     return "".join(parts)
 
 
-def line(points: Sequence[tuple[str, float | None]], *, title: str, low: float = 0.0,
-         high: float = 100.0, unit: str = "%", width: int = 560, height: int = 240) -> str:
+def line(
+    points: Sequence[tuple[str, float | None]],
+    *,
+    title: str,
+    low: float = 0.0,
+    high: float = 100.0,
+    unit: str = "%",
+    width: int = 560,
+    height: int = 240,
+) -> str:
     """A line over labelled points; a point without a value leaves a gap."""
     left, right, top, bottom = 48, 24, 28, 40
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -98,14 +116,15 @@ def line(points: Sequence[tuple[str, float | None]], *, title: str, low: float =
         level = low + (high - low) * tick / 4
         parts.append(_rect(left, y_of(level), plot_w, 1, TRACK))
         parts.append(_text(left - 6, y_of(level) + 4, f"{level:g}{unit}", "end"))
-    xs = [left + (index * step if len(points) > 1 else plot_w / 2)
-          for index in range(len(points))]
+    xs = [left + (index * step if len(points) > 1 else plot_w / 2) for index in range(len(points))]
     run: list[str] = []
     for x, (_, value) in [*zip(xs, points, strict=True), (0.0, ("", None))]:
         if value is None:
             if len(run) > 1:
-                parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{LINE}" '
-                             f'stroke-width="3" shape-rendering="geometricPrecision"/>')
+                parts.append(
+                    f'<polyline points="{" ".join(run)}" fill="none" stroke="{LINE}" '
+                    f'stroke-width="3" shape-rendering="geometricPrecision"/>'
+                )
             run = []
             continue
         run.append(f"{x:.1f},{y_of(value):.1f}")

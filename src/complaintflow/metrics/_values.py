@@ -89,8 +89,9 @@ class Satisfaction:
         csat = [a.csat for a in answers if a.csat is not None]
         nps = [a.nps for a in answers if a.nps is not None]
         ces = [a.ces for a in answers if a.ces is not None]
-        levels = {level.value: sum(a.level is level for a in answers)
-                  for level in SatisfactionLevel}
+        levels = {
+            level.value: sum(a.level is level for a in answers) for level in SatisfactionLevel
+        }
         return cls(
             responses=len(answers),
             csat=Rate(sum(score >= 4 for score in csat), len(csat)),

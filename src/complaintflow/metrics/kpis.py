@@ -85,7 +85,11 @@ _DAY = dt.timedelta(days=1)
 
 #: Backlog age buckets: label and upper bound (wall time since receipt).
 AGE_BUCKETS: tuple[tuple[str, dt.timedelta | None], ...] = (
-    ("<1d", _DAY), ("1-3d", 3 * _DAY), ("3-7d", 7 * _DAY), ("7-30d", 30 * _DAY), (">=30d", None),
+    ("<1d", _DAY),
+    ("1-3d", 3 * _DAY),
+    ("3-7d", 7 * _DAY),
+    ("7-30d", 30 * _DAY),
+    (">=30d", None),
 )
 
 
@@ -96,33 +100,38 @@ def elapsed(a: dt.datetime, b: dt.datetime) -> dt.timedelta:
 
 # -- selections over facts -------------------------------------------------
 
+
 def received(items: Iterable[TicketFacts], period: Period) -> list[TicketFacts]:
     return [f for f in items if f.counted and f.received_at in period]
 
 
-def resolved(items: Iterable[TicketFacts],
-             period: Period) -> list[tuple[TicketFacts, Resolution]]:
+def resolved(items: Iterable[TicketFacts], period: Period) -> list[tuple[TicketFacts, Resolution]]:
     pairs = ((f, f.last_resolution_in(period)) for f in items if f.counted)
     return [(f, r) for f, r in pairs if r is not None]
 
 
-def _spans(calendar: BusinessTime, pairs: Sequence[tuple[pendulum.DateTime, pendulum.DateTime]],
-           pending: int) -> Durations:
+def _spans(
+    calendar: BusinessTime,
+    pairs: Sequence[tuple[pendulum.DateTime, pendulum.DateTime]],
+    pending: int,
+) -> Durations:
     wall = [elapsed(a, b) for a, b in pairs]
     business = [calendar.between(a, b) for a, b in pairs]
     return Durations(TimeStats.of(wall), TimeStats.of(business), pending)
 
 
-def first_response_of(items: Sequence[TicketFacts], period: Period,
-                      calendar: BusinessTime) -> Durations:
+def first_response_of(
+    items: Sequence[TicketFacts], period: Period, calendar: BusinessTime
+) -> Durations:
     mine = received(items, period)
     pairs = [(f.received_at, f.first_response_at) for f in mine]
     answered = [(a, b) for a, b in pairs if b is not None]
     return _spans(calendar, answered, len(mine) - len(answered))
 
 
-def handle_time_of(items: Sequence[TicketFacts], period: Period,
-                   calendar: BusinessTime) -> Durations:
+def handle_time_of(
+    items: Sequence[TicketFacts], period: Period, calendar: BusinessTime
+) -> Durations:
     pairs = [(f.received_at, r.at) for f, r in resolved(items, period)]
     waiting = sum(f.status.open for f in received(items, period))
     return _spans(calendar, pairs, waiting)
@@ -144,12 +153,14 @@ def reopen_of(items: Iterable[TicketFacts], period: Period) -> Rate:
 
 
 def satisfaction_of(items: Iterable[TicketFacts], period: Period) -> Satisfaction:
-    return Satisfaction.of([answer for f in items if f.counted
-                            for at, answer in f.surveys if at in period])
+    return Satisfaction.of(
+        [answer for f in items if f.counted for at, answer in f.surveys if at in period]
+    )
 
 
-def compliance_of(items: Iterable[TicketFacts], period: Period, policy: Policies,
-                  calendar: BusinessTime) -> tuple[Compliance, ...]:
+def compliance_of(
+    items: Iterable[TicketFacts], period: Period, policy: Policies, calendar: BusinessTime
+) -> tuple[Compliance, ...]:
     counts = {metric: [0, 0, 0, 0] for metric in ("first_response", "resolution")}
     for f in items:
         if not f.counted or not f.recorded:
@@ -160,8 +171,7 @@ def compliance_of(items: Iterable[TicketFacts], period: Period, policy: Policies
             tally = counts.get(clock.metric)
             if tally is None:
                 continue
-            if clock.stopped_at in period and clock.state in (ClockState.MET,
-                                                              ClockState.BREACHED):
+            if clock.stopped_at in period and clock.state in (ClockState.MET, ClockState.BREACHED):
                 tally[0] += 1
                 if clock.state is ClockState.MET:
                     tally[1] += 1
@@ -200,11 +210,13 @@ DIMENSIONS: dict[str, tuple[tuple[str, ...] | None, Callable[[Ticket], str | Non
 }
 
 
-def distribution_of(items: Iterable[TicketFacts], period: Period, by: str,
-                    kinds: Iterable[Kind] | None = None) -> dict[str, int]:
+def distribution_of(
+    items: Iterable[TicketFacts], period: Period, by: str, kinds: Iterable[Kind] | None = None
+) -> dict[str, int]:
     if by not in DIMENSIONS:
-        raise ValidationError(f"distribution by {by!r}? choose from {', '.join(DIMENSIONS)}",
-                              field="by")
+        raise ValidationError(
+            f"distribution by {by!r}? choose from {', '.join(DIMENSIONS)}", field="by"
+        )
     keys, key_of = DIMENSIONS[by]
     wanted = None if kinds is None else frozenset(kinds)
     counts: dict[str, int] = {}
@@ -222,15 +234,19 @@ def distribution_of(items: Iterable[TicketFacts], period: Period, by: str,
 PROBLEM_KINDS = (Kind.COMPLAINT, Kind.SUGGESTION, Kind.INQUIRY)
 
 
-def top_of(items: Iterable[TicketFacts], period: Period, n: int) -> tuple[tuple[Category, int],
-                                                                        ...]:
+def top_of(
+    items: Iterable[TicketFacts], period: Period, n: int
+) -> tuple[tuple[Category, int], ...]:
     counts = distribution_of(items, period, "category", PROBLEM_KINDS)
-    ranked = sorted(((Category(k), v) for k, v in counts.items() if k != UNSET and v),
-                    key=lambda kv: (-kv[1], list(Category).index(kv[0])))
+    ranked = sorted(
+        ((Category(k), v) for k, v in counts.items() if k != UNSET and v),
+        key=lambda kv: (-kv[1], list(Category).index(kv[0])),
+    )
     return tuple(ranked[:n])
 
 
 # -- the public functions: logs in, one KPI out ----------------------------
+
 
 def first_response_time(logs: Logs, period: Period, *, calendar: BusinessTime) -> Durations:
     """Receipt to first contact of tickets received in ``period``; ``pending``: no reply yet."""
@@ -272,8 +288,9 @@ def satisfaction_trend(logs: Logs, buckets: Sequence[Period]) -> tuple[TrendPoin
     return tuple(TrendPoint(bucket, satisfaction_of(items, bucket)) for bucket in buckets)
 
 
-def sla_compliance(logs: Logs, period: Period, *, policy: Policies,
-                   calendar: BusinessTime) -> tuple[Compliance, ...]:
+def sla_compliance(
+    logs: Logs, period: Period, *, policy: Policies, calendar: BusinessTime
+) -> tuple[Compliance, ...]:
     """First-response and resolution compliance over the cycles that finished in ``period``."""
     return compliance_of(collect(logs, period.end), period, policy, calendar)
 

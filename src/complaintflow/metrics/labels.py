@@ -28,8 +28,10 @@ __all__ = ["DEFAULT_LABELS", "Labels"]
 Pair = tuple[str, str]
 
 KINDS: dict[str, Pair] = {
-    "complaint": ("投诉", "Complaint"), "suggestion": ("建议", "Suggestion"),
-    "inquiry": ("咨询", "Inquiry"), "praise": ("表扬", "Praise"),
+    "complaint": ("投诉", "Complaint"),
+    "suggestion": ("建议", "Suggestion"),
+    "inquiry": ("咨询", "Inquiry"),
+    "praise": ("表扬", "Praise"),
 }
 CATEGORIES: dict[str, Pair] = {
     "product.quality": ("产品-质量", "Product – quality"),
@@ -49,51 +51,81 @@ CATEGORIES: dict[str, Pair] = {
     "policy.campaign_terms": ("政策-活动条款", "Policy – campaign terms"),
 }
 CHANNELS: dict[str, Pair] = {
-    "phone": ("电话", "Phone"), "email": ("邮件", "Email"), "social": ("社交媒体", "Social media"),
-    "chat": ("在线客服", "Online chat"), "marketplace": ("电商评价", "Marketplace review"),
-    "store": ("门店", "Store"), "survey": ("问卷", "Survey"), "other": ("其他", "Other"),
+    "phone": ("电话", "Phone"),
+    "email": ("邮件", "Email"),
+    "social": ("社交媒体", "Social media"),
+    "chat": ("在线客服", "Online chat"),
+    "marketplace": ("电商评价", "Marketplace review"),
+    "store": ("门店", "Store"),
+    "survey": ("问卷", "Survey"),
+    "other": ("其他", "Other"),
 }
 PRIORITIES: dict[str, Pair] = {
-    "P1": ("P1 紧急", "P1 urgent"), "P2": ("P2 高", "P2 high"),
-    "P3": ("P3 中", "P3 normal"), "P4": ("P4 低", "P4 low"),
+    "P1": ("P1 紧急", "P1 urgent"),
+    "P2": ("P2 高", "P2 high"),
+    "P3": ("P3 中", "P3 normal"),
+    "P4": ("P4 低", "P4 low"),
 }
 STATUSES: dict[str, Pair] = {
-    "received": ("已受理", "Received"), "triaged": ("已分类", "Triaged"),
-    "assigned": ("已分派", "Assigned"), "investigating": ("处理中", "Investigating"),
+    "received": ("已受理", "Received"),
+    "triaged": ("已分类", "Triaged"),
+    "assigned": ("已分派", "Assigned"),
+    "investigating": ("处理中", "Investigating"),
     "awaiting_approval": ("待审批", "Awaiting approval"),
     "awaiting_customer": ("待客户确认", "Awaiting the customer"),
-    "executing": ("执行中", "Executing"), "resolved": ("已解决", "Resolved"),
-    "closed": ("已关闭", "Closed"), "merged": ("已合并", "Merged"),
+    "executing": ("执行中", "Executing"),
+    "resolved": ("已解决", "Resolved"),
+    "closed": ("已关闭", "Closed"),
+    "merged": ("已合并", "Merged"),
     "withdrawn": ("已撤回", "Withdrawn"),
 }
 LEVELS: dict[str, Pair] = {
-    "satisfied": ("满意", "Satisfied"), "basically_satisfied": ("基本满意", "Basically satisfied"),
+    "satisfied": ("满意", "Satisfied"),
+    "basically_satisfied": ("基本满意", "Basically satisfied"),
     "unsatisfied": ("不满意", "Unsatisfied"),
 }
 #: The queues of ``Router.default()`` and the simulated office.
 DEPARTMENTS: dict[str, Pair] = {
-    "customer_service": ("客服中心", "Customer service"), "finance": ("财务部", "Finance"),
+    "customer_service": ("客服中心", "Customer service"),
+    "finance": ("财务部", "Finance"),
     "technical_support": ("技术支持部", "Technical support"),
     "warehouse_logistics": ("仓储物流部", "Warehouse & logistics"),
     "quality": ("质量部", "Quality"),
 }
 #: Keys the report uses for a missing value, and the SLA metrics.
 OTHERS: dict[str, Pair] = {
-    "unclassified": ("未分类", "Unclassified"), "unassigned": ("未分派", "Unassigned"),
-    "first_response": ("首次响应", "First response"), "resolution": ("解决", "Resolution"),
+    "unclassified": ("未分类", "Unclassified"),
+    "unassigned": ("未分派", "Unassigned"),
+    "first_response": ("首次响应", "First response"),
+    "resolution": ("解决", "Resolution"),
 }
 
-_GROUPS = {"kind": KINDS, "category": CATEGORIES, "channel": CHANNELS, "priority": PRIORITIES,
-           "status": STATUSES, "level": LEVELS, "department": DEPARTMENTS, "other": OTHERS}
+_GROUPS = {
+    "kind": KINDS,
+    "category": CATEGORIES,
+    "channel": CHANNELS,
+    "priority": PRIORITIES,
+    "status": STATUSES,
+    "level": LEVELS,
+    "department": DEPARTMENTS,
+    "other": OTHERS,
+}
 
 
 def _pairs(value: Mapping[str, Pair]) -> Mapping[str, Pair]:
     checked: dict[str, Pair] = {}
     for code, pair in value.items():
-        if (not isinstance(code, str) or not code or not isinstance(pair, tuple)
-                or len(pair) != 2 or not all(isinstance(p, str) and p.strip() for p in pair)):
-            raise ValidationError(f"a label is a code and a (zh, en) pair of non-empty texts, "
-                                  f"got {code!r}: {pair!r}", field="labels")
+        if (
+            not isinstance(code, str)
+            or not code
+            or not isinstance(pair, tuple)
+            or len(pair) != 2
+            or not all(isinstance(p, str) and p.strip() for p in pair)
+        ):
+            raise ValidationError(
+                f"a label is a code and a (zh, en) pair of non-empty texts, got {code!r}: {pair!r}",
+                field="labels",
+            )
         checked[code] = pair
     return checked
 
@@ -130,5 +162,4 @@ class Labels:
         return _GROUPS[name]
 
 
-DEFAULT_LABELS = Labels({code: pair for group in _GROUPS.values()
-                         for code, pair in group.items()})
+DEFAULT_LABELS = Labels({code: pair for group in _GROUPS.values() for code, pair in group.items()})

@@ -82,12 +82,17 @@ class MonthlyReport:
             "resolved_without_handoff": _rate(self.resolved_without_handoff),
             "reopen_rate": _rate(self.reopen_rate),
             "satisfaction": _satisfaction(self.satisfaction),
-            "trend": [{"period": _period(p.period), "satisfaction": _satisfaction(p.satisfaction)}
-                      for p in self.trend],
+            "trend": [
+                {"period": _period(p.period), "satisfaction": _satisfaction(p.satisfaction)}
+                for p in self.trend
+            ],
             "sla": [_compliance(c) for c in self.sla],
-            "backlog": {"at": self.backlog.at.isoformat(), "total": self.backlog.total,
-                        "by_status": dict(self.backlog.by_status),
-                        "by_age": dict(self.backlog.by_age)},
+            "backlog": {
+                "at": self.backlog.at.isoformat(),
+                "total": self.backlog.total,
+                "by_status": dict(self.backlog.by_status),
+                "by_age": dict(self.backlog.by_age),
+            },
             "distributions": {name: dict(d) for name, d in self.distributions.items()},
             "problem_categories": dict(self.problem_categories),
             "top3": [attrs.asdict(top) for top in self.top3],
@@ -119,8 +124,11 @@ def _period(period: Period) -> dict[str, str]:
 
 
 def _stats(stats: k.TimeStats) -> dict[str, Any]:
-    return {"count": stats.count, "mean_seconds": _seconds(stats.mean),
-            "median_seconds": _seconds(stats.median)}
+    return {
+        "count": stats.count,
+        "mean_seconds": _seconds(stats.mean),
+        "median_seconds": _seconds(stats.median),
+    }
 
 
 def _durations(d: k.Durations) -> dict[str, Any]:
@@ -132,28 +140,50 @@ def _rate(rate: k.Rate) -> dict[str, Any]:
 
 
 def _satisfaction(s: k.Satisfaction) -> dict[str, Any]:
-    return {"responses": s.responses, "csat": _rate(s.csat), "nps": s.nps,
-            "nps_answers": s.nps_answers, "promoters": s.promoters, "passives": s.passives,
-            "detractors": s.detractors, "ces": s.ces, "ces_answers": s.ces_answers,
-            "levels": dict(s.levels)}
+    return {
+        "responses": s.responses,
+        "csat": _rate(s.csat),
+        "nps": s.nps,
+        "nps_answers": s.nps_answers,
+        "promoters": s.promoters,
+        "passives": s.passives,
+        "detractors": s.detractors,
+        "ces": s.ces,
+        "ces_answers": s.ces_answers,
+        "levels": dict(s.levels),
+    }
 
 
 def _compliance(c: k.Compliance) -> dict[str, Any]:
-    return {"metric": c.metric, "finished": c.finished, "met": c.met,
-            "met_pauses_running": c.met_pauses_running, "overdue_open": c.overdue_open,
-            "rate": c.rate.value, "rate_pauses_running": c.rate_pauses_running.value}
+    return {
+        "metric": c.metric,
+        "finished": c.finished,
+        "met": c.met,
+        "met_pauses_running": c.met_pauses_running,
+        "overdue_open": c.overdue_open,
+        "rate": c.rate.value,
+        "rate_pauses_running": c.rate_pauses_running.value,
+    }
 
 
 def _top3(items: Sequence[TicketFacts], period: Period) -> tuple[TopProblem, ...]:
     mine = k.received(items, period)
-    problems = sum(f.ticket.kind in k.PROBLEM_KINDS and f.ticket.category is not None
-                   for f in mine)
+    problems = sum(f.ticket.kind in k.PROBLEM_KINDS and f.ticket.category is not None for f in mine)
     found = []
     for category, count in k.top_of(items, period, 3):
-        first = min((f for f in mine if f.ticket.category is category
-                     and f.ticket.kind in k.PROBLEM_KINDS), key=lambda f: f.received_at)
-        found.append(TopProblem(category.value, count, count / problems, first.ticket.number,
-                                lb.redact(first.ticket.description)))
+        first = min(
+            (f for f in mine if f.ticket.category is category and f.ticket.kind in k.PROBLEM_KINDS),
+            key=lambda f: f.received_at,
+        )
+        found.append(
+            TopProblem(
+                category.value,
+                count,
+                count / problems,
+                first.ticket.number,
+                lb.redact(first.ticket.description),
+            )
+        )
     return tuple(found)
 
 
@@ -189,8 +219,7 @@ def monthly_report(
         resolved_without_handoff=k.no_handoff_of(items, period),
         reopen_rate=k.reopen_of(items, period),
         satisfaction=k.satisfaction_of(items, period),
-        trend=tuple(k.TrendPoint(week, k.satisfaction_of(items, week))
-                    for week in period.weeks()),
+        trend=tuple(k.TrendPoint(week, k.satisfaction_of(items, week)) for week in period.weeks()),
         sla=k.compliance_of(items, period, policy, calendar),
         backlog=k.backlog_of(items, period.end),
         distributions={name: k.distribution_of(items, period, name) for name in k.DIMENSIONS},

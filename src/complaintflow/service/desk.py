@@ -85,8 +85,15 @@ class ComplaintDesk:
         self.rules = rules or LifecycleRules(approvals=ApprovalPolicy.default())
         self.staff_calendar = staff_calendar
         self.follow = FollowUp(
-            self.rules, sla, {policy.version: policy for policy in sla_history}, calendar,
-            templates or Templates(), lang, zone, notify, staff_calendar,
+            self.rules,
+            sla,
+            {policy.version: policy for policy in sla_history},
+            calendar,
+            templates or Templates(),
+            lang,
+            zone,
+            notify,
+            staff_calendar,
         )
         self._ids = ids
         self._prefix = number_prefix
@@ -126,22 +133,33 @@ class ComplaintDesk:
         ticket, events, outbox, due = self._open(draft, ticket_id, number, receiver, now)
         return self.store.add(ticket, events, due_at=due, outbox=outbox)
 
-    def _open(self, draft: TicketDraft, ticket_id: str, number: str, receiver: Actor | None,
-              now: pendulum.DateTime
-              ) -> tuple[Ticket, list[Event], list[OutboxItem], pendulum.DateTime | None]:
+    def _open(
+        self,
+        draft: TicketDraft,
+        ticket_id: str,
+        number: str,
+        receiver: Actor | None,
+        now: pendulum.DateTime,
+    ) -> tuple[Ticket, list[Event], list[OutboxItem], pendulum.DateTime | None]:
         policy = self.follow.policy
-        ticket, events = open_ticket(draft, ticket_id=ticket_id, number=number,
-                                     actor=receiver or self._intake_actor, at=now,
-                                     sla_version=policy.version if policy else None,
-                                     sla_rules=policy.clock_rules() if policy else None)
+        ticket, events = open_ticket(
+            draft,
+            ticket_id=ticket_id,
+            number=number,
+            actor=receiver or self._intake_actor,
+            at=now,
+            sla_version=policy.version if policy else None,
+            sla_rules=policy.clock_rules() if policy else None,
+        )
         if self.classifier is not None:
             ticket, more = self._triage(ticket, draft, now)
             events += more
         ticket, notes, outbox, due = self.follow.after(ticket, events, now)
         return ticket, [*events, *notes], outbox, due
 
-    def _triage(self, ticket: Ticket, draft: TicketDraft,
-                now: pendulum.DateTime) -> tuple[Ticket, list[Event]]:
+    def _triage(
+        self, ticket: Ticket, draft: TicketDraft, now: pendulum.DateTime
+    ) -> tuple[Ticket, list[Event]]:
         assert self.classifier is not None
         proposal = self.classifier.classify(draft)
         kind = draft.kind or proposal.kind
@@ -155,23 +173,30 @@ class ComplaintDesk:
             department, cc, assignee = decision.department, decision.cc, decision.assignee
             priority = max(priority, decision.priority or priority)
         events: list[Event] = []
-        steps: list[c.Command] = [c.Triage(kind, category, priority, department=department,
-                                           cc=cc)]
+        steps: list[c.Command] = [c.Triage(kind, category, priority, department=department, cc=cc)]
         if proposal.needs_human:
-            why = "; ".join(f"{r.field}: {r.rule} ({r.evidence})" for r in proposal.reasons
-                            if r.field == "needs_human") or "the classifier is unsure"
+            why = (
+                "; ".join(
+                    f"{r.field}: {r.rule} ({r.evidence})"
+                    for r in proposal.reasons
+                    if r.field == "needs_human"
+                )
+                or "the classifier is unsure"
+            )
             steps.append(c.Comment(f"needs a human look: {why}"))
         if assignee is not None:
             steps.append(c.Assign(assignee, department))
         for step in steps:
-            ticket, more = apply(ticket, step, actor=Actor.system("classifier"), at=now,
-                                 rules=self.rules)
+            ticket, more = apply(
+                ticket, step, actor=Actor.system("classifier"), at=now, rules=self.rules
+            )
             events += more
         return ticket, events
 
     # -- background jobs ---------------------------------------------------
-    def sweep(self, now: dt.datetime | None = None, *,
-              grace: dt.timedelta = dt.timedelta(hours=4)) -> SweepSummary:
+    def sweep(
+        self, now: dt.datetime | None = None, *, grace: dt.timedelta = dt.timedelta(hours=4)
+    ) -> SweepSummary:
         """Record every SLA warning, breach and escalation due by ``now``, once each.
 
         Safe to run from several workers at once: each alert key is claimed
@@ -180,17 +205,23 @@ class ComplaintDesk:
         """
         when = self.clock.now() if now is None else instant(now, "now")
         if not isinstance(grace, dt.timedelta) or grace < dt.timedelta(0):
-            raise ValidationError(f"grace must be a timedelta of zero or more, got {grace!r}",
-                                  field="grace")
-        return sweep(self.store, self.follow, when, staff_calendar=self.staff_calendar,
-                     grace=grace)
+            raise ValidationError(
+                f"grace must be a timedelta of zero or more, got {grace!r}", field="grace"
+            )
+        return sweep(self.store, self.follow, when, staff_calendar=self.staff_calendar, grace=grace)
 
-    def deliver_pending(self, notifier: Notifier, *, worker: str = "complaintflow",
-                        limit: int = 100,
-                        lease: dt.timedelta = dt.timedelta(minutes=5)) -> DeliveryReport:
+    def deliver_pending(
+        self,
+        notifier: Notifier,
+        *,
+        worker: str = "complaintflow",
+        limit: int = 100,
+        lease: dt.timedelta = dt.timedelta(minutes=5),
+    ) -> DeliveryReport:
         """Hand queued notifications to ``notifier``; at least once, never lost."""
-        return deliver(self.store, notifier, self.clock.now(), worker=worker, limit=limit,
-                       lease=lease)
+        return deliver(
+            self.store, notifier, self.clock.now(), worker=worker, limit=limit, lease=lease
+        )
 
     # -- commands ----------------------------------------------------------
     def execute(
@@ -218,17 +249,20 @@ class ComplaintDesk:
         self._refuse_bookkeeping(command, actor)
         ticket = self.store.get(ticket_id)
         if expected_version is not None and ticket.version != expected_version:
-            raise ConcurrencyError(ticket_id=ticket_id, expected=expected_version,
-                                   actual=ticket.version)
+            raise ConcurrencyError(
+                ticket_id=ticket_id, expected=expected_version, actual=ticket.version
+            )
         now = self.clock.now()
         loaded = ticket
         ticket, events = self._complete(ticket, now)
-        new, more = apply(ticket, self._restamp(command, loaded, events), actor=actor,
-                          at=now, rules=self.rules)
+        new, more = apply(
+            ticket, self._restamp(command, loaded, events), actor=actor, at=now, rules=self.rules
+        )
         events += more
         new, notes, outbox, due = self.follow.after(new, more, now)
-        self.store.save(new, [*events, *notes], expected_version=loaded.version, due_at=due,
-                        outbox=outbox)
+        self.store.save(
+            new, [*events, *notes], expected_version=loaded.version, due_at=due, outbox=outbox
+        )
         return new
 
     def _log(self, ticket: Ticket) -> list[Event]:
@@ -251,24 +285,26 @@ class ComplaintDesk:
     def _refuse_bookkeeping(command: c.Command, actor: Actor) -> None:
         if isinstance(command, c.RestampSla) and actor.kind is ActorKind.SYSTEM:
             raise PermissionDenied(
-                trigger=command.trigger, actor_id=actor.id, actor_role=None,
+                trigger=command.trigger,
+                actor_id=actor.id,
+                actor_role=None,
                 required=f"{Role.SUPERVISOR} or above",
                 reason="which SLA policy a ticket is measured under is a supervisor's "
-                       "decision; the desk restamps on its own only to complete the clocks "
-                       "of a ticket stored without them",
+                "decision; the desk restamps on its own only to complete the clocks "
+                "of a ticket stored without them",
             )
         if command.trigger in SYSTEM_ONLY:
             raise PermissionDenied(
-                trigger=command.trigger, actor_id=actor.id,
+                trigger=command.trigger,
+                actor_id=actor.id,
                 actor_role=actor.role.value if actor.role else None,
                 required="the desk itself",
                 reason="the desk records notifications and SLA alerts itself, with their "
-                       "outbox items and alert claims: send the command that calls for the "
-                       "notification, or run desk.sweep() for the alerts",
+                "outbox items and alert claims: send the command that calls for the "
+                "notification, or run desk.sweep() for the alerts",
             )
 
-    def _restamp(self, command: c.Command, loaded: Ticket, earlier: list[Event]
-                 ) -> c.Command:
+    def _restamp(self, command: c.Command, loaded: Ticket, earlier: list[Event]) -> c.Command:
         """A restamp with its clocks re-folded from the log under the new version's rules.
 
         The one command that reads the log: the new version may pause or
@@ -307,20 +343,42 @@ class ComplaintDesk:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def triage(self, ticket_id: str, kind: Kind | str, category: Category | str | None,
-               priority: Priority | str, *, actor: Actor, complex: bool = False,
-               department: str | None = None) -> Ticket:
-        return self.execute(ticket_id, c.Triage(kind, category, priority, complex=complex,
-                                                department=department), actor=actor)
+    def triage(
+        self,
+        ticket_id: str,
+        kind: Kind | str,
+        category: Category | str | None,
+        priority: Priority | str,
+        *,
+        actor: Actor,
+        complex: bool = False,
+        department: str | None = None,
+    ) -> Ticket:
+        return self.execute(
+            ticket_id,
+            c.Triage(kind, category, priority, complex=complex, department=department),
+            actor=actor,
+        )
 
-    def override(self, ticket_id: str, reason: str, *, actor: Actor,
-                 kind: Kind | str | None = None, category: Category | str | None = None,
-                 priority: Priority | str | None = None) -> Ticket:
-        return self.execute(ticket_id, c.Override(reason, kind=kind, category=category,
-                                                  priority=priority), actor=actor)
+    def override(
+        self,
+        ticket_id: str,
+        reason: str,
+        *,
+        actor: Actor,
+        kind: Kind | str | None = None,
+        category: Category | str | None = None,
+        priority: Priority | str | None = None,
+    ) -> Ticket:
+        return self.execute(
+            ticket_id,
+            c.Override(reason, kind=kind, category=category, priority=priority),
+            actor=actor,
+        )
 
-    def assign(self, ticket_id: str, assignee: str | None, *, actor: Actor,
-               department: str | None = None) -> Ticket:
+    def assign(
+        self, ticket_id: str, assignee: str | None, *, actor: Actor, department: str | None = None
+    ) -> Ticket:
         return self.execute(ticket_id, c.Assign(assignee, department), actor=actor)
 
     def investigate(self, ticket_id: str, *, actor: Actor) -> Ticket:
@@ -329,20 +387,28 @@ class ComplaintDesk:
     def respond(self, ticket_id: str, message: str, *, actor: Actor) -> Ticket:
         return self.execute(ticket_id, c.Respond(message), actor=actor)
 
-    def transfer(self, ticket_id: str, to_department: str | None, reason: str, *,
-                 actor: Actor, to_assignee: str | None = None) -> Ticket:
-        return self.execute(ticket_id, c.Transfer(to_department, reason,
-                                                  to_assignee=to_assignee), actor=actor)
+    def transfer(
+        self,
+        ticket_id: str,
+        to_department: str | None,
+        reason: str,
+        *,
+        actor: Actor,
+        to_assignee: str | None = None,
+    ) -> Ticket:
+        return self.execute(
+            ticket_id, c.Transfer(to_department, reason, to_assignee=to_assignee), actor=actor
+        )
 
-    def comment(self, ticket_id: str, text: str, *, actor: Actor,
-                internal: bool = True) -> Ticket:
+    def comment(self, ticket_id: str, text: str, *, actor: Actor, internal: bool = True) -> Ticket:
         return self.execute(ticket_id, c.Comment(text, internal=internal), actor=actor)
 
     def attach(self, ticket_id: str, attachment: Attachment, *, actor: Actor) -> Ticket:
         return self.execute(ticket_id, c.Attach(attachment), actor=actor)
 
-    def propose_solution(self, ticket_id: str, text: str, *, actor: Actor,
-                         amount: Money | None = None) -> Ticket:
+    def propose_solution(
+        self, ticket_id: str, text: str, *, actor: Actor, amount: Money | None = None
+    ) -> Ticket:
         return self.execute(ticket_id, c.ProposeSolution(text, amount=amount), actor=actor)
 
     def approve(self, ticket_id: str, *, actor: Actor, note: str | None = None) -> Ticket:
@@ -351,8 +417,7 @@ class ComplaintDesk:
     def reject(self, ticket_id: str, reason: str, *, actor: Actor) -> Ticket:
         return self.execute(ticket_id, c.Reject(reason), actor=actor)
 
-    def customer_accepts(self, ticket_id: str, *, actor: Actor,
-                         note: str | None = None) -> Ticket:
+    def customer_accepts(self, ticket_id: str, *, actor: Actor, note: str | None = None) -> Ticket:
         return self.execute(ticket_id, c.CustomerAccepts(note), actor=actor)
 
     def customer_declines(self, ticket_id: str, reason: str, *, actor: Actor) -> Ticket:
@@ -364,10 +429,15 @@ class ComplaintDesk:
     def resolve_now(self, ticket_id: str, answer: str, *, actor: Actor) -> Ticket:
         return self.execute(ticket_id, c.ResolveNow(answer), actor=actor)
 
-    def record_survey(self, ticket_id: str, response: SurveyResponse, *, actor: Actor,
-                      reopen_to: str | None = None) -> Ticket:
-        return self.execute(ticket_id, c.RecordSurvey(response, reopen_to=reopen_to),
-                            actor=actor)
+    def record_survey(
+        self,
+        ticket_id: str,
+        response: SurveyResponse,
+        *,
+        actor: Actor,
+        reopen_to: str | None = None,
+    ) -> Ticket:
+        return self.execute(ticket_id, c.RecordSurvey(response, reopen_to=reopen_to), actor=actor)
 
     def reopen(self, ticket_id: str, reason: str, *, actor: Actor) -> Ticket:
         return self.execute(ticket_id, c.Reopen(reason), actor=actor)
@@ -375,8 +445,7 @@ class ComplaintDesk:
     def close(self, ticket_id: str, *, actor: Actor, reason: str | None = None) -> Ticket:
         return self.execute(ticket_id, c.Close(reason), actor=actor)
 
-    def restamp_sla(self, ticket_id: str, version: str, reason: str, *,
-                    actor: Actor) -> Ticket:
+    def restamp_sla(self, ticket_id: str, version: str, reason: str, *, actor: Actor) -> Ticket:
         """Measure the ticket under another SLA policy version from now on (supervisor).
 
         The version must be one this desk was given (``sla`` or
@@ -384,8 +453,9 @@ class ComplaintDesk:
         """
         return self.execute(ticket_id, c.RestampSla(version, reason), actor=actor)
 
-    def merge(self, ticket_id: str, into: str, *, actor: Actor,
-              reason: str | None = None) -> Ticket:
+    def merge(
+        self, ticket_id: str, into: str, *, actor: Actor, reason: str | None = None
+    ) -> Ticket:
         """Merge a duplicate into ``into`` (which must exist in this store)."""
         self.store.get(arguments.ticket_id(into, "into"))
         return self.execute(ticket_id, c.Merge(into, reason), actor=actor)

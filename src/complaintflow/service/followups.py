@@ -52,30 +52,49 @@ SYSTEM = Actor.system("complaintflow")
 def to_outbox(notification: Notification, *, audience: str = "customer") -> OutboxItem:
     """The outbox item that carries ``notification`` to a :class:`Notifier`."""
     payload: dict[str, Any] = {
-        "audience": audience, "kind": notification.kind.value, "key": notification.key,
-        "recipient": notification.recipient, "contact": notification.contact,
-        "lang": notification.lang, "subject": notification.subject, "body": notification.body,
+        "audience": audience,
+        "kind": notification.kind.value,
+        "key": notification.key,
+        "recipient": notification.recipient,
+        "contact": notification.contact,
+        "lang": notification.lang,
+        "subject": notification.subject,
+        "body": notification.body,
     }
-    return OutboxItem(id=notification.key, ticket_id=notification.ticket_id,
-                      kind=notification.kind.value, payload=payload,
-                      created_at=notification.created_at)
+    return OutboxItem(
+        id=notification.key,
+        ticket_id=notification.ticket_id,
+        kind=notification.kind.value,
+        payload=payload,
+        created_at=notification.created_at,
+    )
 
 
 def notification_from_outbox(item: OutboxItem) -> Notification:
     p = item.payload
     try:
-        return Notification(p["key"], item.ticket_id, NotificationKind(p["kind"]),
-                            p["recipient"], p["contact"], p["lang"], p["subject"], p["body"],
-                            item.created_at)
+        return Notification(
+            p["key"],
+            item.ticket_id,
+            NotificationKind(p["kind"]),
+            p["recipient"],
+            p["contact"],
+            p["lang"],
+            p["subject"],
+            p["body"],
+            item.created_at,
+        )
     except (KeyError, ValueError) as error:
-        raise ValidationError(f"outbox item {item.id} is not a notification: {error!r}",
-                              field="outbox") from None
+        raise ValidationError(
+            f"outbox item {item.id} is not a notification: {error!r}", field="outbox"
+        ) from None
 
 
 #: Statuses in which the sweep can still record an alert; in any other (closed, merged,
 #: withdrawn) a due date would make every sweep visit the ticket and record nothing.
-_ALERTABLE = frozenset(status for row in TRANSITIONS if row.trigger == "alert"
-                       for status in row.sources)
+_ALERTABLE = frozenset(
+    status for row in TRANSITIONS if row.trigger == "alert" for status in row.sources
+)
 
 
 @attrs.frozen
@@ -119,8 +138,9 @@ class FollowUp:
             return None
         return measure(ticket, self.book, self.calendar, now)
 
-    def complete(self, ticket: Ticket, log: Sequence[e.Event], now: pendulum.DateTime
-                 ) -> tuple[Ticket, list[e.Event]]:
+    def complete(
+        self, ticket: Ticket, log: Sequence[e.Event], now: pendulum.DateTime
+    ) -> tuple[Ticket, list[e.Event]]:
         """A ticket stored without SLA clocks, given them once from its log.
 
         Tickets stored before the clocks lived in the snapshot (or opened by
@@ -137,9 +157,15 @@ class FollowUp:
         if policy is None:
             raise SlaPolicyMismatch(ticket.id, version, sorted(self.book))
         clocks = fold_clocks(log, version, policy.clock_rules())
-        event = e.Event(ticket.id, ticket.last_seq + 1, ticket.version + 1,
-                        max(instant(now, "now"), ticket.updated_at), SYSTEM, ticket.status,
-                        e.SlaStamped(version, "SLA clocks completed from the log", clocks))
+        event = e.Event(
+            ticket.id,
+            ticket.last_seq + 1,
+            ticket.version + 1,
+            max(instant(now, "now"), ticket.updated_at),
+            SYSTEM,
+            ticket.status,
+            e.SlaStamped(version, "SLA clocks completed from the log", clocks),
+        )
         return evolve(ticket, event), [event]
 
     def policy_of(self, status: SlaStatus) -> SlaPolicy:
@@ -158,8 +184,9 @@ class FollowUp:
         the sweep records (each key once) and what :meth:`next_due` plans for.
         """
         assert self.calendar is not None  # a status exists only with a policy and calendar
-        return due_alerts(status, self.policy_of(status), self.calendar,
-                          staff_calendar=self.staff_calendar)
+        return due_alerts(
+            status, self.policy_of(status), self.calendar, staff_calendar=self.staff_calendar
+        )
 
     def _staffed(self, at: pendulum.DateTime, now: pendulum.DateTime) -> pendulum.DateTime:
         """When the sweep can act on a threshold reached at ``at``.
@@ -175,9 +202,14 @@ class FollowUp:
         when = max(at, now)
         return at if self.staff_calendar.is_open(when) else self.staff_calendar.next_open(when)
 
-    def next_due(self, ticket: Ticket, now: pendulum.DateTime, *,
-                 status: SlaStatus | None = None,
-                 plan: AlertPlan | None = None) -> pendulum.DateTime | None:
+    def next_due(
+        self,
+        ticket: Ticket,
+        now: pendulum.DateTime,
+        *,
+        status: SlaStatus | None = None,
+        plan: AlertPlan | None = None,
+    ) -> pendulum.DateTime | None:
         """When the sweep should next look at this ticket (None: nothing pending).
 
         A paused clock (the ticket waits on the customer) has no next
@@ -199,8 +231,11 @@ class FollowUp:
             return None
         policy = self.policy_of(status)
         done = ticket.sla.alerts
-        passed = (plan.due + plan.held if plan is not None  # held or not: staffed below
-                  else due_alerts(status, policy, self.calendar).due)
+        passed = (
+            plan.due + plan.held
+            if plan is not None  # held or not: staffed below
+            else due_alerts(status, policy, self.calendar).due
+        )
         pending = [alert.at for alert in passed if alert.key not in done]
         if pending:
             return self._staffed(min(pending), now)
@@ -212,16 +247,20 @@ class FollowUp:
         for clock in status.clocks:
             if not clock.ticking:
                 continue
-            amounts = [clock.budget * fraction for kind, fraction, role, _ in steps
-                       if clock.consumed < clock.budget * fraction
-                       and alert_key(ticket.id, clock.metric, clock.cycle, kind, fraction,
-                                     role) not in done]
+            amounts = [
+                clock.budget * fraction
+                for kind, fraction, role, _ in steps
+                if clock.consumed < clock.budget * fraction
+                and alert_key(ticket.id, clock.metric, clock.cycle, kind, fraction, role)
+                not in done
+            ]
             if amounts:  # a clock reaches its smallest threshold first: one projection
                 upcoming.append(reach(clock, min(amounts), self.calendar))
         return self._staffed(min(upcoming), now) if upcoming else None
 
-    def after(self, ticket: Ticket, new: Sequence[e.Event], now: pendulum.DateTime
-              ) -> tuple[Ticket, list[e.Event], list[OutboxItem], pendulum.DateTime | None]:
+    def after(
+        self, ticket: Ticket, new: Sequence[e.Event], now: pendulum.DateTime
+    ) -> tuple[Ticket, list[e.Event], list[OutboxItem], pendulum.DateTime | None]:
         """The follow-ups of ``new`` (the events that made ``ticket``): notifications and
         the next due time.
 
@@ -238,11 +277,24 @@ class FollowUp:
                 continue
             metric = "first_response" if kind is NotificationKind.ACCEPTED else "resolution"
             clock = status.current(metric) if status is not None else None
-            notification = compose(kind, ticket, key=f"{ticket.id}:{kind}:{event.seq}", at=now,
-                                   expected=clock.due_at if clock is not None else None,
-                                   lang=self.lang, zone=self.zone, templates=self.templates)
-            ticket, more = apply(ticket, c.QueueNotification(notification.key, kind, self.lang),
-                                 actor=SYSTEM, at=now, rules=self.rules, continue_batch=True)
+            notification = compose(
+                kind,
+                ticket,
+                key=f"{ticket.id}:{kind}:{event.seq}",
+                at=now,
+                expected=clock.due_at if clock is not None else None,
+                lang=self.lang,
+                zone=self.zone,
+                templates=self.templates,
+            )
+            ticket, more = apply(
+                ticket,
+                c.QueueNotification(notification.key, kind, self.lang),
+                actor=SYSTEM,
+                at=now,
+                rules=self.rules,
+                continue_batch=True,
+            )
             events += more
             outbox.append(to_outbox(notification))
         due = self.next_due(ticket, now, status=status) if status is not None else None

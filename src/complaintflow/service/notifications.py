@@ -114,12 +114,24 @@ TEMPLATES: Mapping[str, Mapping[NotificationKind, tuple[str, str]]] = {
     },
 }
 
-_FIELDS = frozenset({"number", "department", "expected", "remaining", "solution", "result",
-                     "metric", "alert", "role"})
+_FIELDS = frozenset(
+    {
+        "number",
+        "department",
+        "expected",
+        "remaining",
+        "solution",
+        "result",
+        "metric",
+        "alert",
+        "role",
+    }
+)
 
 
-def _check_templates(value: Mapping[str, Mapping[NotificationKind, tuple[str, str]]]
-                     ) -> Mapping[str, Mapping[NotificationKind, tuple[str, str]]]:
+def _check_templates(
+    value: Mapping[str, Mapping[NotificationKind, tuple[str, str]]],
+) -> Mapping[str, Mapping[NotificationKind, tuple[str, str]]]:
     for lang, kinds in value.items():
         for kind, pair in kinds.items():
             NotificationKind(kind)
@@ -139,7 +151,8 @@ class Templates:
     """Templates by language; a host's own override the built-ins kind by kind."""
 
     overrides: Mapping[str, Mapping[NotificationKind, tuple[str, str]]] = attrs.field(
-        factory=dict, converter=_check_templates)
+        factory=dict, converter=_check_templates
+    )
 
     def get(self, lang: str, kind: NotificationKind) -> tuple[str, str]:
         own = self.overrides.get(lang, {}).get(kind)
@@ -149,8 +162,9 @@ class Templates:
             return TEMPLATES[lang][kind]
         except KeyError:
             known = sorted({*TEMPLATES, *self.overrides})
-            raise ValidationError(f"no {kind} template for language {lang!r}; known: {known}",
-                                  field="lang") from None
+            raise ValidationError(
+                f"no {kind} template for language {lang!r}; known: {known}", field="lang"
+            ) from None
 
 
 @attrs.frozen
@@ -175,8 +189,10 @@ class Notification:
         """One line for staff screens and logs: the contact appears masked."""
         contact = self.contact or "no contact"
         masked = mask_email(contact) if "@" in contact else mask_phone(contact)
-        return f"[{self.kind}] {self.ticket_id} → {self.recipient or 'anonymous'} ({masked}): " \
-               f"{self.subject}"
+        return (
+            f"[{self.kind}] {self.ticket_id} → {self.recipient or 'anonymous'} ({masked}): "
+            f"{self.subject}"
+        )
 
     def __repr__(self) -> str:
         return f"Notification({self.key!r}, {self.kind}, to={self.recipient!r})"
@@ -196,8 +212,7 @@ def node_of(event: e.Event) -> NotificationKind | None:
         return NotificationKind.ACCEPTED
     if isinstance(p, e.InvestigationStarted):
         return NotificationKind.IN_PROGRESS
-    if event.status.value == "awaiting_customer" and isinstance(p, e.SolutionProposed
-                                                                | e.Approved):
+    if event.status.value == "awaiting_customer" and isinstance(p, e.SolutionProposed | e.Approved):
         return NotificationKind.SOLUTION_READY
     if isinstance(p, e.Completed | e.ResolvedAtFirstContact):
         return NotificationKind.RESULT
@@ -243,7 +258,9 @@ def compose(
         "remaining": "" if expected is None else remaining(expected - at, "zh" if zh else "en"),
         "solution": offer,
         "result": offer or ("已解答" if zh else "answered"),
-        "metric": "", "alert": "", "role": "",
+        "metric": "",
+        "alert": "",
+        "role": "",
         **(extra or {}),
     }
     customer = ticket.customer
@@ -252,6 +269,14 @@ def compose(
     else:
         recipient = customer.id if customer else None
         contact = (customer.phone or customer.email) if customer else None
-    return Notification(key, ticket.id, kind, recipient, contact, lang,
-                        subject_t.format(**fields), body_t.format(**fields),
-                        pendulum.instance(at))
+    return Notification(
+        key,
+        ticket.id,
+        kind,
+        recipient,
+        contact,
+        lang,
+        subject_t.format(**fields),
+        body_t.format(**fields),
+        pendulum.instance(at),
+    )

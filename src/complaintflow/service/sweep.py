@@ -105,9 +105,16 @@ class SweepSummary:
     corrupt: tuple[str, ...] = ()
 
     def __add__(self, other: SweepSummary) -> SweepSummary:
-        return SweepSummary(*(a + b for a, b in zip(attrs.astuple(self, recurse=False),
-                                                    attrs.astuple(other, recurse=False),
-                                                    strict=True)))
+        return SweepSummary(
+            *(
+                a + b
+                for a, b in zip(
+                    attrs.astuple(self, recurse=False),
+                    attrs.astuple(other, recurse=False),
+                    strict=True,
+                )
+            )
+        )
 
 
 @attrs.frozen
@@ -121,33 +128,72 @@ class DeliveryReport:
     corrupt: tuple[str, ...] = ()
 
 
-def _record(follow: FollowUp, ticket: Ticket, alerts: list[Alert], now: pendulum.DateTime,
-            grace: dt.timedelta) -> tuple[Ticket, list[Event], list[OutboxItem]]:
+def _record(
+    follow: FollowUp,
+    ticket: Ticket,
+    alerts: list[Alert],
+    now: pendulum.DateTime,
+    grace: dt.timedelta,
+) -> tuple[Ticket, list[Event], list[OutboxItem]]:
     assert follow.calendar is not None
     events: list[Event] = []
     outbox: list[OutboxItem] = []
     for alert in alerts:
-        ticket, more = apply(ticket, c.RecordAlert(
-            alert.key, alert.metric, alert.cycle, alert.kind.value, alert.threshold,
-            alert.due_at, role=alert.role, reassign=alert.reassign), actor=SYSTEM, at=now,
-            rules=follow.rules, continue_batch=bool(events))
+        ticket, more = apply(
+            ticket,
+            c.RecordAlert(
+                alert.key,
+                alert.metric,
+                alert.cycle,
+                alert.kind.value,
+                alert.threshold,
+                alert.due_at,
+                role=alert.role,
+                reassign=alert.reassign,
+            ),
+            actor=SYSTEM,
+            at=now,
+            rules=follow.rules,
+            continue_batch=bool(events),
+        )
         events += more
         if alert.kind is AlertKind.WARNING:
             continue
-        staff = compose(NotificationKind.SLA_ALERT, ticket, key=f"{alert.key}:staff", at=now,
-                        expected=alert.due_at, lang=follow.lang, zone=follow.zone,
-                        templates=follow.templates,
-                        extra={"metric": alert.metric, "alert": alert.kind.value,
-                               "role": str(alert.role) if alert.role else "assignee"})
+        staff = compose(
+            NotificationKind.SLA_ALERT,
+            ticket,
+            key=f"{alert.key}:staff",
+            at=now,
+            expected=alert.due_at,
+            lang=follow.lang,
+            zone=follow.zone,
+            templates=follow.templates,
+            extra={
+                "metric": alert.metric,
+                "alert": alert.kind.value,
+                "role": str(alert.role) if alert.role else "assignee",
+            },
+        )
         outbox.append(outbox_item(staff, audience="staff"))
         if alert.kind is AlertKind.BREACH and follow.notify:
-            apology = compose(NotificationKind.OVERDUE_APOLOGY, ticket,
-                              key=f"{alert.key}:apology", at=now,
-                              expected=follow.calendar.add(now, grace), lang=follow.lang,
-                              zone=follow.zone, templates=follow.templates)
-            ticket, more = apply(ticket, c.QueueNotification(apology.key, apology.kind,
-                                                             follow.lang),
-                                 actor=SYSTEM, at=now, rules=follow.rules, continue_batch=True)
+            apology = compose(
+                NotificationKind.OVERDUE_APOLOGY,
+                ticket,
+                key=f"{alert.key}:apology",
+                at=now,
+                expected=follow.calendar.add(now, grace),
+                lang=follow.lang,
+                zone=follow.zone,
+                templates=follow.templates,
+            )
+            ticket, more = apply(
+                ticket,
+                c.QueueNotification(apology.key, apology.kind, follow.lang),
+                actor=SYSTEM,
+                at=now,
+                rules=follow.rules,
+                continue_batch=True,
+            )
             events += more
             outbox.append(outbox_item(apology))
     return ticket, events, outbox
@@ -177,8 +223,9 @@ def _plan(follow: FollowUp, found: Ticket, now: pendulum.DateTime) -> _Plan | No
     return _Plan(found, status, plan, tuple(alert for alert in plan.due if alert.key not in done))
 
 
-def _prepare(follow: FollowUp, plan: _Plan, now: pendulum.DateTime,
-             grace: dt.timedelta) -> SaveItem | None:
+def _prepare(
+    follow: FollowUp, plan: _Plan, now: pendulum.DateTime, grace: dt.timedelta
+) -> SaveItem | None:
     """The save that records the plan's alerts; None if there is nothing to record."""
     ticket = plan.found
     try:
@@ -200,21 +247,30 @@ def _moved(follow: FollowUp, plan: _Plan, now: pendulum.DateTime) -> Reschedule 
     way, and moving it would only let a later page of this sweep meet it again.
     """
     due = follow.next_due(plan.found, now, status=plan.status, plan=plan.alerts)
-    return (Reschedule(plan.found.id, plan.found.version, due)
-            if due is None or due > now else None)
+    return Reschedule(plan.found.id, plan.found.version, due) if due is None or due > now else None
 
 
 def _recorded(todo: tuple[Alert, ...]) -> SweepSummary:
     kinds = [alert.kind for alert in todo]  # recorded by this save, and by no other sweeper
-    return SweepSummary(warnings=kinds.count(AlertKind.WARNING),
-                        breaches=kinds.count(AlertKind.BREACH),
-                        escalations=kinds.count(AlertKind.ESCALATION),
-                        alerts=tuple(alert.key for alert in todo))
+    return SweepSummary(
+        warnings=kinds.count(AlertKind.WARNING),
+        breaches=kinds.count(AlertKind.BREACH),
+        escalations=kinds.count(AlertKind.ESCALATION),
+        alerts=tuple(alert.key for alert in todo),
+    )
 
 
-def _settle(store: TicketStore, follow: FollowUp, plan: _Plan, claimed: set[str],
-            moves: list[Reschedule], now: pendulum.DateTime, grace: dt.timedelta, *,
-            stale: bool = False) -> SweepSummary:
+def _settle(
+    store: TicketStore,
+    follow: FollowUp,
+    plan: _Plan,
+    claimed: set[str],
+    moves: list[Reschedule],
+    now: pendulum.DateTime,
+    grace: dt.timedelta,
+    *,
+    stale: bool = False,
+) -> SweepSummary:
     """Save the planned alerts of one ticket; on a conflict re-read, re-plan and retry.
 
     If nothing is left to record, the ticket's new due time joins ``moves``.
@@ -241,8 +297,13 @@ def _settle(store: TicketStore, follow: FollowUp, plan: _Plan, claimed: set[str]
                 moves.append(move)
             return SweepSummary()
         try:
-            store.save(save.ticket, save.events, expected_version=save.expected_version,
-                       due_at=save.due_at, outbox=save.outbox)
+            store.save(
+                save.ticket,
+                save.events,
+                expected_version=save.expected_version,
+                due_at=save.due_at,
+                outbox=save.outbox,
+            )
         except ConcurrencyError:
             fresh = False
             continue
@@ -250,9 +311,16 @@ def _settle(store: TicketStore, follow: FollowUp, plan: _Plan, claimed: set[str]
     return SweepSummary(conflicts=1)
 
 
-def _save_page(store: TicketStore, saver: BatchSaves, follow: FollowUp, plans: list[_Plan],
-               claimed: set[str], moves: list[Reschedule], now: pendulum.DateTime,
-               grace: dt.timedelta) -> SweepSummary:
+def _save_page(
+    store: TicketStore,
+    saver: BatchSaves,
+    follow: FollowUp,
+    plans: list[_Plan],
+    claimed: set[str],
+    moves: list[Reschedule],
+    now: pendulum.DateTime,
+    grace: dt.timedelta,
+) -> SweepSummary:
     """Every ticket of the page in one ``save_many``; the ones that moved, one by one."""
     summary = SweepSummary()
     ready: list[tuple[_Plan, SaveItem]] = []
@@ -273,8 +341,9 @@ def _save_page(store: TicketStore, saver: BatchSaves, follow: FollowUp, plans: l
     return summary
 
 
-def _completed(store: TicketStore, follow: FollowUp, ticket: Ticket,
-               now: pendulum.DateTime) -> Ticket:
+def _completed(
+    store: TicketStore, follow: FollowUp, ticket: Ticket, now: pendulum.DateTime
+) -> Ticket:
     """A due ticket stored without SLA clocks, given them once from its log (and saved).
 
     Tickets written before the clocks lived in the snapshot are completed
@@ -291,21 +360,29 @@ def _completed(store: TicketStore, follow: FollowUp, ticket: Ticket,
         return ticket
     try:
         new, events = follow.complete(ticket, log, now)
-        store.save(new, events, expected_version=ticket.version,
-                   due_at=follow.next_due(new, now))
+        store.save(new, events, expected_version=ticket.version, due_at=follow.next_due(new, now))
     except ComplaintflowError:
         return ticket
     return new
 
 
-def _sweep_page(store: TicketStore, follow: FollowUp, tickets: Sequence[Ticket],
-                now: pendulum.DateTime, grace: dt.timedelta) -> SweepSummary:
-    plans = [plan for ticket in tickets
-             if (plan := _plan(follow, _completed(store, follow, ticket, now), now)) is not None]
+def _sweep_page(
+    store: TicketStore,
+    follow: FollowUp,
+    tickets: Sequence[Ticket],
+    now: pendulum.DateTime,
+    grace: dt.timedelta,
+) -> SweepSummary:
+    plans = [
+        plan
+        for ticket in tickets
+        if (plan := _plan(follow, _completed(store, follow, ticket, now), now)) is not None
+    ]
     summary = SweepSummary(checked=len(plans), held=sum(len(plan.alerts.held) for plan in plans))
     todo = [plan for plan in plans if plan.todo]
-    moves = [move for plan in plans if not plan.todo
-             if (move := _moved(follow, plan, now)) is not None]
+    moves = [
+        move for plan in plans if not plan.todo if (move := _moved(follow, plan, now)) is not None
+    ]
     keys = [alert.key for plan in todo for alert in plan.todo]
     if keys:
         store.record_alerts(keys)  # one commit for the page; see the module docstring
@@ -320,9 +397,15 @@ def _sweep_page(store: TicketStore, follow: FollowUp, tickets: Sequence[Ticket],
     return summary
 
 
-def sweep(store: TicketStore, follow: FollowUp, now: pendulum.DateTime, *,
-          staff_calendar: BusinessTime | None = None,
-          grace: dt.timedelta = dt.timedelta(hours=4), page_size: int = 500) -> SweepSummary:
+def sweep(
+    store: TicketStore,
+    follow: FollowUp,
+    now: pendulum.DateTime,
+    *,
+    staff_calendar: BusinessTime | None = None,
+    grace: dt.timedelta = dt.timedelta(hours=4),
+    page_size: int = 500,
+) -> SweepSummary:
     """Visit every ticket due by ``now`` (all pages) and record what it has passed.
 
     Each alert is recorded once even with several sweepers at once; one
@@ -346,9 +429,15 @@ def sweep(store: TicketStore, follow: FollowUp, now: pendulum.DateTime, *,
             return total
 
 
-def deliver(store: TicketStore, notifier: Notifier, now: pendulum.DateTime, *,
-            worker: str = "complaintflow", limit: int = 100,
-            lease: dt.timedelta = dt.timedelta(minutes=5)) -> DeliveryReport:
+def deliver(
+    store: TicketStore,
+    notifier: Notifier,
+    now: pendulum.DateTime,
+    *,
+    worker: str = "complaintflow",
+    limit: int = 100,
+    lease: dt.timedelta = dt.timedelta(minutes=5),
+) -> DeliveryReport:
     """Send what the outbox holds; acknowledge each item only once it was sent."""
     items = store.claim_outbox(worker=worker, limit=limit, lease=lease, now=now)
     corrupt = tuple(getattr(items, "corrupt", ()))  # not leased by the store; logged there

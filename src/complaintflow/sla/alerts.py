@@ -65,8 +65,9 @@ class AlertPlan:
     release_at: pendulum.DateTime | None = None
 
 
-def alert_key(ticket_id: str, metric: str, cycle: int, kind: AlertKind, threshold: float,
-              role: Role | None) -> str:
+def alert_key(
+    ticket_id: str, metric: str, cycle: int, kind: AlertKind, threshold: float, role: Role | None
+) -> str:
     """The idempotency key of one alert: the sweep records each key once."""
     suffix = f":{role}" if role is not None else ""
     return f"{ticket_id}:{metric}:{cycle}:{kind}:{threshold:g}{suffix}"
@@ -78,13 +79,20 @@ def alert_steps(policy: SlaPolicy) -> list[tuple[AlertKind, float, Role | None, 
         (AlertKind.WARNING, fraction, None, False) for fraction in policy.warnings
     ]
     steps.append((AlertKind.BREACH, 1.0, None, False))
-    steps += [(AlertKind.ESCALATION, 1.0 + step.after, step.role, step.reassign)
-              for step in policy.escalation]
+    steps += [
+        (AlertKind.ESCALATION, 1.0 + step.after, step.role, step.reassign)
+        for step in policy.escalation
+    ]
     return steps
 
 
-def _alerts_of(ticket_id: str, clock: MetricClock, policy: SlaPolicy,
-               calendar: BusinessTime, now: pendulum.DateTime) -> list[Alert]:
+def _alerts_of(
+    ticket_id: str,
+    clock: MetricClock,
+    policy: SlaPolicy,
+    calendar: BusinessTime,
+    now: pendulum.DateTime,
+) -> list[Alert]:
     if not clock.ticking:  # see the module docstring: only a running clock calls to act
         return []
     steps = alert_steps(policy)
@@ -101,8 +109,20 @@ def _alerts_of(ticket_id: str, clock: MetricClock, policy: SlaPolicy,
         at = reached.get(amount)
         if at is None:
             at = reached[amount] = reach(clock, amount, calendar)
-        found.append(Alert(key, ticket_id, clock.metric, clock.cycle, kind, threshold, at,
-                           clock.due_at, role, reassign))
+        found.append(
+            Alert(
+                key,
+                ticket_id,
+                clock.metric,
+                clock.cycle,
+                kind,
+                threshold,
+                at,
+                clock.due_at,
+                role,
+                reassign,
+            )
+        )
     return found
 
 
@@ -122,9 +142,11 @@ def due_alerts(
     (reminders are not sent at midnight) and ``release_at`` says when to
     sweep again.
     """
-    alerts = [alert for clock in status.clocks
-              for alert in _alerts_of(status.ticket_id, clock, policy, calendar, status.now)]
+    alerts = [
+        alert
+        for clock in status.clocks
+        for alert in _alerts_of(status.ticket_id, clock, policy, calendar, status.now)
+    ]
     if staff_calendar is not None and alerts and not staff_calendar.is_open(status.now):
         return AlertPlan((), tuple(alerts), staff_calendar.next_open(status.now))
     return AlertPlan(tuple(alerts))
-

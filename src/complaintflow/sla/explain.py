@@ -47,8 +47,11 @@ def _span(start: dt.datetime, end: dt.datetime, zone: str) -> str:
     read as an empty span (``17:30–17:30``).
     """
     a, b = (pendulum.instance(m).in_timezone(zone) for m in (start, end))
-    return (f"{_fmt(a, zone)}–{b:HH:mm}" if a.date() == b.date()
-            else f"{_fmt(a, zone)} – {_fmt(b, zone)}")
+    return (
+        f"{_fmt(a, zone)}–{b:HH:mm}"
+        if a.date() == b.date()
+        else f"{_fmt(a, zone)} – {_fmt(b, zone)}"
+    )
 
 
 def _used_windows(clock: MetricClock, calendar: BusinessTime) -> list[Span]:
@@ -76,10 +79,12 @@ def explain(clock: MetricClock, calendar: BusinessTime) -> Explanation:
     windows = _used_windows(clock, calendar)
     first_day = clock.started_at.in_timezone(zone).date()
     last_day = clock.due_at.in_timezone(zone).date()
-    holidays = tuple(sorted(d for d in getattr(calendar, "holidays", ())
-                            if first_day <= d <= last_day))
-    workdays = tuple(sorted(d for d in getattr(calendar, "workdays", {})
-                            if first_day <= d <= last_day))
+    holidays = tuple(
+        sorted(d for d in getattr(calendar, "holidays", ()) if first_day <= d <= last_day)
+    )
+    workdays = tuple(
+        sorted(d for d in getattr(calendar, "workdays", {}) if first_day <= d <= last_day)
+    )
     offsets: list[tuple[pendulum.DateTime, dt.timedelta]] = []
     for a, _ in [(clock.started_at, None), *windows, (clock.due_at, None)]:
         local = pendulum.instance(a).in_timezone(zone)
@@ -92,30 +97,44 @@ def explain(clock: MetricClock, calendar: BusinessTime) -> Explanation:
         + f", started {_fmt(clock.started_at, zone)}.",
     ]
     if clock.target.business and windows and windows[0][0] > clock.started_at:
-        lines.append(f"The clock starts counting at the first open minute, "
-                     f"{_fmt(windows[0][0], zone)}.")
+        lines.append(
+            f"The clock starts counting at the first open minute, {_fmt(windows[0][0], zone)}."
+        )
     if windows:
         counted = ", ".join(_span(a, b, zone) for a, b in windows[:12])
         more = f" and {len(windows) - 12} more" if len(windows) > 12 else ""
-        total = format_duration(sum((b - a for a, b in windows), dt.timedelta(0)),
-                                days=not clock.target.business)
+        total = format_duration(
+            sum((b - a for a, b in windows), dt.timedelta(0)), days=not clock.target.business
+        )
         lines.append(f"Counted: {counted}{more} ({total} in all).")
     for day in holidays:
         lines.append(f"Skipped {day:%Y-%m-%d} ({day:%A}), a holiday.")
     for day in workdays:
-        lines.append(f"Counted {day:%Y-%m-%d} ({day:%A}) by its own hours (make-up day "
-                     "or override).")
+        lines.append(
+            f"Counted {day:%Y-%m-%d} ({day:%A}) by its own hours (make-up day or override)."
+        )
     for start, end in clock.pauses:
         until = _fmt(end, zone) if end is not None else "now (still paused)"
         lines.append(f"Paused from {_fmt(start, zone)} to {until}; that time is not counted.")
     if len(offsets) > 1:
         changes = ", ".join(f"UTC{_hours(o)} from {_fmt(at, zone)}" for at, o in offsets)
         lines.append(f"Daylight saving time changed the offset: {changes}.")
-    lines.append(f"Due {_fmt(clock.due_at, zone)}; {clock.state}"
-                 + (f", {remaining(-clock.breached_by)}." if clock.breached_by else "."))
-    return Explanation(clock.metric, str(clock.target), clock.started_at, clock.due_at,
-                       tuple(windows), clock.pauses, holidays, workdays, tuple(offsets),
-                       "\n".join(lines))
+    lines.append(
+        f"Due {_fmt(clock.due_at, zone)}; {clock.state}"
+        + (f", {remaining(-clock.breached_by)}." if clock.breached_by else ".")
+    )
+    return Explanation(
+        clock.metric,
+        str(clock.target),
+        clock.started_at,
+        clock.due_at,
+        tuple(windows),
+        clock.pauses,
+        holidays,
+        workdays,
+        tuple(offsets),
+        "\n".join(lines),
+    )
 
 
 def _hours(offset: dt.timedelta) -> str:

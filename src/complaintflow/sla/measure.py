@@ -106,19 +106,18 @@ class SlaStatus:
         return found[-1] if found else None
 
 
-def _span(target: Target, calendar: BusinessTime, a: dt.datetime, b: dt.datetime
-          ) -> dt.timedelta:
+def _span(target: Target, calendar: BusinessTime, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
     return calendar.between(a, b) if target.business else b - a
 
 
-def _advance(target: Target, calendar: BusinessTime, a: pendulum.DateTime,
-             by: dt.timedelta) -> pendulum.DateTime:
+def _advance(
+    target: Target, calendar: BusinessTime, a: pendulum.DateTime, by: dt.timedelta
+) -> pendulum.DateTime:
     # Wall-time arithmetic can land in a repeated hour: instant() makes it exact again.
     return calendar.add(a, by) if target.business else instant(a + by)
 
 
-def reach(clock: MetricClock, amount: dt.timedelta, calendar: BusinessTime
-          ) -> pendulum.DateTime:
+def reach(clock: MetricClock, amount: dt.timedelta, calendar: BusinessTime) -> pendulum.DateTime:
     """When the clock had used ``amount`` (projected from when it was measured if not yet)."""
     used = _ZERO
     for a, b in clock.segments:
@@ -130,8 +129,13 @@ def reach(clock: MetricClock, amount: dt.timedelta, calendar: BusinessTime
     return _advance(clock.target, calendar, tail, amount - used)
 
 
-def _measure_cycle(cycle: Cycle, target: Target, calendar: BusinessTime,
-                   now: pendulum.DateTime, layer: str | None = None) -> MetricClock:
+def _measure_cycle(
+    cycle: Cycle,
+    target: Target,
+    calendar: BusinessTime,
+    now: pendulum.DateTime,
+    layer: str | None = None,
+) -> MetricClock:
     end = cycle.stopped_at or now
     segments: list[Span] = []
     cursor = cycle.started_at
@@ -160,10 +164,21 @@ def _measure_cycle(cycle: Cycle, target: Target, calendar: BusinessTime,
     else:
         state = ClockState.PAUSED if cycle.paused else ClockState.RUNNING
     clock = MetricClock(
-        metric=cycle.metric, cycle=cycle.number, target=target, started_at=cycle.started_at,
-        stopped_at=cycle.stopped_at, due_at=cycle.started_at, state=state, budget=allowed,
-        consumed=consumed, paused=paused, pauses=cycle.pauses, segments=tuple(segments),
-        measured_at=now, alerts=cycle.alerts, layer=layer,
+        metric=cycle.metric,
+        cycle=cycle.number,
+        target=target,
+        started_at=cycle.started_at,
+        stopped_at=cycle.stopped_at,
+        due_at=cycle.started_at,
+        state=state,
+        budget=allowed,
+        consumed=consumed,
+        paused=paused,
+        pauses=cycle.pauses,
+        segments=tuple(segments),
+        measured_at=now,
+        alerts=cycle.alerts,
+        layer=layer,
     )
     return attrs.evolve(clock, due_at=reach(clock, allowed, calendar))
 
@@ -177,8 +192,9 @@ def stamped_version(events: Sequence[e.Event]) -> str | None:
     return found
 
 
-def cycle_history(events: Sequence[e.Event], version: str, rules: ClockRules
-                  ) -> tuple[Ticket, list[Cycle]]:
+def cycle_history(
+    events: Sequence[e.Event], version: str, rules: ClockRules
+) -> tuple[Ticket, list[Cycle]]:
     """Every cycle the log went through under ``rules`` (the audit view), and the ticket.
 
     The snapshot keeps only each metric's latest cycle; this folds the log
@@ -213,9 +229,12 @@ def _chosen(book: dict[str, SlaPolicy], ticket_id: str, version: str | None) -> 
     return book[version]
 
 
-def measure(subject: Ticket | Sequence[e.Event],
-            policy: SlaPolicy | Mapping[str, SlaPolicy],
-            calendar: BusinessTime, now: dt.datetime) -> SlaStatus:
+def measure(
+    subject: Ticket | Sequence[e.Event],
+    policy: SlaPolicy | Mapping[str, SlaPolicy],
+    calendar: BusinessTime,
+    now: dt.datetime,
+) -> SlaStatus:
     """The state of every SLA clock of a ticket at ``now``.
 
     Given the ticket (its snapshot), this reads the clocks it carries: each
@@ -233,11 +252,15 @@ def measure(subject: Ticket | Sequence[e.Event],
             raise ValidationError(
                 f"ticket {ticket.id} carries no SLA clocks (it was never stamped, or was "
                 "stored before clocks lived in the snapshot): measure its events instead, "
-                "or let the desk complete it", field="ticket")
+                "or let the desk complete it",
+                field="ticket",
+            )
         if at < ticket.updated_at:
             raise ValidationError(
                 f"now={at} is before the ticket's last change ({ticket.updated_at}); "
-                "measure its events to look into the past", field="now")
+                "measure its events to look into the past",
+                field="now",
+            )
         chosen = _chosen(book, ticket.id, ticket.sla.version)
         cycles = list(ticket.sla.cycles)
     else:
@@ -250,8 +273,11 @@ def measure(subject: Ticket | Sequence[e.Event],
     for cycle in cycles:
         target = chosen.target(cycle.metric, ticket)
         if target is not None:
-            clocks.append(_measure_cycle(cycle, target, calendar, at,
-                                         chosen.target_layer(cycle.metric, ticket)))
+            clocks.append(
+                _measure_cycle(
+                    cycle, target, calendar, at, chosen.target_layer(cycle.metric, ticket)
+                )
+            )
     order = {name: index for index, name in enumerate(METRICS)}
     clocks.sort(key=lambda c: (order.get(c.metric, len(order)), c.metric, c.cycle))
     return SlaStatus(ticket.id, chosen.version, at, tuple(clocks))

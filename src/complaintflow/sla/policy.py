@@ -134,17 +134,24 @@ class Escalation:
     reassign: bool = False
 
     def __attrs_post_init__(self) -> None:
-        if isinstance(self.after, bool) or not isinstance(self.after, int | float) \
-                or self.after < 0:
-            raise ValidationError(f"Escalation.after must be >= 0, got {self.after!r}",
-                                  field="after")
+        if (
+            isinstance(self.after, bool)
+            or not isinstance(self.after, int | float)
+            or self.after < 0
+        ):
+            raise ValidationError(
+                f"Escalation.after must be >= 0, got {self.after!r}", field="after"
+            )
 
 
 def _warnings(value: Iterable[float]) -> tuple[float, ...]:
     fractions = tuple(sorted(set(value)))
     for fraction in fractions:
-        if isinstance(fraction, bool) or not isinstance(fraction, int | float) \
-                or not 0 < fraction < 1:
+        if (
+            isinstance(fraction, bool)
+            or not isinstance(fraction, int | float)
+            or not 0 < fraction < 1
+        ):
             raise ValidationError(
                 f"warning thresholds are fractions between 0 and 1, got {fraction!r}",
                 field="warnings",
@@ -182,8 +189,11 @@ def _reopen_map(value: Mapping[str, ReopenMode | str]) -> Mapping[str, ReopenMod
 
 
 def _pauses() -> Mapping[str, frozenset[Status]]:
-    return {"first_response": frozenset(), "next_response": frozenset(),
-            "resolution": frozenset({Status.AWAITING_CUSTOMER})}
+    return {
+        "first_response": frozenset(),
+        "next_response": frozenset(),
+        "resolution": frozenset({Status.AWAITING_CUSTOMER}),
+    }
 
 
 def _reopen() -> Mapping[str, ReopenMode]:
@@ -198,8 +208,7 @@ class SlaPolicy:
     fallback: SlaRule
     rules: tuple[SlaRule, ...] = attrs.field(default=(), converter=_rules)
     steps: Mapping[str, Target] = attrs.field(factory=dict)
-    pauses: Mapping[str, frozenset[Status]] = attrs.field(factory=_pauses,
-                                                          converter=_pause_map)
+    pauses: Mapping[str, frozenset[Status]] = attrs.field(factory=_pauses, converter=_pause_map)
     reopen: Mapping[str, ReopenMode] = attrs.field(factory=_reopen, converter=_reopen_map)
     warnings: tuple[float, ...] = attrs.field(default=(0.75,), converter=_warnings)
     escalation: tuple[Escalation, ...] = attrs.field(
@@ -226,8 +235,7 @@ class SlaPolicy:
         for name, mapping in (("pauses", self.pauses), ("reopen", self.reopen)):
             unknown = set(mapping) - set(METRICS) - {m for m in mapping if m.startswith("step:")}
             if unknown:
-                raise ValidationError(f"{name} names unknown metrics {sorted(unknown)}",
-                                      field=name)
+                raise ValidationError(f"{name} names unknown metrics {sorted(unknown)}", field=name)
 
     def target(self, metric: str, ticket: Ticket) -> Target | None:
         """The target of ``metric`` for ``ticket`` (None: no SLA)."""
@@ -268,20 +276,34 @@ class SlaPolicy:
         p1 = SlaMatch(priority=[Priority.P1])
         return cls(
             version=version,
-            fallback=SlaRule(SlaMatch(), first_response=BusinessHours(4), next_response=None,
-                             resolution=BusinessDays(3), layer="default: general"),
+            fallback=SlaRule(
+                SlaMatch(),
+                first_response=BusinessHours(4),
+                next_response=None,
+                resolution=BusinessDays(3),
+                layer="default: general",
+            ),
             rules=(
-                SlaRule(SlaMatch(priority=[Priority.P1], complex=True),
-                        resolution=Elapsed(hours=48), layer="default: urgent, complex"),
-                SlaRule(p1, first_response=BusinessHours(2), resolution=Elapsed(hours=24),
-                        layer=_URGENT),
+                SlaRule(
+                    SlaMatch(priority=[Priority.P1], complex=True),
+                    resolution=Elapsed(hours=48),
+                    layer="default: urgent, complex",
+                ),
+                SlaRule(
+                    p1, first_response=BusinessHours(2), resolution=Elapsed(hours=24), layer=_URGENT
+                ),
             ),
             steps={"technical": BusinessHours(2)},
         )
 
     @classmethod
-    def preset(cls, industry: str, version: str | None = None, *,
-               urgent_first_response: Target | None = _UNSET) -> SlaPolicy:
+    def preset(
+        cls,
+        industry: str,
+        version: str | None = None,
+        *,
+        urgent_first_response: Target | None = _UNSET,
+    ) -> SlaPolicy:
         """The default policy with seed 002's first response for ``industry``, as a layer.
 
         ``ecommerce`` 1 h, ``b2b`` 24 h, ``medical`` and ``education`` 30 min
@@ -304,15 +326,21 @@ class SlaPolicy:
         for rule in base.rules:
             if rule.sets("first_response"):
                 if urgent_first_response is not _UNSET:
-                    rule = attrs.evolve(rule, first_response=urgent_first_response,
-                                        layer=f"host: urgent first response over preset {industry}")
+                    rule = attrs.evolve(
+                        rule,
+                        first_response=urgent_first_response,
+                        layer=f"host: urgent first response over preset {industry}",
+                    )
                 elif _faster(first, rule.first_response):
                     rule = attrs.evolve(rule, first_response=first, layer=layer)
                 else:
                     rule = attrs.evolve(rule, layer=f"{rule.layer} (kept by preset {industry})")
             rules.append(rule)
-        return attrs.evolve(base, fallback=attrs.evolve(base.fallback, first_response=first,
-                                                        layer=layer), rules=tuple(rules))
+        return attrs.evolve(
+            base,
+            fallback=attrs.evolve(base.fallback, first_response=first, layer=layer),
+            rules=tuple(rules),
+        )
 
 
 _URGENT = "default: urgent (seed 000 §2.3.2)"

@@ -85,8 +85,9 @@ class Elapsed:
         if duration is not None and units:
             raise ValidationError("give Elapsed a timedelta or units, not both", field="duration")
         if not isinstance(value, dt.timedelta) or value <= dt.timedelta(0):
-            raise ValidationError(f"Elapsed needs a positive duration, got {value!r}",
-                                  field="duration")
+            raise ValidationError(
+                f"Elapsed needs a positive duration, got {value!r}", field="duration"
+            )
         self.__attrs_init__(value)
 
     @property
@@ -133,8 +134,9 @@ _CLOSE: weakref.WeakKeyDictionary[Any, _Closes] = weakref.WeakKeyDictionary()
 _CLOSE_LIMIT = 4096
 
 
-def _close_of_business(calendar: BusinessTime, start: pendulum.DateTime, days: int,
-                       zone: dt.tzinfo) -> pendulum.DateTime:
+def _close_of_business(
+    calendar: BusinessTime, start: pendulum.DateTime, days: int, zone: dt.tzinfo
+) -> pendulum.DateTime:
     day = start.astimezone(zone).date()
     key = (day, days, zone)
     try:
@@ -159,8 +161,9 @@ class WorkingDays(Protocol):
     def close_of_business(self, day: dt.date) -> dt.datetime | None: ...
 
 
-def _search_close(calendar: BusinessTime, day: dt.date, days: int,
-                  zone: dt.tzinfo) -> pendulum.DateTime:
+def _search_close(
+    calendar: BusinessTime, day: dt.date, days: int, zone: dt.tzinfo
+) -> pendulum.DateTime:
     """The close of the ``days``-th working day after ``day``.
 
     A :class:`~complaintflow.BusinessCalendar` answers for each date itself
@@ -184,15 +187,17 @@ def _search_close(calendar: BusinessTime, day: dt.date, days: int,
     )
 
 
-def _close_from_spans(calendar: BusinessTime, day: dt.date,
-                      zone: dt.tzinfo) -> pendulum.DateTime | None:
+def _close_from_spans(
+    calendar: BusinessTime, day: dt.date, zone: dt.tzinfo
+) -> pendulum.DateTime | None:
     begin = _midnight(day, zone)
     end = _midnight(day + dt.timedelta(days=1), zone)
     # From the midnight before, so a span that began the day before is seen to (and not
     # cut at this midnight); to the midnight after next, so an overnight span is whole.
     close = None
-    for a, b in calendar.intervals(_midnight(day - dt.timedelta(days=1), zone),
-                                   _midnight(day + dt.timedelta(days=2), zone)):
+    for a, b in calendar.intervals(
+        _midnight(day - dt.timedelta(days=1), zone), _midnight(day + dt.timedelta(days=2), zone)
+    ):
         if begin <= a < end:
             close = b
     return close
@@ -202,8 +207,9 @@ def _midnight(day: dt.date, zone: dt.tzinfo) -> pendulum.DateTime:
     return instant(pendulum.datetime(day.year, day.month, day.day, tz=zone), "day")
 
 
-def budget(target: Target, start: pendulum.DateTime, calendar: BusinessTime,
-           zone: dt.tzinfo) -> dt.timedelta:
+def budget(
+    target: Target, start: pendulum.DateTime, calendar: BusinessTime, zone: dt.tzinfo
+) -> dt.timedelta:
     """The time the target allows from ``start``, on the target's own clock.
 
     ``zone`` is the office zone whose local date a business-days target

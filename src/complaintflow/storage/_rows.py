@@ -27,7 +27,7 @@ _T = TypeVar("_T")
 
 def _short(value: object, width: int = 80) -> str:
     text = repr(value)
-    return text if len(text) <= width else text[:width - 3] + "..."
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 # -- JSON ---------------------------------------------------------------------
@@ -37,8 +37,9 @@ def payload_json(payload: Mapping[str, Any]) -> str:
     try:
         return json.dumps(payload, ensure_ascii=False, allow_nan=False, sort_keys=True)
     except (TypeError, ValueError) as error:
-        raise ValidationError(f"outbox payload is not JSON-safe: {error}",
-                              field="payload") from None
+        raise ValidationError(
+            f"outbox payload is not JSON-safe: {error}", field="payload"
+        ) from None
 
 
 def dumps(data: Mapping[str, Any]) -> str:
@@ -57,9 +58,12 @@ def _decoded(tenant: str, table: str, key: str, decode: Callable[[], _T]) -> _T:
     try:
         return decode()
     except (ComplaintflowError, ValueError, TypeError, KeyError, AttributeError) as error:
-        raise CorruptRecord(tenant=tenant, table=table, key=key,
-                            reason=f"{type(error).__name__}: {_short(str(error), 120)}"
-                            ) from error
+        raise CorruptRecord(
+            tenant=tenant,
+            table=table,
+            key=key,
+            reason=f"{type(error).__name__}: {_short(str(error), 120)}",
+        ) from error
 
 
 def decode_ticket(tenant: str, ticket_id: str, body: Any) -> Ticket:
@@ -68,20 +72,31 @@ def decode_ticket(tenant: str, ticket_id: str, body: Any) -> Ticket:
 
 
 def decode_event(tenant: str, ticket_id: str, seq: int, body: Any) -> Event:
-    return _decoded(tenant, "events", f"{ticket_id}#{seq}",
-                    lambda: event_from_dict(_json(body)))
+    return _decoded(tenant, "events", f"{ticket_id}#{seq}", lambda: event_from_dict(_json(body)))
 
 
-def decode_outbox(tenant: str, item_id: str, ticket_id: str, kind: str, payload: Any,
-                  created: Any, attempts: int) -> OutboxItem:
+def decode_outbox(
+    tenant: str, item_id: str, ticket_id: str, kind: str, payload: Any, created: Any, attempts: int
+) -> OutboxItem:
     """An outbox row as the item it stores; CorruptRecord if it is not one."""
-    return _decoded(tenant, "outbox", item_id, lambda: OutboxItem(
-        id=item_id, ticket_id=ticket_id, kind=kind, payload=_json(payload),
-        created_at=instant_from_dict(_json(created)), attempts=attempts))
+    return _decoded(
+        tenant,
+        "outbox",
+        item_id,
+        lambda: OutboxItem(
+            id=item_id,
+            ticket_id=ticket_id,
+            kind=kind,
+            payload=_json(payload),
+            created_at=instant_from_dict(_json(created)),
+            attempts=attempts,
+        ),
+    )
 
 
-def quarantined(rows: Iterable[Any], decode: Callable[[Any], _T]
-                ) -> tuple[list[tuple[Any, _T]], list[CorruptRecord]]:
+def quarantined(
+    rows: Iterable[Any], decode: Callable[[Any], _T]
+) -> tuple[list[tuple[Any, _T]], list[CorruptRecord]]:
     """Decode each row; the ones that fail are logged and returned apart, never raised.
 
     What ``find`` and the claims use so that one bad row never stops the
@@ -92,15 +107,18 @@ def quarantined(rows: Iterable[Any], decode: Callable[[Any], _T]
         try:
             good.append((row, decode(row)))
         except CorruptRecord as error:
-            _log.warning("skipped a corrupt record: %s", error,
-                         extra={"tenant": error.tenant, "table": error.table, "key": error.key})
+            _log.warning(
+                "skipped a corrupt record: %s",
+                error,
+                extra={"tenant": error.tenant, "table": error.table, "key": error.key},
+            )
             bad.append(error)
     return good, bad
 
 
-def take_decodable(fetch: Callable[[Any | None, int], Sequence[Any]],
-                   decode: Callable[[Any], _T], limit: int
-                   ) -> tuple[list[tuple[Any, _T]], list[CorruptRecord]]:
+def take_decodable(
+    fetch: Callable[[Any | None, int], Sequence[Any]], decode: Callable[[Any], _T], limit: int
+) -> tuple[list[tuple[Any, _T]], list[CorruptRecord]]:
     """Up to ``limit`` rows that decode, reading past the ones that do not.
 
     ``fetch(after, n)`` returns up to ``n`` candidate rows in claim order,
@@ -120,5 +138,3 @@ def take_decodable(fetch: Callable[[Any | None, int], Sequence[Any]],
         if len(rows) < want or not ko:
             return good, bad
         after = rows[-1]
-
-

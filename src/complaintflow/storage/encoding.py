@@ -72,14 +72,18 @@ def instant_from_dict(data: dict[str, Any]) -> pendulum.DateTime:
             moment = parsed
         if moment.tzinfo is None:  # read as UTC, as pendulum.parse does
             moment = moment.replace(tzinfo=dt.UTC)
-        zone = (named_zone(data["zone"]) if "zone" in data
-                else pendulum.FixedTimezone(int(data["offset"])))
+        zone = (
+            named_zone(data["zone"])
+            if "zone" in data
+            else pendulum.FixedTimezone(int(data["offset"]))
+        )
         # Inside a repeated hour the reading carries its fixed offset (clock.instant's rule),
         # so an instant stored by name before that rule still loads as the exact instant.
         return exact_reading(moment.astimezone(zone))
     except (KeyError, TypeError, ValueError) as error:
-        raise ValidationError(f"not a stored instant: {data!r} ({error})",
-                              field="instant") from None
+        raise ValidationError(
+            f"not a stored instant: {data!r} ({error})", field="instant"
+        ) from None
 
 
 def _unstructure_event(converter: cattrs.Converter, event: Event) -> dict[str, Any]:
@@ -120,9 +124,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(Decimal, lambda value, _: Decimal(str(value)))
     converter.register_unstructure_hook(pendulum.DateTime, instant_to_dict)
-    converter.register_structure_hook(
-        pendulum.DateTime, lambda value, _: instant_from_dict(value)
-    )
+    converter.register_structure_hook(pendulum.DateTime, lambda value, _: instant_from_dict(value))
     converter.register_unstructure_hook(Event, lambda ev: _unstructure_event(converter, ev))
     converter.register_structure_hook(Event, lambda data, _: _structure_event(converter, data))
     return converter

@@ -94,8 +94,9 @@ _MAX_US = (dt.datetime.max - _EPOCH) // _US
 def micros(value: dt.datetime, field: str = "instant") -> int:
     """Microseconds since the epoch, UTC; refuses naive datetimes (NaiveDatetimeError)."""
     utc = instant(value, field).astimezone(dt.UTC)
-    naive = dt.datetime(utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second,
-                        utc.microsecond)
+    naive = dt.datetime(
+        utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second, utc.microsecond
+    )
     return (naive - _EPOCH) // _US
 
 
@@ -107,15 +108,21 @@ def from_micros(value: int) -> pendulum.DateTime:
 
 def lease_micros(lease: dt.timedelta) -> int:
     """A lease in microseconds: a positive timedelta of at most a year."""
-    if (not isinstance(lease, dt.timedelta) or lease <= dt.timedelta(0)
-            or lease > dt.timedelta(days=366)):
-        raise ValidationError(f"lease must be a positive timedelta of at most a year, "
-                              f"got {_short(lease)}", field="lease")
+    if (
+        not isinstance(lease, dt.timedelta)
+        or lease <= dt.timedelta(0)
+        or lease > dt.timedelta(days=366)
+    ):
+        raise ValidationError(
+            f"lease must be a positive timedelta of at most a year, got {_short(lease)}",
+            field="lease",
+        )
     return lease // _US
 
 
-def lease_window(*, limit: object, worker: object, lease: dt.timedelta,
-                 now: dt.datetime) -> tuple[int, int]:
+def lease_window(
+    *, limit: object, worker: object, lease: dt.timedelta, now: dt.datetime
+) -> tuple[int, int]:
     """A claim's checked arguments as (now, lease end) in epoch microseconds."""
     check_limit(limit)
     check_text(worker, "worker")
@@ -129,8 +136,11 @@ def lease_window(*, limit: object, worker: object, lease: dt.timedelta,
 def check_text(value: object, field: str) -> str:
     """A non-empty str every backend can keep (ids, keys, prefixes, workers)."""
     if not isinstance(value, str) or not value or unstorable(value) is not None:
-        raise ValidationError(f"{field} is a non-empty str every store can keep (no NUL, no "
-                              f"lone surrogate), got {_short(value)}", field=field)
+        raise ValidationError(
+            f"{field} is a non-empty str every store can keep (no NUL, no "
+            f"lone surrogate), got {_short(value)}",
+            field=field,
+        )
     return value
 
 
@@ -150,25 +160,29 @@ def check_ids(ids: Iterable[str], field: str = "ids") -> list[str]:
 
 def check_limit(limit: object) -> int:
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise ValidationError(f"limit must be an int from 1 to {MAX_LIMIT}, got "
-                              f"{_short(limit)}", field="limit")
+        raise ValidationError(
+            f"limit must be an int from 1 to {MAX_LIMIT}, got {_short(limit)}", field="limit"
+        )
     return limit
 
 
 def check_after(after: object) -> int:
     """``events(after=)``: a sequence number from 0 to :data:`MAX_SEQ`."""
     if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= MAX_SEQ:
-        raise ValidationError(f"after must be an int from 0 to {MAX_SEQ}, got "
-                              f"{_short(after)}", field="after")
+        raise ValidationError(
+            f"after must be an int from 0 to {MAX_SEQ}, got {_short(after)}", field="after"
+        )
     return after
 
 
 def check_day(day: object) -> dt.date:
     """``next_number(day=)``: a date, never a datetime (whose date depends on a zone)."""
     if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
-        raise ValidationError(f"day is a date (the local date of the intake), got "
-                              f"{_short(day)}; pass moment.date() in the office's zone",
-                              field="day")
+        raise ValidationError(
+            f"day is a date (the local date of the intake), got "
+            f"{_short(day)}; pass moment.date() in the office's zone",
+            field="day",
+        )
     return dt.date(day.year, day.month, day.day)
 
 
@@ -179,10 +193,15 @@ def check_save(ticket: object, events: object, expected_version: object) -> None
     for event in _listed(events, "events"):
         if not isinstance(event, Event):
             raise ValidationError(f"not an Event: {_short(event)}", field="events")
-    if (isinstance(expected_version, bool) or not isinstance(expected_version, int)
-            or not 0 <= expected_version < 2**63):
-        raise ValidationError(f"expected_version is a version number (an int from 0), got "
-                              f"{_short(expected_version)}", field="expected_version")
+    if (
+        isinstance(expected_version, bool)
+        or not isinstance(expected_version, int)
+        or not 0 <= expected_version < 2**63
+    ):
+        raise ValidationError(
+            f"expected_version is a version number (an int from 0), got {_short(expected_version)}",
+            field="expected_version",
+        )
 
 
 def check_batch(ticket: Ticket, events: Sequence[Event], first_seq: int) -> None:
@@ -197,7 +216,9 @@ def check_batch(ticket: Ticket, events: Sequence[Event], first_seq: int) -> None
         if event.ticket_id != ticket.id or event.seq != first_seq + offset:
             raise ValidationError(
                 f"event {event.ticket_id}#{event.seq} does not continue the log of "
-                f"{ticket.id} at #{first_seq + offset}", field="events")
+                f"{ticket.id} at #{first_seq + offset}",
+                field="events",
+            )
     if events[-1].seq != ticket.last_seq or events[-1].version != ticket.version:
         raise ValidationError("the snapshot does not match its last event", field="events")
     if ticket.last_seq > MAX_SEQ:
@@ -249,15 +270,20 @@ def check_reschedules(items: Iterable[Reschedule]) -> list[tuple[Reschedule, int
             raise ValidationError(f"not a Reschedule: {_short(item)}", field="items")
         result.append((item, None if item.due_at is None else micros(item.due_at, "due_at")))
     if len({item.ticket_id for item, _ in result}) != len(result):
-        raise ValidationError("a ticket is rescheduled twice in one batch; send one "
-                              "Reschedule per ticket", field="items")
+        raise ValidationError(
+            "a ticket is rescheduled twice in one batch; send one Reschedule per ticket",
+            field="items",
+        )
     return result
 
 
 def outbox_row(item: OutboxItem) -> tuple[str, str, int]:
     """An item's stored columns: payload JSON, created_at JSON (with zone), created_at µs."""
-    return payload_json(item.payload), dumps(instant_to_dict(item.created_at)), micros(
-        item.created_at, "created_at")
+    return (
+        payload_json(item.payload),
+        dumps(instant_to_dict(item.created_at)),
+        micros(item.created_at, "created_at"),
+    )
 
 
 # -- cursors and queries ---------------------------------------------------------
@@ -283,15 +309,15 @@ def _enum(kind: type[Status] | type[Priority], value: Any, field: str) -> Any:
     try:
         return kind(value)
     except ValueError:
-        raise ValidationError(f"{field} must be one of {[m.value for m in kind]}, got "
-                              f"{_short(value)}", field=field) from None
+        raise ValidationError(
+            f"{field} must be one of {[m.value for m in kind]}, got {_short(value)}", field=field
+        ) from None
 
 
 class Query:
     """``find``'s arguments, checked once; ``matches`` for stores that filter in Python."""
 
-    __slots__ = ("after", "assignee", "department", "due_before", "limit", "priority",
-                 "statuses")
+    __slots__ = ("after", "assignee", "department", "due_before", "limit", "priority", "statuses")
 
     def __init__(
         self,
@@ -319,8 +345,9 @@ class Query:
         if isinstance(status, str):
             return frozenset({_enum(Status, status, "status")})
         if not isinstance(status, Iterable):
-            raise ValidationError(f"status is a Status or several, got {_short(status)}",
-                                  field="status")
+            raise ValidationError(
+                f"status is a Status or several, got {_short(status)}", field="status"
+            )
         result = frozenset(_enum(Status, each, "status") for each in status)
         if not result:
             raise ValidationError("status=... needs at least one status", field="status")
@@ -331,12 +358,15 @@ class Query:
         """Which key pages are ordered by: ``"due"`` or ``"received"``."""
         return "received" if self.due_before is None else "due"
 
-    def page(self, rows: Iterable[tuple[int, str, Ticket]],
-             corrupt: Iterable[CorruptRecord] = ()) -> Page:
+    def page(
+        self, rows: Iterable[tuple[int, str, Ticket]], corrupt: Iterable[CorruptRecord] = ()
+    ) -> Page:
         """The page for stores that filter in Python: ``(key, id, ticket)`` rows, any order."""
-        ordered = sorted((row for row in rows if self.after is None or row[:2] > self.after),
-                         key=lambda row: row[:2])
-        page = ordered[:self.limit]
+        ordered = sorted(
+            (row for row in rows if self.after is None or row[:2] > self.after),
+            key=lambda row: row[:2],
+        )
+        page = ordered[: self.limit]
         cursor = encode_cursor(*page[-1][:2]) if len(ordered) > self.limit else None
         return Page(tuple(row[2] for row in page), cursor, tuple(e.key for e in corrupt))
 

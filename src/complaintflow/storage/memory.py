@@ -160,9 +160,14 @@ class InMemoryStore:
             self._set_due(ticket.id, due)
 
     def save_many(self, items: Sequence[SaveItem]) -> frozenset[str]:
-        batch = [(item, check_outbox(item.outbox),
-                  None if item.due_at is None else micros(item.due_at, "due_at"))
-                 for item in check_saves(items)]
+        batch = [
+            (
+                item,
+                check_outbox(item.outbox),
+                None if item.due_at is None else micros(item.due_at, "due_at"),
+            )
+            for item in check_saves(items)
+        ]
         with self._lock:
             data, stale, ready, queued = self._data, set(), [], set()
             for item, outbox, due in batch:  # check everything before writing anything
@@ -192,8 +197,11 @@ class InMemoryStore:
             for item, _ in batch:  # check everything before writing anything
                 if item.ticket_id not in tickets:
                     raise NotFound("ticket", item.ticket_id)
-            stale = frozenset(item.ticket_id for item, _ in batch
-                              if tickets[item.ticket_id].version != item.version)
+            stale = frozenset(
+                item.ticket_id
+                for item, _ in batch
+                if tickets[item.ticket_id].version != item.version
+            )
             for item, due in batch:
                 if item.ticket_id not in stale:
                     self._set_due(item.ticket_id, due)
@@ -218,8 +226,15 @@ class InMemoryStore:
         limit: int = 100,
         cursor: str | None = None,
     ) -> Page:
-        query = Query(status=status, assignee=assignee, department=department,
-                      priority=priority, due_before=due_before, limit=limit, cursor=cursor)
+        query = Query(
+            status=status,
+            assignee=assignee,
+            department=department,
+            priority=priority,
+            due_before=due_before,
+            limit=limit,
+            cursor=cursor,
+        )
         with self._lock:
             rows: list[tuple[int, str, Ticket]] = []
             for ticket in self._data.tickets.values():
@@ -292,7 +307,8 @@ class InMemoryStore:
         with self._lock:
             leases = self._data.due_leases
             ready = sorted(
-                (due, ticket_id) for ticket_id, due in self._data.due.items()
+                (due, ticket_id)
+                for ticket_id, due in self._data.due.items()
                 if due <= start and leases.get(ticket_id, 0) <= start
             )[:limit]
             for _, ticket_id in ready:

@@ -193,8 +193,7 @@ class PostgresStore:
                 with self._lock, self._source.transaction(), self._source.cursor() as cur:
                     yield cur
             else:
-                with (self._source.connection() as conn, conn.transaction(),
-                      conn.cursor() as cur):
+                with self._source.connection() as conn, conn.transaction(), conn.cursor() as cur:
                     yield cur
         except ComplaintflowError:
             raise
@@ -214,8 +213,11 @@ class PostgresStore:
         with self._tx() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
             cur.execute(self._sql("CREATE SCHEMA IF NOT EXISTS {s}"))
-            cur.execute(self._sql(
-                "CREATE TABLE IF NOT EXISTS {s}.schema_version (version integer NOT NULL)"))
+            cur.execute(
+                self._sql(
+                    "CREATE TABLE IF NOT EXISTS {s}.schema_version (version integer NOT NULL)"
+                )
+            )
             cur.execute(self._sql("SELECT max(version) FROM {s}.schema_version"))
             row = cur.fetchone()
             current = (row[0] if row else None) or 0
@@ -234,43 +236,76 @@ class PostgresStore:
 
     def _snapshot(self, ticket: Ticket, due: int | None) -> dict[str, Any]:
         return {
-            "tenant": self.tenant, "id": ticket.id, "number": ticket.number,
-            "version": ticket.version, "last_seq": ticket.last_seq,
-            "status": ticket.status.value, "assignee": ticket.assignee,
+            "tenant": self.tenant,
+            "id": ticket.id,
+            "number": ticket.number,
+            "version": ticket.version,
+            "last_seq": ticket.last_seq,
+            "status": ticket.status.value,
+            "assignee": ticket.assignee,
             "department": ticket.department,
             "priority": None if ticket.priority is None else ticket.priority.value,
-            "dedupe_key": ticket.dedupe_key, "received_at": _utc(ticket.received_at),
-            "updated_at": _utc(ticket.updated_at), "due_at": None if due is None else _utc(due),
+            "dedupe_key": ticket.dedupe_key,
+            "received_at": _utc(ticket.received_at),
+            "updated_at": _utc(ticket.updated_at),
+            "due_at": None if due is None else _utc(due),
             "body": Jsonb(ticket_to_dict(ticket)),
         }
 
     def _append(self, cur: psycopg.Cursor[Any], events: Sequence[Event]) -> None:
         try:
             cur.executemany(
-                self._sql("INSERT INTO {s}.events (tenant, ticket_id, seq, version, type, "
-                          "at, body) VALUES (%s, %s, %s, %s, %s, %s, %s)"),
-                [(self.tenant, ev.ticket_id, ev.seq, ev.version, ev.type, _utc(ev.at),
-                  Jsonb(event_to_dict(ev))) for ev in events],
+                self._sql(
+                    "INSERT INTO {s}.events (tenant, ticket_id, seq, version, type, "
+                    "at, body) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+                ),
+                [
+                    (
+                        self.tenant,
+                        ev.ticket_id,
+                        ev.seq,
+                        ev.version,
+                        ev.type,
+                        _utc(ev.at),
+                        Jsonb(event_to_dict(ev)),
+                    )
+                    for ev in events
+                ],
             )
         except psycopg.errors.UniqueViolation as error:
             first = events[0]
-            raise ConcurrencyError(ticket_id=first.ticket_id, expected=first.version - 1,
-                                   actual=None) from error
+            raise ConcurrencyError(
+                ticket_id=first.ticket_id, expected=first.version - 1, actual=None
+            ) from error
 
     def _enqueue(self, cur: psycopg.Cursor[Any], items: Sequence[OutboxItem]) -> None:
         if not items:
             return
-        cur.execute(self._sql("SELECT id FROM {s}.outbox WHERE tenant = %s AND id = ANY(%s)"),
-                    (self.tenant, [item.id for item in items]))
+        cur.execute(
+            self._sql("SELECT id FROM {s}.outbox WHERE tenant = %s AND id = ANY(%s)"),
+            (self.tenant, [item.id for item in items]),
+        )
         taken = cur.fetchone()
         if taken is not None:
             raise duplicate_outbox(taken[0])
         cur.executemany(
-            self._sql("INSERT INTO {s}.outbox (tenant, id, ticket_id, kind, payload, created, "
-                      "created_at, attempts) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"),
-            [(self.tenant, item.id, item.ticket_id, item.kind, Jsonb(item.payload),
-              Jsonb(instant_to_dict(item.created_at)), _utc(item.created_at), item.attempts)
-             for item in items],
+            self._sql(
+                "INSERT INTO {s}.outbox (tenant, id, ticket_id, kind, payload, created, "
+                "created_at, attempts) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+            ),
+            [
+                (
+                    self.tenant,
+                    item.id,
+                    item.ticket_id,
+                    item.kind,
+                    Jsonb(item.payload),
+                    Jsonb(instant_to_dict(item.created_at)),
+                    _utc(item.created_at),
+                    item.attempts,
+                )
+                for item in items
+            ],
         )
 
     def add(
@@ -285,26 +320,36 @@ class PostgresStore:
         items = check_outbox(outbox)
         row = self._snapshot(ticket, None if due_at is None else micros(due_at, "due_at"))
         with self._tx() as cur:
-            cur.execute(self._sql(
-                "INSERT INTO {s}.tickets (tenant, id, number, version, last_seq, status, "
-                "assignee, department, priority, dedupe_key, received_at, updated_at, due_at, "
-                "body) VALUES (%(tenant)s, %(id)s, %(number)s, %(version)s, %(last_seq)s, "
-                "%(status)s, %(assignee)s, %(department)s, %(priority)s, %(dedupe_key)s, "
-                "%(received_at)s, %(updated_at)s, %(due_at)s, %(body)s) "
-                "ON CONFLICT DO NOTHING RETURNING 1"), row)
+            cur.execute(
+                self._sql(
+                    "INSERT INTO {s}.tickets (tenant, id, number, version, last_seq, status, "
+                    "assignee, department, priority, dedupe_key, received_at, updated_at, due_at, "
+                    "body) VALUES (%(tenant)s, %(id)s, %(number)s, %(version)s, %(last_seq)s, "
+                    "%(status)s, %(assignee)s, %(department)s, %(priority)s, %(dedupe_key)s, "
+                    "%(received_at)s, %(updated_at)s, %(due_at)s, %(body)s) "
+                    "ON CONFLICT DO NOTHING RETURNING 1"
+                ),
+                row,
+            )
             if cur.fetchone() is None:
                 if ticket.dedupe_key is not None:
-                    cur.execute(self._sql("SELECT id, body FROM {s}.tickets "
-                                          "WHERE tenant = %s AND dedupe_key = %s"),
-                                (self.tenant, ticket.dedupe_key))
+                    cur.execute(
+                        self._sql(
+                            "SELECT id, body FROM {s}.tickets WHERE tenant = %s AND dedupe_key = %s"
+                        ),
+                        (self.tenant, ticket.dedupe_key),
+                    )
                     found = cur.fetchone()
                     if found is not None:
                         return decode_ticket(self.tenant, *found)
-                cur.execute(self._sql("SELECT version FROM {s}.tickets "
-                                      "WHERE tenant = %s AND id = %s"), (self.tenant, ticket.id))
+                cur.execute(
+                    self._sql("SELECT version FROM {s}.tickets WHERE tenant = %s AND id = %s"),
+                    (self.tenant, ticket.id),
+                )
                 exists = cur.fetchone()
-                raise ConcurrencyError(ticket_id=ticket.id, expected=0,
-                                       actual=None if exists is None else exists[0])
+                raise ConcurrencyError(
+                    ticket_id=ticket.id, expected=0, actual=None if exists is None else exists[0]
+                )
             self._append(cur, events)
             self._enqueue(cur, items)
         return ticket
@@ -332,8 +377,10 @@ class PostgresStore:
         Two batches that share tickets then queue on the first one they
         share instead of each holding a row the other waits for: no deadlock.
         """
-        batch = sorted(((item, *self._prepare(item)) for item in check_saves(items)),
-                       key=lambda entry: entry[0].ticket.id)
+        batch = sorted(
+            ((item, *self._prepare(item)) for item in check_saves(items)),
+            key=lambda entry: entry[0].ticket.id,
+        )
         if not batch:
             return frozenset()
         stale = []
@@ -347,13 +394,21 @@ class PostgresStore:
         due = None if item.due_at is None else micros(item.due_at, "due_at")
         return check_outbox(item.outbox), self._snapshot(item.ticket, due)
 
-    def _save(self, cur: psycopg.Cursor[Any], item: SaveItem, outbox: list[OutboxItem],
-              row: dict[str, Any]) -> int | None:
+    def _save(
+        self,
+        cur: psycopg.Cursor[Any],
+        item: SaveItem,
+        outbox: list[OutboxItem],
+        row: dict[str, Any],
+    ) -> int | None:
         """Write one save inside the caller's transaction; the stored version if stale."""
         ticket = item.ticket
-        cur.execute(self._sql("SELECT version, last_seq FROM {s}.tickets "
-                              "WHERE tenant = %s AND id = %s FOR UPDATE"),
-                    (self.tenant, ticket.id))
+        cur.execute(
+            self._sql(
+                "SELECT version, last_seq FROM {s}.tickets WHERE tenant = %s AND id = %s FOR UPDATE"
+            ),
+            (self.tenant, ticket.id),
+        )
         current = cur.fetchone()
         if current is None:
             raise NotFound("ticket", ticket.id)
@@ -361,12 +416,16 @@ class PostgresStore:
             return int(current[0])
         check_batch(ticket, item.events, current[1] + 1)
         # The snapshot first, then the log: a failure in between rolls both back.
-        cur.execute(self._sql(
-            "UPDATE {s}.tickets SET version = %(version)s, last_seq = %(last_seq)s, "
-            "status = %(status)s, assignee = %(assignee)s, department = %(department)s, "
-            "priority = %(priority)s, updated_at = %(updated_at)s, due_at = %(due_at)s, "
-            "body = %(body)s, due_lease = '-infinity', due_worker = NULL "
-            "WHERE tenant = %(tenant)s AND id = %(id)s"), row)
+        cur.execute(
+            self._sql(
+                "UPDATE {s}.tickets SET version = %(version)s, last_seq = %(last_seq)s, "
+                "status = %(status)s, assignee = %(assignee)s, department = %(department)s, "
+                "priority = %(priority)s, updated_at = %(updated_at)s, due_at = %(due_at)s, "
+                "body = %(body)s, due_lease = '-infinity', due_worker = NULL "
+                "WHERE tenant = %(tenant)s AND id = %(id)s"
+            ),
+            row,
+        )
         self._append(cur, item.events)
         self._enqueue(cur, outbox)
         return None
@@ -382,31 +441,46 @@ class PostgresStore:
         if not batch:
             return frozenset()
         with self._tx() as cur:
-            cur.execute(self._sql("SELECT id, version FROM {s}.tickets WHERE tenant = %s "
-                                  "AND id = ANY(%s) ORDER BY id FOR UPDATE"),
-                        (self.tenant, [item.ticket_id for item, _ in batch]))
+            cur.execute(
+                self._sql(
+                    "SELECT id, version FROM {s}.tickets WHERE tenant = %s "
+                    "AND id = ANY(%s) ORDER BY id FOR UPDATE"
+                ),
+                (self.tenant, [item.ticket_id for item, _ in batch]),
+            )
             versions = dict(cur.fetchall())
             for item, _ in batch:
                 if item.ticket_id not in versions:
                     raise NotFound("ticket", item.ticket_id)
-            ready = [(None if due is None else _utc(due), self.tenant, item.ticket_id)
-                     for item, due in batch if versions[item.ticket_id] == item.version]
+            ready = [
+                (None if due is None else _utc(due), self.tenant, item.ticket_id)
+                for item, due in batch
+                if versions[item.ticket_id] == item.version
+            ]
             if ready:
-                cur.executemany(self._sql(
-                    "UPDATE {s}.tickets SET due_at = %s, due_lease = '-infinity', "
-                    "due_worker = NULL WHERE tenant = %s AND id = %s"), ready)
-        return frozenset(item.ticket_id for item, _ in batch
-                         if versions[item.ticket_id] != item.version)
+                cur.executemany(
+                    self._sql(
+                        "UPDATE {s}.tickets SET due_at = %s, due_lease = '-infinity', "
+                        "due_worker = NULL WHERE tenant = %s AND id = %s"
+                    ),
+                    ready,
+                )
+        return frozenset(
+            item.ticket_id for item, _ in batch if versions[item.ticket_id] != item.version
+        )
 
     def next_number(self, *, prefix: str, day: dt.date) -> str:
         check_text(prefix, "prefix")
         day = check_day(day)
         with self._tx() as cur:
-            cur.execute(self._sql(
-                "INSERT INTO {s}.counters AS c (tenant, prefix, day, last) "
-                "VALUES (%s, %s, %s, 1) ON CONFLICT (tenant, prefix, day) "
-                "DO UPDATE SET last = c.last + 1 RETURNING last"),
-                (self.tenant, prefix, dt.date(day.year, day.month, day.day)))
+            cur.execute(
+                self._sql(
+                    "INSERT INTO {s}.counters AS c (tenant, prefix, day, last) "
+                    "VALUES (%s, %s, %s, 1) ON CONFLICT (tenant, prefix, day) "
+                    "DO UPDATE SET last = c.last + 1 RETURNING last"
+                ),
+                (self.tenant, prefix, dt.date(day.year, day.month, day.day)),
+            )
             row = cur.fetchone()
         assert row is not None
         return format_ticket_number(prefix, day, row[0])
@@ -422,9 +496,14 @@ class PostgresStore:
         if not wanted:
             return frozenset()
         with self._tx() as cur:
-            cur.execute(self._sql(
-                "INSERT INTO {s}.alerts (tenant, key) SELECT %s, k FROM unnest(%s::text[]) AS k "
-                "ORDER BY k ON CONFLICT DO NOTHING RETURNING key"), (self.tenant, sorted(wanted)))
+            cur.execute(
+                self._sql(
+                    "INSERT INTO {s}.alerts (tenant, key) "
+                    "SELECT %s, k FROM unnest(%s::text[]) AS k "
+                    "ORDER BY k ON CONFLICT DO NOTHING RETURNING key"
+                ),
+                (self.tenant, sorted(wanted)),
+            )
             return frozenset(row[0] for row in cur.fetchall())
 
     # -- reads --------------------------------------------------------------
@@ -432,8 +511,10 @@ class PostgresStore:
     def get(self, ticket_id: str) -> Ticket:
         check_text(ticket_id, "ticket_id")
         with self._tx() as cur:
-            cur.execute(self._sql("SELECT body FROM {s}.tickets WHERE tenant = %s AND id = %s"),
-                        (self.tenant, ticket_id))
+            cur.execute(
+                self._sql("SELECT body FROM {s}.tickets WHERE tenant = %s AND id = %s"),
+                (self.tenant, ticket_id),
+            )
             row = cur.fetchone()
         if row is None:
             raise NotFound("ticket", ticket_id)
@@ -443,13 +524,19 @@ class PostgresStore:
         check_text(ticket_id, "ticket_id")
         check_after(after)
         with self._tx() as cur:
-            cur.execute(self._sql("SELECT seq, body FROM {s}.events WHERE tenant = %s "
-                                  "AND ticket_id = %s AND seq > %s ORDER BY seq"),
-                        (self.tenant, ticket_id, after))
+            cur.execute(
+                self._sql(
+                    "SELECT seq, body FROM {s}.events WHERE tenant = %s "
+                    "AND ticket_id = %s AND seq > %s ORDER BY seq"
+                ),
+                (self.tenant, ticket_id, after),
+            )
             rows = cur.fetchall()
             if not rows:
-                cur.execute(self._sql("SELECT 1 FROM {s}.tickets WHERE tenant = %s AND id = %s"),
-                            (self.tenant, ticket_id))
+                cur.execute(
+                    self._sql("SELECT 1 FROM {s}.tickets WHERE tenant = %s AND id = %s"),
+                    (self.tenant, ticket_id),
+                )
                 if cur.fetchone() is None:
                     raise NotFound("ticket", ticket_id)
         return [decode_event(self.tenant, ticket_id, seq, body) for seq, body in rows]
@@ -457,8 +544,10 @@ class PostgresStore:
     def find_by_dedupe_key(self, key: str) -> Ticket | None:
         check_text(key, "key")
         with self._tx() as cur:
-            cur.execute(self._sql("SELECT id, body FROM {s}.tickets "
-                                  "WHERE tenant = %s AND dedupe_key = %s"), (self.tenant, key))
+            cur.execute(
+                self._sql("SELECT id, body FROM {s}.tickets WHERE tenant = %s AND dedupe_key = %s"),
+                (self.tenant, key),
+            )
             row = cur.fetchone()
         return None if row is None else decode_ticket(self.tenant, *row)
 
@@ -473,16 +562,26 @@ class PostgresStore:
         limit: int = 100,
         cursor: str | None = None,
     ) -> Page:
-        query = Query(status=status, assignee=assignee, department=department,
-                      priority=priority, due_before=due_before, limit=limit, cursor=cursor)
+        query = Query(
+            status=status,
+            assignee=assignee,
+            department=department,
+            priority=priority,
+            due_before=due_before,
+            limit=limit,
+            cursor=cursor,
+        )
         key = "received_at" if query.due_before is None else "due_at"
         where: list[str] = ["tenant = %s"]
         args: list[object] = [self.tenant]
         if query.statuses is not None:
             where.append("status = ANY(%s)")
             args.append(sorted(s.value for s in query.statuses))
-        for column, value in (("assignee", query.assignee), ("department", query.department),
-                              ("priority", query.priority)):
+        for column, value in (
+            ("assignee", query.assignee),
+            ("department", query.department),
+            ("priority", query.priority),
+        ):
             if value is not None:
                 where.append(f"{column} = %s")
                 args.append(str(value))
@@ -492,17 +591,21 @@ class PostgresStore:
         if query.after is not None:
             where.append(f"({key}, id) > (%s, %s)")
             args.extend((_utc(query.after[0]), query.after[1]))
-        sql = self._sql(f"SELECT {key}, id, body FROM {{s}}.tickets WHERE "
-                        f"{' AND '.join(where)} ORDER BY {key}, id LIMIT %s")
+        sql = self._sql(
+            f"SELECT {key}, id, body FROM {{s}}.tickets WHERE "
+            f"{' AND '.join(where)} ORDER BY {key}, id LIMIT %s"
+        )
         with self._tx() as cur:
             cur.execute(sql, (*args, query.limit + 1))
             rows = cur.fetchall()
         page = rows[: query.limit]
-        next_cursor = (encode_cursor(_key(page[-1][0]), page[-1][1])
-                       if len(rows) > query.limit else None)
+        next_cursor = (
+            encode_cursor(_key(page[-1][0]), page[-1][1]) if len(rows) > query.limit else None
+        )
         good, bad = quarantined(page, lambda row: decode_ticket(self.tenant, row[1], row[2]))
-        return Page(tuple(ticket for _, ticket in good), next_cursor,
-                    tuple(error.key for error in bad))
+        return Page(
+            tuple(ticket for _, ticket in good), next_cursor, tuple(error.key for error in bad)
+        )
 
     # -- leases: outbox and due tickets --------------------------------------
 
@@ -522,29 +625,45 @@ class PostgresStore:
 
             def fetch(after: Any, count: int) -> list[Any]:
                 since = "" if after is None else "AND (created_at, id) > (%s, %s) "
-                cur.execute(self._sql(
-                    "SELECT id, ticket_id, kind, payload, created, attempts, created_at "
-                    f"FROM {{s}}.outbox WHERE tenant = %s AND visible_at <= %s {since}"
-                    "ORDER BY created_at, id LIMIT %s FOR UPDATE SKIP LOCKED"),
-                    (self.tenant, _utc(start),
-                     *(() if after is None else (after[6], after[0])), count))
+                cur.execute(
+                    self._sql(
+                        "SELECT id, ticket_id, kind, payload, created, attempts, created_at "
+                        f"FROM {{s}}.outbox WHERE tenant = %s AND visible_at <= %s {since}"
+                        "ORDER BY created_at, id LIMIT %s FOR UPDATE SKIP LOCKED"
+                    ),
+                    (
+                        self.tenant,
+                        _utc(start),
+                        *(() if after is None else (after[6], after[0])),
+                        count,
+                    ),
+                )
                 return cur.fetchall()
 
             good, bad = take_decodable(
-                fetch, lambda row: decode_outbox(
-                    self.tenant, row[0], row[1], row[2], row[3], row[4], row[5] + 1), limit)
+                fetch,
+                lambda row: decode_outbox(
+                    self.tenant, row[0], row[1], row[2], row[3], row[4], row[5] + 1
+                ),
+                limit,
+            )
             if good:
-                cur.execute(self._sql(
-                    "UPDATE {s}.outbox SET visible_at = %s, worker = %s, "
-                    "attempts = attempts + 1 WHERE tenant = %s AND id = ANY(%s)"),
-                    (_utc(until), worker, self.tenant, [item.id for _, item in good]))
+                cur.execute(
+                    self._sql(
+                        "UPDATE {s}.outbox SET visible_at = %s, worker = %s, "
+                        "attempts = attempts + 1 WHERE tenant = %s AND id = ANY(%s)"
+                    ),
+                    (_utc(until), worker, self.tenant, [item.id for _, item in good]),
+                )
         return Claimed((item for _, item in good), (error.key for error in bad))
 
     def ack_outbox(self, ids: Iterable[str]) -> None:
         wanted = check_ids(ids)
         with self._tx() as cur:
-            cur.execute(self._sql("DELETE FROM {s}.outbox WHERE tenant = %s AND id = ANY(%s)"),
-                        (self.tenant, wanted))
+            cur.execute(
+                self._sql("DELETE FROM {s}.outbox WHERE tenant = %s AND id = ANY(%s)"),
+                (self.tenant, wanted),
+            )
 
     def claim_due(
         self, *, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta
@@ -558,19 +677,31 @@ class PostgresStore:
 
             def fetch(after: Any, count: int) -> list[Any]:
                 since = "" if after is None else "AND (due_at, id) > (%s, %s) "
-                cur.execute(self._sql(
-                    "SELECT id, body, due_at FROM {s}.tickets WHERE tenant = %s "
-                    f"AND due_at <= %s AND due_lease <= %s {since}ORDER BY due_at, id "
-                    "LIMIT %s FOR UPDATE SKIP LOCKED"),
-                    (self.tenant, _utc(start), _utc(start),
-                     *(() if after is None else (after[2], after[0])), count))
+                cur.execute(
+                    self._sql(
+                        "SELECT id, body, due_at FROM {s}.tickets WHERE tenant = %s "
+                        f"AND due_at <= %s AND due_lease <= %s {since}ORDER BY due_at, id "
+                        "LIMIT %s FOR UPDATE SKIP LOCKED"
+                    ),
+                    (
+                        self.tenant,
+                        _utc(start),
+                        _utc(start),
+                        *(() if after is None else (after[2], after[0])),
+                        count,
+                    ),
+                )
                 return cur.fetchall()
 
             good, bad = take_decodable(
-                fetch, lambda row: decode_ticket(self.tenant, row[0], row[1]), limit)
+                fetch, lambda row: decode_ticket(self.tenant, row[0], row[1]), limit
+            )
             if good:
-                cur.execute(self._sql(
-                    "UPDATE {s}.tickets SET due_lease = %s, due_worker = %s "
-                    "WHERE tenant = %s AND id = ANY(%s)"),
-                    (_utc(until), worker, self.tenant, [ticket.id for _, ticket in good]))
+                cur.execute(
+                    self._sql(
+                        "UPDATE {s}.tickets SET due_lease = %s, due_worker = %s "
+                        "WHERE tenant = %s AND id = ANY(%s)"
+                    ),
+                    (_utc(until), worker, self.tenant, [ticket.id for _, ticket in good]),
+                )
         return Claimed((ticket for _, ticket in good), (error.key for error in bad))

@@ -128,15 +128,18 @@ class SaveItem:
 
 def _ticket_id(_: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str) or not value:
-        raise ValidationError(f"a ticket id is a non-empty str, got {value!r}",
-                              field=attribute.name)
+        raise ValidationError(
+            f"a ticket id is a non-empty str, got {value!r}", field=attribute.name
+        )
 
 
 def _version(_: object, attribute: attrs.Attribute[int], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValidationError(
             f"version is the ticket version the due time was computed from (an int >= 1, "
-            f"e.g. ticket.version), got {value!r}", field=attribute.name)
+            f"e.g. ticket.version), got {value!r}",
+            field=attribute.name,
+        )
 
 
 def _due_at(value: dt.datetime | None) -> pendulum.DateTime | None:
@@ -344,7 +347,6 @@ class TicketStore(Protocol):
         nothing.
         """
         ...
-
 
     def claim_due(
         self, *, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta

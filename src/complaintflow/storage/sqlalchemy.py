@@ -55,6 +55,7 @@ def configure_sqlite(engine: sa.Engine, *, synchronous: str = "FULL") -> sa.Engi
     Without it pysqlite begins transactions lazily, two writers both read
     and then one fails with "database is locked" instead of queueing.
     """
+
     @sa.event.listens_for(engine, "connect")
     def _connect(dbapi: Any, _: Any) -> None:
         dbapi.isolation_level = None  # we emit BEGIN ourselves
@@ -70,11 +71,13 @@ def configure_sqlite(engine: sa.Engine, *, synchronous: str = "FULL") -> sa.Engi
     return engine
 
 
-def sqlite_engine(path: str, *, synchronous: str = "FULL", busy_timeout: float = 30.0
-                  ) -> sa.Engine:
+def sqlite_engine(path: str, *, synchronous: str = "FULL", busy_timeout: float = 30.0) -> sa.Engine:
     """A SQLite engine configured by :func:`configure_sqlite` (one file, many threads)."""
-    engine = sa.create_engine(f"sqlite:///{path}", connect_args={
-        "timeout": busy_timeout, "check_same_thread": False}, pool_reset_on_return=None)
+    engine = sa.create_engine(
+        f"sqlite:///{path}",
+        connect_args={"timeout": busy_timeout, "check_same_thread": False},
+        pool_reset_on_return=None,
+    )
     return configure_sqlite(engine, synchronous=synchronous)
 
 
@@ -94,26 +97,39 @@ class _Statements:
         self.version = sa.select(t.c.version).where(one)
         self.lock = sa.select(t.c.version, t.c.last_seq).where(one).with_for_update()
         self.update = sa.update(t).where(one)
-        self.update_if = sa.update(t).where(one, t.c.version == _p("p_version"),
-                                            t.c.last_seq == _p("p_last_seq"))
+        self.update_if = sa.update(t).where(
+            one, t.c.version == _p("p_version"), t.c.last_seq == _p("p_last_seq")
+        )
         self.insert_ticket = sa.insert(t)
         self.insert_events = sa.insert(e)
         self.insert_outbox = sa.insert(o)
         self.dedupe = sa.select(t.c.id, t.c.body).where(
-            t.c.tenant == _p("p_tenant"), t.c.dedupe_key == _p("p_key"))
-        self.events = sa.select(e.c.seq, e.c.body).where(
-            e.c.tenant == _p("p_tenant"), e.c.ticket_id == _p("p_id"),
-            e.c.seq > _p("p_after")).order_by(e.c.seq)
+            t.c.tenant == _p("p_tenant"), t.c.dedupe_key == _p("p_key")
+        )
+        self.events = (
+            sa.select(e.c.seq, e.c.body)
+            .where(
+                e.c.tenant == _p("p_tenant"), e.c.ticket_id == _p("p_id"), e.c.seq > _p("p_after")
+            )
+            .order_by(e.c.seq)
+        )
         self.outbox_taken = sa.select(o.c.id).where(
-            o.c.tenant == _p("p_tenant"), o.c.id.in_(_p("p_ids", expanding=True)))
+            o.c.tenant == _p("p_tenant"), o.c.id.in_(_p("p_ids", expanding=True))
+        )
         self.finds: dict[tuple[Any, ...], Any] = {}
 
 
 class SqlAlchemyStore:
     """A :class:`~complaintflow.storage.TicketStore` on an ``Engine`` or a ``Connection``."""
 
-    def __init__(self, bind: sa.Engine | sa.Connection, *, tenant: str = "default",
-                 tables: Tables | None = None, create: bool = True) -> None:
+    def __init__(
+        self,
+        bind: sa.Engine | sa.Connection,
+        *,
+        tenant: str = "default",
+        tables: Tables | None = None,
+        create: bool = True,
+    ) -> None:
         self.tenant = kit.check_text(tenant, "tenant")
         self.tables = tables if tables is not None else define_tables()
         self.metadata = self.tables.metadata
@@ -126,13 +142,16 @@ class SqlAlchemyStore:
             self._create()
 
     @classmethod
-    def from_url(cls, url: str, *, tenant: str = "default", **engine_options: Any
-                 ) -> SqlAlchemyStore:
+    def from_url(
+        cls, url: str, *, tenant: str = "default", **engine_options: Any
+    ) -> SqlAlchemyStore:
         """A store on an engine it owns (disposed by :meth:`close`); SQLite configured."""
         try:
-            engine = (sqlite_engine(url.removeprefix("sqlite:///"))
-                      if url.startswith("sqlite:///")
-                      else sa.create_engine(url, **engine_options))
+            engine = (
+                sqlite_engine(url.removeprefix("sqlite:///"))
+                if url.startswith("sqlite:///")
+                else sa.create_engine(url, **engine_options)
+            )
         except sa.exc.SQLAlchemyError as error:
             raise StorageError(f"cannot open {url!r}: {error}") from error
         store = cls(engine, tenant=tenant)
@@ -178,62 +197,108 @@ class SqlAlchemyStore:
                 text = str(error)
                 if not nested and attempt < 2 and any(m in text for m in _DEADLOCK):
                     continue  # rolled back whole: safe to run again
-                hint = (" (a writer waited longer than the busy timeout; configure the "
-                        "engine with configure_sqlite)" if "locked" in text else "")
+                hint = (
+                    " (a writer waited longer than the busy timeout; configure the "
+                    "engine with configure_sqlite)"
+                    if "locked" in text
+                    else ""
+                )
                 raise StorageError(f"{self._dialect} failed: {text[:300]}{hint}") from error
         raise AssertionError("unreachable")
 
     def _where(self, table: sa.Table, **equal: Any) -> Any:
-        return sa.and_(table.c.tenant == self.tenant,
-                       *(table.c[name] == value for name, value in equal.items()))
+        return sa.and_(
+            table.c.tenant == self.tenant,
+            *(table.c[name] == value for name, value in equal.items()),
+        )
 
     # -- writes -----------------------------------------------------------------
 
     def _row(self, ticket: Ticket, due: int | None) -> dict[str, Any]:
-        return {"version": ticket.version, "last_seq": ticket.last_seq,
-                "status": ticket.status.value, "assignee": ticket.assignee,
-                "department": ticket.department,
-                "priority": None if ticket.priority is None else ticket.priority.value,
-                "updated_us": kit.micros(ticket.updated_at), "due_us": due,
-                "due_lease_us": 0, "due_worker": None, "body": kit.dumps(ticket_to_dict(ticket))}
+        return {
+            "version": ticket.version,
+            "last_seq": ticket.last_seq,
+            "status": ticket.status.value,
+            "assignee": ticket.assignee,
+            "department": ticket.department,
+            "priority": None if ticket.priority is None else ticket.priority.value,
+            "updated_us": kit.micros(ticket.updated_at),
+            "due_us": due,
+            "due_lease_us": 0,
+            "due_worker": None,
+            "body": kit.dumps(ticket_to_dict(ticket)),
+        }
 
     def _append(self, conn: sa.Connection, events: Sequence[Event]) -> None:
-        conn.execute(self._sql.insert_events, [
-            {"tenant": self.tenant, "ticket_id": e.ticket_id, "seq": e.seq,
-             "version": e.version, "type": e.type, "at_us": kit.micros(e.at),
-             "body": kit.dumps(event_to_dict(e))} for e in events])
+        conn.execute(
+            self._sql.insert_events,
+            [
+                {
+                    "tenant": self.tenant,
+                    "ticket_id": e.ticket_id,
+                    "seq": e.seq,
+                    "version": e.version,
+                    "type": e.type,
+                    "at_us": kit.micros(e.at),
+                    "body": kit.dumps(event_to_dict(e)),
+                }
+                for e in events
+            ],
+        )
 
     def _enqueue(self, conn: sa.Connection, items: Sequence[OutboxItem]) -> None:
         if not items:
             return
-        taken = conn.execute(self._sql.outbox_taken, {
-            "p_tenant": self.tenant, "p_ids": [item.id for item in items]}).first()
+        taken = conn.execute(
+            self._sql.outbox_taken, {"p_tenant": self.tenant, "p_ids": [item.id for item in items]}
+        ).first()
         if taken is not None:
             raise kit.duplicate_outbox(taken[0])
         rows = []
         for item in items:
             payload, created, created_us = kit.outbox_row(item)
-            rows.append({"tenant": self.tenant, "id": item.id, "ticket_id": item.ticket_id,
-                         "kind": item.kind, "payload": payload, "created": created,
-                         "created_us": created_us, "attempts": item.attempts,
-                         "visible_us": 0})
+            rows.append(
+                {
+                    "tenant": self.tenant,
+                    "id": item.id,
+                    "ticket_id": item.ticket_id,
+                    "kind": item.kind,
+                    "payload": payload,
+                    "created": created,
+                    "created_us": created_us,
+                    "attempts": item.attempts,
+                    "visible_us": 0,
+                }
+            )
         conn.execute(self._sql.insert_outbox, rows)
 
     def _holder(self, conn: sa.Connection, ticket: Ticket) -> Ticket | None:
         """The ticket already holding ``ticket``'s dedupe key, if any."""
         if ticket.dedupe_key is None:
             return None
-        found = conn.execute(self._sql.dedupe, {"p_tenant": self.tenant,
-                                                "p_key": ticket.dedupe_key}).first()
+        found = conn.execute(
+            self._sql.dedupe, {"p_tenant": self.tenant, "p_key": ticket.dedupe_key}
+        ).first()
         return None if found is None else kit.decode_ticket(self.tenant, found[0], found[1])
 
-    def add(self, ticket: Ticket, events: Sequence[Event], *,
-            due_at: dt.datetime | None = None, outbox: Sequence[OutboxItem] = ()) -> Ticket:
+    def add(
+        self,
+        ticket: Ticket,
+        events: Sequence[Event],
+        *,
+        due_at: dt.datetime | None = None,
+        outbox: Sequence[OutboxItem] = (),
+    ) -> Ticket:
         kit.check_batch(ticket, events, 1)
         items = kit.check_outbox(outbox)
         row = self._row(ticket, None if due_at is None else kit.micros(due_at, "due_at"))
-        row.update(tenant=self.tenant, id=ticket.id, number=ticket.number,
-                   dedupe_key=ticket.dedupe_key, received_us=kit.micros(ticket.received_at))
+        row.update(
+            tenant=self.tenant,
+            id=ticket.id,
+            number=ticket.number,
+            dedupe_key=ticket.dedupe_key,
+            received_us=kit.micros(ticket.received_at),
+        )
 
         def work(conn: sa.Connection) -> Ticket:
             try:
@@ -243,8 +308,9 @@ class SqlAlchemyStore:
                 holder = self._holder(conn, ticket)
                 if holder is not None:
                     return holder
-                actual = conn.execute(self._sql.version, {
-                    "p_tenant": self.tenant, "p_id": ticket.id}).scalar()
+                actual = conn.execute(
+                    self._sql.version, {"p_tenant": self.tenant, "p_id": ticket.id}
+                ).scalar()
                 raise ConcurrencyError(ticket_id=ticket.id, expected=0, actual=actual) from None
             self._append(conn, events)
             self._enqueue(conn, items)
@@ -252,8 +318,15 @@ class SqlAlchemyStore:
 
         return self._run(work)
 
-    def save(self, ticket: Ticket, events: Sequence[Event], *, expected_version: int,
-             due_at: dt.datetime | None = None, outbox: Sequence[OutboxItem] = ()) -> None:
+    def save(
+        self,
+        ticket: Ticket,
+        events: Sequence[Event],
+        *,
+        expected_version: int,
+        due_at: dt.datetime | None = None,
+        outbox: Sequence[OutboxItem] = (),
+    ) -> None:
         kit.check_save(ticket, events, expected_version)
         item = SaveItem(ticket, events, expected_version, due_at, outbox)
         prepared = self._prepare(item)
@@ -263,14 +336,17 @@ class SqlAlchemyStore:
 
     def save_many(self, items: Sequence[SaveItem]) -> frozenset[str]:
         """One transaction; rows locked in ticket id order, so overlapping batches queue."""
-        batch = sorted((self._prepare(item) for item in kit.check_saves(items)),
-                       key=lambda prepared: prepared[0].ticket.id)
+        batch = sorted(
+            (self._prepare(item) for item in kit.check_saves(items)),
+            key=lambda prepared: prepared[0].ticket.id,
+        )
         if not batch:
             return frozenset()
 
         def work(conn: sa.Connection) -> frozenset[str]:
-            return frozenset(entry[0].ticket.id for entry in batch
-                             if self._save(conn, *entry) is not None)
+            return frozenset(
+                entry[0].ticket.id for entry in batch if self._save(conn, *entry) is not None
+            )
 
         return self._run(work)
 
@@ -278,16 +354,21 @@ class SqlAlchemyStore:
         due = None if item.due_at is None else kit.micros(item.due_at, "due_at")
         return item, kit.check_outbox(item.outbox), self._row(item.ticket, due)
 
-    def _save(self, conn: sa.Connection, item: SaveItem, outbox: list[OutboxItem],
-              row: dict[str, Any]) -> int | None:
+    def _save(
+        self, conn: sa.Connection, item: SaveItem, outbox: list[OutboxItem], row: dict[str, Any]
+    ) -> int | None:
         """One save inside the caller's transaction; the stored version if stale."""
         ticket = item.ticket
         key = {"p_tenant": self.tenant, "p_id": ticket.id}
         if item.events:  # the usual case in one statement: UPDATE ... WHERE version = expected
             first = item.events[0].seq
-            if conn.execute(self._sql.update_if, {
-                    **row, **key, "p_version": item.expected_version,
-                    "p_last_seq": first - 1}).rowcount == 1:
+            if (
+                conn.execute(
+                    self._sql.update_if,
+                    {**row, **key, "p_version": item.expected_version, "p_last_seq": first - 1},
+                ).rowcount
+                == 1
+            ):
                 kit.check_batch(ticket, item.events, first)  # an error rolls it all back
                 self._append(conn, item.events)
                 self._enqueue(conn, outbox)
@@ -310,20 +391,32 @@ class SqlAlchemyStore:
         t = self.tables.tickets
 
         def work(conn: sa.Connection) -> frozenset[str]:
-            versions: dict[str, int] = dict(conn.execute(sa.select(t.c.id, t.c.version).where(
-                self._where(t), t.c.id.in_([item.ticket_id for item, _ in batch]))
-                .order_by(t.c.id).with_for_update()).all())
+            versions: dict[str, int] = dict(
+                conn.execute(
+                    sa.select(t.c.id, t.c.version)
+                    .where(self._where(t), t.c.id.in_([item.ticket_id for item, _ in batch]))
+                    .order_by(t.c.id)
+                    .with_for_update()
+                ).all()
+            )
             for item, _ in batch:
                 if item.ticket_id not in versions:
                     raise NotFound("ticket", item.ticket_id)
-            ready = [{"b_id": item.ticket_id, "b_due": due} for item, due in batch
-                     if versions[item.ticket_id] == item.version]
+            ready = [
+                {"b_id": item.ticket_id, "b_due": due}
+                for item, due in batch
+                if versions[item.ticket_id] == item.version
+            ]
             if ready:
-                conn.execute(sa.update(t).where(
-                    t.c.tenant == self.tenant, t.c.id == sa.bindparam("b_id")).values(
-                    due_us=sa.bindparam("b_due"), due_lease_us=0, due_worker=None), ready)
-            return frozenset(item.ticket_id for item, _ in batch
-                             if versions[item.ticket_id] != item.version)
+                conn.execute(
+                    sa.update(t)
+                    .where(t.c.tenant == self.tenant, t.c.id == sa.bindparam("b_id"))
+                    .values(due_us=sa.bindparam("b_due"), due_lease_us=0, due_worker=None),
+                    ready,
+                )
+            return frozenset(
+                item.ticket_id for item, _ in batch if versions[item.ticket_id] != item.version
+            )
 
         return self._run(work)
 
@@ -335,13 +428,23 @@ class SqlAlchemyStore:
 
         def work(conn: sa.Connection) -> int:
             if self._dialect in ("mysql", "mariadb"):
-                conn.execute(mysql.insert(c).values(**key, last=sa.func.last_insert_id(1))
-                             .on_duplicate_key_update(last=sa.func.last_insert_id(c.c.last + 1)))
+                conn.execute(
+                    mysql.insert(c)
+                    .values(**key, last=sa.func.last_insert_id(1))
+                    .on_duplicate_key_update(last=sa.func.last_insert_id(c.c.last + 1))
+                )
                 return int(conn.execute(sa.select(sa.func.last_insert_id())).scalar_one())
             insert = (postgresql.insert if self._dialect == "postgresql" else sqlite.insert)(c)
-            return int(conn.execute(insert.values(**key, last=1).on_conflict_do_update(
-                index_elements=[c.c.tenant, c.c.prefix, c.c.day], set_={"last": c.c.last + 1})
-                .returning(c.c.last)).scalar_one())
+            return int(
+                conn.execute(
+                    insert.values(**key, last=1)
+                    .on_conflict_do_update(
+                        index_elements=[c.c.tenant, c.c.prefix, c.c.day],
+                        set_={"last": c.c.last + 1},
+                    )
+                    .returning(c.c.last)
+                ).scalar_one()
+            )
 
         return kit.format_ticket_number(prefix, day, self._run(work))
 
@@ -354,13 +457,22 @@ class SqlAlchemyStore:
 
         def work(conn: sa.Connection) -> frozenset[str]:
             if self._dialect in ("mysql", "mariadb"):
-                return frozenset(key for key in wanted if conn.execute(
-                    mysql.insert(a).prefix_with("IGNORE").values(tenant=self.tenant, key=key)
-                ).rowcount == 1)
+                return frozenset(
+                    key
+                    for key in wanted
+                    if conn.execute(
+                        mysql.insert(a).prefix_with("IGNORE").values(tenant=self.tenant, key=key)
+                    ).rowcount
+                    == 1
+                )
             insert = (postgresql.insert if self._dialect == "postgresql" else sqlite.insert)(a)
-            return frozenset(conn.execute(insert.values(
-                [{"tenant": self.tenant, "key": key} for key in wanted])
-                .on_conflict_do_nothing().returning(a.c.key)).scalars())
+            return frozenset(
+                conn.execute(
+                    insert.values([{"tenant": self.tenant, "key": key} for key in wanted])
+                    .on_conflict_do_nothing()
+                    .returning(a.c.key)
+                ).scalars()
+            )
 
         return self._run(work)
 
@@ -368,8 +480,12 @@ class SqlAlchemyStore:
 
     def get(self, ticket_id: str) -> Ticket:
         kit.check_text(ticket_id, "ticket_id")
-        body = self._run(lambda conn: conn.execute(self._sql.body, {
-            "p_tenant": self.tenant, "p_id": ticket_id}).scalar(), read=True)
+        body = self._run(
+            lambda conn: conn.execute(
+                self._sql.body, {"p_tenant": self.tenant, "p_id": ticket_id}
+            ).scalar(),
+            read=True,
+        )
         if body is None:
             raise NotFound("ticket", ticket_id)
         return kit.decode_ticket(self.tenant, ticket_id, body)
@@ -385,27 +501,50 @@ class SqlAlchemyStore:
                 raise NotFound("ticket", ticket_id)
             return list(rows)
 
-        return [kit.decode_event(self.tenant, ticket_id, seq, body)
-                for seq, body in self._run(work, read=True)]
+        return [
+            kit.decode_event(self.tenant, ticket_id, seq, body)
+            for seq, body in self._run(work, read=True)
+        ]
 
     def find_by_dedupe_key(self, key: str) -> Ticket | None:
         kit.check_text(key, "key")
-        row = self._run(lambda conn: conn.execute(self._sql.dedupe, {
-            "p_tenant": self.tenant, "p_key": key}).first(), read=True)
+        row = self._run(
+            lambda conn: conn.execute(
+                self._sql.dedupe, {"p_tenant": self.tenant, "p_key": key}
+            ).first(),
+            read=True,
+        )
         return None if row is None else kit.decode_ticket(self.tenant, row[0], row[1])
 
-    def find(self, *, status: Status | Iterable[Status] | None = None,
-             assignee: str | None = None, department: str | None = None,
-             priority: Priority | None = None, due_before: dt.datetime | None = None,
-             limit: int = 100, cursor: str | None = None) -> Page:
-        query = kit.Query(status=status, assignee=assignee, department=department,
-                          priority=priority, due_before=due_before, limit=limit, cursor=cursor)
+    def find(
+        self,
+        *,
+        status: Status | Iterable[Status] | None = None,
+        assignee: str | None = None,
+        department: str | None = None,
+        priority: Priority | None = None,
+        due_before: dt.datetime | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Page:
+        query = kit.Query(
+            status=status,
+            assignee=assignee,
+            department=department,
+            priority=priority,
+            due_before=due_before,
+            limit=limit,
+            cursor=cursor,
+        )
         params: dict[str, Any] = {"p_tenant": self.tenant, "p_limit": query.limit + 1}
         if query.statuses is not None:
             params["p_statuses"] = sorted(s.value for s in query.statuses)
-        for name, value in (("assignee", query.assignee), ("department", query.department),
-                            ("priority", None if query.priority is None
-                             else query.priority.value), ("due", query.due_before)):
+        for name, value in (
+            ("assignee", query.assignee),
+            ("department", query.department),
+            ("priority", None if query.priority is None else query.priority.value),
+            ("due", query.due_before),
+        ):
             if value is not None:
                 params[f"p_{name}"] = value
         if query.after is not None:
@@ -415,13 +554,16 @@ class SqlAlchemyStore:
         if statement is None:
             statement = self._sql.finds.setdefault(shape, self._find_statement(params))
         rows = self._run(lambda conn: conn.execute(statement, params).all(), read=True)
-        page = rows[:query.limit]
+        page = rows[: query.limit]
         more = len(rows) > query.limit
-        good, bad = kit.quarantined(page, lambda row: kit.decode_ticket(
-            self.tenant, row[1], row[2]))
-        return Page(tuple(ticket for _, ticket in good),
-                    kit.encode_cursor(page[-1][0], page[-1][1]) if more else None,
-                    tuple(error.key for error in bad))
+        good, bad = kit.quarantined(
+            page, lambda row: kit.decode_ticket(self.tenant, row[1], row[2])
+        )
+        return Page(
+            tuple(ticket for _, ticket in good),
+            kit.encode_cursor(page[-1][0], page[-1][1]) if more else None,
+            tuple(error.key for error in bad),
+        )
 
     def _find_statement(self, params: dict[str, Any]) -> Any:
         """``find``'s SELECT for this combination of filters (cached by the caller)."""
@@ -436,62 +578,106 @@ class SqlAlchemyStore:
         if "p_due" in params:
             where.append(t.c.due_us <= _p("p_due"))
         if "p_after_key" in params:
-            where.append(sa.or_(key > _p("p_after_key"), sa.and_(
-                key == _p("p_after_key"), t.c.id > _p("p_after_id"))))
-        return (sa.select(key, t.c.id, t.c.body).where(*where).order_by(key, t.c.id)
-                .limit(_p("p_limit")))
+            where.append(
+                sa.or_(
+                    key > _p("p_after_key"),
+                    sa.and_(key == _p("p_after_key"), t.c.id > _p("p_after_id")),
+                )
+            )
+        return (
+            sa.select(key, t.c.id, t.c.body)
+            .where(*where)
+            .order_by(key, t.c.id)
+            .limit(_p("p_limit"))
+        )
 
     # -- leases: the outbox and due tickets ----------------------------------------------
 
-    def _claim(self, table: sa.Table, order: sa.Column[Any], ready: Any, columns: list[Any],
-               decode: Callable[[Any], _R], lease: dict[str, Any], limit: int) -> Claimed[_R]:
+    def _claim(
+        self,
+        table: sa.Table,
+        order: sa.Column[Any],
+        ready: Any,
+        columns: list[Any],
+        decode: Callable[[Any], _R],
+        lease: dict[str, Any],
+        limit: int,
+    ) -> Claimed[_R]:
         def work(conn: sa.Connection) -> tuple[list[tuple[Any, _R]], list[Any]]:
             def fetch(after: Any, count: int) -> list[Any]:
-                since = [] if after is None else [sa.or_(order > after[-1], sa.and_(
-                    order == after[-1], table.c.id > after[0]))]
-                return list(conn.execute(sa.select(*columns, order).where(
-                    table.c.tenant == self.tenant, ready, *since)
-                    .order_by(order, table.c.id).limit(count)
-                    .with_for_update(skip_locked=True)).all())
+                since = (
+                    []
+                    if after is None
+                    else [
+                        sa.or_(
+                            order > after[-1], sa.and_(order == after[-1], table.c.id > after[0])
+                        )
+                    ]
+                )
+                return list(
+                    conn.execute(
+                        sa.select(*columns, order)
+                        .where(table.c.tenant == self.tenant, ready, *since)
+                        .order_by(order, table.c.id)
+                        .limit(count)
+                        .with_for_update(skip_locked=True)
+                    ).all()
+                )
 
             good, bad = kit.take_decodable(fetch, decode, limit)
             if good:
-                conn.execute(sa.update(table).where(
-                    table.c.tenant == self.tenant,
-                    table.c.id.in_([row[0] for row, _ in good])).values(**lease))
+                conn.execute(
+                    sa.update(table)
+                    .where(
+                        table.c.tenant == self.tenant, table.c.id.in_([row[0] for row, _ in good])
+                    )
+                    .values(**lease)
+                )
             return good, bad
 
         good, bad = self._run(work)
         return Claimed((value for _, value in good), (error.key for error in bad))
 
-    def claim_outbox(self, *, worker: str, limit: int, lease: dt.timedelta,
-                     now: dt.datetime) -> list[OutboxItem]:
+    def claim_outbox(
+        self, *, worker: str, limit: int, lease: dt.timedelta, now: dt.datetime
+    ) -> list[OutboxItem]:
         kit.check_limit(limit)
         kit.check_text(worker, "worker")
         start = kit.micros(now, "now")
         until = start + kit.lease_micros(lease)
         o = self.tables.outbox
         return self._claim(
-            o, o.c.created_us, o.c.visible_us <= start,
+            o,
+            o.c.created_us,
+            o.c.visible_us <= start,
             [o.c.id, o.c.ticket_id, o.c.kind, o.c.payload, o.c.created, o.c.attempts],
             lambda r: kit.decode_outbox(self.tenant, r[0], r[1], r[2], r[3], r[4], r[5] + 1),
-            {"visible_us": until, "worker": worker, "attempts": o.c.attempts + 1}, limit)
+            {"visible_us": until, "worker": worker, "attempts": o.c.attempts + 1},
+            limit,
+        )
 
     def ack_outbox(self, ids: Iterable[str]) -> None:
         wanted = kit.check_ids(ids)
         if wanted:
             o = self.tables.outbox
-            self._run(lambda conn: conn.execute(sa.delete(o).where(
-                self._where(o), o.c.id.in_(wanted))))
+            self._run(
+                lambda conn: conn.execute(sa.delete(o).where(self._where(o), o.c.id.in_(wanted)))
+            )
 
-    def claim_due(self, *, now: dt.datetime, limit: int, worker: str,
-                  lease: dt.timedelta) -> list[Ticket]:
+    def claim_due(
+        self, *, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta
+    ) -> list[Ticket]:
         kit.check_limit(limit)
         kit.check_text(worker, "worker")
         start = kit.micros(now, "now")
         until = start + kit.lease_micros(lease)
         t = self.tables.tickets
         return self._claim(
-            t, t.c.due_us, sa.and_(t.c.due_us <= start, t.c.due_lease_us <= start),
-            [t.c.id, t.c.body], lambda r: kit.decode_ticket(self.tenant, r[0], r[1]),
-            {"due_lease_us": until, "due_worker": worker}, limit)
+            t,
+            t.c.due_us,
+            sa.and_(t.c.due_us <= start, t.c.due_lease_us <= start),
+            [t.c.id, t.c.body],
+            lambda r: kit.decode_ticket(self.tenant, r[0], r[1]),
+            {"due_lease_us": until, "due_worker": worker},
+            limit,
+        )

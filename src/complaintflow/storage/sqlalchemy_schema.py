@@ -24,16 +24,20 @@ TENANT, ID, KEY, NAME = 64, 128, 191, 128
 
 def _key(length: int) -> Any:
     """A string that compares byte-wise (ids, tenants, keys) on every backend."""
-    return (sa.String(length)
-            .with_variant(postgresql.VARCHAR(length, collation="C"), "postgresql")
-            .with_variant(mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"),
-                          "mysql", "mariadb"))
+    return (
+        sa.String(length)
+        .with_variant(postgresql.VARCHAR(length, collation="C"), "postgresql")
+        .with_variant(
+            mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb"
+        )
+    )
 
 
 def _json() -> Any:
     """JSON text, of any size (TEXT is 64 KiB on MariaDB/MySQL)."""
-    return sa.Text().with_variant(mysql.LONGTEXT(charset="utf8mb4", collation="utf8mb4_bin"),
-                                  "mysql", "mariadb")
+    return sa.Text().with_variant(
+        mysql.LONGTEXT(charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb"
+    )
 
 
 class Tables:
@@ -41,10 +45,15 @@ class Tables:
 
     def __init__(self, metadata: sa.MetaData, prefix: str) -> None:
         self.metadata = metadata
-        mysql_args: dict[str, Any] = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4",
-                      "mariadb_engine": "InnoDB", "mariadb_charset": "utf8mb4"}
+        mysql_args: dict[str, Any] = {
+            "mysql_engine": "InnoDB",
+            "mysql_charset": "utf8mb4",
+            "mariadb_engine": "InnoDB",
+            "mariadb_charset": "utf8mb4",
+        }
         self.tickets = sa.Table(
-            f"{prefix}tickets", metadata,
+            f"{prefix}tickets",
+            metadata,
             sa.Column("tenant", _key(TENANT), primary_key=True),
             sa.Column("id", _key(ID), primary_key=True),
             sa.Column("number", _key(NAME), nullable=False),
@@ -65,13 +74,13 @@ class Tables:
             sa.Index(f"{prefix}tickets_received", "tenant", "received_us", "id"),
             sa.Index(f"{prefix}tickets_status", "tenant", "status", "received_us", "id"),
             sa.Index(f"{prefix}tickets_assignee", "tenant", "assignee", "received_us", "id"),
-            sa.Index(f"{prefix}tickets_department", "tenant", "department", "received_us",
-                     "id"),
+            sa.Index(f"{prefix}tickets_department", "tenant", "department", "received_us", "id"),
             sa.Index(f"{prefix}tickets_due", "tenant", "due_us", "id"),
             **mysql_args,
         )
         self.events = sa.Table(
-            f"{prefix}events", metadata,
+            f"{prefix}events",
+            metadata,
             sa.Column("tenant", _key(TENANT), primary_key=True),
             sa.Column("ticket_id", _key(ID), primary_key=True),
             sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
@@ -82,7 +91,8 @@ class Tables:
             **mysql_args,
         )
         self.counters = sa.Table(
-            f"{prefix}counters", metadata,
+            f"{prefix}counters",
+            metadata,
             sa.Column("tenant", _key(TENANT), primary_key=True),
             sa.Column("prefix", _key(32), primary_key=True),
             sa.Column("day", sa.Date, primary_key=True),
@@ -90,7 +100,8 @@ class Tables:
             **mysql_args,
         )
         self.outbox = sa.Table(
-            f"{prefix}outbox", metadata,
+            f"{prefix}outbox",
+            metadata,
             sa.Column("tenant", _key(TENANT), primary_key=True),
             sa.Column("id", _key(KEY), primary_key=True),
             sa.Column("ticket_id", _key(ID), nullable=False),
@@ -105,15 +116,15 @@ class Tables:
             **mysql_args,
         )
         self.alerts = sa.Table(
-            f"{prefix}alerts", metadata,
+            f"{prefix}alerts",
+            metadata,
             sa.Column("tenant", _key(TENANT), primary_key=True),
             sa.Column("key", _key(KEY), primary_key=True),
             **mysql_args,
         )
 
 
-def define_tables(metadata: sa.MetaData | None = None, *, prefix: str = "complaintflow_"
-                  ) -> Tables:
+def define_tables(metadata: sa.MetaData | None = None, *, prefix: str = "complaintflow_") -> Tables:
     """complaintflow's tables on ``metadata`` (a new one by default), names prefixed.
 
     Give a host's own ``MetaData`` to have Alembic autogenerate them with

@@ -128,17 +128,27 @@ def _translated() -> Iterator[None]:
     except ComplaintflowError:
         raise
     except sqlite3.Error as error:
-        hint = (" (another connection held the write lock longer than busy_timeout: "
-                "a long host transaction on this file, or a writer that began with a "
-                "deferred BEGIN and upgraded late)" if "locked" in str(error) else "")
+        hint = (
+            " (another connection held the write lock longer than busy_timeout: "
+            "a long host transaction on this file, or a writer that began with a "
+            "deferred BEGIN and upgraded late)"
+            if "locked" in str(error)
+            else ""
+        )
         raise StorageError(f"SQLite failed: {error}{hint}") from error
 
 
 def _ticket_row(ticket: Ticket, due: int | None) -> tuple[Any, ...]:
     return (
-        ticket.version, ticket.last_seq, ticket.status.value, ticket.assignee,
-        ticket.department, None if ticket.priority is None else ticket.priority.value,
-        micros(ticket.updated_at), due, dumps(ticket_to_dict(ticket)),
+        ticket.version,
+        ticket.last_seq,
+        ticket.status.value,
+        ticket.assignee,
+        ticket.department,
+        None if ticket.priority is None else ticket.priority.value,
+        micros(ticket.updated_at),
+        due,
+        dumps(ticket_to_dict(ticket)),
     )
 
 
@@ -195,8 +205,9 @@ class SqliteStore:
         return conn
 
     def _open(self, path: str) -> sqlite3.Connection:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
-                               timeout=self._busy_ms / 1000)
+        conn = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=self._busy_ms / 1000
+        )
         with self._opened_lock:
             self._opened.append(conn)
         return self._configure(conn)
@@ -236,10 +247,14 @@ class SqliteStore:
     def _check_schema(self) -> None:
         """With ``migrate=False``: refuse a database whose schema is not current, write nothing."""
         with self._reading() as conn:
-            known = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                                 "AND name = 'schema_version'").fetchone()
-            current = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] \
-                if known else None
+            known = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+            ).fetchone()
+            current = (
+                conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+                if known
+                else None
+            )
         if current != len(MIGRATIONS):
             found = "no complaintflow schema" if current is None else f"schema {current}"
             raise StorageError(
@@ -288,15 +303,26 @@ class SqliteStore:
             conn.executemany(
                 "INSERT INTO events (tenant, ticket_id, seq, version, type, at_us, body) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(self.tenant, ev.ticket_id, ev.seq, ev.version, ev.type, micros(ev.at),
-                  dumps(event_to_dict(ev))) for ev in events],
+                [
+                    (
+                        self.tenant,
+                        ev.ticket_id,
+                        ev.seq,
+                        ev.version,
+                        ev.type,
+                        micros(ev.at),
+                        dumps(event_to_dict(ev)),
+                    )
+                    for ev in events
+                ],
             )
         except sqlite3.IntegrityError as error:
             if "events." not in str(error):
                 raise
             first = events[0]
-            raise ConcurrencyError(ticket_id=first.ticket_id, expected=first.version - 1,
-                                   actual=None) from error
+            raise ConcurrencyError(
+                ticket_id=first.ticket_id, expected=first.version - 1, actual=None
+            ) from error
 
     def _enqueue(self, conn: sqlite3.Connection, items: Sequence[OutboxItem]) -> None:
         if not items:
@@ -311,8 +337,18 @@ class SqliteStore:
         conn.executemany(
             "INSERT INTO outbox (tenant, id, ticket_id, kind, payload, created, created_us, "
             "attempts, visible_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(self.tenant, item.id, item.ticket_id, item.kind, *outbox_row(item),
-              item.attempts, 0) for item in items],
+            [
+                (
+                    self.tenant,
+                    item.id,
+                    item.ticket_id,
+                    item.kind,
+                    *outbox_row(item),
+                    item.attempts,
+                    0,
+                )
+                for item in items
+            ],
         )
 
     def add(
@@ -343,8 +379,14 @@ class SqliteStore:
             conn.execute(
                 f"INSERT INTO tickets (tenant, id, number, dedupe_key, received_us, "
                 f"{_TICKET_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (self.tenant, ticket.id, ticket.number, ticket.dedupe_key,
-                 micros(ticket.received_at), *row),
+                (
+                    self.tenant,
+                    ticket.id,
+                    ticket.number,
+                    ticket.dedupe_key,
+                    micros(ticket.received_at),
+                    *row,
+                ),
             )
             self._append(conn, events)
             self._enqueue(conn, items)
@@ -388,8 +430,13 @@ class SqliteStore:
         due = None if item.due_at is None else micros(item.due_at, "due_at")
         return check_outbox(item.outbox), _ticket_row(item.ticket, due)
 
-    def _save(self, conn: sqlite3.Connection, item: SaveItem, outbox: list[OutboxItem],
-              row: tuple[Any, ...]) -> int | None:
+    def _save(
+        self,
+        conn: sqlite3.Connection,
+        item: SaveItem,
+        outbox: list[OutboxItem],
+        row: tuple[Any, ...],
+    ) -> int | None:
         """Write one save inside the caller's transaction; the stored version if stale."""
         ticket = item.ticket
         current = conn.execute(
@@ -427,8 +474,13 @@ class SqliteStore:
                 ).rowcount
                 if moved:
                     continue
-                if conn.execute("SELECT 1 FROM tickets WHERE tenant = ? AND id = ?",
-                                (self.tenant, item.ticket_id)).fetchone() is None:
+                if (
+                    conn.execute(
+                        "SELECT 1 FROM tickets WHERE tenant = ? AND id = ?",
+                        (self.tenant, item.ticket_id),
+                    ).fetchone()
+                    is None
+                ):
                     raise NotFound("ticket", item.ticket_id)  # rolls back the batch
                 stale.append(item.ticket_id)
         return frozenset(stale)
@@ -482,9 +534,13 @@ class SqliteStore:
                 "ORDER BY seq",
                 (self.tenant, ticket_id, after),
             ).fetchall()
-            if not rows and conn.execute(
-                "SELECT 1 FROM tickets WHERE tenant = ? AND id = ?", (self.tenant, ticket_id)
-            ).fetchone() is None:
+            if (
+                not rows
+                and conn.execute(
+                    "SELECT 1 FROM tickets WHERE tenant = ? AND id = ?", (self.tenant, ticket_id)
+                ).fetchone()
+                is None
+            ):
                 raise NotFound("ticket", ticket_id)
         return [decode_event(self.tenant, ticket_id, seq, body) for seq, body in rows]
 
@@ -508,16 +564,26 @@ class SqliteStore:
         limit: int = 100,
         cursor: str | None = None,
     ) -> Page:
-        query = Query(status=status, assignee=assignee, department=department,
-                      priority=priority, due_before=due_before, limit=limit, cursor=cursor)
+        query = Query(
+            status=status,
+            assignee=assignee,
+            department=department,
+            priority=priority,
+            due_before=due_before,
+            limit=limit,
+            cursor=cursor,
+        )
         key = "received_us" if query.due_before is None else "due_us"
         where: list[str] = ["tenant = ?"]
         args: list[object] = [self.tenant]
         if query.statuses is not None:
             where.append(f"status IN ({', '.join('?' * len(query.statuses))})")
             args.extend(sorted(s.value for s in query.statuses))
-        for column, value in (("assignee", query.assignee), ("department", query.department),
-                              ("priority", query.priority)):
+        for column, value in (
+            ("assignee", query.assignee),
+            ("department", query.department),
+            ("priority", query.priority),
+        ):
             if value is not None:
                 where.append(f"{column} = ?")
                 args.append(str(value))
@@ -527,15 +593,18 @@ class SqliteStore:
         if query.after is not None:
             where.append(f"({key}, id) > (?, ?)")
             args.extend(query.after)
-        sql = (f"SELECT {key}, id, body FROM tickets WHERE {' AND '.join(where)} "
-               f"ORDER BY {key}, id LIMIT ?")
+        sql = (
+            f"SELECT {key}, id, body FROM tickets WHERE {' AND '.join(where)} "
+            f"ORDER BY {key}, id LIMIT ?"
+        )
         with self._reading() as conn:
             rows = conn.execute(sql, (*args, query.limit + 1)).fetchall()
         page = rows[: query.limit]
         next_cursor = encode_cursor(page[-1][0], page[-1][1]) if len(rows) > query.limit else None
         good, bad = quarantined(page, lambda row: decode_ticket(self.tenant, row[1], row[2]))
-        return Page(tuple(ticket for _, ticket in good), next_cursor,
-                    tuple(error.key for error in bad))
+        return Page(
+            tuple(ticket for _, ticket in good), next_cursor, tuple(error.key for error in bad)
+        )
 
     # -- leases: outbox and due tickets --------------------------------------
 
@@ -554,13 +623,16 @@ class SqliteStore:
                     "SELECT id, ticket_id, kind, payload, created, attempts, created_us "
                     f"FROM outbox WHERE tenant = ? AND visible_us <= ? {since}"
                     "ORDER BY created_us, id LIMIT ?",
-                    (self.tenant, start, *(() if after is None else (after[6], after[0])),
-                     count),
+                    (self.tenant, start, *(() if after is None else (after[6], after[0])), count),
                 ).fetchall()
 
             good, bad = take_decodable(
-                fetch, lambda row: decode_outbox(
-                    self.tenant, row[0], row[1], row[2], row[3], row[4], row[5] + 1), limit)
+                fetch,
+                lambda row: decode_outbox(
+                    self.tenant, row[0], row[1], row[2], row[3], row[4], row[5] + 1
+                ),
+                limit,
+            )
             conn.executemany(
                 "UPDATE outbox SET visible_us = ?, worker = ?, attempts = attempts + 1 "
                 "WHERE tenant = ? AND id = ?",
@@ -571,8 +643,10 @@ class SqliteStore:
     def ack_outbox(self, ids: Iterable[str]) -> None:
         ids = check_ids(ids)
         with self._writing() as conn:
-            conn.executemany("DELETE FROM outbox WHERE tenant = ? AND id = ?",
-                             [(self.tenant, item_id) for item_id in ids])
+            conn.executemany(
+                "DELETE FROM outbox WHERE tenant = ? AND id = ?",
+                [(self.tenant, item_id) for item_id in ids],
+            )
 
     def claim_due(
         self, *, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta
@@ -588,12 +662,18 @@ class SqliteStore:
                 return conn.execute(
                     "SELECT id, body, due_us FROM tickets WHERE tenant = ? AND due_us <= ? "
                     f"AND due_lease_us <= ? {since}ORDER BY due_us, id LIMIT ?",
-                    (self.tenant, start, start,
-                     *(() if after is None else (after[2], after[0])), count),
+                    (
+                        self.tenant,
+                        start,
+                        start,
+                        *(() if after is None else (after[2], after[0])),
+                        count,
+                    ),
                 ).fetchall()
 
             good, bad = take_decodable(
-                fetch, lambda row: decode_ticket(self.tenant, row[0], row[1]), limit)
+                fetch, lambda row: decode_ticket(self.tenant, row[0], row[1]), limit
+            )
             conn.executemany(
                 "UPDATE tickets SET due_lease_us = ?, due_worker = ? WHERE tenant = ? AND id = ?",
                 [(until, worker, self.tenant, ticket.id) for _, ticket in good],

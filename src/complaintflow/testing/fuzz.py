@@ -39,8 +39,16 @@ from complaintflow.service.desk import ComplaintDesk
 from complaintflow.storage.protocol import TicketStore
 from complaintflow.testing.hostile import junk, naive_datetimes, texts
 
-__all__ = ["IDS", "Call", "Violation", "desk_calls", "seeded_desk", "snapshot",
-           "store_calls", "violation"]
+__all__ = [
+    "IDS",
+    "Call",
+    "Violation",
+    "desk_calls",
+    "seeded_desk",
+    "snapshot",
+    "store_calls",
+    "violation",
+]
 
 START = pendulum.datetime(2024, 5, 20, 9, 0, tz="Asia/Shanghai")
 IDS = ("fz1", "fz2", "fz3")
@@ -142,10 +150,17 @@ def _or_junk(good: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(good, good, junk())
 
 
-def _call(target: Literal["desk", "store"], method: str, *args: st.SearchStrategy[Any],
-          **kwargs: st.SearchStrategy[Any]) -> st.SearchStrategy[Call]:
-    return st.builds(lambda a, k: Call(target, method, tuple(a), k),
-                     st.tuples(*args), st.fixed_dictionaries(kwargs))
+def _call(
+    target: Literal["desk", "store"],
+    method: str,
+    *args: st.SearchStrategy[Any],
+    **kwargs: st.SearchStrategy[Any],
+) -> st.SearchStrategy[Call]:
+    return st.builds(
+        lambda a, k: Call(target, method, tuple(a), k),
+        st.tuples(*args),
+        st.fixed_dictionaries(kwargs),
+    )
 
 
 @functools.cache
@@ -160,28 +175,59 @@ def desk_calls(ticket_ids: tuple[str, ...] = IDS) -> st.SearchStrategy[Call]:
     tid = _or_junk(st.sampled_from(ticket_ids))
     actor = _or_junk(st.sampled_from([AGENT, SUPERVISOR]))
     text = _or_junk(st.one_of(st.sampled_from(["已联系客户", "refund sent"]), texts()))
-    command = _or_junk(st.sampled_from([
-        c.Comment("已联系客户"), c.Investigate(), c.Respond("您好"), c.Close("done"),
-        c.Assign("li.lei", "logistics"),
-    ]))
-    draft = _or_junk(st.builds(TicketDraft, st.sampled_from(["包裹破损", "late"]),
-                               st.sampled_from(list(Channel)), st.just(START)))
+    command = _or_junk(
+        st.sampled_from(
+            [
+                c.Comment("已联系客户"),
+                c.Investigate(),
+                c.Respond("您好"),
+                c.Close("done"),
+                c.Assign("li.lei", "logistics"),
+            ]
+        )
+    )
+    draft = _or_junk(
+        st.builds(
+            TicketDraft,
+            st.sampled_from(["包裹破损", "late"]),
+            st.sampled_from(list(Channel)),
+            st.just(START),
+        )
+    )
     return st.one_of(
-        _call("desk", "get", tid), _call("desk", "history", tid),
+        _call("desk", "get", tid),
+        _call("desk", "history", tid),
         _call("desk", "intake", draft),
         _call("desk", "comment", tid, text, actor=actor, internal=_or_junk(st.booleans())),
         _call("desk", "respond", tid, text, actor=actor),
         _call("desk", "assign", tid, _or_junk(st.sampled_from(["li.lei", None])), actor=actor),
         _call("desk", "investigate", tid, actor=actor),
-        _call("desk", "triage", tid, _or_junk(st.just("complaint")), _or_junk(st.none()),
-              _or_junk(st.just("P2")), actor=actor),
+        _call(
+            "desk",
+            "triage",
+            tid,
+            _or_junk(st.just("complaint")),
+            _or_junk(st.none()),
+            _or_junk(st.just("P2")),
+            actor=actor,
+        ),
         _call("desk", "close", tid, actor=actor, reason=_or_junk(st.none())),
-        _call("desk", "record_survey", tid, _or_junk(st.just(SurveyResponse.from_csat(4))),
-              actor=actor),
-        _call("desk", "execute", tid, command, actor=actor,
-              expected_version=_or_junk(st.one_of(st.none(), st.integers(0, 5)))),
-        _call("desk", "retrying", tid, command, actor=actor,
-              attempts=_or_junk(st.integers(1, 3))),
+        _call(
+            "desk",
+            "record_survey",
+            tid,
+            _or_junk(st.just(SurveyResponse.from_csat(4))),
+            actor=actor,
+        ),
+        _call(
+            "desk",
+            "execute",
+            tid,
+            command,
+            actor=actor,
+            expected_version=_or_junk(st.one_of(st.none(), st.integers(0, 5))),
+        ),
+        _call("desk", "retrying", tid, command, actor=actor, attempts=_or_junk(st.integers(1, 3))),
         _call("desk", "merge", tid, tid, actor=actor),
         _call("desk", "sweep", _or_junk(_instants())),
     )
@@ -196,14 +242,31 @@ def store_calls(ticket_ids: tuple[str, ...] = IDS) -> st.SearchStrategy[Call]:
     return st.one_of(
         _call("store", "get", tid),
         _call("store", "events", tid, after=_or_junk(st.integers(0, 5))),
-        _call("store", "find", status=_or_junk(st.sampled_from([None, *Status])),
-              assignee=_or_junk(st.none()), priority=_or_junk(st.none()),
-              due_before=_or_junk(st.none()), limit=count, cursor=_or_junk(st.none())),
+        _call(
+            "store",
+            "find",
+            status=_or_junk(st.sampled_from([None, *Status])),
+            assignee=_or_junk(st.none()),
+            priority=_or_junk(st.none()),
+            due_before=_or_junk(st.none()),
+            limit=count,
+            cursor=_or_junk(st.none()),
+        ),
         _call("store", "find_by_dedupe_key", _or_junk(st.just("order-1"))),
-        _call("store", "next_number", prefix=_or_junk(st.just("TS")),
-              day=_or_junk(st.dates(dt.date(2024, 1, 1), dt.date(2030, 12, 31)))),
-        _call("store", "claim_outbox", worker=_or_junk(st.just("w1")), limit=count,
-              lease=_or_junk(st.just(dt.timedelta(minutes=5))), now=when),
+        _call(
+            "store",
+            "next_number",
+            prefix=_or_junk(st.just("TS")),
+            day=_or_junk(st.dates(dt.date(2024, 1, 1), dt.date(2030, 12, 31))),
+        ),
+        _call(
+            "store",
+            "claim_outbox",
+            worker=_or_junk(st.just("w1")),
+            limit=count,
+            lease=_or_junk(st.just(dt.timedelta(minutes=5))),
+            now=when,
+        ),
         _call("store", "ack_outbox", _or_junk(st.lists(st.text(max_size=4), max_size=2))),
         _call("store", "record_alerts", _or_junk(st.lists(st.text(max_size=4), max_size=2))),
         _call("store", "reschedule", junk()),

@@ -42,13 +42,24 @@ def junk() -> st.SearchStrategy[object]:
     """A value of the wrong type or out of range for almost any argument."""
     huge = st.sampled_from([2**31, 2**63 - 1, 2**63, 2**64, -(2**63) - 1, 10**30, -1, 0])
     scalars = st.one_of(
-        st.none(), st.booleans(), huge, st.integers(), st.floats(),
-        texts(), st.binary(max_size=8), naive_datetimes(),
+        st.none(),
+        st.booleans(),
+        huge,
+        st.integers(),
+        st.floats(),
+        texts(),
+        st.binary(max_size=8),
+        naive_datetimes(),
         st.datetimes(timezones=st.just(ZoneInfo("Asia/Shanghai"))),
-        st.dates(), st.timedeltas(), st.sampled_from(["bogus", "", " ", "new", "1" * 400]),
+        st.dates(),
+        st.timedeltas(),
+        st.sampled_from(["bogus", "", " ", "new", "1" * 400]),
     )
-    return st.one_of(scalars, st.lists(scalars, max_size=3),
-                     st.dictionaries(st.text(max_size=3), scalars, max_size=2))
+    return st.one_of(
+        scalars,
+        st.lists(scalars, max_size=3),
+        st.dictionaries(st.text(max_size=3), scalars, max_size=2),
+    )
 
 
 _SEPARATORS = ["", " ", "-", ".", "/", "\uff0d", "\u3000", "\uff0e", "\uff0f"]
@@ -57,8 +68,7 @@ _DIGITS = "0123456789"
 
 @st.composite
 def _phone(draw: st.DrawFn) -> str:
-    mobile = "1" + draw(st.sampled_from("3456789")) + draw(st.text(_DIGITS, min_size=9,
-                                                                  max_size=9))
+    mobile = "1" + draw(st.sampled_from("3456789")) + draw(st.text(_DIGITS, min_size=9, max_size=9))
     sep = draw(st.sampled_from(_SEPARATORS))
     if draw(st.booleans()):  # a landline: area code, then 7 or 8 digits
         area = draw(st.sampled_from(["010", "021", "0755", "0571"]))
@@ -71,10 +81,13 @@ def _phone(draw: st.DrawFn) -> str:
 def _email(draw: st.DrawFn) -> str:
     word = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8)
     local = draw(word) + draw(st.sampled_from(["", ".", "_", "+", "-"])) + draw(word)
-    host = draw(st.one_of(
-        st.sampled_from(["localhost", "example.com", "qq.com", "163.com", "mail.corp.cn"]),
-        st.builds(lambda a, b: f"{a}.{b}", word, word), word,
-    ))
+    host = draw(
+        st.one_of(
+            st.sampled_from(["localhost", "example.com", "qq.com", "163.com", "mail.corp.cn"]),
+            st.builds(lambda a, b: f"{a}.{b}", word, word),
+            word,
+        )
+    )
     return f"{local}@{host}"
 
 
@@ -88,7 +101,7 @@ def _id_card(draw: st.DrawFn) -> str:
 def _bank_card(draw: st.DrawFn) -> str:
     digits = draw(st.text(_DIGITS, min_size=16, max_size=19))
     sep = draw(st.sampled_from(["", " ", "-"]))
-    return sep.join(digits[i:i + 4] for i in range(0, len(digits), 4))
+    return sep.join(digits[i : i + 4] for i in range(0, len(digits), 4))
 
 
 @functools.cache

@@ -70,26 +70,55 @@ def _days(year: int, month: int, *days: int) -> list[dt.date]:
 
 #: Statutory holidays that fall on weekdays (weekends are closed anyway), as
 #: published by the State Council for 2024, 2025 and 2026.
-CN_HOLIDAYS: tuple[dt.date, ...] = tuple(sorted([
-    *_days(2024, 1, 1), *_days(2024, 2, 12, 13, 14, 15, 16), *_days(2024, 4, 4, 5),
-    *_days(2024, 5, 1, 2, 3), *_days(2024, 6, 10), *_days(2024, 9, 16, 17),
-    *_days(2024, 10, 1, 2, 3, 4, 7),
-    *_days(2025, 1, 1, 28, 29, 30, 31), *_days(2025, 2, 3, 4), *_days(2025, 4, 4),
-    *_days(2025, 5, 1, 2, 5), *_days(2025, 6, 2), *_days(2025, 10, 1, 2, 3, 6, 7, 8),
-    *_days(2026, 1, 1, 2), *_days(2026, 2, 16, 17, 18, 19, 20, 23), *_days(2026, 4, 6),
-    *_days(2026, 5, 1, 4, 5), *_days(2026, 6, 19), *_days(2026, 9, 25),
-    *_days(2026, 10, 1, 2, 5, 6, 7),
-]))
+CN_HOLIDAYS: tuple[dt.date, ...] = tuple(
+    sorted(
+        [
+            *_days(2024, 1, 1),
+            *_days(2024, 2, 12, 13, 14, 15, 16),
+            *_days(2024, 4, 4, 5),
+            *_days(2024, 5, 1, 2, 3),
+            *_days(2024, 6, 10),
+            *_days(2024, 9, 16, 17),
+            *_days(2024, 10, 1, 2, 3, 4, 7),
+            *_days(2025, 1, 1, 28, 29, 30, 31),
+            *_days(2025, 2, 3, 4),
+            *_days(2025, 4, 4),
+            *_days(2025, 5, 1, 2, 5),
+            *_days(2025, 6, 2),
+            *_days(2025, 10, 1, 2, 3, 6, 7, 8),
+            *_days(2026, 1, 1, 2),
+            *_days(2026, 2, 16, 17, 18, 19, 20, 23),
+            *_days(2026, 4, 6),
+            *_days(2026, 5, 1, 4, 5),
+            *_days(2026, 6, 19),
+            *_days(2026, 9, 25),
+            *_days(2026, 10, 1, 2, 5, 6, 7),
+        ]
+    )
+)
 
 #: Weekend dates worked to make up for bridge days off (调休).
-CN_MAKE_UP_DAYS: tuple[dt.date, ...] = tuple(sorted([
-    *_days(2024, 2, 4, 18), *_days(2024, 4, 7, 28), *_days(2024, 5, 11),
-    *_days(2024, 9, 14, 29), *_days(2024, 10, 12),
-    *_days(2025, 1, 26), *_days(2025, 2, 8), *_days(2025, 4, 27), *_days(2025, 9, 28),
-    *_days(2025, 10, 11),
-    *_days(2026, 1, 4), *_days(2026, 2, 14, 28), *_days(2026, 5, 9), *_days(2026, 9, 20),
-    *_days(2026, 10, 10),
-]))
+CN_MAKE_UP_DAYS: tuple[dt.date, ...] = tuple(
+    sorted(
+        [
+            *_days(2024, 2, 4, 18),
+            *_days(2024, 4, 7, 28),
+            *_days(2024, 5, 11),
+            *_days(2024, 9, 14, 29),
+            *_days(2024, 10, 12),
+            *_days(2025, 1, 26),
+            *_days(2025, 2, 8),
+            *_days(2025, 4, 27),
+            *_days(2025, 9, 28),
+            *_days(2025, 10, 11),
+            *_days(2026, 1, 4),
+            *_days(2026, 2, 14, 28),
+            *_days(2026, 5, 9),
+            *_days(2026, 9, 20),
+            *_days(2026, 10, 10),
+        ]
+    )
+)
 
 
 def shanghai_office() -> BusinessCalendar:

@@ -71,8 +71,9 @@ LEASE = dt.timedelta(minutes=5)
 _tenants = itertools.count()
 
 
-def _advanced(store: TicketStore, ticket_id: str, *commands: c.Command,
-              due_at: dt.datetime | None = None) -> Ticket:
+def _advanced(
+    store: TicketStore, ticket_id: str, *commands: c.Command, due_at: dt.datetime | None = None
+) -> Ticket:
     """Apply commands one save at a time; return the stored ticket."""
     for command in commands:
         ticket = store.get(ticket_id)
@@ -182,8 +183,13 @@ class StoreConformance(ContractChecks, RaceChecks):
 
     def test_save_appends_events_and_replaces_the_snapshot(self, store: TicketStore) -> None:
         store.add(*make_ticket("T1"))
-        final = _advanced(store, "T1", c.Triage(Kind.COMPLAINT, None, Priority.P1),
-                          c.Assign("li", department="billing"), c.Investigate())
+        final = _advanced(
+            store,
+            "T1",
+            c.Triage(Kind.COMPLAINT, None, Priority.P1),
+            c.Assign("li", department="billing"),
+            c.Investigate(),
+        )
         assert (final.version, final.status, final.assignee) == (4, Status.INVESTIGATING, "li")
         assert [e.seq for e in store.events("T1")] == [1, 2, 3, 4]
         assert [e.seq for e in store.events("T1", after=2)] == [3, 4]
@@ -196,19 +202,15 @@ class StoreConformance(ContractChecks, RaceChecks):
         loser, lost = transition(ticket, c.Comment("second"))
         store.save(winner, events, expected_version=1, outbox=[outbox_item(1, "T1")])
         with pytest.raises(ConcurrencyError) as caught:
-            store.save(loser, lost, expected_version=1, outbox=[outbox_item(2, "T1")],
-                       due_at=T0)
-        assert (caught.value.ticket_id, caught.value.expected, caught.value.actual) == (
-            "T1", 1, 2)
+            store.save(loser, lost, expected_version=1, outbox=[outbox_item(2, "T1")], due_at=T0)
+        assert (caught.value.ticket_id, caught.value.expected, caught.value.actual) == ("T1", 1, 2)
         assert store.get("T1") == winner
         assert store.events("T1")[-1] == events[-1]
         assert store.find(due_before=T0.add(years=1)).items == ()
         claimed = store.claim_outbox(worker="w", limit=10, lease=LEASE, now=T0)
         assert [item.id for item in claimed] == ["ob-1"]
 
-    def test_save_refuses_a_batch_that_does_not_continue_the_log(
-        self, store: TicketStore
-    ) -> None:
+    def test_save_refuses_a_batch_that_does_not_continue_the_log(self, store: TicketStore) -> None:
         ticket = store.add(*make_ticket("T1"))
         one, _ = transition(ticket)
         two, second = transition(one)
@@ -229,15 +231,14 @@ class StoreConformance(ContractChecks, RaceChecks):
             store.find(due_before=dt.datetime(2024, 5, 20))
         assert store.get("T1") == ticket
 
-    def test_failure_between_snapshot_and_events_writes_nothing(
-        self, store: TicketStore
-    ) -> None:
+    def test_failure_between_snapshot_and_events_writes_nothing(self, store: TicketStore) -> None:
         ticket = store.add(*make_ticket("T1"), due_at=T0)
         new, events = transition(ticket)
         with self.failing_event_append(store):
             with pytest.raises(StorageError):
-                store.save(new, events, expected_version=1, outbox=[outbox_item(1, "T1")],
-                           due_at=None)
+                store.save(
+                    new, events, expected_version=1, outbox=[outbox_item(1, "T1")], due_at=None
+                )
             with pytest.raises(StorageError):
                 store.add(*make_ticket("T2"), outbox=[outbox_item(2, "T2")])
         assert store.get("T1") == ticket
@@ -263,14 +264,29 @@ class StoreConformance(ContractChecks, RaceChecks):
     def _five(self, store: TicketStore) -> None:
         # received in the order T3, T1, T5, T2, T4 (minutes 0..4)
         for minute, ticket_id in enumerate(["T3", "T1", "T5", "T2", "T4"]):
-            store.add(*make_ticket(ticket_id, at=T0.add(minutes=minute)),
-                      due_at=T0.add(hours=10 - int(ticket_id[1])))
-        _advanced(store, "T1", c.Triage(Kind.COMPLAINT, None, Priority.P1, department="billing"),
-                  c.Assign("li"), due_at=T0.add(hours=1))
-        _advanced(store, "T2", c.Triage(Kind.INQUIRY, None, Priority.P3, department="service"),
-                  c.Assign("wang"))
-        _advanced(store, "T4", c.Triage(Kind.COMPLAINT, None, Priority.P1, department="billing"),
-                  due_at=T0.add(hours=2))
+            store.add(
+                *make_ticket(ticket_id, at=T0.add(minutes=minute)),
+                due_at=T0.add(hours=10 - int(ticket_id[1])),
+            )
+        _advanced(
+            store,
+            "T1",
+            c.Triage(Kind.COMPLAINT, None, Priority.P1, department="billing"),
+            c.Assign("li"),
+            due_at=T0.add(hours=1),
+        )
+        _advanced(
+            store,
+            "T2",
+            c.Triage(Kind.INQUIRY, None, Priority.P3, department="service"),
+            c.Assign("wang"),
+        )
+        _advanced(
+            store,
+            "T4",
+            c.Triage(Kind.COMPLAINT, None, Priority.P1, department="billing"),
+            due_at=T0.add(hours=2),
+        )
 
     def test_find_filters(self, store: TicketStore) -> None:
         self._five(store)
@@ -293,7 +309,11 @@ class StoreConformance(ContractChecks, RaceChecks):
         assert [t.id for t in store.find(due_before=T0.add(hours=5)).items] == ["T1", "T4", "T5"]
         assert [t.id for t in store.find(due_before=T0.add(hours=1)).items] == ["T1"]
         assert [t.id for t in store.find(due_before=T0.add(days=9)).items] == [
-            "T1", "T4", "T5", "T3"]
+            "T1",
+            "T4",
+            "T5",
+            "T3",
+        ]
         due = store.find(due_before=T0.add(days=9), status=Status.RECEIVED).items
         assert [t.id for t in due] == ["T5", "T3"]
 
@@ -323,14 +343,25 @@ class StoreConformance(ContractChecks, RaceChecks):
     def test_outbox_is_leased_acknowledged_and_redelivered(self, store: TicketStore) -> None:
         ticket = store.add(*make_ticket("T1"), outbox=[outbox_item(1, "T1")])
         new, events = transition(ticket)
-        store.save(new, events, expected_version=1,
-                   outbox=[outbox_item(2, "T1", at=T0.add(minutes=1)),
-                           outbox_item(3, "T1", at=T0.add(minutes=1))])
+        store.save(
+            new,
+            events,
+            expected_version=1,
+            outbox=[
+                outbox_item(2, "T1", at=T0.add(minutes=1)),
+                outbox_item(3, "T1", at=T0.add(minutes=1)),
+            ],
+        )
         first = store.claim_outbox(worker="a", limit=2, lease=LEASE, now=T0)
         assert [(i.id, i.attempts) for i in first] == [("ob-1", 1), ("ob-2", 1)]
         assert first[0] == OutboxItem(
-            id="ob-1", ticket_id="T1", kind="notify", created_at=T0, attempts=1,
-            payload={"n": "1", "text": "您的工单已受理"})
+            id="ob-1",
+            ticket_id="T1",
+            kind="notify",
+            created_at=T0,
+            attempts=1,
+            payload={"n": "1", "text": "您的工单已受理"},
+        )
         second = store.claim_outbox(worker="b", limit=5, lease=LEASE, now=T0)
         assert [i.id for i in second] == ["ob-3"]
         store.ack_outbox(["ob-1", "ob-3", "unknown"])
@@ -380,12 +411,18 @@ class StoreConformance(ContractChecks, RaceChecks):
             store.add(*make_ticket(ticket_id))
         moved, more = transition(store.get("T2"), c.Comment("meanwhile"))
         store.save(moved, more, expected_version=1)
-        items = [SaveItem(*transition(make_ticket(ticket_id)[0], c.Comment(f"batch {n}")), 1,
-                          due_at=T0.add(hours=n), outbox=[outbox_item(n, ticket_id)])
-                 for n, ticket_id in enumerate(("T1", "T2", "T3"))]
+        items = [
+            SaveItem(
+                *transition(make_ticket(ticket_id)[0], c.Comment(f"batch {n}")),
+                1,
+                due_at=T0.add(hours=n),
+                outbox=[outbox_item(n, ticket_id)],
+            )
+            for n, ticket_id in enumerate(("T1", "T2", "T3"))
+        ]
         assert batch.save_many(items) == {"T2"}
         assert store.get("T1") == items[0].ticket
-        assert store.get("T2") == moved                 # the stale item wrote nothing
+        assert store.get("T2") == moved  # the stale item wrote nothing
         assert store.get("T3") == items[2].ticket
         for ticket_id in ("T1", "T2", "T3"):
             assert Ticket.replay(store.events(ticket_id)) == store.get(ticket_id)
@@ -403,8 +440,12 @@ class StoreConformance(ContractChecks, RaceChecks):
         skipping = SaveItem(*transition(transition(second)[0]), 1)  # does not continue the log
         same_outbox = SaveItem(*transition(second), 1, outbox=[outbox_item(1, "T2")])
         missing = SaveItem(*transition(make_ticket("T9")[0]), 1)
-        for wrong, error in ((skipping, ValidationError), (same_outbox, ValidationError),
-                             (good, ValidationError), (missing, NotFound)):
+        for wrong, error in (
+            (skipping, ValidationError),
+            (same_outbox, ValidationError),
+            (good, ValidationError),
+            (missing, NotFound),
+        ):
             with pytest.raises(error):
                 batch.save_many([good, wrong])
         _unchanged(store)
@@ -413,9 +454,15 @@ class StoreConformance(ContractChecks, RaceChecks):
         batch = self._batch(store)
         for ticket_id in ("T1", "T2"):
             store.add(*make_ticket(ticket_id))
-        items = [SaveItem(*transition(make_ticket(ticket_id)[0]), 1, due_at=T0,
-                          outbox=[outbox_item(ticket_id, ticket_id)])
-                 for ticket_id in ("T1", "T2")]
+        items = [
+            SaveItem(
+                *transition(make_ticket(ticket_id)[0]),
+                1,
+                due_at=T0,
+                outbox=[outbox_item(ticket_id, ticket_id)],
+            )
+            for ticket_id in ("T1", "T2")
+        ]
         with self.failing_event_append(store), pytest.raises(StorageError):
             batch.save_many(items)
         _unchanged(store)
@@ -432,12 +479,12 @@ class StoreConformance(ContractChecks, RaceChecks):
         assert store.reschedule(moves) == frozenset()
         assert self._due_ids(store, T0) == ["T3"]
         assert self._due_ids(store, T0.add(hours=3)) == ["T3", "T1"]
-        assert self._due_ids(store, T0.add(years=1)) == ["T3", "T1"]   # T2 has none now
-        for ticket_id in ("T1", "T2", "T3"):                 # bookkeeping, not history
+        assert self._due_ids(store, T0.add(years=1)) == ["T3", "T1"]  # T2 has none now
+        for ticket_id in ("T1", "T2", "T3"):  # bookkeeping, not history
             assert store.get(ticket_id) == make_ticket(ticket_id)[0]
             assert store.events(ticket_id) == make_ticket(ticket_id)[1]
         assert store.reschedule([Reschedule("T2", 1, T0.subtract(hours=1))]) == frozenset()
-        assert self._due_ids(store, T0) == ["T2", "T3"]      # a cleared ticket can be due again
+        assert self._due_ids(store, T0) == ["T2", "T3"]  # a cleared ticket can be due again
         assert store.reschedule([]) == frozenset()
 
     def test_reschedule_skips_a_ticket_saved_meanwhile(self, store: TicketStore) -> None:
@@ -452,7 +499,7 @@ class StoreConformance(ContractChecks, RaceChecks):
         assert self._due_ids(store, T0.add(hours=5)) == ["T2", "T1"]
         assert store.reschedule([Reschedule("T2", 2, None)]) == frozenset()
         assert self._due_ids(store, T0.add(years=1)) == ["T1"]
-        assert store.get("T2").version == 2                  # a reschedule makes no version
+        assert store.get("T2").version == 2  # a reschedule makes no version
 
     def test_reschedule_refuses_bad_input_and_writes_nothing(self, store: TicketStore) -> None:
         store.add(*make_ticket("T1"), due_at=T0)
@@ -461,10 +508,11 @@ class StoreConformance(ContractChecks, RaceChecks):
             Reschedule("T1", 1, dt.datetime(2024, 5, 20))  # refused where it is made
         with pytest.raises(ValidationError):
             Reschedule("T1", 0, None)
-        for wrong, error in (([later, Reschedule("T9", 1, None)], NotFound),
-                             ([later, Reschedule("T1", 1, None)], ValidationError),
-                             ([later, SaveItem(*transition(make_ticket("T1")[0]), 1)],
-                              ValidationError)):
+        for wrong, error in (
+            ([later, Reschedule("T9", 1, None)], NotFound),
+            ([later, Reschedule("T1", 1, None)], ValidationError),
+            ([later, SaveItem(*transition(make_ticket("T1")[0]), 1)], ValidationError),
+        ):
             with pytest.raises(error):
                 store.reschedule(wrong)  # type: ignore[arg-type]
         assert self._due_ids(store, T0) == ["T1"]
@@ -472,13 +520,14 @@ class StoreConformance(ContractChecks, RaceChecks):
             store.reschedule([Reschedule("nope", 1, None)])
         assert caught.value.key == "nope"
 
-    def test_reschedule_writes_nothing_when_the_backend_fails(
-        self, store: TicketStore
-    ) -> None:
+    def test_reschedule_writes_nothing_when_the_backend_fails(self, store: TicketStore) -> None:
         for ticket_id in ("T1", "T2", "T3"):
             store.add(*make_ticket(ticket_id), due_at=T0)
-        moves = [Reschedule("T1", 1, None), Reschedule("T3", 1, T0.add(hours=2)),
-                 Reschedule("T2", 1, None)]
+        moves = [
+            Reschedule("T1", 1, None),
+            Reschedule("T3", 1, T0.add(hours=2)),
+            Reschedule("T2", 1, None),
+        ]
         with self.failing_reschedule(store, "T2"), pytest.raises(StorageError):
             store.reschedule(moves)
         assert self._due_ids(store, T0) == ["T1", "T2", "T3"]
@@ -492,7 +541,8 @@ class StoreConformance(ContractChecks, RaceChecks):
         assert [t.id for t in claimed] == ["T1", "T2"]
         assert store.reschedule([Reschedule("T1", 1, T0), Reschedule("T2", 2, None)]) == {"T2"}
         assert [t.id for t in store.claim_due(now=T0, limit=5, worker="b", lease=LEASE)] == [
-            "T1"]                                            # the skipped T2 stays leased
+            "T1"
+        ]  # the skipped T2 stays leased
 
     def test_reschedule_is_tenant_scoped(self, make_store: MakeStore) -> None:
         a, b = make_store("acme"), make_store("globex")
@@ -501,7 +551,7 @@ class StoreConformance(ContractChecks, RaceChecks):
             b.reschedule([Reschedule("T1", 1, None)])
         b.add(*make_ticket("T1"), due_at=T0)
         _advanced(b, "T1", c.Comment("globex only"), due_at=T0)
-        assert b.reschedule([Reschedule("T1", 1, None)]) == {"T1"}   # b's T1 is at 2
+        assert b.reschedule([Reschedule("T1", 1, None)]) == {"T1"}  # b's T1 is at 2
         assert a.reschedule([Reschedule("T1", 1, T0.add(hours=1))]) == frozenset()
         assert [t.id for t in b.find(due_before=T0).items] == ["T1"]
         assert b.reschedule([Reschedule("T1", 2, None)]) == frozenset()
@@ -520,8 +570,7 @@ class StoreConformance(ContractChecks, RaceChecks):
         assert [t.id for t in second] == ["T5"]
         assert store.claim_due(now=now, limit=5, worker="c", lease=LEASE) == []
         _advanced(store, "T1", c.Comment("warned"), due_at=T0.add(hours=3))
-        assert [t.id for t in store.claim_due(now=now, limit=5, worker="c", lease=LEASE)] == [
-            "T1"]
+        assert [t.id for t in store.claim_due(now=now, limit=5, worker="c", lease=LEASE)] == ["T1"]
         later = store.claim_due(now=now.add(minutes=5), limit=5, worker="c", lease=LEASE)
         assert [t.id for t in later] == ["T4", "T1", "T5"]
 
@@ -575,8 +624,7 @@ class StoreConformance(ContractChecks, RaceChecks):
         keys = [f"wx-{k}" for k in range(8)]  # every thread sends every message: 8 races
 
         def job(n: int) -> list[str]:
-            return [intake(stores[n], f"T{n}-{k}", dedupe_key=key).id
-                    for k, key in enumerate(keys)]
+            return [intake(stores[n], f"T{n}-{k}", dedupe_key=key).id for k, key in enumerate(keys)]
 
         got = _threads(self.threads, job)
         for k, key in enumerate(keys):
@@ -605,7 +653,7 @@ class StoreConformance(ContractChecks, RaceChecks):
         def job(n: int) -> list[str]:
             # every thread wants every key, from its own start, in batches of its own size,
             # half of them back to front; single claims race with the batches
-            mine = keys[n * 13 % 60:] + keys[:n * 13 % 60]
+            mine = keys[n * 13 % 60 :] + keys[: n * 13 % 60]
             if n % 2:
                 mine.reverse()
             won = [key for key in mine[::9] if stores[n].record_alerts([key])]
@@ -630,8 +678,11 @@ class StoreConformance(ContractChecks, RaceChecks):
                     ticket = stores[n].get(ticket_id)
                     items.append(SaveItem(*transition(ticket, c.Comment(text)), ticket.version))
                 stale = store.save_many(items)
-                won += [(item.ticket.id, item.ticket.version, text) for item in items
-                        if item.ticket.id not in stale]
+                won += [
+                    (item.ticket.id, item.ticket.version, text)
+                    for item in items
+                    if item.ticket.id not in stale
+                ]
             return won
 
         won = _threads(self.threads, job)
@@ -656,9 +707,7 @@ class StoreConformance(ContractChecks, RaceChecks):
     def _pool(self) -> Any:
         return multiprocessing.get_context("spawn").Pool(self.processes)
 
-    def test_processes_contend_without_lost_updates(
-        self, store_factory: StoreFactory
-    ) -> None:
+    def test_processes_contend_without_lost_updates(self, store_factory: StoreFactory) -> None:
         if not self.supports_processes:
             pytest.skip("the adapter does not claim multi-process safety")
         tenant = f"procs-{next(_tenants)}"
@@ -668,17 +717,23 @@ class StoreConformance(ContractChecks, RaceChecks):
             store.add(*make_ticket(ticket_id))
         n = self.processes
         with self._pool() as pool:
-            won = pool.starmap(process_job, [
-                (store_factory, tenant, "contend", (ids, 10, f"p{k}")) for k in range(n)])
-            numbers = pool.starmap(process_job,
-                                   [(store_factory, tenant, "numbers", 20)] * n)
-            intakes = pool.starmap(process_job, [
-                (store_factory, tenant, "intake", (f"D{k}", "dup")) for k in range(n)])
+            won = pool.starmap(
+                process_job,
+                [(store_factory, tenant, "contend", (ids, 10, f"p{k}")) for k in range(n)],
+            )
+            numbers = pool.starmap(process_job, [(store_factory, tenant, "numbers", 20)] * n)
+            intakes = pool.starmap(
+                process_job, [(store_factory, tenant, "intake", (f"D{k}", "dup")) for k in range(n)]
+            )
             alerts = pool.starmap(process_job, [(store_factory, tenant, "alert", "a")] * n)
             keys = [f"k{i:02d}" for i in range(40)]
-            batches = pool.starmap(process_job, [
-                (store_factory, tenant, "alerts", (keys[k::-1] + keys[:k:-1], 6 + k))
-                for k in range(n)])
+            batches = pool.starmap(
+                process_job,
+                [
+                    (store_factory, tenant, "alerts", (keys[k::-1] + keys[:k:-1], 6 + k))
+                    for k in range(n)
+                ],
+            )
         _check_contention(store, ids, [win for wins in won for win in wins])
         flat = [number for batch in numbers for number in batch]
         assert len(set(flat)) == len(flat) == 20 * n
@@ -687,16 +742,15 @@ class StoreConformance(ContractChecks, RaceChecks):
         assert sorted(key for won in batches for key in won) == keys
         _close(store)
 
-    def test_processes_outbox_survives_a_dead_worker(
-        self, store_factory: StoreFactory
-    ) -> None:
+    def test_processes_outbox_survives_a_dead_worker(self, store_factory: StoreFactory) -> None:
         if not self.supports_processes:
             pytest.skip("the adapter does not claim multi-process safety")
         tenant = f"procs-{next(_tenants)}"
         store = store_factory(tenant=tenant)
         store.add(*make_ticket("T1"), outbox=[outbox_item(n, "T1") for n in range(8)])
         doomed = multiprocessing.get_context("spawn").Process(
-            target=die_mid_batch, args=(store_factory, tenant, T0))
+            target=die_mid_batch, args=(store_factory, tenant, T0)
+        )
         doomed.start()
         doomed.join(60)
         assert doomed.exitcode == 17
@@ -715,9 +769,7 @@ class StoreConformance(ContractChecks, RaceChecks):
         """The stores the state machine drives; override to trade durability for speed."""
         return make_store
 
-    def test_state_machine_agrees_with_the_in_memory_store(
-        self, machine_store: MakeStore
-    ) -> None:
+    def test_state_machine_agrees_with_the_in_memory_store(self, machine_store: MakeStore) -> None:
         machine = build_store_machine(lambda: machine_store(f"sm-{next(_tenants)}"))
         run_state_machine_as_test(machine, settings=self.machine_settings())
 
@@ -728,22 +780,27 @@ class StoreConformance(ContractChecks, RaceChecks):
 
 def _no_injection(suite: object) -> None:
     if getattr(suite, "cannot_inject_failures", False):
-        warnings.warn(ConformanceWarning(
-            f"{type(suite).__name__}: ATOMICITY UNTESTED. The adapter declares it cannot "
-            "inject backend failures, so nothing checks that a failed save writes nothing."),
-            stacklevel=3)
+        warnings.warn(
+            ConformanceWarning(
+                f"{type(suite).__name__}: ATOMICITY UNTESTED. The adapter declares it cannot "
+                "inject backend failures, so nothing checks that a failed save writes nothing."
+            ),
+            stacklevel=3,
+        )
         pytest.skip("cannot_inject_failures = True: atomicity under failure is untested")
-    pytest.fail(f"{type(suite).__name__} must override failing_event_append and "
-                "failing_reschedule (methods returning a context manager that makes the "
-                "backend fail), or set cannot_inject_failures = True", pytrace=False)
+    pytest.fail(
+        f"{type(suite).__name__} must override failing_event_append and "
+        "failing_reschedule (methods returning a context manager that makes the "
+        "backend fail), or set cannot_inject_failures = True",
+        pytrace=False,
+    )
 
 
 class ConformanceWarning(UserWarning):
     """A part of the contract the suite could not check for this adapter."""
 
 
-def _check_contention(store: TicketStore, ids: list[str],
-                      won: list[tuple[str, int, str]]) -> None:
+def _check_contention(store: TicketStore, ids: list[str], won: list[tuple[str, int, str]]) -> None:
     """No lost update, one winner per version, and the log folds to the snapshot."""
     for ticket_id in ids:
         mine = sorted((version, text) for tid, version, text in won if tid == ticket_id)

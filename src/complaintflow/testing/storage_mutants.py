@@ -108,19 +108,37 @@ def _caught(name: str, timeout: float) -> tuple[bool, str]:
         folder = Path(tmp)
         (folder / "conftest.py").write_text(_CONFTEST)
         (folder / "test_mutant.py").write_text(_TEST.format(name=name))
-        command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-                   "-p", "no:randomly", "--rootdir", tmp, "-c", os.devnull,
-                   "-W", "ignore", str(folder / "test_mutant.py")]
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-x",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            "--rootdir",
+            tmp,
+            "-c",
+            os.devnull,
+            "-W",
+            "ignore",
+            str(folder / "test_mutant.py"),
+        ]
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                                  cwd=tmp, check=False)
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=timeout, cwd=tmp, check=False
+            )
         except subprocess.TimeoutExpired:
             return True, "timed out (a hang counts as caught)"
     if done.returncode == 0:
         return False, "survived"
     if done.returncode != 1:
-        raise RuntimeError(f"mutant {name}: pytest exited {done.returncode}\n"
-                           f"{done.stdout[-3000:]}{done.stderr[-3000:]}")
+        raise RuntimeError(
+            f"mutant {name}: pytest exited {done.returncode}\n"
+            f"{done.stdout[-3000:]}{done.stderr[-3000:]}"
+        )
     failed = [line for line in done.stdout.splitlines() if line.startswith("FAILED")]
     return True, failed[0].split("::")[-1][:90] if failed else "failed"
 
@@ -138,8 +156,10 @@ def main(argv: list[str] | None = None) -> int:
         hit, why = _caught(name, timeout=600)
         caught += hit
         print(f"{'caught  ' if hit else 'SURVIVED'} {name:32} {why}", flush=True)
-    print(f"mutation score: {caught}/{len(names)} caught "
-          f"({100 * caught / max(len(names), 1):.0f} %) at the ci profile")
+    print(
+        f"mutation score: {caught}/{len(names)} caught "
+        f"({100 * caught / max(len(names), 1):.0f} %) at the ci profile"
+    )
     return 0 if caught == len(names) else 1
 
 

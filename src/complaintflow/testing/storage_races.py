@@ -62,10 +62,15 @@ def check_due_follows_last_write(store: TicketStore, ticket_ids: list[str]) -> N
     """Each ticket's due time is the one its newest version's save or reschedule wrote."""
     for ticket_id in ticket_ids:
         version = store.get(ticket_id).version
-        found = [rescheduled for rescheduled in (False, True)
-                 if _due_exactly(store, ticket_id, due_marker(version, rescheduled=rescheduled))]
-        assert found, (f"{ticket_id} is at version {version} but its due time was written "
-                       f"for another version: a reschedule overwrote a newer save")
+        found = [
+            rescheduled
+            for rescheduled in (False, True)
+            if _due_exactly(store, ticket_id, due_marker(version, rescheduled=rescheduled))
+        ]
+        assert found, (
+            f"{ticket_id} is at version {version} but its due time was written "
+            f"for another version: a reschedule overwrote a newer save"
+        )
 
 
 def _due_exactly(store: TicketStore, ticket_id: str, due: dt.datetime) -> bool:
@@ -85,9 +90,7 @@ class RaceChecks:
             pytest.skip("the adapter does not claim thread safety")
         return [make_store(tenant) for _ in range(self.threads)]
 
-    def test_threads_reschedule_never_overwrites_a_newer_save(
-        self, make_store: MakeStore
-    ) -> None:
+    def test_threads_reschedule_never_overwrites_a_newer_save(self, make_store: MakeStore) -> None:
         stores = self._racers(make_store, "resched")
         ids = ["T1", "T2"]
         for ticket_id in ids:
@@ -114,8 +117,10 @@ class RaceChecks:
 
     def test_threads_deliver_each_outbox_item_once(self, make_store: MakeStore) -> None:
         stores = self._racers(make_store, "outbox")
-        stores[0].add(*make_ticket("T1"), outbox=[outbox_item(n, "T1", at=T0.add(minutes=n % 3))
-                                                  for n in range(30)])
+        stores[0].add(
+            *make_ticket("T1"),
+            outbox=[outbox_item(n, "T1", at=T0.add(minutes=n % 3)) for n in range(30)],
+        )
         got = run_threads(self.threads, lambda n: drain_outbox(stores[n], f"w{n}"))
         delivered = [item for batch in got for item in batch]
         assert sorted(delivered) == sorted(f"ob-{n}" for n in range(30))
@@ -132,12 +137,14 @@ class RaceChecks:
         for ticket_id in due:
             store.add(*make_ticket(ticket_id), due_at=T0)
         store.add(*make_ticket("O1"), outbox=[outbox_item(n, "O1") for n in range(18)])
-        jobs = [(store_factory, tenant, "contend_due", (ids, 6, "p0")),
-                (store_factory, tenant, "reschedule", (ids, 12)),
-                (store_factory, tenant, "claim_due", "p1"),
-                (store_factory, tenant, "claim_due", "p2"),
-                (store_factory, tenant, "outbox", "p3"),
-                (store_factory, tenant, "outbox", "p4")]
+        jobs = [
+            (store_factory, tenant, "contend_due", (ids, 6, "p0")),
+            (store_factory, tenant, "reschedule", (ids, 12)),
+            (store_factory, tenant, "claim_due", "p1"),
+            (store_factory, tenant, "claim_due", "p2"),
+            (store_factory, tenant, "outbox", "p3"),
+            (store_factory, tenant, "outbox", "p4"),
+        ]
         if hasattr(store, "save_many"):
             jobs.append((store_factory, tenant, "batch", (ids, 6, "p5")))
         with multiprocessing.get_context("spawn").Pool(self.processes) as pool:

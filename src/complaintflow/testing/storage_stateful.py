@@ -52,8 +52,14 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Event):
         return event_to_dict(value)
     if isinstance(value, OutboxItem):
-        return (value.id, value.ticket_id, value.kind, value.payload,
-                instant_to_dict(value.created_at), value.attempts)
+        return (
+            value.id,
+            value.ticket_id,
+            value.kind,
+            value.payload,
+            instant_to_dict(value.created_at),
+            value.attempts,
+        )
     if isinstance(value, list | tuple):
         return [_plain(each) for each in value]
     return value
@@ -76,8 +82,9 @@ def _short(value: object) -> str:
 def _mismatch(real: Any, model: Any) -> str:
     message = f"store {_short(real)}\n != reference {_short(model)}"
     if "locked" in str(real):
-        message += ("\nhint: 'database is locked': begin writes with BEGIN IMMEDIATE "
-                    "and set a busy timeout")
+        message += (
+            "\nhint: 'database is locked': begin writes with BEGIN IMMEDIATE and set a busy timeout"
+        )
     return message
 
 
@@ -113,10 +120,17 @@ def build_store_machine(
         def start(self) -> None:
             assert self.real.find().items == ()
 
-        @rule(target=tickets, at=_AT, key=_KEYS, due=_DUE, notify=st.booleans(),
-              batch=st.booleans())
-        def add(self, at: dt.datetime, key: str | None, due: dt.datetime | None, notify: bool,
-                batch: bool) -> str:
+        @rule(
+            target=tickets, at=_AT, key=_KEYS, due=_DUE, notify=st.booleans(), batch=st.booleans()
+        )
+        def add(
+            self,
+            at: dt.datetime,
+            key: str | None,
+            due: dt.datetime | None,
+            notify: bool,
+            batch: bool,
+        ) -> str:
             ticket_id = f"T{len(self.ids) + 1:03d}"
             number = self.both(lambda s: s.next_number(prefix="TS", day=T0.date()))
             opener = intake_batch if batch else make_ticket
@@ -145,8 +159,9 @@ def build_store_machine(
             ticket, events = make_ticket(ticket_id)
             self.both(lambda s: s.add(ticket, events))
 
-        def _step(self, ticket: Ticket, data: st.DataObject, zone: str
-                  ) -> tuple[Ticket, list[Event], str] | None:
+        def _step(
+            self, ticket: Ticket, data: st.DataObject, zone: str
+        ) -> tuple[Ticket, list[Event], str] | None:
             """One to three commands at one instant (as the desk's commands write them)."""
             self.now = max(self.now, ticket.updated_at).add(minutes=1)
             new, trigger = ticket, ""
@@ -160,8 +175,14 @@ def build_store_machine(
                 events, trigger = events + more, command.trigger
             return (new, events, trigger) if events else None
 
-        @rule(ticket_id=tickets, data=st.data(), stale=st.booleans(), due=_DUE,
-              notify=st.booleans(), zone=_ZONES)
+        @rule(
+            ticket_id=tickets,
+            data=st.data(),
+            stale=st.booleans(),
+            due=_DUE,
+            notify=st.booleans(),
+            zone=_ZONES,
+        )
         def save(
             self,
             ticket_id: str,
@@ -194,10 +215,15 @@ def build_store_machine(
                 lambda s: s.save(new, events, expected_version=expected, due_at=due, outbox=outbox)
             )
 
-        @rule(ids=st.lists(tickets, min_size=1, max_size=3, unique=True), data=st.data(),
-              due=_DUE, zone=_ZONES)
-        def save_many(self, ids: list[str], data: st.DataObject, due: dt.datetime | None,
-                      zone: str) -> None:
+        @rule(
+            ids=st.lists(tickets, min_size=1, max_size=3, unique=True),
+            data=st.data(),
+            due=_DUE,
+            zone=_ZONES,
+        )
+        def save_many(
+            self, ids: list[str], data: st.DataObject, due: dt.datetime | None, zone: str
+        ) -> None:
             """A sweep-like batch: some items stale, some with outbox items and due times."""
             if not hasattr(self.real, "save_many"):
                 return
@@ -209,15 +235,23 @@ def build_store_machine(
                     continue
                 new, events, _ = step
                 lag = data.draw(st.sampled_from([0, 0, 1]))
-                outbox = [OutboxItem(id=f"{ticket_id}-b{new.version}", ticket_id=ticket_id,
-                                     kind="batch", payload={}, created_at=self.now)]
+                outbox = [
+                    OutboxItem(
+                        id=f"{ticket_id}-b{new.version}",
+                        ticket_id=ticket_id,
+                        kind="batch",
+                        payload={},
+                        created_at=self.now,
+                    )
+                ]
                 items.append(SaveItem(new, events, ticket.version - lag, due, outbox))
             self.both(lambda s: sorted(s.save_many(items)))  # type: ignore[attr-defined]
 
         @rule(
             moves=st.lists(
-                st.tuples(st.sampled_from(["T001", "T002", "T003", "T999"]),
-                          st.integers(-1, 0), _DUE),
+                st.tuples(
+                    st.sampled_from(["T001", "T002", "T003", "T999"]), st.integers(-1, 0), _DUE
+                ),
                 max_size=4,
             )
         )
@@ -289,7 +323,9 @@ def build_store_machine(
             self.now = self.now.add(minutes=advance)
             items = self.both(
                 lambda s: s.claim_outbox(
-                    worker="w", limit=limit, lease=dt.timedelta(minutes=lease),
+                    worker="w",
+                    limit=limit,
+                    lease=dt.timedelta(minutes=lease),
                     now=self.now.in_timezone(zone),
                 )
             )
@@ -299,8 +335,14 @@ def build_store_machine(
         def ack(self, ids: tuple[str, ...]) -> None:
             self.both(lambda s: s.ack_outbox(ids))
 
-        @rule(keys=st.lists(st.sampled_from(["sla:T001:warn", "sla:T001:breach",
-                                             "sla:T002:warn", "sla:T003:warn"]), max_size=4))
+        @rule(
+            keys=st.lists(
+                st.sampled_from(
+                    ["sla:T001:warn", "sla:T001:breach", "sla:T002:warn", "sla:T003:warn"]
+                ),
+                max_size=4,
+            )
+        )
         def alerts(self, keys: list[str]) -> None:
             self.both(lambda s: s.record_alerts(keys))
 

@@ -98,7 +98,10 @@ def commands_for(ticket: Ticket) -> list[c.Command]:
 
 
 def intake_batch(
-    ticket_id: str, *, at: dt.datetime = T0, number: str | None = None,
+    ticket_id: str,
+    *,
+    at: dt.datetime = T0,
+    number: str | None = None,
     dedupe_key: str | None = None,
 ) -> tuple[Ticket, list[Event]]:
     """A new ticket as the desk's intake writes it: four events at one instant.
@@ -107,16 +110,27 @@ def intake_batch(
     batch, so a store that keeps one event per batch, or orders events by
     time, shows it.
     """
-    ticket, events = open_ticket(draft(at=at, dedupe_key=dedupe_key), ticket_id=ticket_id,
-                                 number=number or f"TS-{ticket_id}", actor=AGENT, at=at,
-                                 sla_version="v1")
-    return transition_many(ticket, [
-        c.Triage(Kind.COMPLAINT, None, Priority.P1, department="billing"),
-        c.Assign("li")], at=at, events=events)
+    ticket, events = open_ticket(
+        draft(at=at, dedupe_key=dedupe_key),
+        ticket_id=ticket_id,
+        number=number or f"TS-{ticket_id}",
+        actor=AGENT,
+        at=at,
+        sla_version="v1",
+    )
+    return transition_many(
+        ticket,
+        [c.Triage(Kind.COMPLAINT, None, Priority.P1, department="billing"), c.Assign("li")],
+        at=at,
+        events=events,
+    )
 
 
 def transition_many(
-    ticket: Ticket, commands: Sequence[c.Command], *, at: dt.datetime,
+    ticket: Ticket,
+    commands: Sequence[c.Command],
+    *,
+    at: dt.datetime,
     events: Sequence[Event] = (),
 ) -> tuple[Ticket, list[Event]]:
     """Apply ``commands`` one after another at the same instant; one batch of events."""
@@ -181,7 +195,7 @@ def claim_alerts(store: TicketStore, keys: Sequence[str], size: int) -> list[str
     """Claim ``keys`` with ``record_alerts`` in batches of ``size``; return those won."""
     won: list[str] = []
     for start in range(0, len(keys), size):
-        won.extend(sorted(store.record_alerts(keys[start:start + size])))
+        won.extend(sorted(store.record_alerts(keys[start : start + size])))
     return won
 
 
@@ -221,8 +235,9 @@ def process_job(factory: StoreFactory, tenant: str, job: str, args: Any) -> Any:
 def drain_due(store: TicketStore, worker: str) -> list[str]:
     """Claim due tickets three at a time (long leases) until none is left; their ids."""
     got: list[str] = []
-    while batch := store.claim_due(now=T0.add(days=1), limit=3, worker=worker,
-                                   lease=dt.timedelta(days=1)):
+    while batch := store.claim_due(
+        now=T0.add(days=1), limit=3, worker=worker, lease=dt.timedelta(days=1)
+    ):
         got.extend(ticket.id for ticket in batch)
     return got
 
@@ -230,8 +245,7 @@ def drain_due(store: TicketStore, worker: str) -> list[str]:
 def drain_outbox(store: TicketStore, worker: str) -> list[str]:
     """Claim and acknowledge outbox items three at a time; the ids delivered."""
     got: list[str] = []
-    while batch := store.claim_outbox(worker=worker, limit=3, lease=dt.timedelta(hours=1),
-                                      now=T0):
+    while batch := store.claim_outbox(worker=worker, limit=3, lease=dt.timedelta(hours=1), now=T0):
         got.extend(item.id for item in batch)
         store.ack_outbox([item.id for item in batch])
     return got
@@ -281,8 +295,12 @@ def contend_with_due(
             text = f"{worker}:{round_}"
             new, events = apply(ticket, c.Comment(text), actor=AGENT, at=T0.add(days=1))
             try:
-                store.save(new, events, expected_version=ticket.version,
-                           due_at=due_marker(new.version, rescheduled=False))
+                store.save(
+                    new,
+                    events,
+                    expected_version=ticket.version,
+                    due_at=due_marker(new.version, rescheduled=False),
+                )
             except ConcurrencyError:
                 continue
             won.append((ticket_id, new.version, text))
@@ -299,8 +317,11 @@ def contend_in_batches(
         for ticket_id in sorted(ticket_ids):
             ticket = store.get(ticket_id)
             new, events = apply(ticket, c.Comment(text), actor=AGENT, at=T0.add(days=1))
-            items.append(SaveItem(new, events, ticket.version,
-                                  due_at=due_marker(new.version, rescheduled=False)))
+            items.append(
+                SaveItem(
+                    new, events, ticket.version, due_at=due_marker(new.version, rescheduled=False)
+                )
+            )
         stale = store.save_many(items)  # type: ignore[attr-defined]
         won += [(i.ticket.id, i.ticket.version, text) for i in items if i.ticket.id not in stale]
     return won

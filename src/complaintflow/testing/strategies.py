@@ -196,8 +196,10 @@ def instants(draw: st.DrawFn, kwargs: dict[str, Any]) -> dt.datetime:
     """
     zone = ZoneInfo(kwargs["tz"])
     kind = draw(st.sampled_from(_KINDS))
-    special = {"holiday": sorted(kwargs.get("holidays", ())),
-               "workday": sorted(kwargs.get("workdays", {}))}.get(kind)
+    special = {
+        "holiday": sorted(kwargs.get("holidays", ())),
+        "workday": sorted(kwargs.get("workdays", {})),
+    }.get(kind)
     jumps = _jumps(kwargs["tz"])
     if special:
         shift = draw(st.sampled_from([0, 0, -1, 1]))  # the date, its eve, the day after
@@ -223,8 +225,9 @@ def instants(draw: st.DrawFn, kwargs: dict[str, Any]) -> dt.datetime:
     return value.astimezone(dt.UTC)  # stdlib: honours fold, and a gap time's offset
 
 
-def _on(draw: st.DrawFn, day: dt.date, zone: ZoneInfo, kwargs: dict[str, Any], *,
-        anywhere: bool) -> dt.datetime:
+def _on(
+    draw: st.DrawFn, day: dt.date, zone: ZoneInfo, kwargs: dict[str, Any], *, anywhere: bool
+) -> dt.datetime:
     """A wall time on ``day``: a window boundary (a minute either side), or any minute."""
     if anywhere and draw(st.booleans()):
         minute = draw(st.integers(0, 1439))

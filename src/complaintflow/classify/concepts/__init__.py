@@ -54,8 +54,17 @@ __all__ = [
 
 def default_detectors() -> tuple[Detector, ...]:
     """A fresh set of the built-in detectors, in reporting order."""
-    return (MoneyTaken(), LargeAmount(), MajorLoss(), MassImpact(), DataExposed(), Safety(),
-            Outage(), PublicExposure(), StrongEmotion())
+    return (
+        MoneyTaken(),
+        LargeAmount(),
+        MajorLoss(),
+        MassImpact(),
+        DataExposed(),
+        Safety(),
+        Outage(),
+        PublicExposure(),
+        StrongEmotion(),
+    )
 
 
 def detect(text: str, context: Context, detectors: Iterable[Detector]) -> list[Finding]:
@@ -83,7 +92,8 @@ class DetectorSet:
         self.detectors: tuple[Detector, ...] = tuple(detectors)
         owners: dict[str, set[int]] = {}
         self._always: frozenset[int] = frozenset(
-            index for index, detector in enumerate(self.detectors)
+            index
+            for index, detector in enumerate(self.detectors)
             if not getattr(detector, "triggers", None)
         )
         for index, detector in enumerate(self.detectors):

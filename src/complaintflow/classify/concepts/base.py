@@ -113,5 +113,5 @@ def negated(text: str, start: int, *, zh_window: int = 6, en_window: int = 28) -
 def hypothetical(text: str, start: int, end: int) -> bool:
     """The match sits in an "if ... will/吗?" question: a worry, not an event."""
     left, right = clause_around(text, start, end)
-    sentence = text[left:right + 1]
+    sentence = text[left : right + 1]
     return bool(_IF.search(sentence) and _QUESTION.search(sentence))

@@ -43,6 +43,7 @@ class StrongEmotion:
     def detect(self, text: str, context: Context) -> Finding | None:
         for match in _ANGRY.finditer(text):
             if not negated(text, match.start(), zh_window=2, en_window=12):
-                return Finding(self.name, match.group(0), level=Priority.P3,
-                               detail="strong negative emotion")
+                return Finding(
+                    self.name, match.group(0), level=Priority.P3, detail="strong negative emotion"
+                )
         return None

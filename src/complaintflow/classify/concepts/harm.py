@@ -96,10 +96,14 @@ class Safety:
             if not negated(text, match.start()) and not hypothetical(text, *match.span()):
                 together = _TOGETHER.search(text)
                 if together is not None:  # a whole family ill at once: a poisoning
-                    return Finding(self.name, f"{together.group(0)} ... {match.group(0)}",
-                                   detail="several people ill")
-                return Finding(self.name, match.group(0), level=Priority.P2,
-                               detail="a health reaction")
+                    return Finding(
+                        self.name,
+                        f"{together.group(0)} ... {match.group(0)}",
+                        detail="several people ill",
+                    )
+                return Finding(
+                    self.name, match.group(0), level=Priority.P2, detail="a health reaction"
+                )
         return None
 
 
@@ -159,10 +163,18 @@ class Outage:
                 continue
             long = _LONG.search(text)
             if long is not None:
-                return Finding(self.name, f"{match.group(0)} ... {long.group(0)}",
-                               detail="a core function down for hours")
-            return Finding(self.name, match.group(0), level=Priority.P2, human=False,
-                           detail="a core function fails")
+                return Finding(
+                    self.name,
+                    f"{match.group(0)} ... {long.group(0)}",
+                    detail="a core function down for hours",
+                )
+            return Finding(
+                self.name,
+                match.group(0),
+                level=Priority.P2,
+                human=False,
+                detail="a core function fails",
+            )
         return None
 
 
@@ -245,6 +257,9 @@ class PublicExposure:
         for pattern in patterns:
             for match in pattern.finditer(text):
                 if not negated(text, match.start()):
-                    return Finding(self.name, match.group(0),
-                                   detail="public exposure, a regulator or legal action")
+                    return Finding(
+                        self.name,
+                        match.group(0),
+                        detail="public exposure, a regulator or legal action",
+                    )
         return None

@@ -70,9 +70,22 @@ _COUNT_EN = scripted(
     r"households|families|of us|stores|members|guests|terminals|devices|machines|branches|"
     r"tills|computers|laptops)\b"
 )
-_WORDS = {"five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
-          "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-          "hundred": 100}
+_WORDS = {
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+}
 
 
 def _count(token: str) -> int:
@@ -127,84 +140,119 @@ class MassImpact:
         return None
 
 
-_DATA_ZH = (r"(?:手机号码?|电话号码?|电话|联系方式|地址|住址|门牌号|身份证号?(?:码|复印件|照片)?|"
-            r"证件|姓名|名字|真名|个人信息|个人资料|隐私|银行卡号|卡号|账号密码|密码|工作证|"
-            r"病历|体检报告|照片|聊天记录|截图|取件码|验证码|门锁密码|房间号|简历|资料|会员信息)")
-_EXPOSE_ZH = (r"(?:报出|说出|听见|听到|陌生人|给了?别的|给了?其他|发给别人|"
-              r"念给|读给|给别人看|给旁边|告诉了?别人|印着|印在|印了|"
-              r"贴在|写在|公告栏|公示|念出|读出|"
-              r"泄露|泄漏|外泄|曝光|发到|发给|发在|发进|传到|传给|公开|贴出|贴到|晒出|晒到|卖给|"
-              r"转给|被别人看到|被人看到|让别人看到|挂在|挂到|流出)")
-_DATA_EN = (r"(?:name|address|phone(?: number)?|number|email address|id (?:number|card)|"
-            r"passport|date of birth|birthday|medical records?|card (?:number|details)|"
-            r"personal (?:data|details|information|info)|password|photos?|details|data|"
-            r"location(?: history)?|contacts|browsing history|order history|history|"
-            r"account details)")
+_DATA_ZH = (
+    r"(?:手机号码?|电话号码?|电话|联系方式|地址|住址|门牌号|身份证号?(?:码|复印件|照片)?|"
+    r"证件|姓名|名字|真名|个人信息|个人资料|隐私|银行卡号|卡号|账号密码|密码|工作证|"
+    r"病历|体检报告|照片|聊天记录|截图|取件码|验证码|门锁密码|房间号|简历|资料|会员信息)"
+)
+_EXPOSE_ZH = (
+    r"(?:报出|说出|听见|听到|陌生人|给了?别的|给了?其他|发给别人|"
+    r"念给|读给|给别人看|给旁边|告诉了?别人|印着|印在|印了|"
+    r"贴在|写在|公告栏|公示|念出|读出|"
+    r"泄露|泄漏|外泄|曝光|发到|发给|发在|发进|传到|传给|公开|贴出|贴到|晒出|晒到|卖给|"
+    r"转给|被别人看到|被人看到|让别人看到|挂在|挂到|流出)"
+)
+_DATA_EN = (
+    r"(?:name|address|phone(?: number)?|number|email address|id (?:number|card)|"
+    r"passport|date of birth|birthday|medical records?|card (?:number|details)|"
+    r"personal (?:data|details|information|info)|password|photos?|details|data|"
+    r"location(?: history)?|contacts|browsing history|order history|history|"
+    r"account details)"
+)
 _LEAK_PATTERNS = [
     scripted(_DATA_ZH + r"[^。！？!?]{0,16}" + _EXPOSE_ZH),
     scripted(_EXPOSE_ZH + r"[^。！？!?]{0,8}" + _DATA_ZH),
-    scripted(r"(?:另一个|另一位|别的|其他|陌生)(?:客户|用户|顾客|人)的[^。！？]{0,10}"
-               r"(?:聊天|截图|订单|单子|" + _DATA_ZH[3:] + r"|人家的" + _DATA_ZH),
-    scripted(r"(?:别人|他人|陌生人)的" + _DATA_ZH + "|"
-             r"(?:推销|贷款|骚扰|诈骗|广告)[^。！？]{0,6}(?:电话|短信|公司)[^。！？]{0,20}"
-             r"(?:知道|叫出|说出|报出)|(?:位置|定位|行踪)[^。！？]{0,8}(?:共享|分享|发)给|"
-             r"别人的(?:订单|单子|信息|资料|账号|账户|名字|地址|电话|快递|包裹|病历)|"
-               r"(?:信息|数据|资料)(?:被)?(?:泄露|泄漏|外泄|卖)|推销电话[^。！？]{0,12}信息|"
-               r"(?:诈骗|骚扰)电话[^。！？]{0,16}(?:订单|信息|知道我)"),
-    scripted(r"\b(?:someone else'?s|another (?:customer|person)'?s|"
-               r"other (?:customers|people)'?s?|"
-               r"everyone'?s|strangers?'?s?)\b[^.!?]{0,25}\b(?:" + _DATA_EN
-               + r"|order|account|parcel|package|invoice|receipt)"),
-    scripted(r"\b" + _DATA_EN + r"\b[^.!?]{0,40}\b(?:visible|on show|on display|posted|shared|"
-             r"leaked|exposed|sent to|"
-               r"visible to|published|sold|showing up|shown to|in the cc|given out|handed out|"
-               r"broadcast)\b"),
-    scripted(r"(?:拿|用)了?我的(?:身份证|信息|手机号|电话|名字|照片)[^。！？]{0,8}(?:办|注册|开|申请|贷款|借)|"
-             r"\b(?:sent|emailed|forwarded|gave|shared|posted)\b[^.!?]{0,40}\bto (?:my|our|"
-             r"the) (?:employer|"
-             r"boss|ex|landlord|family|parents|neighbou?rs?|colleagues?)\b|"
-             r"(?:显示成|变成)了?别人的|跑到了?别人(?:的)?账号|别人账号下|"
-             r"\b(?:gave|handed) (?:my|our) keys? to (?:the wrong|a stranger|someone)|"
-             r"被[^，。！？]{0,8}拿去(?:注册|办|用|申请|刷单|卖)|偷拍|装了?(?:个|一个)?(?:摄像头|监控)|"
-             r"\bgave (?:him|her|them|someone|a stranger) (?:my|our) (?:address|number|phone|"
-             r"details|"
-             r"name)\b|\b(?:hidden camera|recorded me|filmed me)\b|包裹被(?:拆|打开)|被拆过|"
-             r"\b(?:opening|opened|tampered with|resealed)\b[^.!?]{0,30}\b(?:parcels?|packages?)\b|"
-             r"\b(?:parcels?|packages?)\b[^.!?]{0,30}\b(?:resealed|tampered)|被(?:人|别人)?(?:盗用|冒用)|(?:用|以)我的名义|发错人|发给了错的人|寄错人|"
-             r"\bto the wrong (?:person|address|customer|email|recipient)\b"),
-    scripted(r"病毒|木马|勒索|\b(?:malware|ransomware|virus|(?:to|with) (?:a )?third[- ]part(?:y|"
-             r"ies)|"
-             r"(?:to|with) advertisers)\b"),
-    scripted(r"\b(?:left|handed|gave)\b[^.!?]{0,40}\b(?:with|to) (?:the|a) (?:neighbou?r|stranger)"
-             r"[^.!?]{0,40}\b(?:passport|bank card|id card|documents?|card)\b"),
-    scripted(r"\b(?:passport|id card|bank card|documents?|prescription|medication|"
-             r"letters?)\b[^.!?]{0,40}"
-             r"\b(?:to|with) (?:a |the |some )?(?:neighbou?r|stranger|someone|random|wrong)|"
-             r"\bsent to (?:a |an )?(?:completely |totally )?(?:different|another|wrong) (?:family|"
-             r"person|house|address|customer)|(?:寄|送|发)到了?(?:别人家|别人那|错的地址)"),
-    scripted(r"\b(?:opened|read|went through) (?:my|the) (?:letters?|mail|post|parcel|package)\b|"
-             r"\bstranger\b[^.!?]{0,25}\b(?:opened|read|went through)\b"),
-    scripted(r"\b(?:read|told|gave|shared|showed|sent|emailed|forwarded|said)\b[^.!?]{0,50}"
-             r"\b(?:to (?:another|other|a) (?:customer|person|stranger|caller)|out loud|aloud|"
-             r"for (?:anyone|everyone|all) to see|on (?:show|display)|"
-             r"publicly)\b"),
-    scripted(r"\b(?:posted|shared|leaked|exposed|published|sold|gave out|handed out)\b"
-               r"[^.!?]{0,40}\b" + _DATA_EN + r"\b"),
-    scripted(r"\b(?:data (?:breach|leak)|leak(?:ed)? (?:my|our) |breach of (?:my )?privacy|"
-               r"in the cc line|(?:phishing|scam) (?:text|email|call)s?\b[^.!?]{0,40}"
-               r"\b(?:order|only your|your company|account)|hacked|account (?:was |got )?"
-               r"(?:taken over|compromised|stolen))"),
-    scripted(r"\b(?:log ?ins?|sign ?ins?|access\w*|logged in|"
-             r"signed in)\b[^.!?]{0,10}\bfrom (?:another|a "
-             r"different|an unknown|unknown|a foreign|a strange) (?:country|city|location|device|"
-             r"ip)|"
-             r"\bsomeone (?:else )?(?:logged|signed) (?:in|into)|\bunrecogni[sz]ed (?:login|"
-             r"sign-in|"
-             r"device)|\b(?:changed|reset) my (?:password|email|phone number)\b|陌生设备|"
-             r"不是我(?:本人)?登录|"
-             r"密码被改|被改了密码"),
-    scripted(r"(?:账号|账户|帐号)[^。！？]{0,4}(?:被盗|被人登录|被登录|被黑|被改)|被盗号|"
-               r"被人(?:登录|登陆)了?(?:我的)?(?:账号|账户)?|绑定(?:的)?手机号?被改"),
+    scripted(
+        r"(?:另一个|另一位|别的|其他|陌生)(?:客户|用户|顾客|人)的[^。！？]{0,10}"
+        r"(?:聊天|截图|订单|单子|" + _DATA_ZH[3:] + r"|人家的" + _DATA_ZH
+    ),
+    scripted(
+        r"(?:别人|他人|陌生人)的" + _DATA_ZH + "|"
+        r"(?:推销|贷款|骚扰|诈骗|广告)[^。！？]{0,6}(?:电话|短信|公司)[^。！？]{0,20}"
+        r"(?:知道|叫出|说出|报出)|(?:位置|定位|行踪)[^。！？]{0,8}(?:共享|分享|发)给|"
+        r"别人的(?:订单|单子|信息|资料|账号|账户|名字|地址|电话|快递|包裹|病历)|"
+        r"(?:信息|数据|资料)(?:被)?(?:泄露|泄漏|外泄|卖)|推销电话[^。！？]{0,12}信息|"
+        r"(?:诈骗|骚扰)电话[^。！？]{0,16}(?:订单|信息|知道我)"
+    ),
+    scripted(
+        r"\b(?:someone else'?s|another (?:customer|person)'?s|"
+        r"other (?:customers|people)'?s?|"
+        r"everyone'?s|strangers?'?s?)\b[^.!?]{0,25}\b(?:"
+        + _DATA_EN
+        + r"|order|account|parcel|package|invoice|receipt)"
+    ),
+    scripted(
+        r"\b" + _DATA_EN + r"\b[^.!?]{0,40}\b(?:visible|on show|on display|posted|shared|"
+        r"leaked|exposed|sent to|"
+        r"visible to|published|sold|showing up|shown to|in the cc|given out|handed out|"
+        r"broadcast)\b"
+    ),
+    scripted(
+        r"(?:拿|用)了?我的(?:身份证|信息|手机号|电话|名字|照片)[^。！？]{0,8}(?:办|注册|开|申请|贷款|借)|"
+        r"\b(?:sent|emailed|forwarded|gave|shared|posted)\b[^.!?]{0,40}\bto (?:my|our|"
+        r"the) (?:employer|"
+        r"boss|ex|landlord|family|parents|neighbou?rs?|colleagues?)\b|"
+        r"(?:显示成|变成)了?别人的|跑到了?别人(?:的)?账号|别人账号下|"
+        r"\b(?:gave|handed) (?:my|our) keys? to (?:the wrong|a stranger|someone)|"
+        r"被[^，。！？]{0,8}拿去(?:注册|办|用|申请|刷单|卖)|偷拍|装了?(?:个|一个)?(?:摄像头|监控)|"
+        r"\bgave (?:him|her|them|someone|a stranger) (?:my|our) (?:address|number|phone|"
+        r"details|"
+        r"name)\b|\b(?:hidden camera|recorded me|filmed me)\b|包裹被(?:拆|打开)|被拆过|"
+        r"\b(?:opening|opened|tampered with|resealed)\b[^.!?]{0,30}\b(?:parcels?|packages?)\b|"
+        r"\b(?:parcels?|packages?)\b[^.!?]{0,30}\b(?:resealed|tampered)|被(?:人|别人)?(?:盗用|冒用)|(?:用|以)我的名义|发错人|发给了错的人|寄错人|"
+        r"\bto the wrong (?:person|address|customer|email|recipient)\b"
+    ),
+    scripted(
+        r"病毒|木马|勒索|\b(?:malware|ransomware|virus|(?:to|with) (?:a )?third[- ]part(?:y|"
+        r"ies)|"
+        r"(?:to|with) advertisers)\b"
+    ),
+    scripted(
+        r"\b(?:left|handed|gave)\b[^.!?]{0,40}\b(?:with|to) (?:the|a) (?:neighbou?r|stranger)"
+        r"[^.!?]{0,40}\b(?:passport|bank card|id card|documents?|card)\b"
+    ),
+    scripted(
+        r"\b(?:passport|id card|bank card|documents?|prescription|medication|"
+        r"letters?)\b[^.!?]{0,40}"
+        r"\b(?:to|with) (?:a |the |some )?(?:neighbou?r|stranger|someone|random|wrong)|"
+        r"\bsent to (?:a |an )?(?:completely |totally )?(?:different|another|wrong) (?:family|"
+        r"person|house|address|customer)|(?:寄|送|发)到了?(?:别人家|别人那|错的地址)"
+    ),
+    scripted(
+        r"\b(?:opened|read|went through) (?:my|the) (?:letters?|mail|post|parcel|package)\b|"
+        r"\bstranger\b[^.!?]{0,25}\b(?:opened|read|went through)\b"
+    ),
+    scripted(
+        r"\b(?:read|told|gave|shared|showed|sent|emailed|forwarded|said)\b[^.!?]{0,50}"
+        r"\b(?:to (?:another|other|a) (?:customer|person|stranger|caller)|out loud|aloud|"
+        r"for (?:anyone|everyone|all) to see|on (?:show|display)|"
+        r"publicly)\b"
+    ),
+    scripted(
+        r"\b(?:posted|shared|leaked|exposed|published|sold|gave out|handed out)\b"
+        r"[^.!?]{0,40}\b" + _DATA_EN + r"\b"
+    ),
+    scripted(
+        r"\b(?:data (?:breach|leak)|leak(?:ed)? (?:my|our) |breach of (?:my )?privacy|"
+        r"in the cc line|(?:phishing|scam) (?:text|email|call)s?\b[^.!?]{0,40}"
+        r"\b(?:order|only your|your company|account)|hacked|account (?:was |got )?"
+        r"(?:taken over|compromised|stolen))"
+    ),
+    scripted(
+        r"\b(?:log ?ins?|sign ?ins?|access\w*|logged in|"
+        r"signed in)\b[^.!?]{0,10}\bfrom (?:another|a "
+        r"different|an unknown|unknown|a foreign|a strange) (?:country|city|location|device|"
+        r"ip)|"
+        r"\bsomeone (?:else )?(?:logged|signed) (?:in|into)|\bunrecogni[sz]ed (?:login|"
+        r"sign-in|"
+        r"device)|\b(?:changed|reset) my (?:password|email|phone number)\b|陌生设备|"
+        r"不是我(?:本人)?登录|"
+        r"密码被改|被改了密码"
+    ),
+    scripted(
+        r"(?:账号|账户|帐号)[^。！？]{0,4}(?:被盗|被人登录|被登录|被黑|被改)|被盗号|"
+        r"被人(?:登录|登陆)了?(?:我的)?(?:账号|账户)?|绑定(?:的)?手机号?被改"
+    ),
 ]
 
 
@@ -245,6 +293,9 @@ class DataExposed:
         for pattern in _LEAK_PATTERNS:
             for match in pattern.finditer(text):
                 if not negated(text, match.start()):
-                    return Finding(self.name, match.group(0),
-                                   detail="personal data exposed or an account taken over")
+                    return Finding(
+                        self.name,
+                        match.group(0),
+                        detail="personal data exposed or an account taken over",
+                    )
         return None

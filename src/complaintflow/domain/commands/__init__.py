@@ -79,14 +79,17 @@ def _collect() -> dict[str, Trigger[Any, Any]]:
         family = importlib.import_module(f"{__name__}.{info.name}")
         for trigger in family.TRIGGERS:
             clash = (
-                f"trigger {trigger.name!r}" if trigger.name in triggers
-                else f"payload type {trigger.payload.type!r}" if trigger.payload.type in payloads
-                else next((f"guard {guard.name!r}" for guard in trigger.guards
-                           if guard.name in guards), None)
+                f"trigger {trigger.name!r}"
+                if trigger.name in triggers
+                else f"payload type {trigger.payload.type!r}"
+                if trigger.payload.type in payloads
+                else next(
+                    (f"guard {guard.name!r}" for guard in trigger.guards if guard.name in guards),
+                    None,
+                )
             )
             if clash is not None:
-                raise ValidationError(f"{info.name}: {clash} is declared twice",
-                                      field="TRIGGERS")
+                raise ValidationError(f"{info.name}: {clash} is declared twice", field="TRIGGERS")
             triggers[trigger.name] = trigger
             payloads[trigger.payload.type] = trigger.name
             guards.update((guard.name, trigger.name) for guard in trigger.guards)

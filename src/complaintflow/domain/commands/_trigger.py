@@ -71,8 +71,9 @@ class Situation:
 
     __slots__ = ("actor", "at", "rules", "ticket")
 
-    def __init__(self, ticket: Ticket, actor: Actor, at: pendulum.DateTime,
-                 rules: LifecycleRules) -> None:
+    def __init__(
+        self, ticket: Ticket, actor: Actor, at: pendulum.DateTime, rules: LifecycleRules
+    ) -> None:
         self.ticket, self.actor, self.at, self.rules = ticket, actor, at, rules
 
 
@@ -129,8 +130,7 @@ class Trigger(Generic[C, P]):
 def text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(
-            f"{type(instance).__name__}.{attribute.name} must be a non-empty string, "
-            f"got {value!r}",
+            f"{type(instance).__name__}.{attribute.name} must be a non-empty string, got {value!r}",
             field=attribute.name,
         )
 
@@ -140,7 +140,9 @@ def flag(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, bool):
         raise ValidationError(
             f"{type(instance).__name__}.{attribute.name} must be True or False, "
-            f"got {type(value).__name__}", field=attribute.name)
+            f"got {type(value).__name__}",
+            field=attribute.name,
+        )
 
 
 def optional_flag(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -137,8 +137,16 @@ class SlaAlerted(Payload):
 
 
 def _alert(command: RecordAlert, now: Situation) -> SlaAlerted:
-    return SlaAlerted(command.key, command.metric, command.cycle, command.kind,
-                      command.threshold, command.due_at, command.role, command.reassign)
+    return SlaAlerted(
+        command.key,
+        command.metric,
+        command.cycle,
+        command.kind,
+        command.threshold,
+        command.due_at,
+        command.role,
+        command.reassign,
+    )
 
 
 def _alerted(t: Ticket, ev: Event, p: SlaAlerted) -> Changes:
@@ -148,10 +156,16 @@ def _alerted(t: Ticket, ev: Event, p: SlaAlerted) -> Changes:
 
 
 TRIGGERS = (
-    Trigger(RestampSla, SlaStamped, _restamp, _stamped, _by_type, by=STAFF,
-            min_role=Role.SUPERVISOR),
-    Trigger(QueueNotification, NotificationQueued,
-            lambda command, now: NotificationQueued(command.key, command.kind, command.lang),
-            _queued, _by_type, by=SYSTEM),
+    Trigger(
+        RestampSla, SlaStamped, _restamp, _stamped, _by_type, by=STAFF, min_role=Role.SUPERVISOR
+    ),
+    Trigger(
+        QueueNotification,
+        NotificationQueued,
+        lambda command, now: NotificationQueued(command.key, command.kind, command.lang),
+        _queued,
+        _by_type,
+        by=SYSTEM,
+    ),
     Trigger(RecordAlert, SlaAlerted, _alert, _alerted, _by_type, by=SYSTEM),
 )

@@ -96,14 +96,25 @@ class Triaged(Payload):
 
 
 def _triage(command: Triage, now: Situation) -> Triaged:
-    return Triaged(command.kind, command.category, command.priority, command.complex,
-                   command.department, command.cc)
+    return Triaged(
+        command.kind,
+        command.category,
+        command.priority,
+        command.complex,
+        command.department,
+        command.cc,
+    )
 
 
 def _triaged(t: Ticket, ev: Event, p: Triaged) -> Changes:
-    return {"kind": p.kind, "category": p.category, "priority": p.priority,
-            "complex": p.complex, "department": p.department or t.department,
-            "cc": tuple(dict.fromkeys((*t.cc, *p.cc)))}
+    return {
+        "kind": p.kind,
+        "category": p.category,
+        "priority": p.priority,
+        "complex": p.complex,
+        "department": p.department or t.department,
+        "cc": tuple(dict.fromkeys((*t.cc, *p.cc))),
+    }
 
 
 def _say_triaged(p: Triaged) -> str:
@@ -124,8 +135,7 @@ class Override(Command):
     kind: Kind | None = attrs.field(default=None, kw_only=True, converter=_kind)
     category: Category | None = attrs.field(default=None, kw_only=True, converter=_category)
     priority: Priority | None = attrs.field(default=None, kw_only=True, converter=_priority)
-    complex: bool | None = attrs.field(default=None, kw_only=True,
-                                       validator=optional_flag)
+    complex: bool | None = attrs.field(default=None, kw_only=True, validator=optional_flag)
 
     def __attrs_post_init__(self) -> None:
         if (self.kind, self.category, self.priority, self.complex) == (None,) * 4:
@@ -148,13 +158,13 @@ class Overridden(Payload):
 
 
 def _override(command: Override, now: Situation) -> Overridden:
-    return Overridden(command.reason, command.kind, command.category, command.priority,
-                      command.complex)
+    return Overridden(
+        command.reason, command.kind, command.category, command.priority, command.complex
+    )
 
 
 def _classification(p: Overridden) -> dict[str, Any]:
-    fields = {"kind": p.kind, "category": p.category, "priority": p.priority,
-              "complex": p.complex}
+    fields = {"kind": p.kind, "category": p.category, "priority": p.priority, "complex": p.complex}
     return {name: value for name, value in fields.items() if value is not None}
 
 
@@ -260,10 +270,12 @@ def _transfer(command: Transfer, now: Situation) -> Transferred:
     ticket = now.ticket
     to_department = command.to_department or ticket.department
     if (to_department, command.to_assignee) == (ticket.department, ticket.assignee):
-        raise ValidationError("Transfer goes nowhere: the ticket is already there",
-                              field="to_department")
-    return Transferred(ticket.department, ticket.assignee, to_department,
-                       command.to_assignee, command.reason)
+        raise ValidationError(
+            "Transfer goes nowhere: the ticket is already there", field="to_department"
+        )
+    return Transferred(
+        ticket.department, ticket.assignee, to_department, command.to_assignee, command.reason
+    )
 
 
 def _transferred(t: Ticket, ev: Event, p: Transferred) -> Changes:
@@ -271,17 +283,30 @@ def _transferred(t: Ticket, ev: Event, p: Transferred) -> Changes:
 
 
 def _say_transferred(p: Transferred) -> str:
-    return (f"transferred {p.from_department or '-'}/{p.from_assignee or '-'} → "
-            f"{p.to_department or '-'}/{p.to_assignee or '-'}: {p.reason}")
+    return (
+        f"transferred {p.from_department or '-'}/{p.from_assignee or '-'} → "
+        f"{p.to_department or '-'}/{p.to_assignee or '-'}: {p.reason}"
+    )
 
 
 TRIGGERS = (
     Trigger(Triage, Triaged, _triage, _triaged, _say_triaged, by=STAFF_OR_SYSTEM),
-    Trigger(Override, Overridden, _override, _overridden, _say_overridden, by=STAFF,
-            min_role=Role.SUPERVISOR),
+    Trigger(
+        Override,
+        Overridden,
+        _override,
+        _overridden,
+        _say_overridden,
+        by=STAFF,
+        min_role=Role.SUPERVISOR,
+    ),
     Trigger(Assign, Assigned, _assign, _assigned, _say_assigned, by=STAFF_OR_SYSTEM),
-    Trigger(Investigate, InvestigationStarted, _investigate, _investigated,
-            lambda p: "investigation started"),
-    Trigger(Transfer, Transferred, _transfer, _transferred, _say_transferred,
-            by=STAFF_OR_SYSTEM),
+    Trigger(
+        Investigate,
+        InvestigationStarted,
+        _investigate,
+        _investigated,
+        lambda p: "investigation started",
+    ),
+    Trigger(Transfer, Transferred, _transfer, _transferred, _say_transferred, by=STAFF_OR_SYSTEM),
 )

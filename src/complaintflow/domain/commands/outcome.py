@@ -69,16 +69,25 @@ class SurveyRecorded(Payload):
 
 def _record_survey(command: RecordSurvey, now: Situation) -> SurveyRecorded:
     unsatisfied = command.response.level is SatisfactionLevel.UNSATISFIED
-    return SurveyRecorded(command.response, reopened=unsatisfied,
-                          reopened_to=command.reopen_to if unsatisfied else None)
+    return SurveyRecorded(
+        command.response,
+        reopened=unsatisfied,
+        reopened_to=command.reopen_to if unsatisfied else None,
+    )
 
 
 def _surveyed(t: Ticket, ev: Event, p: SurveyRecorded) -> Changes:
     if not p.reopened:
         return {"survey": p.response}
-    return {"survey": None, "resolved_at": None, "reopen_count": t.reopen_count + 1,
-            "assignee": p.reopened_to, "escalated_to": Role.SUPERVISOR, "solution": None,
-            "resolved_at_first_contact": False}
+    return {
+        "survey": None,
+        "resolved_at": None,
+        "reopen_count": t.reopen_count + 1,
+        "assignee": p.reopened_to,
+        "escalated_to": Role.SUPERVISOR,
+        "solution": None,
+        "resolved_at_first_contact": False,
+    }
 
 
 def _say_surveyed(p: SurveyRecorded) -> str:
@@ -111,8 +120,14 @@ class Reopened(Payload):
 
 
 def _reopened(t: Ticket, ev: Event, p: Reopened) -> Changes:
-    return {"survey": None, "resolved_at": None, "closed_at": None, "solution": None,
-            "reopen_count": t.reopen_count + 1, "resolved_at_first_contact": False}
+    return {
+        "survey": None,
+        "resolved_at": None,
+        "closed_at": None,
+        "solution": None,
+        "reopen_count": t.reopen_count + 1,
+        "resolved_at_first_contact": False,
+    }
 
 
 def _within_reopen_window(now: Situation, p: Reopened | None) -> bool:
@@ -193,25 +208,66 @@ def _withdrawn(t: Ticket, ev: Event, p: Withdrawn) -> Changes:
 
 
 TRIGGERS = (
-    Trigger(RecordSurvey, SurveyRecorded, _record_survey, _surveyed, _say_surveyed,
-            guards=(Guard("unsatisfied", _unsatisfied),
-                    Guard("survey_open", _survey_open,
-                          "a survey response is already recorded for this resolution")),
-            by=STAFF_OR_CUSTOMER),
-    Trigger(Reopen, Reopened, lambda command, now: Reopened(command.reason), _reopened,
-            lambda p: f"reopened: {p.reason}",
-            guards=(Guard("within_reopen_window", _within_reopen_window,
-                          "the reopen window after closing has passed"),),
-            by=STAFF),
-    Trigger(Close, Closed, lambda command, now: Closed(command.reason), _closed,
-            lambda p: "closed" + _and_reason(p.reason),
-            guards=(Guard("survey_settled", _survey_settled,
-                          "the survey is still pending; record it or wait for the survey "
-                          "window"),),
-            by=STAFF_OR_SYSTEM),
-    Trigger(Merge, Merged, _merge, _merged,
-            lambda p: f"merged into {p.into}" + _and_reason(p.reason), by=STAFF),
-    Trigger(Withdraw, Withdrawn, lambda command, now: Withdrawn(command.reason), _withdrawn,
-            lambda p: "withdrawn by the customer" + _and_reason(p.reason),
-            by=STAFF_OR_CUSTOMER),
+    Trigger(
+        RecordSurvey,
+        SurveyRecorded,
+        _record_survey,
+        _surveyed,
+        _say_surveyed,
+        guards=(
+            Guard("unsatisfied", _unsatisfied),
+            Guard(
+                "survey_open",
+                _survey_open,
+                "a survey response is already recorded for this resolution",
+            ),
+        ),
+        by=STAFF_OR_CUSTOMER,
+    ),
+    Trigger(
+        Reopen,
+        Reopened,
+        lambda command, now: Reopened(command.reason),
+        _reopened,
+        lambda p: f"reopened: {p.reason}",
+        guards=(
+            Guard(
+                "within_reopen_window",
+                _within_reopen_window,
+                "the reopen window after closing has passed",
+            ),
+        ),
+        by=STAFF,
+    ),
+    Trigger(
+        Close,
+        Closed,
+        lambda command, now: Closed(command.reason),
+        _closed,
+        lambda p: "closed" + _and_reason(p.reason),
+        guards=(
+            Guard(
+                "survey_settled",
+                _survey_settled,
+                "the survey is still pending; record it or wait for the survey window",
+            ),
+        ),
+        by=STAFF_OR_SYSTEM,
+    ),
+    Trigger(
+        Merge,
+        Merged,
+        _merge,
+        _merged,
+        lambda p: f"merged into {p.into}" + _and_reason(p.reason),
+        by=STAFF,
+    ),
+    Trigger(
+        Withdraw,
+        Withdrawn,
+        lambda command, now: Withdrawn(command.reason),
+        _withdrawn,
+        lambda p: "withdrawn by the customer" + _and_reason(p.reason),
+        by=STAFF_OR_CUSTOMER,
+    ),
 )

@@ -125,23 +125,36 @@ def _approver(trigger: str) -> Callable[[Situation], None]:
         assert solution is not None
         assert solution.next_role is not None
         if actor.role is None:
-            raise PermissionDenied(trigger=trigger, actor_id=actor.id, actor_role=None,
-                                   required=solution.next_role.value)
+            raise PermissionDenied(
+                trigger=trigger,
+                actor_id=actor.id,
+                actor_role=None,
+                required=solution.next_role.value,
+            )
         if actor.id == solution.proposed_by.id:
-            raise SelfApprovalError(trigger=trigger, actor_id=actor.id,
-                                    actor_role=actor.role.value,
-                                    required=f"{solution.next_role} other than the proposer",
-                                    reason="nobody approves their own proposal")
+            raise SelfApprovalError(
+                trigger=trigger,
+                actor_id=actor.id,
+                actor_role=actor.role.value,
+                required=f"{solution.next_role} other than the proposer",
+                reason="nobody approves their own proposal",
+            )
         if any(given.by == actor.id for given in solution.approvals):
-            raise PermissionDenied(trigger=trigger, actor_id=actor.id,
-                                   actor_role=actor.role.value,
-                                   required=f"another {solution.next_role}",
-                                   reason="each approval step needs a different person")
+            raise PermissionDenied(
+                trigger=trigger,
+                actor_id=actor.id,
+                actor_role=actor.role.value,
+                required=f"another {solution.next_role}",
+                reason="each approval step needs a different person",
+            )
         if actor.role < solution.next_role:
-            raise PermissionDenied(trigger=trigger, actor_id=actor.id,
-                                   actor_role=actor.role.value,
-                                   required=solution.next_role.value,
-                                   reason=f"the amount {solution.amount} needs this approval")
+            raise PermissionDenied(
+                trigger=trigger,
+                actor_id=actor.id,
+                actor_role=actor.role.value,
+                required=solution.next_role.value,
+                reason=f"the amount {solution.amount} needs this approval",
+            )
 
     return check
 
@@ -251,8 +264,11 @@ class ResolvedAtFirstContact(Payload):
 
 
 def _resolved_now(t: Ticket, ev: Event, p: ResolvedAtFirstContact) -> Changes:
-    return {"resolved_at": ev.at, "resolved_at_first_contact": True,
-            "first_response_at": t.first_response_at or ev.at}
+    return {
+        "resolved_at": ev.at,
+        "resolved_at_first_contact": True,
+        "first_response_at": t.first_response_at or ev.at,
+    }
 
 
 def _first_contact_kind(now: Situation, p: ResolvedAtFirstContact | None) -> bool:
@@ -260,25 +276,67 @@ def _first_contact_kind(now: Situation, p: ResolvedAtFirstContact | None) -> boo
 
 
 TRIGGERS = (
-    Trigger(ProposeSolution, SolutionProposed, _propose, _proposed, _say_proposed,
-            guards=(Guard("needs_approval", _needs_approval),)),
-    Trigger(Approve, Approved, _approve, _approved,
-            lambda p: f"approved as {p.role}" + _and_note(p.note),
-            guards=(Guard("approvals_complete", _approvals_complete),),
-            check=_approver("approve")),
-    Trigger(Reject, Rejected, lambda command, now: Rejected(command.reason),
-            _dropped_solution, lambda p: f"rejected: {p.reason}", check=_approver("reject")),
-    Trigger(CustomerAccepts, CustomerAccepted,
-            lambda command, now: CustomerAccepted(command.note), _nothing,
-            lambda p: "customer accepted the solution", by=STAFF_OR_CUSTOMER),
-    Trigger(CustomerDeclines, CustomerDeclined,
-            lambda command, now: CustomerDeclined(command.reason), _dropped_solution,
-            lambda p: f"customer declined: {p.reason}", by=STAFF_OR_CUSTOMER),
-    Trigger(Complete, Completed, lambda command, now: Completed(command.note), _completed,
-            lambda p: "solution carried out" + _and_note(p.note), by=STAFF),
-    Trigger(ResolveNow, ResolvedAtFirstContact,
-            lambda command, now: ResolvedAtFirstContact(command.answer), _resolved_now,
-            lambda p: f"resolved at first contact: {short(p.answer)}",
-            guards=(Guard("first_contact_kind", _first_contact_kind,
-                          "only inquiries and praise can be resolved at first contact"),)),
+    Trigger(
+        ProposeSolution,
+        SolutionProposed,
+        _propose,
+        _proposed,
+        _say_proposed,
+        guards=(Guard("needs_approval", _needs_approval),),
+    ),
+    Trigger(
+        Approve,
+        Approved,
+        _approve,
+        _approved,
+        lambda p: f"approved as {p.role}" + _and_note(p.note),
+        guards=(Guard("approvals_complete", _approvals_complete),),
+        check=_approver("approve"),
+    ),
+    Trigger(
+        Reject,
+        Rejected,
+        lambda command, now: Rejected(command.reason),
+        _dropped_solution,
+        lambda p: f"rejected: {p.reason}",
+        check=_approver("reject"),
+    ),
+    Trigger(
+        CustomerAccepts,
+        CustomerAccepted,
+        lambda command, now: CustomerAccepted(command.note),
+        _nothing,
+        lambda p: "customer accepted the solution",
+        by=STAFF_OR_CUSTOMER,
+    ),
+    Trigger(
+        CustomerDeclines,
+        CustomerDeclined,
+        lambda command, now: CustomerDeclined(command.reason),
+        _dropped_solution,
+        lambda p: f"customer declined: {p.reason}",
+        by=STAFF_OR_CUSTOMER,
+    ),
+    Trigger(
+        Complete,
+        Completed,
+        lambda command, now: Completed(command.note),
+        _completed,
+        lambda p: "solution carried out" + _and_note(p.note),
+        by=STAFF,
+    ),
+    Trigger(
+        ResolveNow,
+        ResolvedAtFirstContact,
+        lambda command, now: ResolvedAtFirstContact(command.answer),
+        _resolved_now,
+        lambda p: f"resolved at first contact: {short(p.answer)}",
+        guards=(
+            Guard(
+                "first_contact_kind",
+                _first_contact_kind,
+                "only inquiries and praise can be resolved at first contact",
+            ),
+        ),
+    ),
 )

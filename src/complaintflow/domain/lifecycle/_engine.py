@@ -43,8 +43,14 @@ __all__ = ["allowed_commands", "apply", "open_ticket", "replay"]
 _STATUS = {status.value: status for status in Status}
 
 
-def _refuse(ticket: Ticket, trigger: str, actor: Actor, at: pendulum.DateTime,
-            rules: LifecycleRules, reason: str | None = None) -> InvalidTransition:
+def _refuse(
+    ticket: Ticket,
+    trigger: str,
+    actor: Actor,
+    at: pendulum.DateTime,
+    rules: LifecycleRules,
+    reason: str | None = None,
+) -> InvalidTransition:
     return InvalidTransition(
         ticket_id=ticket.id,
         state=ticket.status.value,
@@ -57,19 +63,28 @@ def _refuse(ticket: Ticket, trigger: str, actor: Actor, at: pendulum.DateTime,
 def _check_role(trigger: Trigger[Any, Any], actor: Actor) -> None:
     name, by = trigger.name, trigger.by
     if actor.kind is ActorKind.CUSTOMER and actor.kind not in by:
-        raise PermissionDenied(trigger=name, actor_id=actor.id, actor_role=None,
-                               required=f"staff ({trigger.min_role} or above)")
+        raise PermissionDenied(
+            trigger=name,
+            actor_id=actor.id,
+            actor_role=None,
+            required=f"staff ({trigger.min_role} or above)",
+        )
     if ActorKind.STAFF not in by and actor.kind is not ActorKind.SYSTEM:
-        raise PermissionDenied(trigger=name, actor_id=actor.id,
-                               actor_role=actor.role.value if actor.role else None,
-                               required="the system (the desk records this itself)")
+        raise PermissionDenied(
+            trigger=name,
+            actor_id=actor.id,
+            actor_role=actor.role.value if actor.role else None,
+            required="the system (the desk records this itself)",
+        )
     if actor.kind is ActorKind.SYSTEM and actor.kind not in by:
-        raise PermissionDenied(trigger=name, actor_id=actor.id, actor_role=None,
-                               required="a staff member")
+        raise PermissionDenied(
+            trigger=name, actor_id=actor.id, actor_role=None, required="a staff member"
+        )
     required = trigger.min_role
     if required is not Role.AGENT and actor.role is not None and actor.role < required:
-        raise PermissionDenied(trigger=name, actor_id=actor.id, actor_role=actor.role.value,
-                               required=required.value)
+        raise PermissionDenied(
+            trigger=name, actor_id=actor.id, actor_role=actor.role.value, required=required.value
+        )
 
 
 def apply(
@@ -116,8 +131,9 @@ def apply(
     payload = cursor.payload
     assert payload is not None
     version = ticket.version if continue_batch else ticket.version + 1
-    event = e.Event(ticket.id, ticket.last_seq + 1, version, when, actor,
-                    _STATUS[cursor.state], payload)
+    event = e.Event(
+        ticket.id, ticket.last_seq + 1, version, when, actor, _STATUS[cursor.state], payload
+    )
     return evolve(ticket, event), [event]
 
 
@@ -155,8 +171,17 @@ def open_ticket(
     events = [e.Event(ticket_id, 1, 1, when, actor, Status.RECEIVED, e.Received(number, draft))]
     if sla_version is not None:
         clocks = None if sla_rules is None else fold_clocks(events, sla_version, sla_rules)
-        events.append(e.Event(ticket_id, 2, 1, when, actor, Status.RECEIVED,
-                              e.SlaStamped(sla_version, clocks=clocks)))
+        events.append(
+            e.Event(
+                ticket_id,
+                2,
+                1,
+                when,
+                actor,
+                Status.RECEIVED,
+                e.SlaStamped(sla_version, clocks=clocks),
+            )
+        )
     return replay(events), events
 
 
@@ -184,7 +209,9 @@ def allowed_commands(
             continue
         event = MACHINE.events[name]
         probe = EventData(state, event, MACHINE, cursor, args=(), kwargs={})
-        if any(all(condition.check(probe) for condition in row.conditions)
-               for row in event.transitions[state.name]):
+        if any(
+            all(condition.check(probe) for condition in row.conditions)
+            for row in event.transitions[state.name]
+        ):
             allowed.append(name)
     return tuple(sorted(allowed))

@@ -55,8 +55,15 @@ class Transition(NamedTuple):
     unless: str | None = None
 
 
-_ACTIVE = (S.RECEIVED, S.TRIAGED, S.ASSIGNED, S.INVESTIGATING, S.AWAITING_APPROVAL,
-           S.AWAITING_CUSTOMER, S.EXECUTING)
+_ACTIVE = (
+    S.RECEIVED,
+    S.TRIAGED,
+    S.ASSIGNED,
+    S.INVESTIGATING,
+    S.AWAITING_APPROVAL,
+    S.AWAITING_CUSTOMER,
+    S.EXECUTING,
+)
 _OWNED = _ACTIVE[2:]
 
 #: The lifecycle of a ticket; rows sharing a trigger are tried in order.
@@ -111,8 +118,14 @@ class Cursor(Situation):
 
     __slots__ = ("command", "payload", "refusal", "state")
 
-    def __init__(self, ticket: Ticket, actor: Actor, at: pendulum.DateTime,
-                 rules: LifecycleRules, command: Command | None = None) -> None:
+    def __init__(
+        self,
+        ticket: Ticket,
+        actor: Actor,
+        at: pendulum.DateTime,
+        rules: LifecycleRules,
+        command: Command | None = None,
+    ) -> None:
         super().__init__(ticket, actor, at, rules)
         self.state = ticket.status.value
         self.command = command
@@ -147,8 +160,11 @@ def _guard(trigger: str, name: str | None, holds: bool) -> list[str | Callable[.
         return []
     guard = next((g for g in TRIGGERS[trigger].guards if g.name == name), None)
     if guard is None:
-        raise ValidationError(f"the {trigger!r} row names guard {name!r}, which the "
-                              f"{trigger!r} trigger does not declare", field="TRANSITIONS")
+        raise ValidationError(
+            f"the {trigger!r} row names guard {name!r}, which the "
+            f"{trigger!r} trigger does not declare",
+            field="TRANSITIONS",
+        )
     return [_condition(guard, holds)]
 
 
@@ -162,9 +178,11 @@ MACHINE = Machine(
 )
 for _row in TRANSITIONS:
     if _row.trigger not in TRIGGERS:
-        raise ValidationError(f"row {_row.trigger!r} has no command: declare its Trigger in a "
-                              "family module of complaintflow.domain.commands",
-                              field="TRANSITIONS")
+        raise ValidationError(
+            f"row {_row.trigger!r} has no command: declare its Trigger in a "
+            "family module of complaintflow.domain.commands",
+            field="TRANSITIONS",
+        )
     MACHINE.add_transition(
         _row.trigger,
         [s.value for s in _row.sources],
