@@ -149,8 +149,11 @@ def memory_per_ticket(count: int) -> float:
         from complaintflow.domain import commands as c
         from complaintflow.domain.lifecycle import apply, open_ticket
     except ImportError:  # the layout before the core was reshaped
-        from complaintflow.domain import commands as c  # type: ignore[no-redef]
-        from complaintflow.domain.lifecycle import apply, open_ticket  # type: ignore[no-redef]
+        import importlib
+
+        c = importlib.import_module("complaintflow.commands")  # type: ignore[assignment]
+        lifecycle = importlib.import_module("complaintflow.lifecycle")
+        apply, open_ticket = lifecycle.apply, lifecycle.open_ticket
     policy = SlaPolicy.default()
     sla = {"sla_version": policy.version}
     if hasattr(policy, "clock_rules"):

@@ -1,4 +1,4 @@
-"""The shipped fuzz test of the public API, over the memory and SQLite stores.
+"""The shipped fuzz test of the public API, over the memory, SQLite and PostgreSQL stores.
 
 Every call either works or raises a ComplaintflowError and leaves the store
 as it was; a naive datetime is always refused.  (When it was written it
@@ -9,6 +9,7 @@ excused.)
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -35,19 +36,32 @@ DESK = "src/complaintflow/service/desk.py (the lead)"
 STORES = "src/complaintflow/storage/{memory,sqlite,_shared}.py (storage engineer)"
 
 
+_tenants = itertools.count()
 CALLS = st.lists(st.one_of(desk_calls(), store_calls()), max_size=6)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def make_store(request: pytest.FixtureRequest) -> Iterator[Callable[[], TicketStore]]:
+    """Fresh stores of one kind; PostgreSQL on the throwaway server the storage tests start
+    (no server: skipped on a developer's machine, a failure under CI)."""
+    postgres = request.param == "postgres"
+    conninfo = request.getfixturevalue("postgres_conninfo") if postgres else ""
     with tempfile.TemporaryDirectory() as folder:
-        made: list[SqliteStore] = []
+        made: list[Any] = []
 
         def make() -> TicketStore:
             if request.param == "memory":
                 return InMemoryStore()
-            made.append(SqliteStore(Path(folder) / f"fuzz{len(made)}.db"))
-            return made[-1]
+            while made:  # one example at a time: the previous example's store is done
+                made.pop().close()
+            if postgres:
+                from complaintflow.storage.postgres import PostgresStore
+
+                made.append(PostgresStore.connect(conninfo, tenant=f"fuzz-{next(_tenants)}"))
+            else:
+                made.append(SqliteStore(Path(folder) / f"fuzz{next(_tenants)}.db"))
+            store: TicketStore = made[-1]
+            return store
 
         yield make
         for store in made:
