@@ -159,3 +159,21 @@ def test_a_corrupt_ticket_or_outbox_row_is_skipped_and_named_by_the_sweep_and_de
     assert report.corrupt == (outbox[-1],)
     assert report.delivered == len(sent) >= 1
     store.close()
+
+
+def test_intake_classifies_and_routes_once_though_it_checks_before_numbering() -> None:
+    """A router's turn-taking (round robin) must not skip a turn for the dry run."""
+    from complaintflow import KeywordClassifier
+
+    calls: list[str] = []
+
+    class Counting(KeywordClassifier):
+        def classify(self, draft: TicketDraft) -> Any:
+            calls.append(draft.description)
+            return super().classify(draft)
+
+    store = InMemoryStore()
+    desk = ComplaintDesk(store, ManualClock(START), classifier=Counting())
+    ticket = desk.intake(TicketDraft("APP订单支付失败，银行卡被扣了两次", Channel.CHAT, START))
+    assert calls == ["APP订单支付失败，银行卡被扣了两次"]
+    assert ticket.kind is not None

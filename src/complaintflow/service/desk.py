@@ -84,6 +84,8 @@ class ComplaintDesk:
         self.router = router
         self.rules = rules or LifecycleRules(approvals=ApprovalPolicy.default())
         self.staff_calendar = staff_calendar
+        #: The current policy's clock rules, one value shared by every ticket opened here.
+        self._clock_rules = sla.clock_rules() if sla is not None else None
         self.follow = FollowUp(
             self.rules,
             sla,
@@ -127,10 +129,11 @@ class ComplaintDesk:
         day = draft.received_at.in_timezone(self._zone).date()
         # Everything that can refuse the draft runs before a number is taken, so a refused
         # intake leaves no gap in the day's numbers (a crash still can: docs/storage.md).
-        ticket_id = self._ids()
-        self._open(draft, ticket_id, "?", receiver, now)
+        # Classified and routed once: a router's turn-taking (round robin) moves per call.
+        ticket_id, steps = self._ids(), self._triage(draft)
+        self._open(draft, ticket_id, "?", receiver, now, steps)
         number = self.store.next_number(prefix=self._prefix, day=day)
-        ticket, events, outbox, due = self._open(draft, ticket_id, number, receiver, now)
+        ticket, events, outbox, due = self._open(draft, ticket_id, number, receiver, now, steps)
         return self.store.add(ticket, events, due_at=due, outbox=outbox)
 
     def _open(
@@ -140,6 +143,7 @@ class ComplaintDesk:
         number: str,
         receiver: Actor | None,
         now: pendulum.DateTime,
+        steps: list[c.Command],
     ) -> tuple[Ticket, list[Event], list[OutboxItem], pendulum.DateTime | None]:
         policy = self.follow.policy
         ticket, events = open_ticket(
@@ -149,18 +153,20 @@ class ComplaintDesk:
             actor=receiver or self._intake_actor,
             at=now,
             sla_version=policy.version if policy else None,
-            sla_rules=policy.clock_rules() if policy else None,
+            sla_rules=self._clock_rules,
         )
-        if self.classifier is not None:
-            ticket, more = self._triage(ticket, draft, now)
+        for step in steps:
+            ticket, more = apply(
+                ticket, step, actor=Actor.system("classifier"), at=now, rules=self.rules
+            )
             events += more
         ticket, notes, outbox, due = self.follow.after(ticket, events, now)
         return ticket, [*events, *notes], outbox, due
 
-    def _triage(
-        self, ticket: Ticket, draft: TicketDraft, now: pendulum.DateTime
-    ) -> tuple[Ticket, list[Event]]:
-        assert self.classifier is not None
+    def _triage(self, draft: TicketDraft) -> list[c.Command]:
+        """The classifier's (and router's) proposal as the commands intake applies."""
+        if self.classifier is None:
+            return []
         proposal = self.classifier.classify(draft)
         kind = draft.kind or proposal.kind
         category = draft.category or proposal.category
@@ -172,7 +178,6 @@ class ComplaintDesk:
             decision = self.router.route(draft, proposal)
             department, cc, assignee = decision.department, decision.cc, decision.assignee
             priority = max(priority, decision.priority or priority)
-        events: list[Event] = []
         steps: list[c.Command] = [c.Triage(kind, category, priority, department=department, cc=cc)]
         if proposal.needs_human:
             why = (
@@ -186,12 +191,7 @@ class ComplaintDesk:
             steps.append(c.Comment(f"needs a human look: {why}"))
         if assignee is not None:
             steps.append(c.Assign(assignee, department))
-        for step in steps:
-            ticket, more = apply(
-                ticket, step, actor=Actor.system("classifier"), at=now, rules=self.rules
-            )
-            events += more
-        return ticket, events
+        return steps
 
     # -- background jobs ---------------------------------------------------
     def sweep(
