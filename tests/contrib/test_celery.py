@@ -14,7 +14,7 @@ import json
 import re
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pendulum
 import pytest
@@ -35,7 +35,9 @@ from complaintflow.contrib.celery import DELIVER, SWEEP, PerProcess, backoff, be
 from complaintflow.domain.events import SlaAlerted
 from complaintflow.errors import MissingExtraError, StorageError, ValidationError
 from complaintflow.service.notifications import Notification
-from conftest import Worker
+
+if TYPE_CHECKING:
+    from conftest import Worker  # the fixture's value (tests/contrib/conftest.py)
 
 SH = "Asia/Shanghai"
 CAL = BusinessCalendar(
@@ -93,6 +95,8 @@ def test_install_registers_the_two_stable_names() -> None:
 def test_install_refuses_what_is_not_an_app_or_not_seconds() -> None:
     with pytest.raises(ValidationError, match="needs a Celery app"):
         install(object(), desk=lambda: None, notifier=lambda: None)  # type: ignore[arg-type,return-value]
+    with pytest.raises(ValidationError, match="max_retries must be a whole number"):
+        install(Celery("host"), desk=lambda: None, notifier=lambda: None, max_retries=-1)  # type: ignore[arg-type,return-value]
     with pytest.raises(ValidationError, match="lease must be seconds above 0"):
         install(Celery("host"), desk=lambda: None, notifier=lambda: None, lease=0)  # type: ignore[arg-type,return-value]
 
@@ -283,7 +287,7 @@ def test_delivery_retries_with_backoff_until_the_notifier_recovers(
     finally:
         switch.unlink()
     report = result.get(timeout=30)
-    assert (report["failed"], report["delivered"]) == (0, 3)
+    assert report["failed"] == 0  # the round that ended it (the switch may flip mid-round)
     ours = [line["key"] for line in sent(celery_worker) if line["ticket"] in ids]
     assert len(ours) == len(set(ours)) == 3  # each acceptance once, after the failures
     failed = (celery_worker.folder / "failed.jsonl").read_text().splitlines()

@@ -112,7 +112,9 @@ def beat_schedule(
     """
     for name, every in (("sweep_every", sweep_every), ("deliver_every", deliver_every)):
         if isinstance(every, bool) or not isinstance(every, int | float) or not every > 0:
-            raise ValidationError(f"{name} must be a number of seconds above 0, got {every!r}")
+            raise ValidationError(
+                f"{name} must be a number of seconds above 0, got {every!r}", field=name
+            )
     return {
         SWEEP: {"task": SWEEP, "schedule": float(sweep_every), "options": {"expires": sweep_every}},
         DELIVER: {
@@ -162,6 +164,11 @@ def install(
     for name, value in (("lease", lease), ("retry_delay", retry_delay), ("retry_max", retry_max)):
         if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
             raise ValidationError(f"{name} must be seconds above 0, got {value!r}", field=name)
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise ValidationError(
+            f"max_retries must be a whole number of 0 or more, got {max_retries!r}",
+            field="max_retries",
+        )
     desks, notifiers = PerProcess(desk), PerProcess(notifier)
 
     def wait(task: Any) -> float:
