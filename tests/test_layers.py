@@ -33,6 +33,8 @@ ALLOWED: dict[str, set[str]] = {
     "metrics": BASE | {"domain", "sla"},
     "satisfaction": BASE | {"domain", "sla"},
     "service": BASE | {"domain", "sla", "approval", "routing", "classify"},
+    # integrations with a host's engines (Celery): they run the service, as a host does
+    "contrib": BASE | {"service"},
 }
 
 

@@ -28,6 +28,7 @@ EXTRAS: dict[str, str] = {
     "sqlalchemy": "sqlalchemy",
     "sklearn": "ml",
     "numpy": "ml",
+    "celery": "celery",
 }
 
 
