@@ -33,6 +33,8 @@ ALLOWED: dict[str, set[str]] = {
     "metrics": BASE | {"domain", "sla"},
     "satisfaction": BASE | {"domain", "sla"},
     "service": BASE | {"domain", "sla", "approval", "routing", "classify"},
+    # channels deliver what the service composed; they read the outbox only through it
+    "delivery": BASE | {"domain", "service"},
 }
 
 

@@ -50,6 +50,7 @@ _HOME: dict[str, str] = {
     "Role": "complaintflow.domain.vocabulary",
     "SatisfactionLevel": "complaintflow.domain.vocabulary",
     "Status": "complaintflow.domain.vocabulary",
+    "ChannelNotifier": "complaintflow.delivery",
     "ComplaintflowError": "complaintflow.errors",
     "ConcurrencyError": "complaintflow.errors",
     "InvalidTransition": "complaintflow.errors",
@@ -112,6 +113,7 @@ if TYPE_CHECKING:
     from complaintflow.domain.vocabulary import Role as Role
     from complaintflow.domain.vocabulary import SatisfactionLevel as SatisfactionLevel
     from complaintflow.domain.vocabulary import Status as Status
+    from complaintflow.delivery import ChannelNotifier as ChannelNotifier
     from complaintflow.errors import ComplaintflowError as ComplaintflowError
     from complaintflow.errors import ConcurrencyError as ConcurrencyError
     from complaintflow.errors import InvalidTransition as InvalidTransition
@@ -167,6 +169,7 @@ __all__ = [
     "BusinessHours",
     "Category",
     "Channel",
+    "ChannelNotifier",
     "Classification",
     "Classifier",
     "ClassifierChain",
