@@ -94,6 +94,7 @@ if TYPE_CHECKING:
     from complaintflow.clock import Clock as Clock
     from complaintflow.clock import ManualClock as ManualClock
     from complaintflow.clock import SystemClock as SystemClock
+    from complaintflow.delivery import ChannelNotifier as ChannelNotifier
     from complaintflow.domain.commands import Command as Command
     from complaintflow.domain.events import Event as Event
     from complaintflow.domain.lifecycle import LifecycleRules as LifecycleRules
@@ -113,7 +114,6 @@ if TYPE_CHECKING:
     from complaintflow.domain.vocabulary import Role as Role
     from complaintflow.domain.vocabulary import SatisfactionLevel as SatisfactionLevel
     from complaintflow.domain.vocabulary import Status as Status
-    from complaintflow.delivery import ChannelNotifier as ChannelNotifier
     from complaintflow.errors import ComplaintflowError as ComplaintflowError
     from complaintflow.errors import ConcurrencyError as ConcurrencyError
     from complaintflow.errors import InvalidTransition as InvalidTransition

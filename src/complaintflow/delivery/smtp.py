@@ -118,11 +118,11 @@ class SmtpChannel:
         form = "staff" if staff else "customer"
         digest = hashlib.sha256(f"{notification.key}|{form}".encode()).hexdigest()[:32]
         message["Message-ID"] = f"<{digest}@{self.sender.rpartition('@')[2]}>"
-        message["Content-Language"] = notification.lang
         message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
         message["X-Complaintflow-Key"] = notification.key
         message["X-Complaintflow-Ticket"] = notification.ticket_id
-        message.set_content(body, charset="utf-8", cte="7bit" if body.isascii() else "base64")
+        message.set_content(body, charset="utf-8", cte=None if body.isascii() else "base64")
+        message["Content-Language"] = notification.lang  # after set_content, which clears it
         return message
 
     def send(self, notification: Notification, to: Sequence[str], *, staff: bool) -> None:

@@ -193,6 +193,7 @@ class WebhookChannel:
                     answer.read()
                 return
             except urllib.error.HTTPError as error:
+                error.close()  # it holds the answer's socket
                 transient = error.code >= 500 or error.code in _LATER
                 if not transient or last:
                     raise self._failed(
