@@ -16,6 +16,7 @@ with a 5xx code, and 5xx answers to the message itself, are permanent;
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import smtplib
@@ -76,7 +77,9 @@ class SmtpChannel:
     ``ssl=True`` connects with implicit TLS (port 465); ``starttls=True``
     upgrades a plain connection (port 587); ``username`` and ``password``
     log in after that.  ``timeout`` bounds every socket operation, in
-    seconds.  Stateless between sends, so one value serves many threads.
+    seconds.  ``local_hostname`` is the name given in EHLO (by default the
+    machine's FQDN, which costs a DNS lookup per connection).  Stateless
+    between sends, so one value serves many threads.
     """
 
     host: str = attrs.field(validator=_check_host)
@@ -89,6 +92,7 @@ class SmtpChannel:
     password: str | None = attrs.field(default=None, repr=False)
     timeout: float = attrs.field(default=10.0, validator=_check_timeout)
     ssl_context: SSLContext | None = attrs.field(default=None, repr=False)
+    local_hostname: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.ssl and self.starttls:
@@ -142,13 +146,15 @@ class SmtpChannel:
             raise combine(failures)
 
     def _connect(self) -> smtplib.SMTP:
-        context = self.ssl_context or create_default_context()
+        # loading the system's CA store costs more than sending a message: only for TLS
+        context = self.ssl_context or (_tls() if self.ssl or self.starttls else None)
+        name = self.local_hostname
         if self.ssl:
             client: smtplib.SMTP = smtplib.SMTP_SSL(
-                self.host, self.port, timeout=self.timeout, context=context
+                self.host, self.port, name, timeout=self.timeout, context=context
             )
         else:
-            client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            client = smtplib.SMTP(self.host, self.port, name, timeout=self.timeout)
         try:
             if self.starttls:
                 client.starttls(context=context)
@@ -200,6 +206,12 @@ class SmtpChannel:
             channel=self.name,
             reasons=dict.fromkeys(to, reason),
         )
+
+
+@functools.cache
+def _tls() -> SSLContext:
+    """The system's trust store, loaded once: contexts are safe to share between threads."""
+    return create_default_context()
 
 
 def _quit(client: smtplib.SMTP) -> None:
