@@ -6,7 +6,8 @@ classifiers, routing, approvals, notifications, the SLA clocks and the
 monthly report.  Everything else is imported from its subpackage
 (``complaintflow.domain``, ``complaintflow.sla``, ``complaintflow.service``,
 ``complaintflow.storage``, ``complaintflow.classify``, ``complaintflow.routing``,
-``complaintflow.metrics``, ``complaintflow.satisfaction``, ``complaintflow.testing``).
+``complaintflow.metrics``, ``complaintflow.satisfaction``, ``complaintflow.delivery``,
+``complaintflow.testing``).
 
 Names load on first use, so ``import complaintflow`` is about as cheap as
 importing its dependencies, and a CLI or a host that needs one part does

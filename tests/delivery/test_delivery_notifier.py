@@ -241,3 +241,23 @@ def test_the_desk_reports_a_refused_customer_masked(smtp_server: SmtpServer) -> 
     assert "DeliveryFailed" in report.errors[0]
     assert "l***@example.com" in report.errors[0]
     assert "li.lei@example.com" not in json.dumps(report.errors)
+
+
+def test_delivery_failed_survives_pickling_for_worker_queues() -> None:
+    import pickle
+
+    error = DeliveryFailed(
+        "e-mail to l***@example.com failed permanently: 550",
+        recipients=("li.lei@example.com",),
+        permanent=True,
+        channel="email",
+        reasons={"li.lei@example.com": "550 no such user"},
+    )
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.recipients, copy.permanent, copy.channel, copy.reasons, str(copy)) == (
+        error.recipients,
+        True,
+        "email",
+        error.reasons,
+        str(error),
+    )
