@@ -205,3 +205,12 @@ def test_staff_alerts_are_not_marked_as_copies(make_notification: Make) -> None:
     message = smtp.message(alert, ["lead@shop.example"], staff=True)
     assert message["Subject"] == "工单 TS1：resolution breach"
     assert "客户联系方式" not in message.get_content()
+
+
+def test_a_line_break_in_a_subject_cannot_inject_a_header(make_notification: Make) -> None:
+    note = make_notification(subject="工单 TS1\r\nBcc: everyone@example.com")
+    message = SmtpChannel(host="mail.example", sender="desk@shop.example").message(
+        note, ["li.lei@example.com"], staff=False
+    )
+    assert message["Subject"] == "工单 TS1 Bcc: everyone@example.com"
+    assert message["Bcc"] is None

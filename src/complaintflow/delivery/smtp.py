@@ -117,14 +117,14 @@ class SmtpChannel:
         message = EmailMessage(policy=SMTP_POLICY)
         message["From"] = Address(self.sender_name or "", addr_spec=self.sender)
         message["To"] = ", ".join(to)
-        message["Subject"] = subject
+        message["Subject"] = _one_line(subject)  # a header cannot hold a line break
         message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
         form = "staff" if staff else "customer"
         digest = hashlib.sha256(f"{notification.key}|{form}".encode()).hexdigest()[:32]
         message["Message-ID"] = f"<{digest}@{self.sender.rpartition('@')[2]}>"
         message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
-        message["X-Complaintflow-Key"] = notification.key
-        message["X-Complaintflow-Ticket"] = notification.ticket_id
+        message["X-Complaintflow-Key"] = _one_line(notification.key)
+        message["X-Complaintflow-Ticket"] = _one_line(notification.ticket_id)
         message.set_content(body, charset="utf-8", cte=None if body.isascii() else "base64")
         message["Content-Language"] = notification.lang  # after set_content, which clears it
         return message
@@ -220,6 +220,10 @@ def _quit(client: smtplib.SMTP) -> None:
         client.quit()
     except (smtplib.SMTPException, OSError):
         client.close()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _text(raw: bytes | str) -> str:
