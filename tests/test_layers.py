@@ -35,6 +35,8 @@ ALLOWED: dict[str, set[str]] = {
     "service": BASE | {"domain", "sla", "approval", "routing", "classify"},
     # integrations with a host's engines (Celery): they run the service, as a host does
     "contrib": BASE | {"service"},
+    # channels deliver what the service composed; they read the outbox only through it
+    "delivery": BASE | {"domain", "service"},
 }
 
 

@@ -6,7 +6,8 @@ classifiers, routing, approvals, notifications, the SLA clocks and the
 monthly report.  Everything else is imported from its subpackage
 (``complaintflow.domain``, ``complaintflow.sla``, ``complaintflow.service``,
 ``complaintflow.storage``, ``complaintflow.classify``, ``complaintflow.routing``,
-``complaintflow.metrics``, ``complaintflow.satisfaction``, ``complaintflow.testing``).
+``complaintflow.metrics``, ``complaintflow.satisfaction``, ``complaintflow.delivery``,
+``complaintflow.testing``).
 
 Names load on first use, so ``import complaintflow`` is about as cheap as
 importing its dependencies, and a CLI or a host that needs one part does
@@ -50,6 +51,7 @@ _HOME: dict[str, str] = {
     "Role": "complaintflow.domain.vocabulary",
     "SatisfactionLevel": "complaintflow.domain.vocabulary",
     "Status": "complaintflow.domain.vocabulary",
+    "ChannelNotifier": "complaintflow.delivery",
     "ComplaintflowError": "complaintflow.errors",
     "ConcurrencyError": "complaintflow.errors",
     "InvalidTransition": "complaintflow.errors",
@@ -93,6 +95,7 @@ if TYPE_CHECKING:
     from complaintflow.clock import Clock as Clock
     from complaintflow.clock import ManualClock as ManualClock
     from complaintflow.clock import SystemClock as SystemClock
+    from complaintflow.delivery import ChannelNotifier as ChannelNotifier
     from complaintflow.domain.commands import Command as Command
     from complaintflow.domain.events import Event as Event
     from complaintflow.domain.lifecycle import LifecycleRules as LifecycleRules
@@ -167,6 +170,7 @@ __all__ = [
     "BusinessHours",
     "Category",
     "Channel",
+    "ChannelNotifier",
     "Classification",
     "Classifier",
     "ClassifierChain",

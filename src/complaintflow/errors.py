@@ -25,7 +25,8 @@ code written against the built-ins keeps working.
     ├── ClassifierPluginError                 a plugin that fails to load or is no classifier
     ├── StorageError                          the backend failed; nothing was written
     │   └── CorruptRecord                     a stored row the store cannot decode
-    └── MissingExtraError (ModuleNotFoundError)  an optional package is not installed
+    ├── MissingExtraError (ModuleNotFoundError)  an optional package is not installed
+    └── DeliveryFailed                        a channel could not reach some recipients
 
 Below ``ValidationError``, by the part of the library that raises them::
 
@@ -39,7 +40,7 @@ Below ``ValidationError``, by the part of the library that raises them::
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 __all__ = [
     "CalendarError",
@@ -51,6 +52,7 @@ __all__ = [
     "ConcurrencyError",
     "CorruptRecord",
     "CurrencyMismatchError",
+    "DeliveryFailed",
     "DuplicateSurveyResponse",
     "InvalidTransition",
     "LexiconError",
@@ -395,3 +397,33 @@ class ModelFormatError(ValidationError):
         super().__init__(f"{source}: not a complaintflow model{where}: {message}", field="model")
         self.source = source
         self.path = path
+
+
+class DeliveryFailed(ComplaintflowError):
+    """A delivery channel could not reach some recipients of a notification.
+
+    ``recipients`` names exactly the addresses that failed (e-mail
+    addresses, phone numbers, webhook URLs), ``reasons`` what each one was
+    told, ``channel`` which channel failed (``"email"``, ``"webhook"``,
+    ``"sms"``, joined with ``+`` when several did).  ``permanent`` is the
+    delivery loop's cue: true when sending the same message again cannot
+    succeed (a refused address, a 4xx webhook answer, a customer without a
+    usable contact), so the item goes to the dead letters at once; false
+    for timeouts, lost connections and 5xx answers, which are retried.
+    The message masks customer contacts; the attributes keep them whole.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        recipients: Iterable[str] = (),
+        permanent: bool = False,
+        channel: str = "",
+        reasons: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.recipients = tuple(recipients)
+        self.permanent = permanent
+        self.channel = channel
+        self.reasons = dict(reasons or {})
