@@ -153,6 +153,7 @@ class PostgresStore:
         self._source = connection_or_pool
         self._lock = threading.RLock()
         self._owned = False
+        self._conninfo: str | None = None  # set by connect(): the store may reconnect
         self._migrate()
 
     @classmethod
@@ -170,12 +171,58 @@ class PostgresStore:
             conn.close()
             raise
         store._owned = True
+        store._conninfo = conninfo
+        return store
+
+    @classmethod
+    def pool(
+        cls,
+        conninfo: str,
+        *,
+        tenant: str = "default",
+        schema: str = "complaintflow",
+        min_size: int = 1,
+        max_size: int = 4,
+        timeout: float = 10.0,
+    ) -> PostgresStore:
+        """Open a checked connection pool the store owns (closed by :meth:`close`).
+
+        What a long-running worker wants: every connection is checked
+        when it is borrowed (``ConnectionPool.check_connection``), so one
+        the server dropped (a restart, a failover) is replaced instead of
+        failing the next command.  ``timeout`` (seconds) bounds how long a
+        command waits for a connection, here and while the server is away:
+        then it fails with StorageError, and the next one tries again.
+        """
+        with needs_extra("postgres", __name__):
+            from psycopg_pool import ConnectionPool
+
+        opened: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
+            conninfo,
+            min_size=min_size,
+            max_size=max_size,
+            timeout=timeout,
+            kwargs={"autocommit": True},
+            check=ConnectionPool.check_connection,
+            name="complaintflow",
+            open=False,
+        )
+        try:
+            opened.open(wait=True, timeout=timeout)
+            store = cls(opened, tenant=tenant, schema=schema)
+        except psycopg.Error as error:
+            opened.close()
+            raise StorageError(f"PostgreSQL connection failed: {error}") from error
+        except BaseException:
+            opened.close()
+            raise
+        store._owned = True
         return store
 
     def close(self) -> None:
-        """Close the connection if :meth:`connect` opened it; a host's is left alone."""
-        if self._owned and isinstance(self._source, psycopg.Connection):
-            self._source.close()
+        """Close what :meth:`connect` or :meth:`pool` opened; a host's is left alone."""
+        if self._owned:
+            self._source.close()  # type: ignore[union-attr]
 
     def __enter__(self) -> PostgresStore:
         return self
@@ -187,11 +234,19 @@ class PostgresStore:
 
     @contextmanager
     def _tx(self) -> Iterator[psycopg.Cursor[Any]]:
-        """One transaction; every driver error leaves as StorageError."""
+        """One transaction; every driver error leaves as StorageError.
+
+        A connection lost mid-transaction (the server restarted) fails the
+        operation, and the server rolled it back: nothing of it is written,
+        unless it was lost during the COMMIT itself, whose outcome no
+        client can know (read the ticket back before doing it again).
+        """
         try:
             if isinstance(self._source, psycopg.Connection):
-                with self._lock, self._source.transaction(), self._source.cursor() as cur:
-                    yield cur
+                with self._lock:
+                    conn = self._connection()
+                    with conn.transaction(), conn.cursor() as cur:
+                        yield cur
             else:
                 with self._source.connection() as conn, conn.transaction(), conn.cursor() as cur:
                     yield cur
@@ -199,6 +254,24 @@ class PostgresStore:
             raise
         except psycopg.Error as error:
             raise StorageError(f"PostgreSQL failed: {error}") from error
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        """The one connection; the store's own is reopened once the server dropped it.
+
+        A host's connection is the host's to replace: the store says so.
+        """
+        conn = self._source
+        assert isinstance(conn, psycopg.Connection)
+        if not conn.closed:
+            return conn
+        if self._conninfo is None:
+            raise StorageError(
+                "PostgreSQL connection is closed (the server restarted, or the host closed "
+                "it): open a new one, or give the store a pool (PostgresStore.pool(conninfo)) "
+                "to recover by itself"
+            )
+        self._source = psycopg.connect(self._conninfo, autocommit=True)
+        return self._source
 
     def _sql(self, statement: str) -> str:
         return statement.replace("{s}", self.schema)
