@@ -154,6 +154,7 @@ class PostgresStore:
         self._lock = threading.RLock()
         self._owned = False
         self._conninfo: str | None = None  # set by connect(): the store may reconnect
+        self._closed = False
         self._migrate()
 
     @classmethod
@@ -221,6 +222,7 @@ class PostgresStore:
 
     def close(self) -> None:
         """Close what :meth:`connect` or :meth:`pool` opened; a host's is left alone."""
+        self._closed = True
         if self._owned:
             self._source.close()  # type: ignore[union-attr]
 
@@ -253,25 +255,25 @@ class PostgresStore:
         except ComplaintflowError:
             raise
         except psycopg.Error as error:
-            raise StorageError(f"PostgreSQL failed: {error}") from error
+            raise StorageError(f"PostgreSQL failed: {error}{self._hint()}") from error
+
+    def _hint(self) -> str:
+        """What to do about a host's connection that is gone: the store cannot replace it."""
+        source = self._source
+        if isinstance(source, psycopg.Connection) and source.closed and self._conninfo is None:
+            return (
+                " (this connection is the host's: open a new one, or give the store a "
+                "pool, e.g. PostgresStore.pool(conninfo), to recover by itself)"
+            )
+        return ""
 
     def _connection(self) -> psycopg.Connection[Any]:
-        """The one connection; the store's own is reopened once the server dropped it.
-
-        A host's connection is the host's to replace: the store says so.
-        """
+        """The one connection; the store's own is reopened once the server dropped it."""
         conn = self._source
         assert isinstance(conn, psycopg.Connection)
-        if not conn.closed:
-            return conn
-        if self._conninfo is None:
-            raise StorageError(
-                "PostgreSQL connection is closed (the server restarted, or the host closed "
-                "it): open a new one, or give the store a pool (PostgresStore.pool(conninfo)) "
-                "to recover by itself"
-            )
-        self._source = psycopg.connect(self._conninfo, autocommit=True)
-        return self._source
+        if conn.closed and self._conninfo is not None and not self._closed:
+            conn = self._source = psycopg.connect(self._conninfo, autocommit=True)
+        return conn
 
     def _sql(self, statement: str) -> str:
         return statement.replace("{s}", self.schema)
