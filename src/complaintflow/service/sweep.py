@@ -47,6 +47,24 @@ move is conditional on the version planned from, so a ticket saved
 meanwhile keeps the due time its save stored.  It comes after the page's
 saves: a sweep that dies before it leaves those tickets due, and the next
 sweep moves them.
+
+How several sweepers split the work.  Given a ``worker`` name (the desk
+passes ``host:pid``), the sweep does not read the due tickets page by
+page but claims them in batches of ``page_size`` with
+:meth:`~complaintflow.storage.TicketStore.claim_due`: each batch is leased
+to it until ``now + lease`` (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the
+write lock on SQLite), so sweepers sharing a database each load a disjoint
+share, and a round ends when a claim comes back short.  Each batch is then
+worked exactly like a page above (one ``record_alerts``, one
+``save_many``, one ``reschedule``); a save or a reschedule frees its
+ticket's lease.  The lease is not what makes an alert exactly-once (the
+version-checked save still is), only what keeps two sweepers from doing
+the same work: a sweeper that dies holding a batch leaves those tickets
+due and leased, and once the lease ends another sweeper claims them and
+records their alerts.  A claimed ticket that stays due with nothing saved
+(a conflict given up on, say) is met again when its lease ends, not by
+the next sweep before that.  Without a worker the sweep reads every due
+ticket, as one sweeper on its own may.
 """
 
 from __future__ import annotations

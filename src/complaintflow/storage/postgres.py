@@ -4,8 +4,14 @@ For many workers on many hosts sharing one database.  The host passes in
 what it already has: a ``psycopg.Connection`` (used under a lock, one
 operation at a time) or a pool with a ``connection()`` context manager,
 such as ``psycopg_pool.ConnectionPool`` (each operation borrows one).
-Nothing connects at import; :meth:`PostgresStore.connect` is a shortcut
-that opens (and owns) one connection.
+Nothing connects at import.  :meth:`PostgresStore.pool` opens (and owns)
+a pool that checks each connection when it is borrowed: what a
+long-running worker should use, since a database restart then costs only
+the commands in flight and those issued while the server is away (each a
+StorageError, nothing of it written) and the next ones find fresh
+connections.  :meth:`PostgresStore.connect` opens (and owns) one
+connection, reopened by the next command after the server dropped it; a
+host's own connection is the host's to replace.
 
 Every operation is one transaction (``conn.transaction()``; a savepoint if
 the host already has one open on that connection).  ``save`` locks the
