@@ -21,7 +21,7 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from complaintflow import InMemoryStore, SqliteStore
+from complaintflow import InMemoryStore, SqliteStore, ValidationError
 from complaintflow.storage import TicketStore
 from complaintflow.testing.sweepers import (
     ROUND,
@@ -210,3 +210,25 @@ def test_a_sweeper_that_dies_holding_a_batch_leaves_it_to_another_after_the_leas
         close = getattr(store, "close", None)
         if close is not None:
             close()
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        ({"worker": ""}, "worker"),
+        ({"worker": 7}, "worker"),
+        ({"lease": dt.timedelta(0)}, "lease"),
+        ({"lease": 300}, "lease"),
+    ],
+)
+def test_the_desk_refuses_a_bad_worker_or_lease_before_it_claims(
+    options: dict[str, object], field: str
+) -> None:
+    store = InMemoryStore()
+    desk = office_desk(store)
+    open_due(desk, 1)
+    with pytest.raises(ValidationError) as refused:
+        desk.sweep(ROUND, **options)  # type: ignore[arg-type]
+    assert refused.value.field == field
+    assert due_now(store, ROUND) != []  # nothing claimed, nothing recorded
+    assert desk.sweep(ROUND).checked == 1  # and nothing leased either
