@@ -26,6 +26,7 @@ import argparse
 import datetime as dt
 import functools
 import json
+import os
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -220,6 +221,10 @@ def main() -> None:
                 f"with COPY in {time.perf_counter() - began:.1f} s (not measured)"
             )
             print(
+                f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (other work on "
+                f"the machine slows every run alike); claims of {args.batch} tickets"
+            )
+            print(
                 f"{'processes':>9}  {'wall s':>7}  {'tickets/s':>9}  {'loaded per process':<24}"
                 f"  {'twice':>5}  {'missed':>6}  {'alerts (logged, distinct)':<26}  left due"
             )
@@ -233,7 +238,7 @@ def main() -> None:
                 print(
                     f"{processes:>9}  {got['wall']:>7.2f}  {args.due / got['wall']:>9.0f}  "
                     f"{loaded:<24}  {got['twice']:>5}  {got['missed']:>6}  {alerts:<26}  "
-                    f"{got['left']}"
+                    f"{got['left']}  (load {os.getloadavg()[0]:.1f})"
                 )
 
 
