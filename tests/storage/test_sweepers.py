@@ -44,7 +44,7 @@ except ImportError as missing:  # pragma: no cover - CI installs the extra
     pytest.skip(f"the postgres extra is not installed: {missing}", allow_module_level=True)
 
 TICKETS = 30
-#: Friday 17:00: past the resolution warning and breach of every ticket opened at OPENED.
+#: Friday 17:00: past the resolution warning, breach and first escalation of every ticket.
 LATER = pendulum.datetime(2024, 6, 14, 17, tz="Asia/Shanghai")
 LEASE = dt.timedelta(minutes=5)
 _tenants = itertools.count()
