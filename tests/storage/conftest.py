@@ -5,7 +5,9 @@ and starts the server on a free loopback port, its unix socket in the same
 dir.  PostgreSQL refuses to run as root, so under root (as in CI) the
 server runs as the ``postgres`` system user via ``runuser``.  The tests
 skip only when the binaries are absent, and never when ``CI`` is set: in
-CI a missing or broken server is a failure.
+CI a missing or broken server is a failure.  ``restartable_postgres`` is
+a server of the test's own, which the test may stop and start again
+(:class:`PostgresServer`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,35 +51,51 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def postgres_conninfo() -> Iterator[str]:
-    bindir = _bindir()
-    if bindir is None:
-        _unavailable(
-            "PostgreSQL binaries (initdb, pg_ctl) not found: "
-            "apt-get install postgresql, or set PG_BINDIR"
-        )
-    assert bindir is not None
-    as_user: list[str] = []
-    base = Path(tempfile.mkdtemp(prefix="cf-pg-"))
-    if os.geteuid() == 0:
-        if shutil.which("runuser") is None:
-            pytest.fail("running as root needs runuser to start PostgreSQL as 'postgres'")
-        shutil.chown(base, user="postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    data, log, port = base / "data", base / "server.log", _free_port()
+class PostgresServer:
+    """One throwaway server: ``initdb`` in a fresh temp dir, a free loopback port.
 
-    def run(*args: str) -> None:
-        done = subprocess.run([*as_user, *args], capture_output=True, text=True, check=False)
+    ``stop()`` and ``start()`` let a test take the server away and bring it
+    back (same data, same port) while clients are connected.
+    """
+
+    def __init__(self, *, durable: bool = False) -> None:
+        bindir = _bindir()
+        if bindir is None:
+            _unavailable(
+                "PostgreSQL binaries (initdb, pg_ctl) not found: "
+                "apt-get install postgresql, or set PG_BINDIR"
+            )
+        assert bindir is not None
+        self.bindir = bindir
+        self.as_user: list[str] = []
+        self.base = Path(tempfile.mkdtemp(prefix="cf-pg-"))
+        if os.geteuid() == 0:
+            if shutil.which("runuser") is None:
+                pytest.fail("running as root needs runuser to start PostgreSQL as 'postgres'")
+            shutil.chown(self.base, user="postgres")
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        self.data, self.log, self.port = self.base / "data", self.base / "server.log", _free_port()
+        # Without fsync (the OS does not crash here); with synchronous commits when a test
+        # kills the server and counts on every acknowledged commit surviving.
+        self.options = (
+            f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off "
+            f"-c synchronous_commit={'on' if durable else 'off'} -c full_page_writes=off "
+            "-c max_connections=60"
+        )
+        self.conninfo = f"host={self.base} port={self.port} user=postgres dbname=postgres"
+        self.running = False
+
+    def _run(self, *args: str) -> None:
+        done = subprocess.run([*self.as_user, *args], capture_output=True, text=True, check=False)
         if done.returncode != 0:
-            server_log = log.read_text() if log.exists() else ""
+            server_log = self.log.read_text() if self.log.exists() else ""
             pytest.fail(f"{' '.join(args)} failed:\n{done.stdout}{done.stderr}{server_log}")
 
-    try:
-        run(
-            str(bindir / "initdb"),
+    def init(self) -> None:
+        self._run(
+            str(self.bindir / "initdb"),
             "-D",
-            str(data),
+            str(self.data),
             "-U",
             "postgres",
             "--auth=trust",
@@ -85,29 +104,55 @@ def postgres_conninfo() -> Iterator[str]:
             "--no-sync",
             "--no-instructions",
         )
-        options = (
-            f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
-        )
-        run(
-            str(bindir / "pg_ctl"),
+
+    def start(self) -> None:
+        self._run(
+            str(self.bindir / "pg_ctl"),
             "-D",
-            str(data),
+            str(self.data),
             "-l",
-            str(log),
+            str(self.log),
             "-o",
-            options,
+            self.options,
             "-w",
             "-t",
             "60",
             "start",
         )
+        self.running = True
+
+    def stop(self, mode: str = "immediate") -> None:
+        """``immediate``: as a crash (no checkpoint; clients' connections just end)."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
+        self.running = False
+
+
+@contextmanager
+def postgres_server(*, durable: bool = False) -> Iterator[PostgresServer]:
+    server = PostgresServer(durable=durable)
+    try:
+        server.init()
+        server.start()
         try:
-            yield f"host={base} port={port} user=postgres dbname=postgres"
+            yield server
         finally:
-            run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+            if server.running:
+                server.stop()
     finally:
-        shutil.rmtree(base, ignore_errors=True)
+        shutil.rmtree(server.base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_conninfo() -> Iterator[str]:
+    with postgres_server() as server:
+        yield server.conninfo
+
+
+@pytest.fixture
+def restartable_postgres() -> Iterator[PostgresServer]:
+    """A server of its own, with synchronous commits, for a test that kills and restarts it."""
+    with postgres_server(durable=True) as server:
+        yield server
 
 
 # -- MariaDB ---------------------------------------------------------------------

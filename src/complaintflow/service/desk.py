@@ -12,6 +12,8 @@ calendar and approval policy together.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 import uuid
 from collections.abc import Callable, Iterable
 
@@ -195,20 +197,49 @@ class ComplaintDesk:
 
     # -- background jobs ---------------------------------------------------
     def sweep(
-        self, now: dt.datetime | None = None, *, grace: dt.timedelta = dt.timedelta(hours=4)
+        self,
+        now: dt.datetime | None = None,
+        *,
+        grace: dt.timedelta = dt.timedelta(hours=4),
+        worker: str | None = None,
+        lease: dt.timedelta = dt.timedelta(minutes=5),
     ) -> SweepSummary:
         """Record every SLA warning, breach and escalation due by ``now``, once each.
 
-        Safe to run from several workers at once: each alert key is claimed
-        in the store before it is recorded.  ``grace`` (business time) is
-        the new expected time promised in the customer's overdue apology.
+        Safe to run from several workers at once, and they split the work:
+        each claims due tickets in leased batches (``worker``, by default
+        ``host:pid``, names the holder; ``lease`` is how long a batch is
+        held before another sweeper may take it over from one that died),
+        and each alert is recorded once whoever claimed it.  ``grace``
+        (business time) is the new expected time promised in the
+        customer's overdue apology.
         """
         when = self.clock.now() if now is None else instant(now, "now")
         if not isinstance(grace, dt.timedelta) or grace < dt.timedelta(0):
             raise ValidationError(
                 f"grace must be a timedelta of zero or more, got {grace!r}", field="grace"
             )
-        return sweep(self.store, self.follow, when, staff_calendar=self.staff_calendar, grace=grace)
+        if worker is None:
+            worker = f"{socket.gethostname()}:{os.getpid()}"  # at call time: after any fork
+        elif not isinstance(worker, str) or not worker.strip():
+            raise ValidationError(
+                f"worker names the sweeper holding a lease, a non-empty str, got {worker!r}",
+                field="worker",
+            )
+        if not isinstance(lease, dt.timedelta) or lease <= dt.timedelta(0):
+            raise ValidationError(
+                f"lease must be a positive timedelta (e.g. 5 minutes), got {lease!r}",
+                field="lease",
+            )
+        return sweep(
+            self.store,
+            self.follow,
+            when,
+            staff_calendar=self.staff_calendar,
+            grace=grace,
+            worker=worker,
+            lease=lease,
+        )
 
     def deliver_pending(
         self,

@@ -47,12 +47,30 @@ move is conditional on the version planned from, so a ticket saved
 meanwhile keeps the due time its save stored.  It comes after the page's
 saves: a sweep that dies before it leaves those tickets due, and the next
 sweep moves them.
+
+How several sweepers split the work.  Given a ``worker`` name (the desk
+passes ``host:pid``), the sweep does not read the due tickets page by
+page but claims them in batches of ``page_size`` with
+:meth:`~complaintflow.storage.TicketStore.claim_due`: each batch is leased
+to it until ``now + lease`` (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the
+write lock on SQLite), so sweepers sharing a database each load a disjoint
+share, and a round ends when a claim comes back short.  Each batch is then
+worked exactly like a page above (one ``record_alerts``, one
+``save_many``, one ``reschedule``); a save or a reschedule frees its
+ticket's lease.  The lease is not what makes an alert exactly-once (the
+version-checked save still is), only what keeps two sweepers from doing
+the same work: a sweeper that dies holding a batch leaves those tickets
+due and leased, and once the lease ends another sweeper claims them and
+records their alerts.  A claimed ticket that stays due with nothing saved
+(a conflict given up on, say) is met again when its lease ends, not by
+the next sweep before that.  Without a worker the sweep reads every due
+ticket, as one sweeper on its own may.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import attrs
 import pendulum
@@ -397,6 +415,39 @@ def _sweep_page(
     return summary
 
 
+def _scanned(
+    store: TicketStore, now: pendulum.DateTime, page_size: int
+) -> Iterator[tuple[Sequence[Ticket], Sequence[str]]]:
+    """Every due ticket, page by page, leasing nothing (one sweeper sees them all)."""
+    cursor: str | None = None
+    while True:
+        page = store.find(due_before=now, limit=page_size, cursor=cursor)
+        yield page.items, page.corrupt
+        cursor = page.cursor
+        if cursor is None:
+            return
+
+
+def _claimed(
+    store: TicketStore,
+    now: pendulum.DateTime,
+    page_size: int,
+    worker: str,
+    lease: dt.timedelta,
+) -> Iterator[tuple[Sequence[Ticket], Sequence[str]]]:
+    """Leased batches of due tickets until a claim comes back short (module docstring).
+
+    A short batch means nothing else is free to take: the rest is leased to
+    other sweepers (or to this one, earlier in the round).  Each claim names
+    the undecodable due rows again; the caller reports them once.
+    """
+    while True:
+        batch = store.claim_due(now=now, limit=page_size, worker=worker, lease=lease)
+        yield batch, getattr(batch, "corrupt", ())
+        if len(batch) < page_size:
+            return
+
+
 def sweep(
     store: TicketStore,
     follow: FollowUp,
@@ -405,28 +456,34 @@ def sweep(
     staff_calendar: BusinessTime | None = None,
     grace: dt.timedelta = dt.timedelta(hours=4),
     page_size: int = 500,
+    worker: str | None = None,
+    lease: dt.timedelta = dt.timedelta(minutes=5),
 ) -> SweepSummary:
     """Visit every ticket due by ``now`` (all pages) and record what it has passed.
 
     Each alert is recorded once even with several sweepers at once; one
     that dies half way leaves its alerts to the next sweep (module docstring).
     ``staff_calendar``, if given, replaces ``follow.staff_calendar``: when
-    staff take alerts (others are held until it opens).
+    staff take alerts (others are held until it opens).  With a ``worker``
+    name the due tickets are claimed in leased batches of ``page_size``
+    (:meth:`~complaintflow.storage.TicketStore.claim_due`), so sweepers
+    sharing a database split them; without one, every due ticket is read.
     """
     total = SweepSummary()
     if follow.policy is None:
         return total
     if staff_calendar is not None:
         follow = attrs.evolve(follow, staff_calendar=staff_calendar)
-    cursor: str | None = None
-    while True:
-        page = store.find(due_before=now, limit=page_size, cursor=cursor)
-        total += _sweep_page(store, follow, page.items, now, grace)
-        if page.corrupt:
-            total += SweepSummary(corrupt=tuple(page.corrupt))
-        cursor = page.cursor
-        if cursor is None:
-            return total
+    pages = (
+        _scanned(store, now, page_size)
+        if worker is None
+        else _claimed(store, now, page_size, worker, lease)
+    )
+    corrupt: dict[str, None] = {}  # each named once, in the order met
+    for tickets, bad in pages:
+        total += _sweep_page(store, follow, tickets, now, grace)
+        corrupt.update(dict.fromkeys(bad))
+    return attrs.evolve(total, corrupt=tuple(corrupt)) if corrupt else total
 
 
 def deliver(

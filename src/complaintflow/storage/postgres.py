@@ -4,8 +4,14 @@ For many workers on many hosts sharing one database.  The host passes in
 what it already has: a ``psycopg.Connection`` (used under a lock, one
 operation at a time) or a pool with a ``connection()`` context manager,
 such as ``psycopg_pool.ConnectionPool`` (each operation borrows one).
-Nothing connects at import; :meth:`PostgresStore.connect` is a shortcut
-that opens (and owns) one connection.
+Nothing connects at import.  :meth:`PostgresStore.pool` opens (and owns)
+a pool that checks each connection when it is borrowed: what a
+long-running worker should use, since a database restart then costs only
+the commands in flight and those issued while the server is away (each a
+StorageError, nothing of it written) and the next ones find fresh
+connections.  :meth:`PostgresStore.connect` opens (and owns) one
+connection, reopened by the next command after the server dropped it; a
+host's own connection is the host's to replace.
 
 Every operation is one transaction (``conn.transaction()``; a savepoint if
 the host already has one open on that connection).  ``save`` locks the
@@ -153,6 +159,8 @@ class PostgresStore:
         self._source = connection_or_pool
         self._lock = threading.RLock()
         self._owned = False
+        self._conninfo: str | None = None  # set by connect(): the store may reconnect
+        self._closed = False
         self._migrate()
 
     @classmethod
@@ -170,12 +178,59 @@ class PostgresStore:
             conn.close()
             raise
         store._owned = True
+        store._conninfo = conninfo
+        return store
+
+    @classmethod
+    def pool(
+        cls,
+        conninfo: str,
+        *,
+        tenant: str = "default",
+        schema: str = "complaintflow",
+        min_size: int = 1,
+        max_size: int = 4,
+        timeout: float = 10.0,
+    ) -> PostgresStore:
+        """Open a checked connection pool the store owns (closed by :meth:`close`).
+
+        What a long-running worker wants: every connection is checked
+        when it is borrowed (``ConnectionPool.check_connection``), so one
+        the server dropped (a restart, a failover) is replaced instead of
+        failing the next command.  ``timeout`` (seconds) bounds how long a
+        command waits for a connection, here and while the server is away:
+        then it fails with StorageError, and the next one tries again.
+        """
+        with needs_extra("postgres", __name__):
+            from psycopg_pool import ConnectionPool
+
+        opened: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
+            conninfo,
+            min_size=min_size,
+            max_size=max_size,
+            timeout=timeout,
+            kwargs={"autocommit": True},
+            check=ConnectionPool.check_connection,
+            name="complaintflow",
+            open=False,
+        )
+        try:
+            opened.open(wait=True, timeout=timeout)
+            store = cls(opened, tenant=tenant, schema=schema)
+        except psycopg.Error as error:
+            opened.close()
+            raise StorageError(f"PostgreSQL connection failed: {error}") from error
+        except BaseException:
+            opened.close()
+            raise
+        store._owned = True
         return store
 
     def close(self) -> None:
-        """Close the connection if :meth:`connect` opened it; a host's is left alone."""
-        if self._owned and isinstance(self._source, psycopg.Connection):
-            self._source.close()
+        """Close what :meth:`connect` or :meth:`pool` opened; a host's is left alone."""
+        self._closed = True
+        if self._owned:
+            self._source.close()  # type: ignore[union-attr]
 
     def __enter__(self) -> PostgresStore:
         return self
@@ -187,18 +242,44 @@ class PostgresStore:
 
     @contextmanager
     def _tx(self) -> Iterator[psycopg.Cursor[Any]]:
-        """One transaction; every driver error leaves as StorageError."""
+        """One transaction; every driver error leaves as StorageError.
+
+        A connection lost mid-transaction (the server restarted) fails the
+        operation, and the server rolled it back: nothing of it is written,
+        unless it was lost during the COMMIT itself, whose outcome no
+        client can know (read the ticket back before doing it again).
+        """
         try:
             if isinstance(self._source, psycopg.Connection):
-                with self._lock, self._source.transaction(), self._source.cursor() as cur:
-                    yield cur
+                with self._lock:
+                    conn = self._connection()
+                    with conn.transaction(), conn.cursor() as cur:
+                        yield cur
             else:
                 with self._source.connection() as conn, conn.transaction(), conn.cursor() as cur:
                     yield cur
         except ComplaintflowError:
             raise
         except psycopg.Error as error:
-            raise StorageError(f"PostgreSQL failed: {error}") from error
+            raise StorageError(f"PostgreSQL failed: {error}{self._hint()}") from error
+
+    def _hint(self) -> str:
+        """What to do about a host's connection that is gone: the store cannot replace it."""
+        source = self._source
+        if isinstance(source, psycopg.Connection) and source.closed and self._conninfo is None:
+            return (
+                " (this connection is the host's: open a new one, or give the store a "
+                "pool, e.g. PostgresStore.pool(conninfo), to recover by itself)"
+            )
+        return ""
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        """The one connection; the store's own is reopened once the server dropped it."""
+        conn = self._source
+        assert isinstance(conn, psycopg.Connection)
+        if conn.closed and self._conninfo is not None and not self._closed:
+            conn = self._source = psycopg.connect(self._conninfo, autocommit=True)
+        return conn
 
     def _sql(self, statement: str) -> str:
         return statement.replace("{s}", self.schema)
