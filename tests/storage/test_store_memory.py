@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from complaintflow.storage import InMemoryStore, TicketStore
@@ -22,3 +24,13 @@ class TestInMemoryStore(StoreConformance):
 
 def test_in_memory_store_is_a_ticket_store() -> None:
     assert isinstance(InMemoryStore(), TicketStore)
+
+
+def test_a_pendulum_duration_is_a_lease_like_any_timedelta() -> None:
+    """pendulum's Duration subclasses timedelta but cannot be divided by one."""
+    import pendulum
+
+    from complaintflow.storage.kit import lease_micros
+
+    assert lease_micros(pendulum.duration(minutes=5)) == 300_000_000
+    assert lease_micros(dt.timedelta(days=1, microseconds=3)) == 86_400_000_003

@@ -117,7 +117,8 @@ def lease_micros(lease: dt.timedelta) -> int:
             f"lease must be a positive timedelta of at most a year, got {_short(lease)}",
             field="lease",
         )
-    return lease // _US
+    # from the fields, not ``lease // _US``: pendulum's Duration (a timedelta) cannot divide
+    return (lease.days * 86_400 + lease.seconds) * 1_000_000 + lease.microseconds
 
 
 def lease_window(
