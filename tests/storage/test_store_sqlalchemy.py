@@ -202,8 +202,10 @@ def test_tables_are_metadata_for_the_hosts_migrations() -> None:
     assert sorted(host.tables) == [
         "cf_alerts",
         "cf_counters",
+        "cf_dead_letters",
         "cf_events",
         "cf_outbox",
+        "cf_outbox_failures",
         "cf_tickets",
         "customers",
     ]
