@@ -40,6 +40,7 @@ from complaintflow.service.outbox import (
     dead_letter_store,
     health_of,
     ids_or_all,
+    number_store,
 )
 from complaintflow.service.sweep import DeliveryReport, SweepSummary, deliver, sweep
 from complaintflow.sla.policy import SlaPolicy
@@ -112,6 +113,15 @@ class ComplaintDesk:
     # -- reading -----------------------------------------------------------
     def get(self, ticket_id: str) -> Ticket:
         return self.store.get(arguments.ticket_id(ticket_id))
+
+    def find_by_number(self, number: str) -> Ticket:
+        """The ticket by the number customers quote (``TS20240520-0001``); NotFound if none."""
+        if not isinstance(number, str) or not number.strip():
+            raise ValidationError(
+                f"a ticket number is a non-empty str like TS20240520-0001, got {number!r}",
+                field="number",
+            )
+        return number_store(self.store).find_by_number(number.strip())
 
     def history(self, ticket_id: str) -> list[Event]:
         """The ticket's audit trail, oldest first."""

@@ -24,6 +24,7 @@ from complaintflow.storage.protocol import (
     BacklogStats,
     DeadLetters,
     Failure,
+    NumberLookup,
     OutboxItem,
     TicketStore,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "failure_of",
     "health_of",
     "ids_or_all",
+    "number_store",
     "record_failures",
 ]
 
@@ -114,13 +116,20 @@ def dead_letter_store(store: TicketStore, what: str) -> DeadLetters:
     return store
 
 
+def number_store(store: TicketStore) -> NumberLookup:
+    """``store`` as :class:`NumberLookup`; a clear StorageError if it is not one."""
+    if not isinstance(store, NumberLookup):
+        raise _missing(store, "NumberLookup", "find tickets by number")
+    return store
+
+
 def _age(now: pendulum.DateTime, since: dt.datetime | None) -> float | None:
     return None if since is None else max(0.0, now.timestamp() - since.timestamp())
 
 
 @attrs.frozen
 class Health:
-    """The numbers to export and alert on (docs/deployment.md says which thresholds).
+    """The numbers to export and alert on (docs/cli.md, ``complaintflow health``).
 
     ``due``: tickets whose SLA due time has come and that no sweep has
     handled yet, ``oldest_due_seconds`` how long the oldest has waited;

@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
+from complaintflow.domain.ticket import Ticket
+from complaintflow.errors import NotFound
 from complaintflow.storage import kit
 from complaintflow.storage.outbox import Backlog, DeadLetterPage, Failure
 from complaintflow.storage.sqlalchemy_schema import Tables
@@ -174,3 +176,17 @@ class OutboxParts:
         )
         row = self._run(lambda conn: conn.execute(statement).one(), read=True)
         return kit.backlog_of(*row)
+
+    def find_by_number(self, number: str) -> Ticket:
+        kit.check_text(number, "number")
+        t = self.tables.tickets
+        statement = (
+            sa.select(t.c.id, t.c.body)
+            .where(t.c.tenant == self.tenant, t.c.number == number)
+            .order_by(t.c.id)
+            .limit(1)
+        )
+        row = self._run(lambda conn: conn.execute(statement).first(), read=True)
+        if row is None:
+            raise NotFound("ticket number", number)
+        return kit.decode_ticket(self.tenant, row[0], row[1])

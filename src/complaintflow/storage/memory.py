@@ -66,6 +66,8 @@ class _Tenant:
         self.tickets: dict[str, Ticket] = {}
         self.events: dict[str, list[Event]] = {}
         self.dedupe: dict[str, str] = {}
+        #: number -> the ids holding it (a number is unique unless a host reuses one)
+        self.numbers_held: defaultdict[str, set[str]] = defaultdict(set)
         self.numbers: defaultdict[tuple[str, dt.date], int] = defaultdict(int)
         self.due: dict[str, int] = {}
         self.due_leases: dict[str, int] = {}
@@ -134,6 +136,7 @@ class InMemoryStore:
             data.events[ticket.id] = list(events)
             if ticket.dedupe_key is not None:
                 data.dedupe[ticket.dedupe_key] = ticket.id
+            data.numbers_held[ticket.number].add(ticket.id)
             self._set_due(ticket.id, due)
             return ticket
 
@@ -269,6 +272,14 @@ class InMemoryStore:
         with self._lock:
             ticket_id = self._data.dedupe.get(key)
             return None if ticket_id is None else self._data.tickets[ticket_id]
+
+    def find_by_number(self, number: str) -> Ticket:
+        check_text(number, "number")
+        with self._lock:
+            held = self._data.numbers_held.get(number)
+            if not held:
+                raise NotFound("ticket number", number)
+            return self._data.tickets[min(held)]
 
     def next_number(self, *, prefix: str, day: dt.date) -> str:
         check_text(prefix, "prefix")

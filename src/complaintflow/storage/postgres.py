@@ -136,6 +136,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             failed_at timestamptz NOT NULL, PRIMARY KEY (tenant, id))""",
         "CREATE INDEX dead_letters_failed ON {s}.dead_letters (tenant, failed_at, id)",
     ),
+    ("CREATE INDEX tickets_number ON {s}.tickets (tenant, number, id)",),  # find_by_number
 )
 
 
@@ -857,3 +858,18 @@ class PostgresStore:
             retrying,
             dead,
         )
+
+    def find_by_number(self, number: str) -> Ticket:
+        check_text(number, "number")
+        with self._tx() as cur:
+            cur.execute(
+                self._sql(
+                    "SELECT id, body FROM {s}.tickets WHERE tenant = %s AND number = %s "
+                    "ORDER BY id LIMIT 1"
+                ),
+                (self.tenant, number),
+            )
+            row = cur.fetchone()
+        if row is None:
+            raise NotFound("ticket number", number)
+        return decode_ticket(self.tenant, *row)

@@ -170,6 +170,9 @@ class SqlAlchemyStore(OutboxParts):
         name = self.tables.tickets.name
         if name not in done:
             self._run(lambda conn: self.metadata.create_all(conn, checkfirst=True))
+            # an index added to an existing table (create_all creates only missing tables)
+            number = next(i for i in self.tables.tickets.indexes if str(i.name).endswith("_number"))
+            self._run(lambda conn: number.create(conn, checkfirst=True))
             done.add(name)
 
     # -- transactions ---------------------------------------------------------------

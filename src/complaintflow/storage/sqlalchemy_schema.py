@@ -76,6 +76,7 @@ class Tables:
             sa.Index(f"{prefix}tickets_assignee", "tenant", "assignee", "received_us", "id"),
             sa.Index(f"{prefix}tickets_department", "tenant", "department", "received_us", "id"),
             sa.Index(f"{prefix}tickets_due", "tenant", "due_us", "id"),
+            sa.Index(f"{prefix}tickets_number", "tenant", "number", "id"),
             **mysql_args,
         )
         self.events = sa.Table(

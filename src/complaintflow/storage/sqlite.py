@@ -132,6 +132,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             failed_us INTEGER NOT NULL, PRIMARY KEY (tenant, id))""",
         "CREATE INDEX dead_letters_failed ON dead_letters (tenant, failed_us, id)",
     ),
+    ("CREATE INDEX tickets_number ON tickets (tenant, number, id)",),  # find_by_number
 )
 
 _TICKET_COLUMNS = (
@@ -571,6 +572,17 @@ class SqliteStore:
                 (self.tenant, key),
             ).fetchone()
         return None if row is None else decode_ticket(self.tenant, *row)
+
+    def find_by_number(self, number: str) -> Ticket:
+        check_text(number, "number")
+        with self._reading() as conn:
+            row = conn.execute(
+                "SELECT id, body FROM tickets WHERE tenant = ? AND number = ? ORDER BY id LIMIT 1",
+                (self.tenant, number),
+            ).fetchone()
+        if row is None:
+            raise NotFound("ticket number", number)
+        return decode_ticket(self.tenant, *row)
 
     def find(
         self,

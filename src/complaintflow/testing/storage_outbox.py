@@ -14,12 +14,13 @@ from typing import Any
 
 import pytest
 
-from complaintflow.errors import NaiveDatetimeError, ValidationError
+from complaintflow.errors import NaiveDatetimeError, NotFound, ValidationError
 from complaintflow.storage.protocol import (
     Backlog,
     BacklogStats,
     DeadLetters,
     Failure,
+    NumberLookup,
     TicketStore,
 )
 from complaintflow.testing.storage_races import run_threads
@@ -230,6 +231,28 @@ class OutboxChecks:
         if isinstance(a, BacklogStats):
             numbers = a.backlog(now=T0)
             assert (numbers.pending, numbers.retrying, numbers.dead) == (1, 1, 1)
+
+    # -- the number customers quote ------------------------------------------
+
+    def test_find_by_number_is_exact_and_tenant_bound(self, make_store: MakeStore) -> None:
+        a, b = make_store("acme"), make_store("globex")
+        if not isinstance(a, NumberLookup):
+            pytest.skip("the adapter has no find_by_number (NumberLookup is optional)")
+        first = a.add(*make_ticket("T1", number="TS20240520-0001"))
+        a.add(*make_ticket("T2", number="TS20240520-0002"))
+        b.add(*make_ticket("T9", number="TS20240520-0003"))
+        assert a.find_by_number("TS20240520-0001") == first
+        assert a.find_by_number("TS20240520-0002").id == "T2"
+        for missing in ("TS20240520-0003", "ts20240520-0001", "TS20240520-000", "T1"):
+            with pytest.raises(NotFound) as caught:
+                a.find_by_number(missing)
+            assert caught.value.what == "ticket number"
+            assert caught.value.key == missing
+        other: Any = b
+        assert other.find_by_number("TS20240520-0003").id == "T9"
+        for bad in ("", 123, None):
+            with pytest.raises(ValidationError):
+                a.find_by_number(bad)  # type: ignore[arg-type]
 
     # -- races ---------------------------------------------------------------
 
