@@ -39,7 +39,6 @@ from complaintflow.service.outbox import (
     RetryPolicy,
     dead_letter_store,
     health_of,
-    ids_or_all,
     number_store,
 )
 from complaintflow.service.sweep import DeliveryReport, SweepSummary, deliver, sweep
@@ -260,7 +259,7 @@ class ComplaintDesk:
     def retry_dead_letters(self, ids: Iterable[str] | None = None) -> frozenset[str]:
         """Queue dead letters again (all of them with ``ids=None``); the ids queued."""
         store = dead_letter_store(self.store, "retry dead letters")
-        return store.retry_dead_letters(ids_or_all(ids))
+        return store.retry_dead_letters(ids)
 
     def health(self, now: dt.datetime | None = None) -> Health:
         """Due backlog, outbox age, retries and dead letters: numbers to export and alert on."""

@@ -12,7 +12,6 @@ an item goes to the dead letters at once instead of using up its attempts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -35,7 +34,6 @@ __all__ = [
     "dead_letter_store",
     "failure_of",
     "health_of",
-    "ids_or_all",
     "number_store",
     "record_failures",
 ]
@@ -168,12 +166,3 @@ def health_of(store: TicketStore, now: pendulum.DateTime) -> Health:
         retrying=numbers.retrying,
         dead=numbers.dead,
     )
-
-
-def ids_or_all(ids: Iterable[str] | None) -> list[str] | None:
-    """``retry_dead_letters``' argument, refusing a bare str (it would retry its letters)."""
-    if ids is None:
-        return None
-    if isinstance(ids, str):
-        raise ValidationError("ids is a list of outbox item ids, not one str", field="ids")
-    return list(ids)
