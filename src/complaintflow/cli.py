@@ -1,4 +1,5 @@
-"""The ``complaintflow`` command: demo, sla, report, classify, diagram.
+"""The ``complaintflow`` command: demo, sla, report, classify, diagram, and the one-shot
+operations sweep, deliver, health, dead-letters and show (:mod:`complaintflow.cli_ops`).
 
 Exit codes a shell user expects: 0 success; 1 a refused operation (a
 :class:`ComplaintflowError`, its message on stderr, no traceback); 2 a
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import pendulum
 
+from complaintflow.cli_ops import Usage, add_commands
 from complaintflow.errors import ComplaintflowError
 
 if TYPE_CHECKING:
@@ -522,6 +524,7 @@ def _parser() -> argparse.ArgumentParser:
 
     diagram = sub.add_parser("diagram", help="print the ticket lifecycle as Mermaid text")
     diagram.set_defaults(run=_diagram, parser=diagram)
+    add_commands(sub)  # sweep, deliver, health, dead-letters, show (complaintflow.cli_ops)
     return parser
 
 
@@ -529,7 +532,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         code: int = args.run(args)
-    except _Usage as error:
+    except (_Usage, Usage) as error:
         args.parser.error(str(error))  # exits with 2
     except ComplaintflowError as error:
         print(f"complaintflow: error: {error}", file=sys.stderr)

@@ -202,8 +202,10 @@ def test_tables_are_metadata_for_the_hosts_migrations() -> None:
     assert sorted(host.tables) == [
         "cf_alerts",
         "cf_counters",
+        "cf_dead_letters",
         "cf_events",
         "cf_outbox",
+        "cf_outbox_failures",
         "cf_tickets",
         "customers",
     ]
@@ -213,3 +215,26 @@ def test_tables_are_metadata_for_the_hosts_migrations() -> None:
 def test_driver_errors_become_storage_errors(tmp_path: Path) -> None:
     with pytest.raises(StorageError):
         SqlAlchemyStore.from_url(f"sqlite:///{tmp_path}/no/such/dir/x.sqlite")
+
+
+def test_opening_adds_the_number_index_and_new_tables_to_an_older_database(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "older.sqlite"
+    old = sqlite_engine(str(path))
+    tables = define_tables()  # the schema before dead letters and the number index:
+    older = [tables.tickets, tables.events, tables.counters, tables.outbox, tables.alerts]
+    tables.metadata.create_all(old, tables=older)
+    with old.begin() as conn:
+        conn.exec_driver_sql("DROP INDEX complaintflow_tickets_number")
+    old.dispose()
+    store = SqlAlchemyStore(sqlite_engine(str(path)))
+    try:
+        store.add(*make_ticket("T1", number="TS20240520-0001"))
+        assert store.find_by_number("TS20240520-0001").id == "T1"
+        assert store.dead_letters().items == ()
+        inspector = sa.inspect(store._bind)
+        indexes = {index["name"] for index in inspector.get_indexes("complaintflow_tickets")}
+        assert "complaintflow_tickets_number" in indexes
+    finally:
+        store._bind.dispose()  # type: ignore[union-attr]

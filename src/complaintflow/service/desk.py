@@ -36,10 +36,17 @@ from complaintflow.errors import ConcurrencyError, PermissionDenied, ValidationE
 from complaintflow.routing import Router
 from complaintflow.service.followups import FollowUp
 from complaintflow.service.notifications import Notifier, Templates
+from complaintflow.service.outbox import (
+    Health,
+    RetryPolicy,
+    dead_letter_store,
+    health_of,
+    number_store,
+)
 from complaintflow.service.sweep import DeliveryReport, SweepSummary, deliver, sweep
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.sla.targets import BusinessTime
-from complaintflow.storage.protocol import OutboxItem, TicketStore
+from complaintflow.storage.protocol import DeadLetterPage, OutboxItem, TicketStore
 
 __all__ = ["ComplaintDesk"]
 
@@ -107,6 +114,15 @@ class ComplaintDesk:
     # -- reading -----------------------------------------------------------
     def get(self, ticket_id: str) -> Ticket:
         return self.store.get(arguments.ticket_id(ticket_id))
+
+    def find_by_number(self, number: str) -> Ticket:
+        """The ticket by the number customers quote (``TS20240520-0001``); NotFound if none."""
+        if not isinstance(number, str) or not number.strip():
+            raise ValidationError(
+                f"a ticket number is a non-empty str like TS20240520-0001, got {number!r}",
+                field="number",
+            )
+        return number_store(self.store).find_by_number(number.strip())
 
     def history(self, ticket_id: str) -> list[Event]:
         """The ticket's audit trail, oldest first."""
@@ -248,11 +264,38 @@ class ComplaintDesk:
         worker: str = "complaintflow",
         limit: int = 100,
         lease: dt.timedelta = dt.timedelta(minutes=5),
+        retry: RetryPolicy | None = None,
     ) -> DeliveryReport:
-        """Hand queued notifications to ``notifier``; at least once, never lost."""
+        """Hand queued notifications to ``notifier``; at least once, never lost.
+
+        A failure is recorded and retried with ``retry``'s backoff (default
+        :class:`RetryPolicy`: 8 attempts) until it succeeds or becomes a
+        dead letter (see :meth:`dead_letters`).
+        """
         return deliver(
-            self.store, notifier, self.clock.now(), worker=worker, limit=limit, lease=lease
+            self.store,
+            notifier,
+            self.clock.now(),
+            worker=worker,
+            limit=limit,
+            lease=lease,
+            retry=retry,
         )
+
+    def dead_letters(self, *, limit: int = 100, cursor: str | None = None) -> DeadLetterPage:
+        """Notifications delivery gave up on, oldest failure first (pass ``cursor`` on)."""
+        store = dead_letter_store(self.store, "list dead letters")
+        return store.dead_letters(limit=limit, cursor=cursor)
+
+    def retry_dead_letters(self, ids: Iterable[str] | None = None) -> frozenset[str]:
+        """Queue dead letters again (all of them with ``ids=None``); the ids queued."""
+        store = dead_letter_store(self.store, "retry dead letters")
+        return store.retry_dead_letters(ids)
+
+    def health(self, now: dt.datetime | None = None) -> Health:
+        """Due backlog, outbox age, retries and dead letters: numbers to export and alert on."""
+        when = self.clock.now() if now is None else instant(now, "now")
+        return health_of(self.store, when)
 
     # -- commands ----------------------------------------------------------
     def execute(

@@ -87,6 +87,7 @@ from complaintflow.service.followups import (
 )
 from complaintflow.service.followups import to_outbox as outbox_item
 from complaintflow.service.notifications import NotificationKind, Notifier, compose
+from complaintflow.service.outbox import RetryPolicy, failure_of, record_failures
 from complaintflow.sla.alerts import Alert, AlertKind, AlertPlan
 from complaintflow.sla.measure import SlaStatus
 from complaintflow.sla.targets import BusinessTime
@@ -138,12 +139,20 @@ class SweepSummary:
 @attrs.frozen
 class DeliveryReport:
     """What one delivery round did; ``corrupt`` names outbox rows the store could not
-    decode (not leased, not sent, logged by the store: one bad row never blocks the rest)."""
+    decode (not leased, not sent, logged by the store: one bad row never blocks the rest).
+
+    Of the ``failed`` items, ``retrying`` wait for their next attempt (backoff) and
+    ``dead`` (their ids) went to the dead letters; the rest had been claimed again or
+    acknowledged by another worker meanwhile (a store without dead letters keeps them
+    leased until the lease ends, and reports none of these).
+    """
 
     delivered: int = 0
     failed: int = 0
     errors: tuple[str, ...] = ()
     corrupt: tuple[str, ...] = ()
+    retrying: int = 0
+    dead: tuple[str, ...] = ()
 
 
 def _record(
@@ -494,17 +503,26 @@ def deliver(
     worker: str = "complaintflow",
     limit: int = 100,
     lease: dt.timedelta = dt.timedelta(minutes=5),
+    retry: RetryPolicy | None = None,
 ) -> DeliveryReport:
-    """Send what the outbox holds; acknowledge each item only once it was sent."""
+    """Send what the outbox holds; acknowledge each item only once it was sent.
+
+    A failed item is recorded with its error and retried after a backoff,
+    or becomes a dead letter (``retry``'s attempts used up, or a permanent
+    error): see :mod:`complaintflow.service.outbox`.
+    """
+    policy = RetryPolicy() if retry is None else retry
     items = store.claim_outbox(worker=worker, limit=limit, lease=lease, now=now)
     corrupt = tuple(getattr(items, "corrupt", ()))  # not leased by the store; logged there
-    sent, errors = [], []
+    sent, errors, failures = [], [], []
     for item in items:
         try:
             notifier.send(notification_from_outbox(item))
         except Exception as error:
             errors.append(f"{item.id}: {type(error).__name__}: {error}")
+            failures.append(failure_of(item, error, now, policy))
             continue
         sent.append(item.id)
     store.ack_outbox(sent)
-    return DeliveryReport(len(sent), len(errors), tuple(errors), corrupt)
+    retrying, dead = record_failures(store, failures, now)
+    return DeliveryReport(len(sent), len(errors), tuple(errors), corrupt, retrying, dead)

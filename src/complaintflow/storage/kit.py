@@ -27,6 +27,8 @@ from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import CorruptRecord, ValidationError
 from complaintflow.storage._rows import (
+    _decoded,
+    _json,
     _short,
     decode_event,
     decode_outbox,
@@ -36,7 +38,8 @@ from complaintflow.storage._rows import (
     quarantined,
     take_decodable,
 )
-from complaintflow.storage.encoding import instant_to_dict
+from complaintflow.storage.encoding import instant_from_dict, instant_to_dict
+from complaintflow.storage.outbox import Backlog, DeadLetter, Failure
 from complaintflow.storage.protocol import (
     OutboxItem,
     Page,
@@ -50,16 +53,20 @@ __all__ = [
     "MAX_SEQ",
     "Query",
     "alert_keys",
+    "backlog_of",
     "check_after",
     "check_batch",
     "check_day",
+    "check_failures",
     "check_ids",
     "check_limit",
     "check_outbox",
     "check_reschedules",
+    "check_retry_ids",
     "check_saves",
     "check_text",
     "decode_cursor",
+    "decode_dead_letter",
     "decode_event",
     "decode_outbox",
     "decode_ticket",
@@ -379,3 +386,75 @@ class Query:
             and (self.priority is None or ticket.priority == self.priority)
             and (self.due_before is None or (due is not None and due <= self.due_before))
         )
+
+
+# -- outbox failures, dead letters, backlog ------------------------------------
+
+
+def check_failures(failures: Iterable[Failure]) -> list[tuple[Failure, int | None]]:
+    """``fail_outbox``'s items, each with its retry time in epoch µs (None: dead letter).
+
+    Sorted by id, so two batches that share items lock them in one order.
+    """
+    result = []
+    for failure in _listed(failures, "failures"):
+        if not isinstance(failure, Failure):
+            raise ValidationError(f"not a Failure: {_short(failure)}", field="failures")
+        retry = None if failure.retry_at is None else micros(failure.retry_at, "retry_at")
+        result.append((failure, retry))
+    if len({failure.id for failure, _ in result}) != len(result):
+        raise ValidationError("an outbox item fails twice in one batch", field="failures")
+    return sorted(result, key=lambda entry: entry[0].id)
+
+
+def check_retry_ids(ids: Iterable[str] | None) -> list[str] | None:
+    """``retry_dead_letters``' ids (None: all of them), distinct, in the order given."""
+    return None if ids is None else list(dict.fromkeys(check_ids(ids)))
+
+
+def decode_dead_letter(
+    tenant: str,
+    item_id: str,
+    ticket_id: str,
+    kind: str,
+    payload: Any,
+    created: Any,
+    attempts: int,
+    error: str,
+    failed_us: int,
+) -> DeadLetter:
+    """A dead-letter row as the value it stores; CorruptRecord if it is not one."""
+    return _decoded(
+        tenant,
+        "dead_letters",
+        item_id,
+        lambda: DeadLetter(
+            id=item_id,
+            ticket_id=ticket_id,
+            kind=kind,
+            payload=dict(_json(payload)),
+            created_at=instant_from_dict(_json(created)),
+            attempts=int(attempts),
+            error=str(error),
+            failed_at=from_micros(int(failed_us)),
+        ),
+    )
+
+
+def backlog_of(
+    due: int,
+    oldest_due_us: int | None,
+    pending: int,
+    oldest_pending_us: int | None,
+    retrying: int,
+    dead: int,
+) -> Backlog:
+    """The :class:`Backlog` from a store's counts and its oldest instants in epoch µs."""
+    return Backlog(
+        due=int(due),
+        oldest_due=None if oldest_due_us is None else from_micros(int(oldest_due_us)),
+        pending=int(pending),
+        oldest_pending=None if oldest_pending_us is None else from_micros(int(oldest_pending_us)),
+        retrying=int(retrying),
+        dead=int(dead),
+    )

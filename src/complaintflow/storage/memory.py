@@ -23,23 +23,32 @@ from complaintflow.errors import ConcurrencyError, NotFound
 from complaintflow.storage.kit import (
     Query,
     alert_keys,
+    backlog_of,
     check_after,
     check_batch,
     check_day,
+    check_failures,
     check_ids,
     check_limit,
     check_outbox,
     check_reschedules,
+    check_retry_ids,
     check_save,
     check_saves,
     check_text,
+    decode_cursor,
     duplicate_outbox,
     encode_cursor,
+    from_micros,
     lease_micros,
     micros,
 )
 from complaintflow.storage.protocol import (
+    Backlog,
     Claimed,
+    DeadLetter,
+    DeadLetterPage,
+    Failure,
     OutboxItem,
     Page,
     Reschedule,
@@ -57,12 +66,17 @@ class _Tenant:
         self.tickets: dict[str, Ticket] = {}
         self.events: dict[str, list[Event]] = {}
         self.dedupe: dict[str, str] = {}
+        #: number -> the ids holding it (a number is unique unless a host reuses one)
+        self.numbers_held: defaultdict[str, set[str]] = defaultdict(set)
         self.numbers: defaultdict[tuple[str, dt.date], int] = defaultdict(int)
         self.due: dict[str, int] = {}
         self.due_leases: dict[str, int] = {}
         #: id -> (item, claimable from (epoch micros; 0 for a new item))
         self.outbox: dict[str, tuple[OutboxItem, int]] = {}
         self.alerts: set[str] = set()
+        #: id -> (error, failed at µs) of pending items that failed at least once
+        self.failures: dict[str, tuple[str, int]] = {}
+        self.dead: dict[str, tuple[DeadLetter, int]] = {}
 
 
 class _Memory:
@@ -122,6 +136,7 @@ class InMemoryStore:
             data.events[ticket.id] = list(events)
             if ticket.dedupe_key is not None:
                 data.dedupe[ticket.dedupe_key] = ticket.id
+            data.numbers_held[ticket.number].add(ticket.id)
             self._set_due(ticket.id, due)
             return ticket
 
@@ -258,6 +273,14 @@ class InMemoryStore:
             ticket_id = self._data.dedupe.get(key)
             return None if ticket_id is None else self._data.tickets[ticket_id]
 
+    def find_by_number(self, number: str) -> Ticket:
+        check_text(number, "number")
+        with self._lock:
+            held = self._data.numbers_held.get(number)
+            if not held:
+                raise NotFound("ticket number", number)
+            return self._data.tickets[min(held)]
+
     def next_number(self, *, prefix: str, day: dt.date) -> str:
         check_text(prefix, "prefix")
         day = check_day(day)
@@ -289,6 +312,7 @@ class InMemoryStore:
         with self._lock:
             for item_id in ids:
                 self._data.outbox.pop(item_id, None)
+                self._data.failures.pop(item_id, None)
 
     def record_alerts(self, keys: Iterable[str]) -> frozenset[str]:
         wanted = alert_keys(keys)
@@ -314,6 +338,81 @@ class InMemoryStore:
             for _, ticket_id in ready:
                 leases[ticket_id] = until
             return Claimed(self._data.tickets[ticket_id] for _, ticket_id in ready)
+
+    # -- failures, dead letters, backlog (complaintflow.storage.outbox) ----------
+
+    def fail_outbox(self, failures: Sequence[Failure], *, now: dt.datetime) -> frozenset[str]:
+        batch = check_failures(failures)
+        failed = micros(now, "now")
+        with self._lock:
+            data, stale = self._data, set()
+            for failure, retry in batch:
+                row = data.outbox.get(failure.id)
+                if row is None or row[0].attempts != failure.attempts:
+                    stale.add(failure.id)
+                    continue
+                item = row[0]
+                if retry is not None:
+                    data.outbox[item.id] = (item, retry)
+                    data.failures[item.id] = (failure.error, failed)
+                    continue
+                del data.outbox[item.id]
+                data.failures.pop(item.id, None)
+                letter = DeadLetter(
+                    id=item.id,
+                    ticket_id=item.ticket_id,
+                    kind=item.kind,
+                    payload=item.payload,
+                    created_at=item.created_at,
+                    attempts=item.attempts,
+                    error=failure.error,
+                    failed_at=from_micros(failed),
+                )
+                data.dead[item.id] = (letter, failed)
+            return frozenset(stale)
+
+    def dead_letters(self, *, limit: int = 100, cursor: str | None = None) -> DeadLetterPage:
+        check_limit(limit)
+        after = None if cursor is None else decode_cursor(cursor)
+        with self._lock:
+            rows = sorted((failed, item_id) for item_id, (_, failed) in self._data.dead.items())
+            rows = [row for row in rows if after is None or row > after]
+            page = [self._data.dead[item_id][0] for _, item_id in rows[:limit]]
+        more = len(rows) > limit
+        return DeadLetterPage(tuple(page), encode_cursor(*rows[limit - 1]) if more else None)
+
+    def retry_dead_letters(self, ids: Iterable[str] | None = None) -> frozenset[str]:
+        wanted = check_retry_ids(ids)
+        with self._lock:
+            dead = self._data.dead
+            chosen = list(dead) if wanted is None else [i for i in wanted if i in dead]
+            for item_id in chosen:
+                letter = dead.pop(item_id)[0]
+                self._data.outbox[item_id] = (
+                    OutboxItem(
+                        id=letter.id,
+                        ticket_id=letter.ticket_id,
+                        kind=letter.kind,
+                        payload=letter.payload,
+                        created_at=letter.created_at,
+                    ),
+                    0,
+                )
+            return frozenset(chosen)
+
+    def backlog(self, *, now: dt.datetime) -> Backlog:
+        start = micros(now, "now")
+        with self._lock:
+            due = [value for value in self._data.due.values() if value <= start]
+            created = [micros(item.created_at) for item, _ in self._data.outbox.values()]
+            return backlog_of(
+                len(due),
+                min(due, default=None),
+                len(created),
+                min(created, default=None),
+                len(self._data.failures),
+                len(self._data.dead),
+            )
 
     def __len__(self) -> int:
         with self._lock:

@@ -48,16 +48,21 @@ from complaintflow.storage.encoding import event_to_dict, instant_to_dict, ticke
 from complaintflow.storage.kit import (
     Query,
     alert_keys,
+    backlog_of,
     check_after,
     check_batch,
     check_day,
+    check_failures,
     check_ids,
     check_limit,
     check_outbox,
     check_reschedules,
+    check_retry_ids,
     check_save,
     check_saves,
     check_text,
+    decode_cursor,
+    decode_dead_letter,
     decode_event,
     decode_outbox,
     decode_ticket,
@@ -69,7 +74,10 @@ from complaintflow.storage.kit import (
     take_decodable,
 )
 from complaintflow.storage.protocol import (
+    Backlog,
     Claimed,
+    DeadLetterPage,
+    Failure,
     OutboxItem,
     Page,
     Reschedule,
@@ -123,6 +131,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TABLE {s}.alerts (
             tenant text NOT NULL, key text NOT NULL, PRIMARY KEY (tenant, key))""",
     ),
+    (  # delivery failures and dead letters (complaintflow.storage.outbox)
+        """CREATE TABLE {s}.outbox_failures (
+            tenant text NOT NULL, id text COLLATE "C" NOT NULL, error text NOT NULL,
+            failed_at timestamptz NOT NULL, PRIMARY KEY (tenant, id))""",
+        """CREATE TABLE {s}.dead_letters (
+            tenant text NOT NULL, id text COLLATE "C" NOT NULL, ticket_id text NOT NULL,
+            kind text NOT NULL, payload jsonb NOT NULL, created jsonb NOT NULL,
+            created_at timestamptz NOT NULL, attempts integer NOT NULL, error text NOT NULL,
+            failed_at timestamptz NOT NULL, PRIMARY KEY (tenant, id))""",
+        "CREATE INDEX dead_letters_failed ON {s}.dead_letters (tenant, failed_at, id)",
+    ),
+    ("CREATE INDEX tickets_number ON {s}.tickets (tenant, number, id)",),  # find_by_number
 )
 
 
@@ -745,6 +765,10 @@ class PostgresStore:
                 self._sql("DELETE FROM {s}.outbox WHERE tenant = %s AND id = ANY(%s)"),
                 (self.tenant, wanted),
             )
+            cur.execute(
+                self._sql("DELETE FROM {s}.outbox_failures WHERE tenant = %s AND id = ANY(%s)"),
+                (self.tenant, wanted),
+            )
 
     def claim_due(
         self, *, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta
@@ -786,3 +810,147 @@ class PostgresStore:
                     (_utc(until), worker, self.tenant, [ticket.id for _, ticket in good]),
                 )
         return Claimed((ticket for _, ticket in good), (error.key for error in bad))
+
+    # -- failures, dead letters, backlog (complaintflow.storage.outbox) ----------
+
+    def fail_outbox(self, failures: Sequence[Failure], *, now: dt.datetime) -> frozenset[str]:
+        """One transaction; rows changed in id order, each only if it has the claim's attempts.
+
+        The UPDATE or DELETE locks the row, so an ack or another failure of
+        the same item queues behind it and then finds it changed or gone.
+        """
+        batch = check_failures(failures)
+        failed = _utc(micros(now, "now"))
+        if not batch:
+            return frozenset()
+        stale = []
+        with self._tx() as cur:
+            for failure, retry in batch:
+                key = (self.tenant, failure.id, failure.attempts)
+                if retry is not None:
+                    cur.execute(
+                        self._sql(
+                            "UPDATE {s}.outbox SET visible_at = %s, worker = NULL "
+                            "WHERE tenant = %s AND id = %s AND attempts = %s RETURNING id"
+                        ),
+                        (_utc(retry), *key),
+                    )
+                    moved = cur.fetchone() is not None
+                    if moved:
+                        cur.execute(
+                            self._sql(
+                                "INSERT INTO {s}.outbox_failures (tenant, id, error, "
+                                "failed_at) VALUES (%s, %s, %s, %s) ON CONFLICT (tenant, id) "
+                                "DO UPDATE SET error = excluded.error, "
+                                "failed_at = excluded.failed_at"
+                            ),
+                            (self.tenant, failure.id, failure.error, failed),
+                        )
+                else:
+                    cur.execute(
+                        self._sql(
+                            "WITH gone AS (DELETE FROM {s}.outbox WHERE tenant = %s AND id = %s "
+                            "AND attempts = %s RETURNING *) INSERT INTO {s}.dead_letters "
+                            "(tenant, id, ticket_id, kind, payload, created, created_at, "
+                            "attempts, error, failed_at) SELECT tenant, id, ticket_id, kind, "
+                            "payload, created, created_at, attempts, %s, %s FROM gone RETURNING id"
+                        ),
+                        (*key, failure.error, failed),
+                    )
+                    moved = cur.fetchone() is not None
+                    if moved:
+                        cur.execute(
+                            self._sql(
+                                "DELETE FROM {s}.outbox_failures WHERE tenant = %s AND id = %s"
+                            ),
+                            key[:2],
+                        )
+                if not moved:
+                    stale.append(failure.id)
+        return frozenset(stale)
+
+    def dead_letters(self, *, limit: int = 100, cursor: str | None = None) -> DeadLetterPage:
+        check_limit(limit)
+        after = None if cursor is None else decode_cursor(cursor)
+        since = "" if after is None else "AND (failed_at, id) > (%s, %s) "
+        with self._tx() as cur:
+            cur.execute(
+                self._sql(
+                    "SELECT id, ticket_id, kind, payload, created, attempts, error, failed_at "
+                    f"FROM {{s}}.dead_letters WHERE tenant = %s {since}"
+                    "ORDER BY failed_at, id LIMIT %s"
+                ),
+                (
+                    self.tenant,
+                    *(() if after is None else (_utc(after[0]), after[1])),
+                    limit + 1,
+                ),
+            )
+            rows = cur.fetchall()
+        page = [(*row[:7], _key(row[7])) for row in rows[:limit]]
+        good, bad = quarantined(page, lambda row: decode_dead_letter(self.tenant, *row))
+        return DeadLetterPage(
+            tuple(letter for _, letter in good),
+            encode_cursor(page[-1][7], page[-1][0]) if len(rows) > limit else None,
+            tuple(error.key for error in bad),
+        )
+
+    def retry_dead_letters(self, ids: Iterable[str] | None = None) -> frozenset[str]:
+        """One statement: the DELETE ... RETURNING locks what it moves, so racing retries
+        move each dead letter once."""
+        wanted = check_retry_ids(ids)
+        which = "" if wanted is None else "AND id = ANY(%s)"
+        with self._tx() as cur:
+            cur.execute(
+                self._sql(
+                    f"WITH gone AS (DELETE FROM {{s}}.dead_letters WHERE tenant = %s {which} "
+                    "RETURNING *) INSERT INTO {s}.outbox (tenant, id, ticket_id, kind, payload, "
+                    "created, created_at, attempts) SELECT tenant, id, ticket_id, kind, payload, "
+                    "created, created_at, 0 FROM gone RETURNING id"
+                ),
+                (self.tenant, *(() if wanted is None else (wanted,))),
+            )
+            return frozenset(row[0] for row in cur.fetchall())
+
+    def backlog(self, *, now: dt.datetime) -> Backlog:
+        """Six indexed aggregates in one statement; no ticket body is loaded."""
+        start = _utc(micros(now, "now"))
+        with self._tx() as cur:
+            cur.execute(
+                self._sql(
+                    "SELECT (SELECT count(*) FROM {s}.tickets WHERE tenant = %(t)s "
+                    "AND due_at <= %(now)s), (SELECT min(due_at) FROM {s}.tickets "
+                    "WHERE tenant = %(t)s AND due_at <= %(now)s), "
+                    "(SELECT count(*) FROM {s}.outbox WHERE tenant = %(t)s), "
+                    "(SELECT min(created_at) FROM {s}.outbox WHERE tenant = %(t)s), "
+                    "(SELECT count(*) FROM {s}.outbox_failures WHERE tenant = %(t)s), "
+                    "(SELECT count(*) FROM {s}.dead_letters WHERE tenant = %(t)s)"
+                ),
+                {"t": self.tenant, "now": start},
+            )
+            row = cur.fetchone()
+        assert row is not None
+        due, oldest_due, pending, oldest_pending, retrying, dead = row
+        return backlog_of(
+            due,
+            None if oldest_due is None else _key(oldest_due),
+            pending,
+            None if oldest_pending is None else _key(oldest_pending),
+            retrying,
+            dead,
+        )
+
+    def find_by_number(self, number: str) -> Ticket:
+        check_text(number, "number")
+        with self._tx() as cur:
+            cur.execute(
+                self._sql(
+                    "SELECT id, body FROM {s}.tickets WHERE tenant = %s AND number = %s "
+                    "ORDER BY id LIMIT 1"
+                ),
+                (self.tenant, number),
+            )
+            row = cur.fetchone()
+        if row is None:
+            raise NotFound("ticket number", number)
+        return decode_ticket(self.tenant, *row)

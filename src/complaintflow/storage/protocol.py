@@ -13,7 +13,12 @@ Why each method exists (who calls it):
   and ``reschedule`` (the sweep), ``claim_due`` (sweepers that split the
   due tickets between workers), :class:`BatchSaves` ``save_many`` (the
   sweep's one commit per page; optional, a store without it is saved
-  ticket by ticket).
+  ticket by ticket), and the optional parts of
+  :mod:`complaintflow.storage.outbox`: :class:`DeadLetters`
+  (``fail_outbox``, ``dead_letters``, ``retry_dead_letters``: delivery
+  failures, backoff and dead letters), :class:`BacklogStats`
+  (``backlog``, for ``desk.health()``) and :class:`NumberLookup`
+  (``find_by_number``).
 
 What every method guarantees:
 
@@ -59,11 +64,27 @@ from complaintflow.domain.redaction import redacted_repr
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import ValidationError
+from complaintflow.storage.outbox import (
+    Backlog,
+    BacklogStats,
+    DeadLetter,
+    DeadLetterPage,
+    DeadLetters,
+    Failure,
+    NumberLookup,
+)
 
 __all__ = [
+    "Backlog",
+    "BacklogStats",
     "BatchSaves",
     "Claimed",
+    "DeadLetter",
+    "DeadLetterPage",
+    "DeadLetters",
     "DueClaims",
+    "Failure",
+    "NumberLookup",
     "OutboxItem",
     "Page",
     "Reschedule",

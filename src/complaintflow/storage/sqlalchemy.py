@@ -38,6 +38,7 @@ from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import ComplaintflowError, ConcurrencyError, NotFound, StorageError
 from complaintflow.storage import kit
+from complaintflow.storage._sqlalchemy_outbox import OutboxParts
 from complaintflow.storage.encoding import event_to_dict, ticket_to_dict
 from complaintflow.storage.protocol import Claimed, OutboxItem, Page, Reschedule, SaveItem
 from complaintflow.storage.sqlalchemy_schema import Tables, define_tables
@@ -119,7 +120,7 @@ class _Statements:
         self.finds: dict[tuple[Any, ...], Any] = {}
 
 
-class SqlAlchemyStore:
+class SqlAlchemyStore(OutboxParts):
     """A :class:`~complaintflow.storage.TicketStore` on an ``Engine`` or a ``Connection``."""
 
     def __init__(
@@ -169,6 +170,9 @@ class SqlAlchemyStore:
         name = self.tables.tickets.name
         if name not in done:
             self._run(lambda conn: self.metadata.create_all(conn, checkfirst=True))
+            # an index added to an existing table (create_all creates only missing tables)
+            number = next(i for i in self.tables.tickets.indexes if str(i.name).endswith("_number"))
+            self._run(lambda conn: number.create(conn, checkfirst=True))
             done.add(name)
 
     # -- transactions ---------------------------------------------------------------
@@ -660,9 +664,13 @@ class SqlAlchemyStore:
         wanted = kit.check_ids(ids)
         if wanted:
             o = self.tables.outbox
-            self._run(
-                lambda conn: conn.execute(sa.delete(o).where(self._where(o), o.c.id.in_(wanted)))
-            )
+            f = self.tables.outbox_failures
+
+            def work(conn: sa.Connection) -> None:
+                conn.execute(sa.delete(o).where(self._where(o), o.c.id.in_(wanted)))
+                conn.execute(sa.delete(f).where(self._where(f), f.c.id.in_(wanted)))
+
+            self._run(work)
 
     def claim_due(
         self, *, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta

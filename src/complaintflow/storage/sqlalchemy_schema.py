@@ -41,7 +41,7 @@ def _json() -> Any:
 
 
 class Tables:
-    """The five tables, bound to one ``MetaData`` under one name prefix."""
+    """The seven tables, bound to one ``MetaData`` under one name prefix."""
 
     def __init__(self, metadata: sa.MetaData, prefix: str) -> None:
         self.metadata = metadata
@@ -76,6 +76,7 @@ class Tables:
             sa.Index(f"{prefix}tickets_assignee", "tenant", "assignee", "received_us", "id"),
             sa.Index(f"{prefix}tickets_department", "tenant", "department", "received_us", "id"),
             sa.Index(f"{prefix}tickets_due", "tenant", "due_us", "id"),
+            sa.Index(f"{prefix}tickets_number", "tenant", "number", "id"),
             **mysql_args,
         )
         self.events = sa.Table(
@@ -113,6 +114,31 @@ class Tables:
             sa.Column("visible_us", sa.BigInteger, nullable=False),
             sa.Column("worker", _key(NAME)),
             sa.Index(f"{prefix}outbox_ready", "tenant", "created_us", "id"),
+            **mysql_args,
+        )
+        self.outbox_failures = sa.Table(
+            f"{prefix}outbox_failures",
+            metadata,
+            sa.Column("tenant", _key(TENANT), primary_key=True),
+            sa.Column("id", _key(KEY), primary_key=True),
+            sa.Column("error", _json(), nullable=False),
+            sa.Column("failed_us", sa.BigInteger, nullable=False),
+            **mysql_args,
+        )
+        self.dead_letters = sa.Table(
+            f"{prefix}dead_letters",
+            metadata,
+            sa.Column("tenant", _key(TENANT), primary_key=True),
+            sa.Column("id", _key(KEY), primary_key=True),
+            sa.Column("ticket_id", _key(ID), nullable=False),
+            sa.Column("kind", _key(64), nullable=False),
+            sa.Column("payload", _json(), nullable=False),
+            sa.Column("created", _json(), nullable=False),
+            sa.Column("created_us", sa.BigInteger, nullable=False),
+            sa.Column("attempts", sa.Integer, nullable=False),
+            sa.Column("error", _json(), nullable=False),
+            sa.Column("failed_us", sa.BigInteger, nullable=False),
+            sa.Index(f"{prefix}dead_letters_failed", "tenant", "failed_us", "id"),
             **mysql_args,
         )
         self.alerts = sa.Table(

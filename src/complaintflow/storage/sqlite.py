@@ -43,16 +43,21 @@ from complaintflow.storage.encoding import event_to_dict, ticket_to_dict
 from complaintflow.storage.kit import (
     Query,
     alert_keys,
+    backlog_of,
     check_after,
     check_batch,
     check_day,
+    check_failures,
     check_ids,
     check_limit,
     check_outbox,
     check_reschedules,
+    check_retry_ids,
     check_save,
     check_saves,
     check_text,
+    decode_cursor,
+    decode_dead_letter,
     decode_event,
     decode_outbox,
     decode_ticket,
@@ -66,7 +71,10 @@ from complaintflow.storage.kit import (
     take_decodable,
 )
 from complaintflow.storage.protocol import (
+    Backlog,
     Claimed,
+    DeadLetterPage,
+    Failure,
     OutboxItem,
     Page,
     Reschedule,
@@ -113,6 +121,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TABLE alerts (
             tenant TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (tenant, key))""",
     ),
+    (  # delivery failures and dead letters (complaintflow.storage.outbox)
+        """CREATE TABLE outbox_failures (
+            tenant TEXT NOT NULL, id TEXT NOT NULL, error TEXT NOT NULL,
+            failed_us INTEGER NOT NULL, PRIMARY KEY (tenant, id))""",
+        """CREATE TABLE dead_letters (
+            tenant TEXT NOT NULL, id TEXT NOT NULL, ticket_id TEXT NOT NULL,
+            kind TEXT NOT NULL, payload TEXT NOT NULL, created TEXT NOT NULL,
+            created_us INTEGER NOT NULL, attempts INTEGER NOT NULL, error TEXT NOT NULL,
+            failed_us INTEGER NOT NULL, PRIMARY KEY (tenant, id))""",
+        "CREATE INDEX dead_letters_failed ON dead_letters (tenant, failed_us, id)",
+    ),
+    ("CREATE INDEX tickets_number ON tickets (tenant, number, id)",),  # find_by_number
 )
 
 _TICKET_COLUMNS = (
@@ -553,6 +573,17 @@ class SqliteStore:
             ).fetchone()
         return None if row is None else decode_ticket(self.tenant, *row)
 
+    def find_by_number(self, number: str) -> Ticket:
+        check_text(number, "number")
+        with self._reading() as conn:
+            row = conn.execute(
+                "SELECT id, body FROM tickets WHERE tenant = ? AND number = ? ORDER BY id LIMIT 1",
+                (self.tenant, number),
+            ).fetchone()
+        if row is None:
+            raise NotFound("ticket number", number)
+        return decode_ticket(self.tenant, *row)
+
     def find(
         self,
         *,
@@ -647,6 +678,10 @@ class SqliteStore:
                 "DELETE FROM outbox WHERE tenant = ? AND id = ?",
                 [(self.tenant, item_id) for item_id in ids],
             )
+            conn.executemany(
+                "DELETE FROM outbox_failures WHERE tenant = ? AND id = ?",
+                [(self.tenant, item_id) for item_id in ids],
+            )
 
     def claim_due(
         self, *, now: dt.datetime, limit: int, worker: str, lease: dt.timedelta
@@ -679,3 +714,104 @@ class SqliteStore:
                 [(until, worker, self.tenant, ticket.id) for _, ticket in good],
             )
         return Claimed((ticket for _, ticket in good), (error.key for error in bad))
+
+    # -- failures, dead letters, backlog (complaintflow.storage.outbox) ----------
+
+    def fail_outbox(self, failures: Sequence[Failure], *, now: dt.datetime) -> frozenset[str]:
+        """One ``BEGIN IMMEDIATE``; each row changes only if it still has the claim's attempts."""
+        batch = check_failures(failures)
+        failed = micros(now, "now")
+        if not batch:
+            return frozenset()
+        stale = []
+        with self._writing() as conn:
+            for failure, retry in batch:
+                key = (self.tenant, failure.id, failure.attempts)
+                if retry is not None:
+                    moved = conn.execute(
+                        "UPDATE outbox SET visible_us = ?, worker = NULL "
+                        "WHERE tenant = ? AND id = ? AND attempts = ?",
+                        (retry, *key),
+                    ).rowcount
+                    if moved:
+                        conn.execute(
+                            "INSERT INTO outbox_failures (tenant, id, error, failed_us) "
+                            "VALUES (?, ?, ?, ?) ON CONFLICT (tenant, id) DO UPDATE SET "
+                            "error = excluded.error, failed_us = excluded.failed_us",
+                            (self.tenant, failure.id, failure.error, failed),
+                        )
+                else:
+                    moved = conn.execute(
+                        "INSERT INTO dead_letters (tenant, id, ticket_id, kind, payload, "
+                        "created, created_us, attempts, error, failed_us) "
+                        "SELECT tenant, id, ticket_id, kind, payload, created, created_us, "
+                        "attempts, ?, ? FROM outbox WHERE tenant = ? AND id = ? AND attempts = ?",
+                        (failure.error, failed, *key),
+                    ).rowcount
+                    if moved:
+                        for table in ("outbox", "outbox_failures"):
+                            conn.execute(
+                                f"DELETE FROM {table} WHERE tenant = ? AND id = ?", key[:2]
+                            )
+                if not moved:
+                    stale.append(failure.id)
+        return frozenset(stale)
+
+    def dead_letters(self, *, limit: int = 100, cursor: str | None = None) -> DeadLetterPage:
+        check_limit(limit)
+        after = () if cursor is None else decode_cursor(cursor)
+        since = "AND (failed_us, id) > (?, ?) " if after else ""
+        with self._reading() as conn:
+            rows = conn.execute(
+                "SELECT id, ticket_id, kind, payload, created, attempts, error, failed_us "
+                f"FROM dead_letters WHERE tenant = ? {since}ORDER BY failed_us, id LIMIT ?",
+                (self.tenant, *after, limit + 1),
+            ).fetchall()
+        page = rows[:limit]
+        good, bad = quarantined(page, lambda row: decode_dead_letter(self.tenant, *row))
+        return DeadLetterPage(
+            tuple(letter for _, letter in good),
+            encode_cursor(page[-1][7], page[-1][0]) if len(rows) > limit else None,
+            tuple(error.key for error in bad),
+        )
+
+    def retry_dead_letters(self, ids: Iterable[str] | None = None) -> frozenset[str]:
+        wanted = check_retry_ids(ids)
+        with self._writing() as conn:
+            if wanted is None:
+                found = conn.execute(
+                    "SELECT id FROM dead_letters WHERE tenant = ?", (self.tenant,)
+                ).fetchall()
+            else:
+                found = [
+                    row
+                    for item_id in wanted
+                    for row in conn.execute(
+                        "SELECT id FROM dead_letters WHERE tenant = ? AND id = ?",
+                        (self.tenant, item_id),
+                    ).fetchall()
+                ]
+            keys = [(self.tenant, row[0]) for row in found]
+            conn.executemany(
+                "INSERT INTO outbox (tenant, id, ticket_id, kind, payload, created, created_us, "
+                "attempts, visible_us) SELECT tenant, id, ticket_id, kind, payload, created, "
+                "created_us, 0, 0 FROM dead_letters WHERE tenant = ? AND id = ?",
+                keys,
+            )
+            conn.executemany("DELETE FROM dead_letters WHERE tenant = ? AND id = ?", keys)
+        return frozenset(item_id for _, item_id in keys)
+
+    def backlog(self, *, now: dt.datetime) -> Backlog:
+        """Six indexed aggregates in one read; no ticket body is loaded."""
+        start = micros(now, "now")
+        with self._reading() as conn:
+            row = conn.execute(
+                "SELECT (SELECT count(*) FROM tickets WHERE tenant = ?1 AND due_us <= ?2), "
+                "(SELECT min(due_us) FROM tickets WHERE tenant = ?1 AND due_us <= ?2), "
+                "(SELECT count(*) FROM outbox WHERE tenant = ?1), "
+                "(SELECT min(created_us) FROM outbox WHERE tenant = ?1), "
+                "(SELECT count(*) FROM outbox_failures WHERE tenant = ?1), "
+                "(SELECT count(*) FROM dead_letters WHERE tenant = ?1)",
+                (self.tenant, start),
+            ).fetchone()
+        return backlog_of(*row)

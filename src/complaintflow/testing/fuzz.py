@@ -230,6 +230,10 @@ def desk_calls(ticket_ids: tuple[str, ...] = IDS) -> st.SearchStrategy[Call]:
         _call("desk", "retrying", tid, command, actor=actor, attempts=_or_junk(st.integers(1, 3))),
         _call("desk", "merge", tid, tid, actor=actor),
         _call("desk", "sweep", _or_junk(_instants())),
+        _call("desk", "find_by_number", _or_junk(st.just("TS20240520-0001"))),
+        _call("desk", "dead_letters", limit=_or_junk(st.integers(1, 5))),
+        _call("desk", "retry_dead_letters", _or_junk(st.none())),
+        _call("desk", "health", _or_junk(_instants())),
     )
 
 
@@ -272,4 +276,7 @@ def store_calls(ticket_ids: tuple[str, ...] = IDS) -> st.SearchStrategy[Call]:
         _call("store", "reschedule", junk()),
         _call("store", "save", junk(), junk(), expected_version=count),
         _call("store", "add", junk(), junk()),
+        _call("store", "fail_outbox", junk(), now=when),
+        _call("store", "backlog", now=when),
+        _call("store", "find_by_number", _or_junk(st.just("TS20240520-0001"))),
     )

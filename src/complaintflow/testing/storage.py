@@ -45,6 +45,7 @@ from complaintflow.storage.protocol import (
     TicketStore,
 )
 from complaintflow.testing.storage_contract import ContractChecks
+from complaintflow.testing.storage_outbox import OutboxChecks
 from complaintflow.testing.storage_races import RaceChecks, run_threads
 from complaintflow.testing.storage_stateful import build_store_machine
 from complaintflow.testing.storage_workload import (
@@ -85,7 +86,7 @@ def _advanced(
 _threads = run_threads
 
 
-class StoreConformance(ContractChecks, RaceChecks):
+class StoreConformance(ContractChecks, RaceChecks, OutboxChecks):
     """The contract of :class:`~complaintflow.storage.TicketStore`, as tests."""
 
     #: Several threads may share one store object.

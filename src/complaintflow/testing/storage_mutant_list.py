@@ -464,4 +464,27 @@ MUTANTS: dict[str, tuple[str, list[Edit]]] = {
             )
         ],
     ),
+    # -- delivery failures and dead letters ------------------------------------
+    "failure_ignores_the_claim": (
+        "a late failure is recorded though the item was claimed again since",
+        [
+            (
+                "if row is None or row[0].attempts != failure.attempts:",
+                "if row is None:",
+            )
+        ],
+    ),
+    "retry_keeps_attempts": (
+        "a retried dead letter keeps its used-up attempt count",
+        [
+            (
+                "                        created_at=letter.created_at,\n",
+                "                        created_at=letter.created_at,\n                        attempts=letter.attempts,\n",
+            )
+        ],
+    ),
+    "ack_keeps_the_failure": (
+        "an acknowledged item still counts as retrying",
+        [("                self._data.failures.pop(item_id, None)\n", "")],
+    ),
 }
