@@ -28,6 +28,7 @@ from complaintflow import BusinessCalendar, ComplaintDesk, SlaPolicy, SqliteStor
 from complaintflow.contrib.celery import install
 from complaintflow.errors import StorageError
 from complaintflow.service.notifications import Notification
+from complaintflow.service.outbox import RetryPolicy
 
 BROKER = os.environ.get("CF_BROKER", "memory://")
 HERE = Path(os.environ.get("CF_DIR", "."))
@@ -51,6 +52,10 @@ class SwitchedStore(SqliteStore):
     def find(self, **kwargs: Any) -> Any:
         self._reachable()
         return super().find(**kwargs)
+
+    def claim_due(self, **kwargs: Any) -> Any:
+        self._reachable()
+        return super().claim_due(**kwargs)
 
     def claim_outbox(self, **kwargs: Any) -> Any:
         self._reachable()
@@ -111,4 +116,5 @@ tasks = install(
     retry_max=2.0,
     max_retries=8,
     jitter=False,
+    retry=RetryPolicy(base=dt.timedelta(seconds=0.5), cap=dt.timedelta(seconds=0.5)),
 )

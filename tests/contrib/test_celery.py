@@ -35,6 +35,7 @@ from complaintflow.contrib.celery import DELIVER, SWEEP, PerProcess, backoff, be
 from complaintflow.domain.events import SlaAlerted
 from complaintflow.errors import MissingExtraError, StorageError, ValidationError
 from complaintflow.service.notifications import Notification
+from complaintflow.service.outbox import RetryPolicy
 
 if TYPE_CHECKING:
     from conftest import Worker  # the fixture's value (tests/contrib/conftest.py)
@@ -158,7 +159,10 @@ def test_tasks_run_the_desk_jobs_and_retry_failed_deliveries(
     desk, clock, app = eager
     tickets = [desk.intake(draft(clock.now() - dt.timedelta(days=7), n)) for n in range(3)]
     gateway = Gateway(clock, failures=2)
-    tasks = install(app, desk=lambda: desk, notifier=lambda: gateway, lease=1, jitter=False)
+    quick = RetryPolicy(base=dt.timedelta(seconds=1))  # each failure moves the clock 2 s
+    tasks = install(
+        app, desk=lambda: desk, notifier=lambda: gateway, lease=1, jitter=False, retry=quick
+    )
     summary = tasks.sweep.apply().get()
     assert summary["breaches"] > 0
     assert sorted(summary["alerts"]) == sorted(k for t in tickets for k in alert_keys(desk, t.id))
@@ -294,7 +298,7 @@ def test_delivery_retries_with_backoff_until_the_notifier_recovers(
     assert len(failed) >= 9  # three items, three rounds at least
     assert len(sent(celery_worker)) == len({line["key"] for line in sent(celery_worker)})
     waits = retries(celery_worker, result.id)
-    assert waits[:3] == [0.5, 0.5, 1.0], celery_worker.output()  # the lease, then doubling
+    assert waits[:3] == [0.5, 0.5, 1.0], celery_worker.output()  # the backoff, then doubling
 
 
 @pytest.mark.slow

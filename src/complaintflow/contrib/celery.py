@@ -37,9 +37,12 @@ acknowledging; each notification's ``key`` lets a receiver drop it).
 task after ``retry_delay`` seconds, doubling up to ``retry_max``, at most
 ``max_retries`` times, after which the task fails with that error.  A
 delivery round in which some items failed retries the same way, but no
-sooner than ``lease`` seconds: the failed items stay leased until then, and
-a retry before would find nothing to send.  After the last retry the
-round's report is returned; the items wait in the outbox for the next run.
+sooner than the store holds them back: the ``retry`` policy's backoff on a
+store with dead letters (all built-in ones), the ``lease`` on one without;
+a retry before would find nothing to send.  Items that became dead letters
+are not retried (``desk.retry_dead_letters`` brings them back).  After the
+last retry the round's report is returned; the items wait in the outbox
+for the next run.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ from complaintflow._extras import needs_extra
 from complaintflow.errors import StorageError, ValidationError
 from complaintflow.service.desk import ComplaintDesk
 from complaintflow.service.notifications import Notifier
+from complaintflow.service.outbox import RetryPolicy
 from complaintflow.service.sweep import DeliveryReport, SweepSummary
 
 with needs_extra("celery", __name__):
@@ -152,12 +156,15 @@ def install(
     retry_max: float = 300.0,
     max_retries: int = 10,
     jitter: bool = True,
+    retry: RetryPolicy | None = None,
 ) -> Tasks:
     """Register ``complaintflow.sweep`` and ``complaintflow.deliver`` on ``app``.
 
     ``desk`` and ``notifier`` build this process's desk and notifier (see
     the module docstring); ``limit`` and ``lease`` (seconds) are passed to
-    each delivery round; the rest shape the retries.
+    each delivery round, and ``retry`` (the outbox's backoff and dead-letter
+    policy, default :class:`~complaintflow.service.outbox.RetryPolicy`); the rest
+    shape the task's own retries.
     """
     if not isinstance(app, celery.Celery):
         raise ValidationError(f"install needs a Celery app, got {app!r}", field="app")
@@ -169,6 +176,9 @@ def install(
             f"max_retries must be a whole number of 0 or more, got {max_retries!r}",
             field="max_retries",
         )
+    if retry is not None and not isinstance(retry, RetryPolicy):
+        raise ValidationError(f"retry must be a RetryPolicy, got {retry!r}", field="retry")
+    policy = retry or RetryPolicy()
     desks, notifiers = PerProcess(desk), PerProcess(notifier)
 
     def wait(task: Any) -> float:
@@ -189,13 +199,19 @@ def install(
                 worker=worker,
                 limit=limit,
                 lease=dt.timedelta(seconds=lease),
+                retry=policy,
             )
         except StorageError as error:
             raise task.retry(exc=error, countdown=wait(task)) from error
-        if report.failed and task.request.retries < max_retries:
+        waiting = report.failed - len(report.dead)
+        if waiting > 0 and task.request.retries < max_retries:
+            # held back by the policy's backoff (dead letters recorded) or else by the lease
+            hold = (
+                policy.delay(task.request.retries + 1).total_seconds() if report.retrying else lease
+            )
             # The reason Celery logs and stores with the retry; raised to no caller.
             reason = RuntimeError(f"{report.failed} not delivered: " + "; ".join(report.errors[:3]))
-            raise task.retry(countdown=max(lease, wait(task)), exc=reason)
+            raise task.retry(countdown=max(hold, wait(task)), exc=reason)
         return _plain(report)
 
     # Not shared: Celery would hand a shared task, with this desk factory, to every app.
