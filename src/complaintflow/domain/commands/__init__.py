@@ -24,6 +24,7 @@ from complaintflow.domain.commands.bookkeeping import QueueNotification, RecordA
 from complaintflow.domain.commands.conversation import Attach, Comment, Respond
 from complaintflow.domain.commands.intake import Assign, Investigate, Override, Transfer, Triage
 from complaintflow.domain.commands.outcome import Close, Merge, RecordSurvey, Reopen, Withdraw
+from complaintflow.domain.commands.promise import CommitTime
 from complaintflow.domain.commands.solution import (
     Approve,
     Complete,
@@ -44,6 +45,7 @@ __all__ = [
     "Close",
     "Command",
     "Comment",
+    "CommitTime",
     "Complete",
     "CustomerAccepts",
     "CustomerDeclines",
