@@ -310,6 +310,8 @@ class FollowUp:
             if isinstance(event.payload, TimeCommitted):  # the assignee's in-advance notice
                 extra = {"promised": self.shown(expected), "reason": _sentence(event.payload)}
                 expected = event.payload.at
+            elif isinstance(event.payload, e.ResolvedAtFirstContact):  # 解答如下：the answer
+                extra = {"result": event.payload.answer}
             notification = compose(
                 kind,
                 ticket,
