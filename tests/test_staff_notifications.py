@@ -138,7 +138,8 @@ def test_p1_product_quality_notifies_the_quality_director_supervisor_and_departm
     director = told[("routed", "role:quality_director")]
     assert director.id == f"{ticket.id}:routed:role:quality_director"
     assert ticket.number in director.payload["subject"]
-    assert "P1" in director.payload["body"] and "138****5678" in director.payload["body"]
+    assert "P1" in director.payload["body"]
+    assert "138****5678" in director.payload["body"]
     no_raw_contact(items)
     # in the audit trail, each once; the customer's acceptance beside them
     keys = queued_keys(desk, ticket.id)
@@ -176,16 +177,19 @@ def test_warning_breach_and_escalations_each_tell_staff_once(
     warned = drain(store, clock.now())
     assert set(staff(warned)) == {("sla_alert", "user:wang.li")}
     assert "warning" in warned[0].payload["body"]
-    assert desk.sweep().alerts == () and drain(store, clock.now()) == []  # once
+    assert desk.sweep().alerts == ()
+    assert drain(store, clock.now()) == []
     clock.set(at(20, 15))
     swept = desk.sweep()
     assert (swept.breaches, swept.escalations) == (1, 1)  # the supervisor at +0 %
     late = drain(store, clock.now())
     assert set(staff(late)) == {("sla_alert", "user:wang.li"), ("sla_alert", "role:supervisor")}
     apology = [item for item in late if item.kind == "overdue_apology"]
-    assert len(apology) == 1 and apology[0].payload["contact"] == PHONE  # the customer's
+    assert len(apology) == 1
+    assert apology[0].payload["contact"] == PHONE
     no_raw_contact(late)
-    assert desk.sweep().alerts == () and drain(store, clock.now()) == []  # a second sweep
+    assert desk.sweep().alerts == ()
+    assert drain(store, clock.now()) == []
     alerted = [ev for ev in desk.history(ticket.id) if isinstance(ev.payload, SlaAlerted)]
     assert len(alerted) == 3  # the audit trail's record of each staff alert
 
@@ -256,7 +260,7 @@ def test_at_90_percent_the_customer_is_told_in_advance_then_apologised_to_at_bre
     store: TicketStore, clock: ManualClock
 ) -> None:
     desk = make_desk(store, clock)
-    ticket_id = p1(desk, clock)
+    p1(desk, clock)
     drain(store, clock.now())
     clock.set(at(21, 7, 35))  # 90 % of 24 h is Tue 07:36
     assert desk.sweep().notices == 0
@@ -268,12 +272,14 @@ def test_at_90_percent_the_customer_is_told_in_advance_then_apologised_to_at_bre
     assert "2024-05-21 10:00" in body  # the promise that slips
     assert "2024-05-21 15:00" in body  # the policy's new time: 4 business hours after it
     assert notice.payload["contact"] == PHONE
-    assert desk.sweep().alerts == () and drain(store, clock.now()) == []  # once
+    assert desk.sweep().alerts == ()
+    assert drain(store, clock.now()) == []
     clock.set(at(21, 10))
     assert desk.sweep().breaches == 1
     kinds = sorted(item.kind for item in drain(store, clock.now()))
     assert kinds == ["overdue_apology", "sla_alert", "sla_alert"]  # breach + supervisor
-    assert desk.sweep().alerts == () and drain(store, clock.now()) == []
+    assert desk.sweep().alerts == ()
+    assert drain(store, clock.now()) == []
 
 
 def test_the_assignee_commits_a_new_time_and_the_sweep_does_not_repeat_it(
@@ -310,7 +316,8 @@ def test_a_sweep_that_comes_too_late_only_apologises(
     swept = desk.sweep()
     assert (swept.notices, swept.breaches) == (0, 1)
     kinds = [item.kind for item in drain(store, clock.now())]
-    assert "delay_notice" not in kinds and kinds.count("overdue_apology") == 1
+    assert "delay_notice" not in kinds
+    assert kinds.count("overdue_apology") == 1
 
 
 def test_the_notice_share_is_configurable_and_can_be_off(
@@ -359,7 +366,8 @@ def test_each_kind_of_feedback_gets_its_own_script(
     desk = make_desk(store, clock, classifier=KeywordClassifier())
     ticket = desk.intake(draft("会员积分如何兑换礼品？", clock.now(), kind=kind))
     (item,) = [item for item in drain(store, clock.now()) if item.kind == "accepted"]
-    assert accepted in item.payload["body"] and ticket.number in item.payload["body"]
+    assert accepted in item.payload["body"]
+    assert ticket.number in item.payload["body"]
 
 
 def test_an_inquiry_answered_at_once_quotes_the_answer_in_the_seed_script(
