@@ -222,7 +222,9 @@ def test_an_unsatisfied_customer_reopens_to_an_owner_and_the_supervisor_is_told(
     items = drain(store, clock.now())
     told = staff(items)
     assert set(told) == {("survey_reopened", "role:supervisor")}
-    assert "客服主管牵头" in told[("survey_reopened", "role:supervisor")].payload["body"]
+    body = told[("survey_reopened", "role:supervisor")].payload["body"]
+    assert "客服主管牵头" in body
+    assert "（不满意，CSAT 1，“还是不行，打 138****5678”）" in body
     no_raw_contact(items)
     assert any(key.endswith(":role:supervisor") for key in queued_keys(desk, ticket_id))
 

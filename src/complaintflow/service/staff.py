@@ -25,6 +25,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from complaintflow.domain import events as e
+from complaintflow.domain.redaction import redact
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Kind, Role, Status
 from complaintflow.service.notifications import (
@@ -81,6 +82,18 @@ def _causes(ticket: Ticket, event: e.Event) -> Iterable[tuple[NotificationKind, 
             yield NotificationKind.PRAISE_FORWARDED, user, ""
 
 
+def _answer(payload: e.SurveyRecorded, lang: str) -> str:
+    """The unsatisfied answer as the supervisor reads it: score and (redacted) comment."""
+    answer = payload.response
+    zh = lang.startswith("zh")
+    parts = ["不满意" if zh else "unsatisfied"]
+    if answer.csat is not None:
+        parts.append(f"CSAT {answer.csat}")
+    if answer.comment:
+        parts.append(f"“{redact(answer.comment)}”")
+    return ("，" if zh else ", ").join(parts)
+
+
 def event_notices(
     ticket: Ticket,
     new: Sequence[e.Event],
@@ -96,8 +109,7 @@ def event_notices(
         for kind, recipient, role in _causes(ticket, event):
             reason = ""
             if isinstance(event.payload, e.SurveyRecorded):
-                answer = event.payload.response
-                reason = f"{answer.level}" + (f", CSAT {answer.csat}" if answer.csat else "")
+                reason = _answer(event.payload, lang)
             found.append(
                 compose(
                     kind,
