@@ -211,6 +211,7 @@ def test_an_unsatisfied_customer_reopens_to_an_owner_and_the_supervisor_is_told(
 ) -> None:
     desk = make_desk(store, clock)
     ticket_id = resolved(desk, clock)
+    desk.commit_time(ticket_id, at(22, 18), "退款需财务复核", actor=AGENT)
     desk.customer_accepts(ticket_id, actor=CUSTOMER)
     desk.complete(ticket_id, actor=AGENT)
     drain(store, clock.now())
@@ -219,6 +220,7 @@ def test_an_unsatisfied_customer_reopens_to_an_owner_and_the_supervisor_is_told(
     assert reopened.status is Status.INVESTIGATING
     assert reopened.assignee == "wang.li"  # not an empty assignee
     assert reopened.escalated_to is Role.SUPERVISOR
+    assert reopened.committed_at is None  # a new cycle: the old promise no longer stands
     items = drain(store, clock.now())
     told = staff(items)
     assert set(told) == {("survey_reopened", "role:supervisor")}

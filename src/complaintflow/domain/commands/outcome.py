@@ -90,6 +90,7 @@ def _surveyed(t: Ticket, ev: Event, p: SurveyRecorded) -> Changes:
         "escalated_to": Role.SUPERVISOR,
         "solution": None,
         "resolved_at_first_contact": False,
+        "committed_at": None,  # a new cycle: the old promise no longer stands
     }
 
 
@@ -130,6 +131,7 @@ def _reopened(t: Ticket, ev: Event, p: Reopened) -> Changes:
         "solution": None,
         "reopen_count": t.reopen_count + 1,
         "resolved_at_first_contact": False,
+        "committed_at": None,
     }
 
 
