@@ -35,7 +35,7 @@ from complaintflow.domain.values import mask_email, mask_phone
 from complaintflow.domain.vocabulary import Kind
 from complaintflow.durations import remaining
 from complaintflow.errors import ValidationError
-from complaintflow.service.wording import BY_FEEDBACK, MORE
+from complaintflow.service.wording import BY_FEEDBACK, CUSTOMER, MORE
 
 __all__ = [
     "TEMPLATES",
@@ -81,80 +81,18 @@ _STAFF = frozenset(
 TemplateKey = NotificationKind | tuple[NotificationKind, Kind]
 
 
-#: Built-in templates by language and kind: (subject, body), ``str.format`` fields.
-_CUSTOMER: Mapping[str, Mapping[TemplateKey, tuple[str, str]]] = {
-    "zh-CN": {
-        NotificationKind.ACCEPTED: (
-            "您的反馈已受理（{number}）",
-            "您好，您的反馈已受理，工单号 {number}。我们将在 {expected} 前与您联系，感谢您的反馈！",
-        ),
-        NotificationKind.IN_PROGRESS: (
-            "工单 {number} 处理中",
-            "您好，工单 {number} 已由{department}处理中，预计 {expected} 前给出解决方案。",
-        ),
-        NotificationKind.SOLUTION_READY: (
-            "工单 {number} 的解决方案",
-            "您好，针对工单 {number}，我们的解决方案是：{solution}。请确认是否接受。",
-        ),
-        NotificationKind.OVERDUE_APOLOGY: (
-            "工单 {number} 处理延迟致歉",
-            "非常抱歉，工单 {number} 的处理超出了承诺时间。我们正在加紧处理，"
-            "新的预计完成时间为 {expected}。",
-        ),
-        NotificationKind.SLA_ALERT: (
-            "工单 {number}：{metric} {alert}",
-            "工单 {number} 的 {metric} 时限为 {expected}（{remaining}），现已{alert}；"
-            "请 {role} 跟进。",
-        ),
-        NotificationKind.RESULT: (
-            "工单 {number} 已办结",
-            "您好，工单 {number} 已处理完毕：{result}。如有疑问，欢迎随时联系我们。",
-        ),
-    },
-    "en": {
-        NotificationKind.ACCEPTED: (
-            "We have received your feedback ({number})",
-            "Hello, we have recorded your feedback as ticket {number} and will contact you "
-            "by {expected}. Thank you for telling us.",
-        ),
-        NotificationKind.IN_PROGRESS: (
-            "Ticket {number} is in progress",
-            "Hello, ticket {number} is being handled by {department}; we expect to propose "
-            "a solution by {expected}.",
-        ),
-        NotificationKind.SOLUTION_READY: (
-            "A solution for ticket {number}",
-            "Hello, for ticket {number} we propose: {solution}. Please tell us whether you "
-            "accept it.",
-        ),
-        NotificationKind.OVERDUE_APOLOGY: (
-            "Ticket {number} is late: our apologies",
-            "We are sorry that ticket {number} has taken longer than we promised. We are "
-            "working on it and now expect to finish by {expected}.",
-        ),
-        NotificationKind.SLA_ALERT: (
-            "Ticket {number}: {metric} {alert}",
-            "Ticket {number}: {metric} is due {expected} ({remaining}) and has reached "
-            "{alert}; {role}, please follow up.",
-        ),
-        NotificationKind.RESULT: (
-            "Ticket {number} is resolved",
-            "Hello, ticket {number} is resolved: {result}. Contact us any time if anything "
-            "is unclear.",
-        ),
-    },
-}
-
+#: Built-in templates by language and kind: (subject, body), ``str.format`` fields;
+#: the wording itself lives in :mod:`complaintflow.service.wording`.
 TEMPLATES: Mapping[str, Mapping[TemplateKey, tuple[str, str]]] = {
     lang: {
-        **kinds,
+        **{NotificationKind(kind): pair for kind, pair in kinds.items()},
         **{NotificationKind(kind): pair for kind, pair in MORE[lang].items()},
         **{
             (NotificationKind(kind), Kind(feedback)): pair
             for (kind, feedback), pair in BY_FEEDBACK[lang].items()
         },
     }
-    for lang, kinds in _CUSTOMER.items()
+    for lang, kinds in CUSTOMER.items()
 }
 
 _FIELDS = frozenset(

@@ -1,5 +1,5 @@
-"""The built-in wording of staff notifications, the in-advance notice and the
-per-feedback-kind replies, zh-CN and English.
+"""The built-in wording of every notification, zh-CN and English: the customer's
+nodes, the staff's notifications, the in-advance notice and the per-kind replies.
 
 Kept apart from :mod:`complaintflow.service.notifications` so that module
 stays readable; keys are the :class:`~complaintflow.service.notifications.NotificationKind`
@@ -15,7 +15,71 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["BY_FEEDBACK", "MORE"]
+__all__ = ["BY_FEEDBACK", "CUSTOMER", "MORE"]
+
+#: The customer's five nodes and the staff's SLA alert, by language and kind value.
+CUSTOMER: Mapping[str, Mapping[str, tuple[str, str]]] = {
+    "zh-CN": {
+        "accepted": (
+            "您的反馈已受理（{number}）",
+            "您好，您的反馈已受理，工单号 {number}。我们将在 {expected} 前与您联系，感谢您的反馈！",
+        ),
+        "in_progress": (
+            "工单 {number} 处理中",
+            "您好，工单 {number} 已由{department}处理中，预计 {expected} 前给出解决方案。",
+        ),
+        "solution_ready": (
+            "工单 {number} 的解决方案",
+            "您好，针对工单 {number}，我们的解决方案是：{solution}。请确认是否接受。",
+        ),
+        "overdue_apology": (
+            "工单 {number} 处理延迟致歉",
+            "非常抱歉，工单 {number} 的处理超出了承诺时间。我们正在加紧处理，"
+            "新的预计完成时间为 {expected}。",
+        ),
+        "sla_alert": (
+            "工单 {number}：{metric} {alert}",
+            "工单 {number} 的 {metric} 时限为 {expected}（{remaining}），现已{alert}；"
+            "请 {role} 跟进。",
+        ),
+        "result": (
+            "工单 {number} 已办结",
+            "您好，工单 {number} 已处理完毕：{result}。如有疑问，欢迎随时联系我们。",
+        ),
+    },
+    "en": {
+        "accepted": (
+            "We have received your feedback ({number})",
+            "Hello, we have recorded your feedback as ticket {number} and will contact you "
+            "by {expected}. Thank you for telling us.",
+        ),
+        "in_progress": (
+            "Ticket {number} is in progress",
+            "Hello, ticket {number} is being handled by {department}; we expect to propose "
+            "a solution by {expected}.",
+        ),
+        "solution_ready": (
+            "A solution for ticket {number}",
+            "Hello, for ticket {number} we propose: {solution}. Please tell us whether you "
+            "accept it.",
+        ),
+        "overdue_apology": (
+            "Ticket {number} is late: our apologies",
+            "We are sorry that ticket {number} has taken longer than we promised. We are "
+            "working on it and now expect to finish by {expected}.",
+        ),
+        "sla_alert": (
+            "Ticket {number}: {metric} {alert}",
+            "Ticket {number}: {metric} is due {expected} ({remaining}) and has reached "
+            "{alert}; {role}, please follow up.",
+        ),
+        "result": (
+            "Ticket {number} is resolved",
+            "Hello, ticket {number} is resolved: {result}. Contact us any time if anything "
+            "is unclear.",
+        ),
+    },
+}
 
 #: Staff kinds and the in-advance notice, by language and kind value.
 MORE: Mapping[str, Mapping[str, tuple[str, str]]] = {
