@@ -195,11 +195,12 @@ def test_the_demo_story_ends_closed_with_eleven_events() -> None:
     ticket = run_story(store)
     assert ticket.status is Status.CLOSED
     events = store.events(ticket.id)
-    assert len(events) == 15  # 11 steps and 4 customer notifications
+    assert len(events) == 16  # 11 steps, 4 customer notifications, 1 to the approver
     assert ticket.version == 11
     assert [e.payload.kind for e in events if e.type == "notification_queued"] == [
         "accepted",
         "in_progress",
+        "approval_waiting",
         "solution_ready",
         "result",
     ]

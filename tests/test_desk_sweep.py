@@ -252,6 +252,7 @@ def test_a_breach_at_night_leaves_the_ticket_alone_until_the_office_opens(
     desk = make_desk(store, clock, staff_calendar=CAL)
     ticket = p1(desk, clock)
     assert desk.sweep(at(12, 14)).warnings == 1  # 75 % of 24 h, inside staff hours
+    assert desk.sweep(at(12, 17, 40)).notices == 1  # 90 %: Wed 17:36, the customer is told
     for night in (at(12, 20), at(12, 23), at(13, 8, 59)):
         assert store.find(due_before=night).items == ()
         swept = desk.sweep(night)
@@ -260,7 +261,7 @@ def test_a_breach_at_night_leaves_the_ticket_alone_until_the_office_opens(
     assert (opening.breaches, opening.escalations) == (1, 2)  # held since Wed 20:00 / Thu 08:00
     assert desk.sweep(at(13, 9)).checked == 0
     keys = [e.payload.key for e in desk.history(ticket.id) if isinstance(e.payload, SlaAlerted)]
-    assert len(keys) == len(set(keys)) == 4
+    assert len(keys) == len(set(keys)) == 5
     assert store.find(due_before=at(30, 9)).items == ()  # every step of the ladder done
 
 

@@ -25,8 +25,9 @@ EXPECTED: dict[str, list[str]] = {
         "TS20240605-0001 CU-1002 (regular, l***@example.com): complaint/billing.payment/P1",
         "stale screen: expected version 4, the ticket is at 5; reloading",
         "sweep: checked 1, warnings 2, breaches 2, escalations 3",
-        "[customer] to CU-1001: 您的反馈已受理（TS20240605-0002）",
-        "[staff] to supervisor: 工单 TS20240605-0001：first_response escalation",
+        "[customer] to CU-1001: 您的投诉已受理（TS20240605-0002）",
+        "[staff] to role:supervisor: 工单 TS20240605-0001：first_response escalation",
+        "[staff] to role:supervisor: 工单 TS20240605-0001 请您跟进（P1 billing.payment）",
         "sun.hao       investigating internal note: Courier says",
     ],
     "property_testing_sla.py": [

@@ -116,12 +116,15 @@ def test_the_next_due_time_follows_the_stamped_ladder() -> None:
 
 
 def test_a_threshold_reached_at_night_is_due_when_the_staff_calendar_opens() -> None:
-    follow = FollowUp(RULES, V1, calendar=CAL, staff_calendar=CAL)
+    # (no in-advance notice here: its Wed 17:36 would come first, inside staff hours)
+    follow = FollowUp(RULES, V1, calendar=CAL, staff_calendar=CAL, notice=None)
     # Received Tue 20:00: warning Wed 14:00, breach Wed 20:00 when the office is closed.
     ticket, _ = record(*p1_ticket(at(11, 20), "v1"), follow, at(12, 14))
     assert follow.next_due(ticket, at(12, 14)) == at(13, 9)
-    without = FollowUp(RULES, V1, calendar=CAL)
+    without = FollowUp(RULES, V1, calendar=CAL, notice=None)
     assert without.next_due(ticket, at(12, 14)) == at(12, 20)
+    noticing = FollowUp(RULES, V1, calendar=CAL, staff_calendar=CAL)
+    assert noticing.next_due(ticket, at(12, 14)) == at(12, 17, 36)  # 90 % of 24 h
 
 
 def test_a_held_alert_makes_the_ticket_due_at_the_release_time() -> None:

@@ -46,6 +46,8 @@ from complaintflow.storage.encoding import (
 START = pendulum.datetime(2024, 5, 20, 9, 0, tz="Asia/Shanghai")
 
 PROBE_DUE = pendulum.datetime(2024, 5, 21, 10, tz="Asia/Shanghai")
+#: A new time promised to the customer must lie ahead of every run's clock.
+PROMISED = pendulum.datetime(2099, 5, 21, 10, tz="Asia/Shanghai")
 
 ACTORS = (
     Actor.staff("agent.1", Role.AGENT),
@@ -139,6 +141,7 @@ def command_for(trigger: str) -> st.SearchStrategy[c.Command]:
         "merge": st.builds(c.Merge, st.just("T-0"), st.one_of(st.none(), texts)),
         "withdraw": st.builds(c.Withdraw),
         "restamp_sla": st.builds(c.RestampSla, st.sampled_from(["2024.1", "2024.2"]), texts),
+        "commit_time": st.builds(c.CommitTime, st.just(PROMISED), texts),
         "notify": st.builds(c.QueueNotification, texts, st.sampled_from(["accepted", "result"])),
         "alert": st.builds(
             c.RecordAlert,
@@ -182,6 +185,7 @@ PROBES: dict[str, c.Command] = {
     "merge": c.Merge("T-0"),
     "withdraw": c.Withdraw(),
     "restamp_sla": c.RestampSla("2024.2", "policy update"),
+    "commit_time": c.CommitTime(PROMISED, "parts arrive tomorrow"),
     "notify": c.QueueNotification("n-1", "accepted"),
     "alert": c.RecordAlert("a-1", "resolution", 1, "breach", 1.0, PROBE_DUE),
 }

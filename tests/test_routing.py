@@ -91,7 +91,8 @@ def test_product_quality_p1_goes_to_the_quality_director_and_notifies() -> None:
     )
     assert decision.department == "quality"
     assert decision.assignee == "quality_director"
-    assert decision.notify == ("quality_director",)
+    # seed 000 §2.2.2 / §2.3.1: the supervisor leads an urgent ticket, its department is synced
+    assert decision.notify == ("quality_director", "role:supervisor", "department:quality")
     assert decision.cc == ("account_manager",)
     assert decision.priority == Priority.P1
     assert decision.explanation.splitlines()[0] == (

@@ -131,6 +131,12 @@ COMMAND_ARGS: dict[str, st.SearchStrategy[Any]] = {
     "assign": st.builds(c.Assign, texts, st.none() | texts),
     "investigate": st.just(c.Investigate()),
     "respond": st.builds(c.Respond, texts),
+    # a committed time must lie ahead of the command: far enough that it always does
+    "commit_time": st.builds(
+        c.CommitTime,
+        st.datetimes(dt.datetime(2090, 1, 1), dt.datetime(2099, 1, 1), timezones=st.just(dt.UTC)),
+        texts,
+    ),
     "transfer": st.builds(c.Transfer, texts, texts, to_assignee=st.none() | texts),
     "comment": st.builds(c.Comment, texts, internal=st.booleans()),
     "attach": st.builds(c.Attach, attachments),

@@ -36,6 +36,7 @@ from complaintflow.domain.commands.outcome import (
     SurveyRecorded,
     Withdrawn,
 )
+from complaintflow.domain.commands.promise import TimeCommitted
 from complaintflow.domain.commands.solution import (
     Approved,
     Completed,
@@ -72,6 +73,7 @@ __all__ = [
     "SlaStamped",
     "SolutionProposed",
     "SurveyRecorded",
+    "TimeCommitted",
     "Transferred",
     "Triaged",
     "Withdrawn",

@@ -80,6 +80,8 @@ class Ticket:
     solution: Solution | None = None
     first_response_at: pendulum.DateTime | None = None
     resolved_at: pendulum.DateTime | None = None
+    #: The latest new resolution time promised to the customer (seed 001 §4.1), if any.
+    committed_at: pendulum.DateTime | None = None
     resolved_at_first_contact: bool = False
     closed_at: pendulum.DateTime | None = None
     reopen_count: int = 0

@@ -16,7 +16,9 @@ matching rule in order:
 - department: the first one set; else the router's fallback queue;
 - assignee: the first one set by a rule that sets no department or the
   chosen one (so an assignee never lands in another department's queue);
-- cc and notify: the union, in rule order;
+- cc and notify: the union, in rule order; an entry may name
+  ``{department}``, the department decided, so a rule can sync "the
+  relevant department" without knowing which one it is;
 - priority floor: the most urgent one; the decision's priority is the
   input priority raised to it.
 
@@ -184,6 +186,13 @@ _DEFAULT_RULES: Mapping[str, Any] = {
             },
         },
         {
+            # Seed 000 §2.2.2 / §2.3.1: 紧急问题同步相关部门;
+            # 投诉类(紧急) 客服主管牵头，客服专员跟进.
+            "name": "urgent-supervisor-leads-department-synced",
+            "when": {"priority_at_least": "P1"},
+            "then": {"notify": ["role:supervisor", "department:{department}"]},
+        },
+        {
             "name": "product-quality-to-technical-support",
             "when": {"category": "product.quality"},
             "then": {"department": "technical_support"},
@@ -217,7 +226,13 @@ class Router:
 
     @classmethod
     def default(cls) -> Router:
-        """The seed 001 §2.2 example rules, ``all_match``; ``to_dict()`` shows them as data."""
+        """The seed 001 §2.2 example rules, ``all_match``; ``to_dict()`` shows them as data.
+
+        Besides them, seed 000's urgent rule: a P1 ticket notifies the
+        supervisor role, who leads it (客服主管牵头; the assignee, an agent
+        or the quality director, follows it up), and syncs the department
+        it was routed to (紧急问题同步相关部门).
+        """
         return cls.from_dict(_DEFAULT_RULES)
 
     @classmethod
@@ -291,11 +306,16 @@ def _merge(
     floors = [r.priority_floor for r in rules if r.priority_floor is not None]
     floor = max(floors) if floors else None
     raised = max(p for p in (priority, floor) if p is not None) if priority or floor else None
+    chosen = department or fallback
+
+    def named(names: Iterable[str]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(name.replace("{department}", chosen) for name in names))
+
     return RoutingDecision(
-        department=department or fallback,
+        department=chosen,
         assignee=assignee,
-        cc=tuple(dict.fromkeys(name for r in rules for name in r.cc)),
-        notify=tuple(dict.fromkeys(name for r in rules for name in r.notify)),
+        cc=named(name for r in rules for name in r.cc),
+        notify=named(name for r in rules for name in r.notify),
         priority=raised,
         priority_floor=floor,
         matches=tuple(match for _, match in applied),

@@ -25,6 +25,7 @@ from complaintflow.classify import Classifier
 from complaintflow.clock import Clock, instant
 from complaintflow.domain import arguments
 from complaintflow.domain import commands as c
+from complaintflow.domain.commands.promise import CommitTime
 from complaintflow.domain.events import Event
 from complaintflow.domain.fold import fold_clocks
 from complaintflow.domain.lifecycle import SYSTEM_ONLY, LifecycleRules, apply, open_ticket
@@ -64,7 +65,9 @@ class ComplaintDesk:
     ``sla_history`` keeps earlier policy versions that open tickets were
     stamped with.  ``ids`` makes ticket ids; ``zone`` is the office time
     zone whose local date goes into ticket numbers (``TS20240520-0001``)
-    and into the times shown to customers.
+    and into the times shown to customers.  ``notice`` is the share of a
+    resolution budget at which the sweep tells the customer in advance
+    that the promise will slip (seed 001 §4.1; None: never).
     """
 
     def __init__(
@@ -86,6 +89,7 @@ class ComplaintDesk:
         number_prefix: str = "TS",
         zone: str = "Asia/Shanghai",
         intake_actor: Actor | None = None,
+        notice: float | None = 0.9,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -105,6 +109,7 @@ class ComplaintDesk:
             zone,
             notify,
             staff_calendar,
+            notice,
         )
         self._ids = ids
         self._prefix = number_prefix
@@ -148,10 +153,12 @@ class ComplaintDesk:
         # Everything that can refuse the draft runs before a number is taken, so a refused
         # intake leaves no gap in the day's numbers (a crash still can: docs/storage.md).
         # Classified and routed once: a router's turn-taking (round robin) moves per call.
-        ticket_id, steps = self._ids(), self._triage(draft)
-        self._open(draft, ticket_id, "?", receiver, now, steps)
+        ticket_id, (steps, routed) = self._ids(), self._triage(draft)
+        self._open(draft, ticket_id, "?", receiver, now, steps, routed)
         number = self.store.next_number(prefix=self._prefix, day=day)
-        ticket, events, outbox, due = self._open(draft, ticket_id, number, receiver, now, steps)
+        ticket, events, outbox, due = self._open(
+            draft, ticket_id, number, receiver, now, steps, routed
+        )
         return self.store.add(ticket, events, due_at=due, outbox=outbox)
 
     def _open(
@@ -162,6 +169,7 @@ class ComplaintDesk:
         receiver: Actor | None,
         now: pendulum.DateTime,
         steps: list[c.Command],
+        routed: tuple[str, ...],
     ) -> tuple[Ticket, list[Event], list[OutboxItem], pendulum.DateTime | None]:
         policy = self.follow.policy
         ticket, events = open_ticket(
@@ -178,13 +186,14 @@ class ComplaintDesk:
                 ticket, step, actor=Actor.system("classifier"), at=now, rules=self.rules
             )
             events += more
-        ticket, notes, outbox, due = self.follow.after(ticket, events, now)
+        ticket, notes, outbox, due = self.follow.after(ticket, events, now, routed=routed)
         return ticket, [*events, *notes], outbox, due
 
-    def _triage(self, draft: TicketDraft) -> list[c.Command]:
-        """The classifier's (and router's) proposal as the commands intake applies."""
+    def _triage(self, draft: TicketDraft) -> tuple[list[c.Command], tuple[str, ...]]:
+        """The classifier's (and router's) proposal as the commands intake applies, and
+        the staff routing says to notify."""
         if self.classifier is None:
-            return []
+            return [], ()
         proposal = self.classifier.classify(draft)
         kind = draft.kind or proposal.kind
         category = draft.category or proposal.category
@@ -192,9 +201,11 @@ class ComplaintDesk:
         department: str | None = None
         cc: tuple[str, ...] = ()
         assignee: str | None = None
+        routed: tuple[str, ...] = ()
         if self.router is not None:
             decision = self.router.route(draft, proposal)
             department, cc, assignee = decision.department, decision.cc, decision.assignee
+            routed = decision.notify
             priority = max(priority, decision.priority or priority)
         steps: list[c.Command] = [c.Triage(kind, category, priority, department=department, cc=cc)]
         if proposal.needs_human:
@@ -209,7 +220,7 @@ class ComplaintDesk:
             steps.append(c.Comment(f"needs a human look: {why}"))
         if assignee is not None:
             steps.append(c.Assign(assignee, department))
-        return steps
+        return steps, routed
 
     # -- background jobs ---------------------------------------------------
     def sweep(
@@ -460,6 +471,10 @@ class ComplaintDesk:
 
     def respond(self, ticket_id: str, message: str, *, actor: Actor) -> Ticket:
         return self.execute(ticket_id, c.Respond(message), actor=actor)
+
+    def commit_time(self, ticket_id: str, at: dt.datetime, reason: str, *, actor: Actor) -> Ticket:
+        """Promise the customer a new resolution time, and tell them now (seed 001 §4.1)."""
+        return self.execute(ticket_id, CommitTime(at, reason), actor=actor)
 
     def transfer(
         self,

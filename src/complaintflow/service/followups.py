@@ -25,6 +25,7 @@ import pendulum
 from complaintflow.clock import instant
 from complaintflow.domain import commands as c
 from complaintflow.domain import events as e
+from complaintflow.domain.commands.promise import TimeCommitted
 from complaintflow.domain.fold import evolve, fold_clocks
 from complaintflow.domain.lifecycle import TRANSITIONS, LifecycleRules, apply
 from complaintflow.domain.ticket import Ticket
@@ -37,6 +38,7 @@ from complaintflow.service.notifications import (
     compose,
     node_of,
 )
+from complaintflow.service.staff import event_notices, routed_notices
 from complaintflow.sla.alerts import AlertPlan, alert_key, alert_steps, due_alerts
 from complaintflow.sla.measure import SlaPolicyMismatch, SlaStatus, measure, reach
 from complaintflow.sla.policy import SlaPolicy
@@ -97,6 +99,17 @@ _ALERTABLE = frozenset(
 )
 
 
+def _share(_: object, __: object, value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
+        raise ValidationError(
+            f"notice must be a share of the resolution budget between 0 and 1 (say 0.9), "
+            f"or None for no in-advance notice; got {value!r}",
+            field="notice",
+        )
+
+
 @attrs.frozen
 class FollowUp:
     """The desk's bookkeeping rules: SLA policy versions, calendars, templates.
@@ -105,7 +118,9 @@ class FollowUp:
     ``history`` the earlier versions open tickets may still carry.
     ``staff_calendar`` is when staff take alerts: a threshold reached
     while it is closed is held (see :func:`due_alerts`), so the ticket is
-    only due again when it opens.
+    only due again when it opens.  ``notice`` is the share of a resolution
+    budget at which the sweep tells the customer, in advance, that the
+    promise will slip (seed 001 §4.1); None turns the notice off.
     """
 
     rules: LifecycleRules
@@ -117,6 +132,7 @@ class FollowUp:
     zone: str = "Asia/Shanghai"
     notify: bool = True
     staff_calendar: BusinessTime | None = None
+    notice: float | None = attrs.field(default=0.9, validator=_share)
 
     def __attrs_post_init__(self) -> None:
         if self.policy is not None and self.calendar is None:
@@ -185,7 +201,11 @@ class FollowUp:
         """
         assert self.calendar is not None  # a status exists only with a policy and calendar
         return due_alerts(
-            status, self.policy_of(status), self.calendar, staff_calendar=self.staff_calendar
+            status,
+            self.policy_of(status),
+            self.calendar,
+            staff_calendar=self.staff_calendar,
+            notice=self.notice,
         )
 
     def _staffed(self, at: pendulum.DateTime, now: pendulum.DateTime) -> pendulum.DateTime:
@@ -234,7 +254,7 @@ class FollowUp:
         passed = (
             plan.due + plan.held
             if plan is not None  # held or not: staffed below
-            else due_alerts(status, policy, self.calendar).due
+            else due_alerts(status, policy, self.calendar, notice=self.notice).due
         )
         pending = [alert.at for alert in passed if alert.key not in done]
         if pending:
@@ -242,11 +262,11 @@ class FollowUp:
         # A threshold alerted once stays done for its cycle, even when an override (say
         # P1 -> P2) moved the target so that the clock is below it again: the sweep will
         # not record it twice, so it must not make the ticket due either.
-        steps = alert_steps(policy)
         upcoming = []
         for clock in status.clocks:
             if not clock.ticking:
                 continue
+            steps = alert_steps(policy, notice=self.notice, metric=clock.metric)
             amounts = [
                 clock.budget * fraction
                 for kind, fraction, role, _ in steps
@@ -259,7 +279,12 @@ class FollowUp:
         return self._staffed(min(upcoming), now) if upcoming else None
 
     def after(
-        self, ticket: Ticket, new: Sequence[e.Event], now: pendulum.DateTime
+        self,
+        ticket: Ticket,
+        new: Sequence[e.Event],
+        now: pendulum.DateTime,
+        *,
+        routed: Sequence[str] = (),
     ) -> tuple[Ticket, list[e.Event], list[OutboxItem], pendulum.DateTime | None]:
         """The follow-ups of ``new`` (the events that made ``ticket``): notifications and
         the next due time.
@@ -267,6 +292,9 @@ class FollowUp:
         Returns the ticket grown by the ``notification_queued`` events, those
         events, their outbox items and the ticket's next due time.  The SLA
         clocks are measured once: queued notifications move no clock.
+        ``routed`` is routing's ``notify`` at intake: staff to tell, once.
+        Staff notifications are queued whether or not customers are
+        notified (``notify``): they are the desk's own work list.
         """
         status = self.status(ticket, now)
         events: list[e.Event] = []
@@ -277,25 +305,60 @@ class FollowUp:
                 continue
             metric = "first_response" if kind is NotificationKind.ACCEPTED else "resolution"
             clock = status.current(metric) if status is not None else None
+            expected = clock.due_at if clock is not None else None
+            extra: dict[str, str] = {}
+            if isinstance(event.payload, TimeCommitted):  # the assignee's in-advance notice
+                extra = {"promised": self.shown(expected), "reason": _sentence(event.payload)}
+                expected = event.payload.at
+            elif isinstance(event.payload, e.ResolvedAtFirstContact):  # 解答如下：the answer
+                extra = {"result": event.payload.answer}
             notification = compose(
                 kind,
                 ticket,
                 key=f"{ticket.id}:{kind}:{event.seq}",
                 at=now,
-                expected=clock.due_at if clock is not None else None,
+                expected=expected,
                 lang=self.lang,
                 zone=self.zone,
                 templates=self.templates,
+                extra=extra,
             )
-            ticket, more = apply(
-                ticket,
-                c.QueueNotification(notification.key, kind, self.lang),
-                actor=SYSTEM,
-                at=now,
-                rules=self.rules,
-                continue_batch=True,
-            )
+            ticket, more = self.queue(ticket, notification, now)
             events += more
             outbox.append(to_outbox(notification))
+        lang, zone, templates = self.lang, self.zone, self.templates
+        staff = [
+            *routed_notices(ticket, routed, at=now, lang=lang, zone=zone, templates=templates),
+            *event_notices(ticket, new, at=now, lang=lang, zone=zone, templates=templates),
+        ]
+        for notification in staff:
+            ticket, more = self.queue(ticket, notification, now)
+            events += more
+            outbox.append(to_outbox(notification, audience="staff"))
         due = self.next_due(ticket, now, status=status) if status is not None else None
         return ticket, events, outbox, due
+
+    def queue(
+        self, ticket: Ticket, notification: Notification, now: pendulum.DateTime
+    ) -> tuple[Ticket, list[e.Event]]:
+        """The ``notification_queued`` event that records ``notification`` in the log."""
+        return apply(
+            ticket,
+            c.QueueNotification(notification.key, notification.kind, self.lang),
+            actor=SYSTEM,
+            at=now,
+            rules=self.rules,
+            continue_batch=True,
+        )
+
+    def shown(self, moment: dt.datetime | None) -> str:
+        """``moment`` as the customer reads it: local office time, to the minute."""
+        if moment is None:
+            return ""
+        return pendulum.instance(moment).in_timezone(self.zone).format("YYYY-MM-DD HH:mm")
+
+
+def _sentence(payload: TimeCommitted) -> str:
+    """The assignee's reason as a sentence of the notice ("原因：…。")."""
+    reason = payload.reason.strip().rstrip("。.")
+    return f"{reason}。" if any("\u4e00" <= ch <= "\u9fff" for ch in reason) else f"{reason}. "

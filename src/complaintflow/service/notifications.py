@@ -1,12 +1,19 @@
-"""Node notifications to the customer (seed 001 §4.1; seed 000 §2.3.3).
+"""Node notifications to the customer and notifications to staff (seed 001 §2.2, §4.1;
+seed 000 §2.3.3).
 
 At five points of a ticket's life the customer is told where things
 stand: accepted (with the ticket number), in progress (department and
 expected time), solution ready, an overdue apology with a new expected
-time, and the result.  This module only *composes* them from events, in
-zh-CN or English from templates a host may override; the desk writes
-them to the store's outbox in the same transaction as the events, and a
-:class:`Notifier` delivers them at least once.
+time, and the result; and, before a resolution is late, an in-advance
+notice with a new committed time.  Accepted and result are worded per
+kind of feedback (complaint, suggestion, inquiry, praise), as seed 000
+§2.3.3 scripts them.  Staff are told too (:attr:`NotificationKind.to_staff`):
+routing's ``notify``, SLA warnings, breaches and escalations, a reopen
+after an unsatisfied survey, a solution awaiting approval, praise for a
+named colleague.  This module only *composes* them, in zh-CN or English
+from templates a host may override; the desk writes them to the store's
+outbox in the same transaction as the events, and a :class:`Notifier`
+delivers them at least once.
 """
 
 from __future__ import annotations
@@ -21,10 +28,14 @@ import attrs
 import pendulum
 
 from complaintflow.domain import events as e
+from complaintflow.domain.commands.promise import TimeCommitted
+from complaintflow.domain.redaction import redact
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.values import mask_email, mask_phone
+from complaintflow.domain.vocabulary import Kind
 from complaintflow.durations import remaining
 from complaintflow.errors import ValidationError
+from complaintflow.service.wording import BY_FEEDBACK, CUSTOMER, MORE
 
 __all__ = [
     "TEMPLATES",
@@ -43,80 +54,57 @@ class NotificationKind(enum.StrEnum):
     SOLUTION_READY = "solution_ready"
     OVERDUE_APOLOGY = "overdue_apology"
     RESULT = "result"
-    SLA_ALERT = "sla_alert"  # to staff, not the customer
+    DELAY_NOTICE = "delay_notice"  # before the resolution is late, with a new time
+    # to staff, not the customer
+    SLA_ALERT = "sla_alert"
+    ROUTED = "routed"
+    SURVEY_REOPENED = "survey_reopened"
+    APPROVAL_WAITING = "approval_waiting"
+    PRAISE_FORWARDED = "praise_forwarded"
 
     @property
     def to_staff(self) -> bool:
-        return self is NotificationKind.SLA_ALERT
+        return self in _STAFF
 
 
-#: Built-in templates by language and kind: (subject, body), ``str.format`` fields.
-TEMPLATES: Mapping[str, Mapping[NotificationKind, tuple[str, str]]] = {
-    "zh-CN": {
-        NotificationKind.ACCEPTED: (
-            "您的反馈已受理（{number}）",
-            "您好，您的反馈已受理，工单号 {number}。我们将在 {expected} 前与您联系，感谢您的反馈！",
-        ),
-        NotificationKind.IN_PROGRESS: (
-            "工单 {number} 处理中",
-            "您好，工单 {number} 已由{department}处理中，预计 {expected} 前给出解决方案。",
-        ),
-        NotificationKind.SOLUTION_READY: (
-            "工单 {number} 的解决方案",
-            "您好，针对工单 {number}，我们的解决方案是：{solution}。请确认是否接受。",
-        ),
-        NotificationKind.OVERDUE_APOLOGY: (
-            "工单 {number} 处理延迟致歉",
-            "非常抱歉，工单 {number} 的处理超出了承诺时间。我们正在加紧处理，"
-            "新的预计完成时间为 {expected}。",
-        ),
-        NotificationKind.SLA_ALERT: (
-            "工单 {number}：{metric} {alert}",
-            "工单 {number} 的 {metric} 时限为 {expected}（{remaining}），现已{alert}；"
-            "请 {role} 跟进。",
-        ),
-        NotificationKind.RESULT: (
-            "工单 {number} 已办结",
-            "您好，工单 {number} 已处理完毕：{result}。如有疑问，欢迎随时联系我们。",
-        ),
-    },
-    "en": {
-        NotificationKind.ACCEPTED: (
-            "We have received your feedback ({number})",
-            "Hello, we have recorded your feedback as ticket {number} and will contact you "
-            "by {expected}. Thank you for telling us.",
-        ),
-        NotificationKind.IN_PROGRESS: (
-            "Ticket {number} is in progress",
-            "Hello, ticket {number} is being handled by {department}; we expect to propose "
-            "a solution by {expected}.",
-        ),
-        NotificationKind.SOLUTION_READY: (
-            "A solution for ticket {number}",
-            "Hello, for ticket {number} we propose: {solution}. Please tell us whether you "
-            "accept it.",
-        ),
-        NotificationKind.OVERDUE_APOLOGY: (
-            "Ticket {number} is late: our apologies",
-            "We are sorry that ticket {number} has taken longer than we promised. We are "
-            "working on it and now expect to finish by {expected}.",
-        ),
-        NotificationKind.SLA_ALERT: (
-            "Ticket {number}: {metric} {alert}",
-            "Ticket {number}: {metric} is due {expected} ({remaining}) and has reached "
-            "{alert}; {role}, please follow up.",
-        ),
-        NotificationKind.RESULT: (
-            "Ticket {number} is resolved",
-            "Hello, ticket {number} is resolved: {result}. Contact us any time if anything "
-            "is unclear.",
-        ),
-    },
+_STAFF = frozenset(
+    {
+        NotificationKind.SLA_ALERT,
+        NotificationKind.ROUTED,
+        NotificationKind.SURVEY_REOPENED,
+        NotificationKind.APPROVAL_WAITING,
+        NotificationKind.PRAISE_FORWARDED,
+    }
+)
+
+#: A template key: a kind, or a kind worded for one kind of feedback.
+TemplateKey = NotificationKind | tuple[NotificationKind, Kind]
+
+
+#: Built-in templates by language and kind: (subject, body), ``str.format`` fields;
+#: the wording itself lives in :mod:`complaintflow.service.wording`.
+TEMPLATES: Mapping[str, Mapping[TemplateKey, tuple[str, str]]] = {
+    lang: {
+        **{NotificationKind(kind): pair for kind, pair in kinds.items()},
+        **{NotificationKind(kind): pair for kind, pair in MORE[lang].items()},
+        **{
+            (NotificationKind(kind), Kind(feedback)): pair
+            for (kind, feedback), pair in BY_FEEDBACK[lang].items()
+        },
+    }
+    for lang, kinds in CUSTOMER.items()
 }
 
 _FIELDS = frozenset(
     {
         "number",
+        "category",
+        "priority",
+        "assignee",
+        "customer",
+        "summary",
+        "promised",
+        "reason",
         "department",
         "expected",
         "remaining",
@@ -129,12 +117,27 @@ _FIELDS = frozenset(
 )
 
 
+def _check_key(lang: str, key: object) -> None:
+    try:
+        if isinstance(key, tuple):
+            kind, feedback = key
+            NotificationKind(str(kind)), Kind(str(feedback))
+        else:
+            NotificationKind(str(key))
+    except (TypeError, ValueError):
+        raise ValidationError(
+            f"template key {key!r} for {lang} is neither a NotificationKind nor a "
+            "(NotificationKind, Kind) pair",
+            field="templates",
+        ) from None
+
+
 def _check_templates(
-    value: Mapping[str, Mapping[NotificationKind, tuple[str, str]]],
-) -> Mapping[str, Mapping[NotificationKind, tuple[str, str]]]:
+    value: Mapping[str, Mapping[TemplateKey, tuple[str, str]]],
+) -> Mapping[str, Mapping[TemplateKey, tuple[str, str]]]:
     for lang, kinds in value.items():
         for kind, pair in kinds.items():
-            NotificationKind(kind)
+            _check_key(lang, kind)
             for text in pair:
                 names = {name for _, name, _, _ in string.Formatter().parse(text) if name}
                 if names - _FIELDS:
@@ -148,16 +151,29 @@ def _check_templates(
 
 @attrs.frozen
 class Templates:
-    """Templates by language; a host's own override the built-ins kind by kind."""
+    """Templates by language; a host's own override the built-ins kind by kind.
 
-    overrides: Mapping[str, Mapping[NotificationKind, tuple[str, str]]] = attrs.field(
+    A key is a :class:`NotificationKind` or a ``(NotificationKind, Kind)``
+    pair worded for one kind of feedback (seed 000 §2.3.3).  The most
+    specific wins, the host's before the built-in at each level: the
+    host's pair, the host's kind, the built-in pair, the built-in kind.
+    So a host that rewords ``ACCEPTED`` gets its wording for every kind
+    of feedback unless it also words a pair.
+    """
+
+    overrides: Mapping[str, Mapping[TemplateKey, tuple[str, str]]] = attrs.field(
         factory=dict, converter=_check_templates
     )
 
-    def get(self, lang: str, kind: NotificationKind) -> tuple[str, str]:
-        own = self.overrides.get(lang, {}).get(kind)
-        if own is not None:
-            return own
+    def get(
+        self, lang: str, kind: NotificationKind, feedback: Kind | None = None
+    ) -> tuple[str, str]:
+        own = self.overrides.get(lang, {})
+        built = TEMPLATES.get(lang, {})
+        pair = None if feedback is None else (kind, feedback)
+        for source, key in ((own, pair), (own, kind), (built, pair)):
+            if key is not None and key in source:
+                return source[key]
         try:
             return TEMPLATES[lang][kind]
         except KeyError:
@@ -216,7 +232,14 @@ def node_of(event: e.Event) -> NotificationKind | None:
         return NotificationKind.SOLUTION_READY
     if isinstance(p, e.Completed | e.ResolvedAtFirstContact):
         return NotificationKind.RESULT
+    if isinstance(p, TimeCommitted):
+        return NotificationKind.DELAY_NOTICE
     return None
+
+
+def _short(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _local(moment: dt.datetime | None, zone: str, lang: str) -> str:
@@ -237,21 +260,36 @@ def compose(
     zone: str = "Asia/Shanghai",
     templates: Templates | None = None,
     extra: Mapping[str, str] | None = None,
+    recipient: str | None = None,
 ) -> Notification:
     """Fill ``kind``'s template for ``ticket``; ``expected`` is the promised time.
 
-    ``extra`` fills the staff alert's ``metric``, ``alert`` and ``role``.
-    Staff notifications carry no customer contact at all.
+    ``extra`` fills the staff alert's ``metric``, ``alert`` and ``role``,
+    the notice's ``promised`` and ``reason``.  ``recipient`` is a staff
+    notification's ``role:``/``department:``/``user:`` string (see
+    :class:`~complaintflow.service.recipients.Recipient`).  Staff
+    notifications carry no customer contact at all, and every text they
+    quote (summary, solution) is redacted.
     """
-    subject_t, body_t = (templates or Templates()).get(lang, kind)
+    subject_t, body_t = (templates or Templates()).get(lang, kind, ticket.kind)
     zh = lang.startswith("zh")
+    staff = kind.to_staff
     solution = ticket.solution
     offer = ""
     if solution is not None:
         amount = f"（{solution.amount}）" if zh else f" ({solution.amount})"
         offer = solution.text + (amount if solution.amount else "")
+        offer = redact(offer) if staff else offer
+    nobody = "未指派" if zh else "unassigned"
     fields = {
         "number": ticket.number,
+        "category": str(ticket.category or ("未分类" if zh else "unclassified")),
+        "priority": str(ticket.priority or "-"),
+        "assignee": ticket.assignee or nobody,
+        "customer": str(ticket.customer) if ticket.customer else ("匿名" if zh else "anonymous"),
+        "summary": _short(redact(ticket.description)),
+        "promised": "",
+        "reason": "",
         "department": ticket.department or ("客服中心" if zh else "our team"),
         "expected": _local(expected, zone, lang),
         # how far the promise is from now, written as every other duration is
@@ -264,8 +302,8 @@ def compose(
         **(extra or {}),
     }
     customer = ticket.customer
-    if kind.to_staff:
-        recipient, contact = fields["role"] or ticket.assignee, None
+    if staff:
+        recipient, contact = recipient or fields["role"] or ticket.assignee, None
     else:
         recipient = customer.id if customer else None
         contact = (customer.phone or customer.email) if customer else None

@@ -1,8 +1,9 @@
 """The SLA sweep and the outbox delivery loop: the desk's two background jobs.
 
 ``sweep`` visits every ticket the store says is due, records each SLA
-warning, breach and escalation step it has passed, queues the customer's
-overdue apology and the staff alert, and stores the ticket's next due
+warning, breach and escalation step it has passed, queues the staff
+alert of each, the customer's in-advance notice (before the resolution is
+late) and overdue apology (once it is), and stores the ticket's next due
 time.  ``deliver`` hands outbox items to a
 :class:`~complaintflow.service.notifications.Notifier`; an item is acknowledged only after
 it was sent, so a crash means a resend, never a loss.
@@ -88,6 +89,7 @@ from complaintflow.service.followups import (
 from complaintflow.service.followups import to_outbox as outbox_item
 from complaintflow.service.notifications import NotificationKind, Notifier, compose
 from complaintflow.service.outbox import RetryPolicy, failure_of, record_failures
+from complaintflow.service.staff import alert_recipient
 from complaintflow.sla.alerts import Alert, AlertKind, AlertPlan
 from complaintflow.sla.measure import SlaStatus
 from complaintflow.sla.targets import BusinessTime
@@ -111,7 +113,8 @@ class SweepSummary:
     ``corrupt`` names the due tickets the store could not decode
     (:class:`~complaintflow.errors.CorruptRecord`, logged by the store): the
     sweep skipped them and served every other ticket; each sweep names them
-    again until someone repairs or deletes the row.
+    again until someone repairs or deletes the row.  ``notices`` counts the
+    in-advance notices recorded (seed 001 §4.1).
     """
 
     checked: int = 0
@@ -122,6 +125,7 @@ class SweepSummary:
     conflicts: int = 0
     alerts: tuple[str, ...] = ()
     corrupt: tuple[str, ...] = ()
+    notices: int = 0
 
     def __add__(self, other: SweepSummary) -> SweepSummary:
         return SweepSummary(
@@ -162,6 +166,13 @@ def _record(
     now: pendulum.DateTime,
     grace: dt.timedelta,
 ) -> tuple[Ticket, list[Event], list[OutboxItem]]:
+    """Each alert's ``sla_alerted`` event, its staff notification and, for a breach or an
+    in-advance notice, the customer's message (with its ``notification_queued`` event).
+
+    The staff notification's key is the alert's key plus ``:staff``: the
+    ``sla_alerted`` event is its record in the log, and the alert is
+    recorded once, so is the notification.
+    """
     assert follow.calendar is not None
     events: list[Event] = []
     outbox: list[OutboxItem] = []
@@ -184,7 +195,27 @@ def _record(
             continue_batch=bool(events),
         )
         events += more
-        if alert.kind is AlertKind.WARNING:
+        # A new time the assignee promised, while it still lies ahead, is what the customer
+        # was told; else the policy's: the grace after the promise, or after now once late.
+        committed = (
+            ticket.committed_at if ticket.committed_at and ticket.committed_at > now else None
+        )
+        if alert.kind is AlertKind.NOTICE:
+            if follow.notify and committed is None:  # else the assignee's notice said it
+                notice = compose(
+                    NotificationKind.DELAY_NOTICE,
+                    ticket,
+                    key=f"{alert.key}:notice",
+                    at=now,
+                    expected=follow.calendar.add(alert.due_at, grace),
+                    lang=follow.lang,
+                    zone=follow.zone,
+                    templates=follow.templates,
+                    extra={"promised": follow.shown(alert.due_at)},
+                )
+                ticket, more = follow.queue(ticket, notice, now)
+                events += more
+                outbox.append(outbox_item(notice))
             continue
         staff = compose(
             NotificationKind.SLA_ALERT,
@@ -200,6 +231,7 @@ def _record(
                 "alert": alert.kind.value,
                 "role": str(alert.role) if alert.role else "assignee",
             },
+            recipient=str(alert_recipient(alert, ticket)),
         )
         outbox.append(outbox_item(staff, audience="staff"))
         if alert.kind is AlertKind.BREACH and follow.notify:
@@ -208,19 +240,12 @@ def _record(
                 ticket,
                 key=f"{alert.key}:apology",
                 at=now,
-                expected=follow.calendar.add(now, grace),
+                expected=committed or follow.calendar.add(now, grace),
                 lang=follow.lang,
                 zone=follow.zone,
                 templates=follow.templates,
             )
-            ticket, more = apply(
-                ticket,
-                c.QueueNotification(apology.key, apology.kind, follow.lang),
-                actor=SYSTEM,
-                at=now,
-                rules=follow.rules,
-                continue_batch=True,
-            )
+            ticket, more = follow.queue(ticket, apology, now)
             events += more
             outbox.append(outbox_item(apology))
     return ticket, events, outbox
@@ -283,6 +308,7 @@ def _recorded(todo: tuple[Alert, ...]) -> SweepSummary:
         warnings=kinds.count(AlertKind.WARNING),
         breaches=kinds.count(AlertKind.BREACH),
         escalations=kinds.count(AlertKind.ESCALATION),
+        notices=kinds.count(AlertKind.NOTICE),
         alerts=tuple(alert.key for alert in todo),
     )
 

@@ -17,6 +17,14 @@ there.  A paused clock (the ticket waits on the customer) raises none
 either while the pause lasts: nobody can act on it, and its consumed time
 does not grow; a threshold it passed unrecorded before the pause is
 alerted when it runs again, or never if it stops first.
+
+The in-advance notice (seed 001 §4.1: 「必须提前主动告知客户」) rides the
+same plan: with a ``notice`` share (say 0.9) a running *resolution* clock
+raises one ``notice`` alert when it reaches that share of its budget, so
+the customer hears of the delay, with a new time, before it happens.  A
+notice is only worth sending in advance: once the clock has breached it
+is no longer due (the breach apology says sorry instead), and a sweep
+that first meets the ticket after the breach records none.
 """
 
 from __future__ import annotations
@@ -31,13 +39,26 @@ from complaintflow.sla.measure import MetricClock, SlaStatus, reach
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.sla.targets import BusinessTime
 
-__all__ = ["Alert", "AlertKind", "AlertPlan", "alert_key", "alert_steps", "due_alerts"]
+__all__ = [
+    "NOTICE_METRIC",
+    "Alert",
+    "AlertKind",
+    "AlertPlan",
+    "alert_key",
+    "alert_steps",
+    "due_alerts",
+]
 
 
 class AlertKind(enum.StrEnum):
     WARNING = "warning"
     BREACH = "breach"
     ESCALATION = "escalation"
+    NOTICE = "notice"  # to the customer, before the resolution is late
+
+
+#: The one metric whose clock raises the in-advance notice.
+NOTICE_METRIC = "resolution"
 
 
 @attrs.frozen
@@ -73,11 +94,18 @@ def alert_key(
     return f"{ticket_id}:{metric}:{cycle}:{kind}:{threshold:g}{suffix}"
 
 
-def alert_steps(policy: SlaPolicy) -> list[tuple[AlertKind, float, Role | None, bool]]:
-    """The policy's thresholds as (kind, share of the budget, role, reassign), in order."""
+def alert_steps(
+    policy: SlaPolicy, *, notice: float | None = None, metric: str | None = None
+) -> list[tuple[AlertKind, float, Role | None, bool]]:
+    """The policy's thresholds as (kind, share of the budget, role, reassign), in order.
+
+    The in-advance ``notice`` share is a step of the resolution ``metric`` only.
+    """
     steps: list[tuple[AlertKind, float, Role | None, bool]] = [
         (AlertKind.WARNING, fraction, None, False) for fraction in policy.warnings
     ]
+    if notice is not None and metric == NOTICE_METRIC:
+        steps.append((AlertKind.NOTICE, notice, None, False))
     steps.append((AlertKind.BREACH, 1.0, None, False))
     steps += [
         (AlertKind.ESCALATION, 1.0 + step.after, step.role, step.reassign)
@@ -92,10 +120,12 @@ def _alerts_of(
     policy: SlaPolicy,
     calendar: BusinessTime,
     now: pendulum.DateTime,
+    notice: float | None,
 ) -> list[Alert]:
     if not clock.ticking:  # see the module docstring: only a running clock calls to act
         return []
-    steps = alert_steps(policy)
+    late = clock.consumed >= clock.budget  # too late to tell the customer in advance
+    steps = alert_steps(policy, notice=None if late else notice, metric=clock.metric)
     found = []
     # Projecting a threshold onto the calendar is the costly part: once per amount (the
     # breach and a first escalation step share theirs), and the breach instant is the
@@ -132,6 +162,7 @@ def due_alerts(
     calendar: BusinessTime,
     *,
     staff_calendar: BusinessTime | None = None,
+    notice: float | None = None,
 ) -> AlertPlan:
     """Every alert whose threshold the ticket's running clocks have passed by ``status.now``.
 
@@ -140,12 +171,13 @@ def due_alerts(
     (the sweep skips the keys already in the ticket's log).  With a
     ``staff_calendar`` that is closed at ``now``, alerts are held
     (reminders are not sent at midnight) and ``release_at`` says when to
-    sweep again.
+    sweep again.  ``notice`` is the share of a resolution budget at which
+    the customer is told in advance (module docstring); None: no notice.
     """
     alerts = [
         alert
         for clock in status.clocks
-        for alert in _alerts_of(status.ticket_id, clock, policy, calendar, status.now)
+        for alert in _alerts_of(status.ticket_id, clock, policy, calendar, status.now, notice)
     ]
     if staff_calendar is not None and alerts and not staff_calendar.is_open(status.now):
         return AlertPlan((), tuple(alerts), staff_calendar.next_open(status.now))

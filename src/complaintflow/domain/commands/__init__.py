@@ -4,7 +4,7 @@ A command is a request and may be refused; the events it produces are the
 facts.  Commands validate their own arguments on construction, so a
 malformed one never reaches :func:`complaintflow.domain.lifecycle.apply`.
 
-Each family module here (intake, conversation, solution, outcome,
+Each family module here (intake, conversation, solution, promise, outcome,
 bookkeeping) declares its commands completely: the command class, the
 payload it records, its decision, fold step, audit wording, guards and who
 may fire it, as one :class:`Trigger` per command in the module's
@@ -24,6 +24,7 @@ from complaintflow.domain.commands.bookkeeping import QueueNotification, RecordA
 from complaintflow.domain.commands.conversation import Attach, Comment, Respond
 from complaintflow.domain.commands.intake import Assign, Investigate, Override, Transfer, Triage
 from complaintflow.domain.commands.outcome import Close, Merge, RecordSurvey, Reopen, Withdraw
+from complaintflow.domain.commands.promise import CommitTime
 from complaintflow.domain.commands.solution import (
     Approve,
     Complete,
@@ -44,6 +45,7 @@ __all__ = [
     "Close",
     "Command",
     "Comment",
+    "CommitTime",
     "Complete",
     "CustomerAccepts",
     "CustomerDeclines",

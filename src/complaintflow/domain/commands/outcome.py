@@ -68,11 +68,14 @@ class SurveyRecorded(Payload):
 
 
 def _record_survey(command: RecordSurvey, now: Situation) -> SurveyRecorded:
+    # Seed 000 §2.4.2: an unsatisfied answer restarts the handling, led by a supervisor
+    # (the ticket is escalated to one).  A customer answering names no owner, so the
+    # colleague who handled it keeps following it up rather than nobody.
     unsatisfied = command.response.level is SatisfactionLevel.UNSATISFIED
     return SurveyRecorded(
         command.response,
         reopened=unsatisfied,
-        reopened_to=command.reopen_to if unsatisfied else None,
+        reopened_to=(command.reopen_to or now.ticket.assignee) if unsatisfied else None,
     )
 
 
@@ -87,6 +90,7 @@ def _surveyed(t: Ticket, ev: Event, p: SurveyRecorded) -> Changes:
         "escalated_to": Role.SUPERVISOR,
         "solution": None,
         "resolved_at_first_contact": False,
+        "committed_at": None,  # a new cycle: the old promise no longer stands
     }
 
 
@@ -127,6 +131,7 @@ def _reopened(t: Ticket, ev: Event, p: Reopened) -> Changes:
         "solution": None,
         "reopen_count": t.reopen_count + 1,
         "resolved_at_first_contact": False,
+        "committed_at": None,
     }
 
 

@@ -74,6 +74,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("assign", _OWNED, None),
     Transition("investigate", (S.ASSIGNED,), S.INVESTIGATING),
     Transition("respond", _ACTIVE, None),
+    Transition("commit_time", _ACTIVE, None),
     Transition("transfer", (S.TRIAGED, S.ASSIGNED, S.INVESTIGATING), S.ASSIGNED),
     Transition("comment", (*_ACTIVE, S.RESOLVED), None),
     Transition("attach", (*_ACTIVE, S.RESOLVED), None),
