@@ -36,6 +36,7 @@ from complaintflow.domain.commands.outcome import (
     SurveyRecorded,
     Withdrawn,
 )
+from complaintflow.domain.commands.rounds import SurveyAnswered, SurveyRefused, SurveySent
 from complaintflow.domain.commands.solution import (
     Approved,
     Completed,
@@ -71,7 +72,10 @@ __all__ = [
     "SlaAlerted",
     "SlaStamped",
     "SolutionProposed",
+    "SurveyAnswered",
     "SurveyRecorded",
+    "SurveyRefused",
+    "SurveySent",
     "Transferred",
     "Triaged",
     "Withdrawn",

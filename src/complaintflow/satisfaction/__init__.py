@@ -4,7 +4,9 @@
   window, no Monday morning or Friday afternoon) and flags a slot it had to
   take after the window; :func:`default_method` chooses questionnaire, call
   or online rating from the ticket.
-- :class:`SurveySampler` draws a stratified, order-independent sample.
+- :class:`SurveySampler` draws a stratified, order-independent sample;
+  :meth:`SurveySampler.draw` gives each ticket drawn with its stratum's
+  figures, for a survey round recorded through ``desk.send_survey``.
 - :func:`csat_percent`, :func:`nps`, :func:`ces`, :func:`level_shares` and
   :class:`SatisfactionSummary` score responses; :func:`unique_responses`
   enforces one response per ticket and survey.
@@ -13,7 +15,7 @@ Pure functions over values: nothing here reads a clock or a store.  The
 lifecycle, not this package, reopens a ticket on an unsatisfied result.
 """
 
-from complaintflow.satisfaction._sampling import SurveySampler, must_survey, service_type
+from complaintflow.satisfaction._sampling import Draw, SurveySampler, must_survey, service_type
 from complaintflow.satisfaction._schedule import (
     Blackout,
     SurveyCalendar,
@@ -37,6 +39,7 @@ from complaintflow.satisfaction._scores import (
 
 __all__ = [
     "Blackout",
+    "Draw",
     "DuplicateSurveyResponse",
     "SatisfactionSummary",
     "SurveyCalendar",

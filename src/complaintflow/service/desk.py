@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import attrs
 import pendulum
@@ -34,6 +35,7 @@ from complaintflow.errors import ConcurrencyError, PermissionDenied, ValidationE
 from complaintflow.routing import Router
 from complaintflow.service.followups import FollowUp
 from complaintflow.service.notifications import Notifier, Templates
+from complaintflow.service.rounds import with_round_context
 from complaintflow.service.sweep import DeliveryReport, SweepSummary, deliver, sweep
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.sla.targets import BusinessTime
@@ -254,6 +256,7 @@ class ComplaintDesk:
             )
         now = self.clock.now()
         loaded = ticket
+        command = with_round_context(command, lambda: self._log(loaded))
         ticket, events = self._complete(ticket, now)
         new, more = apply(
             ticket, self._restamp(command, loaded, events), actor=actor, at=now, rules=self.rules
@@ -438,6 +441,44 @@ class ComplaintDesk:
         reopen_to: str | None = None,
     ) -> Ticket:
         return self.execute(ticket_id, c.RecordSurvey(response, reopen_to=reopen_to), actor=actor)
+
+    def send_survey(
+        self,
+        ticket_id: str,
+        round: str,
+        *,
+        actor: Actor,
+        stratum: str = "all",
+        population: int = 1,
+        sample: int = 1,
+        method: str = "questionnaire",
+        followup: bool = False,
+    ) -> Ticket:
+        """Record that survey ``round`` went out on this ticket (seed 003); see
+        :meth:`~complaintflow.satisfaction.SurveySampler.draw` for the stratum figures."""
+        command = c.SendSurvey(
+            round,
+            stratum=stratum,
+            population=population,
+            sample=sample,
+            method=method,
+            followup=followup,
+        )
+        return self.execute(ticket_id, command, actor=actor)
+
+    def refuse_survey(
+        self, ticket_id: str, round: str, *, actor: Actor, note: str = c.REFUSAL_NOTE
+    ) -> Ticket:
+        """The customer declined the round's survey (客户拒访)."""
+        return self.execute(ticket_id, c.RefuseSurvey(round, note=note), actor=actor)
+
+    def answer_survey(
+        self, ticket_id: str, round: str, response: SurveyResponse, *, actor: Actor, **details: Any
+    ) -> Ticket:
+        """Record an answer to ``round``, checked for anomalies (``AnswerSurvey``'s
+        keywords: ``answers``, ``started_at``, ``answered_at``, ``suggestion``,
+        ``reopen_to``, ``rules``)."""
+        return self.execute(ticket_id, c.AnswerSurvey(round, response, **details), actor=actor)
 
     def reopen(self, ticket_id: str, reason: str, *, actor: Actor) -> Ticket:
         return self.execute(ticket_id, c.Reopen(reason), actor=actor)

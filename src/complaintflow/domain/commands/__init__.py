@@ -24,6 +24,13 @@ from complaintflow.domain.commands.bookkeeping import QueueNotification, RecordA
 from complaintflow.domain.commands.conversation import Attach, Comment, Respond
 from complaintflow.domain.commands.intake import Assign, Investigate, Override, Transfer, Triage
 from complaintflow.domain.commands.outcome import Close, Merge, RecordSurvey, Reopen, Withdraw
+from complaintflow.domain.commands.rounds import (
+    REFUSAL_NOTE,
+    AnswerSurvey,
+    RefuseSurvey,
+    RoundRules,
+    SendSurvey,
+)
 from complaintflow.domain.commands.solution import (
     Approve,
     Complete,
@@ -37,7 +44,9 @@ from complaintflow.errors import ValidationError
 
 __all__ = [
     "COMMANDS",
+    "REFUSAL_NOTE",
     "TRIGGERS",
+    "AnswerSurvey",
     "Approve",
     "Assign",
     "Attach",
@@ -55,11 +64,14 @@ __all__ = [
     "QueueNotification",
     "RecordAlert",
     "RecordSurvey",
+    "RefuseSurvey",
     "Reject",
     "Reopen",
     "ResolveNow",
     "Respond",
     "RestampSla",
+    "RoundRules",
+    "SendSurvey",
     "Situation",
     "Transfer",
     "Triage",
