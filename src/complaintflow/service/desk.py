@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 import pendulum
@@ -473,12 +472,32 @@ class ComplaintDesk:
         return self.execute(ticket_id, c.RefuseSurvey(round, note=note), actor=actor)
 
     def answer_survey(
-        self, ticket_id: str, round: str, response: SurveyResponse, *, actor: Actor, **details: Any
+        self,
+        ticket_id: str,
+        round: str,
+        response: SurveyResponse,
+        *,
+        actor: Actor,
+        answers: Sequence[int] = (),
+        started_at: dt.datetime | None = None,
+        answered_at: dt.datetime | None = None,
+        suggestion: str | None = None,
+        reopen_to: str | None = None,
+        rules: c.RoundRules | None = None,
     ) -> Ticket:
-        """Record an answer to ``round``, checked for anomalies (``AnswerSurvey``'s
-        keywords: ``answers``, ``started_at``, ``answered_at``, ``suggestion``,
-        ``reopen_to``, ``rules``)."""
-        return self.execute(ticket_id, c.AnswerSurvey(round, response, **details), actor=actor)
+        """Record an answer to ``round``, checked for anomalies against the round's log
+        (``answers``: each scored question's score; ``suggestion``: 改进建议)."""
+        command = c.AnswerSurvey(
+            round,
+            response,
+            answers=tuple(answers),
+            started_at=started_at,
+            answered_at=answered_at,
+            suggestion=suggestion,
+            reopen_to=reopen_to,
+            rules=rules or c.RoundRules(),
+        )
+        return self.execute(ticket_id, command, actor=actor)
 
     def reopen(self, ticket_id: str, reason: str, *, actor: Actor) -> Ticket:
         return self.execute(ticket_id, c.Reopen(reason), actor=actor)
