@@ -4,7 +4,7 @@ A command is a request and may be refused; the events it produces are the
 facts.  Commands validate their own arguments on construction, so a
 malformed one never reaches :func:`complaintflow.domain.lifecycle.apply`.
 
-Each family module here (intake, conversation, solution, outcome,
+Each family module here (intake, conversation, solution, outcome, rounds,
 bookkeeping) declares its commands completely: the command class, the
 payload it records, its decision, fold step, audit wording, guards and who
 may fire it, as one :class:`Trigger` per command in the module's
