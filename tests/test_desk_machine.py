@@ -152,6 +152,7 @@ responses = st.one_of(
     st.sampled_from(["satisfied", "basically_satisfied", "unsatisfied"]).map(SurveyResponse),
 )
 #: Survey rounds (seed 003): answers to a round never sent are recorded as invalid.
+DONE = (Status.RESOLVED, Status.CLOSED)
 rounds = st.sampled_from(["2024-05", "2024-06"])
 steps = st.one_of(
     st.integers(1, 600).map(lambda m: dt.timedelta(minutes=m)),
@@ -211,7 +212,12 @@ def command_for(
         "record_survey": lambda: st.builds(
             c.RecordSurvey, responses, reopen_to=st.none() | st.just("chen.jie")
         ),
-        "send_survey": lambda: st.builds(c.SendSurvey, rounds, followup=st.booleans()),
+        "send_survey": lambda: st.builds(
+            c.SendSurvey,
+            rounds,
+            # A ticket still being handled takes only a round's second follow-up.
+            followup=st.booleans() if ticket.status in DONE else st.just(True),
+        ),
         "refuse_survey": lambda: st.builds(c.RefuseSurvey, rounds),
         "answer_survey": lambda: st.builds(
             c.AnswerSurvey,

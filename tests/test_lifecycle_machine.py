@@ -192,7 +192,7 @@ PROBES: dict[str, c.Command] = {
     "complete": c.Complete(),
     "resolve_now": c.ResolveNow("answered"),
     "record_survey": c.RecordSurvey(SurveyResponse.from_csat(4)),
-    "send_survey": c.SendSurvey("2024-05"),
+    "send_survey": c.SendSurvey("2024-05", followup=True),
     "refuse_survey": c.RefuseSurvey("2024-05", context=RoundContext(PROBE_SENT)),
     "answer_survey": c.AnswerSurvey(
         "2024-05", SurveyResponse.from_csat(4), context=RoundContext(PROBE_SENT)
@@ -298,6 +298,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         command = data.draw(command_for(trigger), label="command")
         if isinstance(command, c.Transfer):  # somewhere it has never been, so it goes somewhere
             command = attrs.evolve(command, to_department=f"dept-{len(self.log)}")
+        if isinstance(command, c.SendSurvey) and self.ticket.status.open:
+            command = attrs.evolve(command, followup=True)  # only a second follow-up reaches it
         assert self.fire(command, actor, step), f"{trigger} was allowed but refused"
 
     @rule(command=any_command, actor=actors, step=steps)

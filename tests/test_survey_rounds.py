@@ -39,7 +39,7 @@ from complaintflow.domain.events import Event
 from complaintflow.domain.lifecycle import apply
 from complaintflow.domain.vocabulary import Category, Kind
 from complaintflow.metrics import MonthlyReport, monthly_report
-from complaintflow.satisfaction import SurveySampler
+from complaintflow.satisfaction import SurveySampler, second_followups
 from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.storage.sqlite import SqliteStore
 
@@ -180,8 +180,19 @@ def test_a_round_reports_sample_participation_and_valid_rate(desk: ComplaintDesk
     assert "second follow-up by" in said[2]
     assert "希望增加夜间在线客服" in said[2]
 
+    owed = second_followups([desk.history(t.id) for t in drawn], calendar=CALENDAR)
+    assert [(f.ticket_id, f.reason) for f in owed] == [
+        (c1.id, "unsatisfied"),
+        (c2.id, "suggestion"),
+    ]
+    slot = owed[0].slot  # answered on a Tuesday: called back 24 hours later, in the window
+    assert slot is not None
+    assert slot.in_window
+    assert slot.at == owed[0].answered_at + dt.timedelta(hours=24)
     later(desk, 24 * 60)
     desk.send_survey(c2.id, ROUND, actor=SUPERVISOR, stratum="complaint/logistics", followup=True)
+    owed = second_followups([desk.history(t.id) for t in drawn])
+    assert [f.ticket_id for f in owed] == [c1.id]
 
     logs = [desk.history(t.id) for t in (*inquiries, *complaints)]
     report = monthly_report(

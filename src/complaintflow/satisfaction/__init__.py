@@ -6,7 +6,8 @@
   or online rating from the ticket.
 - :class:`SurveySampler` draws a stratified, order-independent sample;
   :meth:`SurveySampler.draw` gives each ticket drawn with its stratum's
-  figures, for a survey round recorded through ``desk.send_survey``.
+  figures, for a survey round recorded through ``desk.send_survey``;
+  :func:`second_followups` lists the call-backs (二次回访) still owed.
 - :func:`csat_percent`, :func:`nps`, :func:`ces`, :func:`level_shares` and
   :class:`SatisfactionSummary` score responses; :func:`unique_responses`
   enforces one response per ticket and survey.
@@ -15,6 +16,7 @@ Pure functions over values: nothing here reads a clock or a store.  The
 lifecycle, not this package, reopens a ticket on an unsatisfied result.
 """
 
+from complaintflow.satisfaction._followups import SecondFollowUp, second_followups
 from complaintflow.satisfaction._sampling import Draw, SurveySampler, must_survey, service_type
 from complaintflow.satisfaction._schedule import (
     Blackout,
@@ -42,6 +44,7 @@ __all__ = [
     "Draw",
     "DuplicateSurveyResponse",
     "SatisfactionSummary",
+    "SecondFollowUp",
     "SurveyCalendar",
     "SurveyMethod",
     "SurveyRules",
@@ -56,6 +59,7 @@ __all__ = [
     "must_survey",
     "nps",
     "schedule_survey",
+    "second_followups",
     "service_type",
     "unique_responses",
 ]

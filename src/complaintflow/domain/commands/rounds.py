@@ -117,6 +117,11 @@ class SurveySent(Payload):
     followup: bool = False
 
 
+def _round_reaches(now: Situation, p: SurveySent | None) -> bool:
+    """A round surveys finished work; its second follow-up may reach a reopened ticket."""
+    return p is None or p.followup or now.ticket.status in (Status.RESOLVED, Status.CLOSED)
+
+
 def _say_sent(p: SurveySent) -> str:
     what = "second follow-up" if p.followup else f"survey sent ({p.method})"
     return f"{what}, round {p.round}, stratum {p.stratum} ({p.sample} of {p.population})"
@@ -286,6 +291,14 @@ TRIGGERS = (
         ),
         lambda t, ev, p: {},
         _say_sent,
+        guards=(
+            Guard(
+                "round_reaches",
+                _round_reaches,
+                "a survey round reaches resolved or closed tickets; only its second "
+                "follow-up (followup=True) may reach a ticket still being handled",
+            ),
+        ),
         by=STAFF_OR_SYSTEM,
     ),
     Trigger(

@@ -88,7 +88,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("resolve_now", _ACTIVE[:4], S.RESOLVED, when="first_contact_kind"),
     Transition("record_survey", (S.RESOLVED,), S.INVESTIGATING, when="unsatisfied"),
     Transition("record_survey", (S.RESOLVED,), None, when="survey_open"),
-    Transition("send_survey", (S.RESOLVED, S.CLOSED), None),
+    Transition("send_survey", (*_ACTIVE, S.RESOLVED, S.CLOSED), None, when="round_reaches"),
     Transition("refuse_survey", (S.RESOLVED, S.CLOSED), None),
     Transition("answer_survey", (S.RESOLVED,), S.INVESTIGATING, when="round_reopens"),
     Transition("answer_survey", (S.RESOLVED, S.CLOSED), None),
