@@ -110,9 +110,8 @@ def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> st
         (
             w("complaint_fcr"),
             lb.percent(report.complaint_fcr.value),
-            lb.rate(report.complaint_fcr, "rate_complaints", lang),
+            lb.phrase("of_complaints", lang, n=report.complaint_fcr.denominator),
         ),
-        (w("fcr"), lb.percent(report.first_contact_resolution.value), resolved_base),
         ("CSAT", lb.percent(sat.csat.value), lb.phrase("of_answers", lang, n=sat.responses)),
         ("NPS", _number(sat.nps), lb.phrase("of_answers", lang, n=sat.nps_answers)),
         ("CES", _number(sat.ces, 2), lb.phrase("of_answers", lang, n=sat.ces_answers)),
@@ -204,26 +203,6 @@ def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> st
         + f"<p>{esc(w('levels'))}: {esc(levels)}</p></div></div></section>"
     )
 
-    head, round_rows = seeds.rounds(report, lang)
-    parts.append(
-        f'<section id="rounds"><h2>{esc(w("rounds"))}</h2>'
-        + _note(w("rounds_note"))
-        + f"<p>{esc(seeds.sent_line(report, lang))}</p>"
-        + (_table(head, round_rows) if round_rows else "")
-        + "</section>"
-    )
-    groups = "".join(
-        f"<li><b>{esc(label)}</b> — {count}<ul>"
-        + "".join(f"<li>{esc(number)}: <q>{esc(text)}</q></li>" for number, text in examples)
-        + "</ul></li>"
-        for label, count, examples in seeds.suggestions(report, lang, labels)
-    )
-    parts.append(
-        f'<section id="suggestions"><h2>{esc(w("suggestions"))}</h2>'
-        + _note(w("suggestions_note"))
-        + f"<ul>{groups or esc(w('none'))}</ul></section>"
-    )
-
     sla_bars = []
     for c in report.sla:
         for value, note, color in (
@@ -295,6 +274,26 @@ def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> st
             ],
         )
         + "</section>"
+    )
+
+    head, round_rows = seeds.rounds(report, lang)
+    parts.append(
+        f'<section id="rounds"><h2>{esc(w("rounds"))}</h2>'
+        + _note(w("rounds_note"))
+        + f"<p>{esc(seeds.sent_line(report, lang))}</p>"
+        + (_table(head, round_rows) if round_rows else "")
+        + "</section>"
+    )
+    groups = "".join(
+        f"<li><b>{esc(label)}</b> — {count}<ul>"
+        + "".join(f"<li>{esc(number)}: <q>{esc(text)}</q></li>" for number, text in examples)
+        + "</ul></li>"
+        for label, count, examples in seeds.suggestions(report, lang, labels)
+    )
+    parts.append(
+        f'<section id="suggestions"><h2>{esc(w("suggestions"))}</h2>'
+        + _note(w("suggestions_note"))
+        + f"<ul>{groups or esc(w('none'))}</ul></section>"
     )
 
     parts.append(

@@ -167,6 +167,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rate_answers": ("{p}（{k}/{n} 份回答）", "{p} ({k} of {n} answers)"),
     "rate_finished": ("{p}（{k}/{n} 个已结束计时）", "{p} ({k} of {n} finished clocks)"),
     "of_resolved": ("占本月解决 {n} 件", "of {n} tickets resolved"),
+    "of_complaints": ("占本月解决投诉 {n} 件", "of {n} complaints resolved"),
     "of_answers": ("占 {n} 份回答", "of {n} answers"),
 }
 
