@@ -221,7 +221,16 @@ def test_a_round_reports_sample_participation_and_valid_rate(desk: ComplaintDesk
     data = json.loads(json.dumps(report.to_dict()))
     assert data["survey_rounds"][0]["total"]["valid_rate"]["value"] == 0.75
     zh, en = report.to_markdown("zh"), report.to_markdown("en")
-    for word in ("样本量", "参与率", "有效回收率", "客户拒访", "二次回访", "用时过短"):
+    assert [(g.category, g.count) for g in report.suggestions] == [("survey", 1)]
+    for word in (
+        "样本量",
+        "参与率",
+        "有效回收率",
+        "客户拒访",
+        "二次回访",
+        "用时过短",
+        "回访中的改进建议",
+    ):
         assert word in zh
     for word in ("Sample", "Participation", "Valid-response rate", "too fast"):
         assert word in en

@@ -82,10 +82,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "same_answer": ("所有题同一分", "same answer to every question"),
     "rate_sent": ("{p}（{k}/{n}）", "{p} ({k} of {n})"),
     "suggestions": ("本月建议汇总（供产品/运营部）", "Suggestions of the month (for product)"),
+    "survey_suggestions": ("回访中的改进建议", "Improvement suggestions from surveys"),
     "suggestions_note": (
-        "本月受理的建议类反馈按分类汇总，含回访中的改进建议（survey）",
-        "suggestions received this month by category, with the improvement suggestions "
-        "of survey answers (survey)",
+        "本月受理的建议类反馈按分类汇总，另列回访中的改进建议",
+        "suggestions received this month by category, and the improvement suggestions "
+        "of this month's survey answers",
     ),
     "no_handoff": ("无转派无重开解决率", "Resolved without transfer or reopen"),
     "reopen": ("重开率", "Reopen rate"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from complaintflow.metrics import _labels as lb
+from complaintflow.metrics._digest import SURVEY_GROUP
 from complaintflow.metrics._rounds import RoundFigures
 from complaintflow.metrics._values import Durations
 from complaintflow.metrics.labels import Labels
@@ -93,4 +94,12 @@ def suggestions(
     report: MonthlyReport, lang: str, labels: Labels | None
 ) -> list[tuple[str, int, tuple[tuple[str, str], ...]]]:
     """(category as readers know it, count, examples) per group, most frequent first."""
-    return [(lb.value(g.category, lang, labels), g.count, g.examples) for g in report.suggestions]
+
+    def name(code: str) -> str:
+        return (
+            lb.word("survey_suggestions", lang)
+            if code == SURVEY_GROUP
+            else lb.value(code, lang, labels)
+        )
+
+    return [(name(g.category), g.count, g.examples) for g in report.suggestions]
