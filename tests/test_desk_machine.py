@@ -153,6 +153,9 @@ responses = st.one_of(
     st.builds(SurveyResponse.from_csat, st.integers(1, 5), nps=st.none() | st.integers(0, 10)),
     st.sampled_from(["satisfied", "basically_satisfied", "unsatisfied"]).map(SurveyResponse),
 )
+#: Survey rounds (seed 003): answers to a round never sent are recorded as invalid.
+DONE = (Status.RESOLVED, Status.CLOSED)
+rounds = st.sampled_from(["2024-05", "2024-06"])
 steps = st.one_of(
     st.integers(1, 600).map(lambda m: dt.timedelta(minutes=m)),
     st.integers(1, 72).map(lambda h: dt.timedelta(hours=h)),
@@ -210,6 +213,21 @@ def command_for(
         "resolve_now": lambda: st.builds(c.ResolveNow, texts),
         "record_survey": lambda: st.builds(
             c.RecordSurvey, responses, reopen_to=st.none() | st.just("chen.jie")
+        ),
+        "send_survey": lambda: st.builds(
+            c.SendSurvey,
+            rounds,
+            # A ticket still being handled takes only a round's second follow-up.
+            followup=st.booleans() if ticket.status in DONE else st.just(True),
+        ),
+        "refuse_survey": lambda: st.builds(c.RefuseSurvey, rounds),
+        "answer_survey": lambda: st.builds(
+            c.AnswerSurvey,
+            rounds,
+            responses,
+            answers=st.lists(st.integers(1, 5), max_size=4).map(tuple),
+            suggestion=st.none() | texts,
+            reopen_to=st.none() | st.just("chen.jie"),
         ),
         "reopen": lambda: st.builds(c.Reopen, texts),
         "close": lambda: st.builds(c.Close, st.none() | texts),

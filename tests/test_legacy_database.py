@@ -31,7 +31,9 @@ FIXTURE = Path(__file__).parent / "data" / "legacy-6004883.sqlite3"
 SH = "Asia/Shanghai"
 OFFICE = (("09:00", "12:00"), ("13:00", "18:00"))
 CALENDAR = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE))
-POLICY = SlaPolicy.default("v1")
+#: The file was written when the resolution clock ran to the end of the execution; a host
+#: upgrading keeps measuring its "v1" tickets that way by saying so (the default is now 办结).
+POLICY = SlaPolicy.default("v1", resolution_end="resolved")
 AGENT = Actor.staff("wang.li", Role.AGENT)
 
 

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from complaintflow.domain import commands as c
+from complaintflow.domain.commands.rounds import RoundContext
 from complaintflow.domain.events import Event
 from complaintflow.domain.lifecycle import (
     COMMANDS,
@@ -48,6 +49,9 @@ START = pendulum.datetime(2024, 5, 20, 9, 0, tz="Asia/Shanghai")
 PROBE_DUE = pendulum.datetime(2024, 5, 21, 10, tz="Asia/Shanghai")
 #: A new time promised to the customer must lie ahead of every run's clock.
 PROMISED = pendulum.datetime(2099, 5, 21, 10, tz="Asia/Shanghai")
+#: Before any ticket of the machine: a survey round sent then, answered any time later.
+PROBE_SENT = pendulum.datetime(2000, 1, 1, tz="Asia/Shanghai")
+contexts = st.builds(RoundContext, st.just(PROBE_SENT), st.booleans())
 
 ACTORS = (
     Actor.staff("agent.1", Role.AGENT),
@@ -136,6 +140,17 @@ def command_for(trigger: str) -> st.SearchStrategy[c.Command]:
         "record_survey": st.builds(
             c.RecordSurvey, responses, reopen_to=st.one_of(st.none(), st.just("super.1"))
         ),
+        "send_survey": st.builds(c.SendSurvey, st.just("2024-05"), followup=st.booleans()),
+        "refuse_survey": st.builds(c.RefuseSurvey, st.just("2024-05"), context=contexts),
+        "answer_survey": st.builds(
+            c.AnswerSurvey,
+            st.just("2024-05"),
+            responses,
+            answers=st.lists(st.integers(1, 5), max_size=4).map(tuple),
+            suggestion=st.one_of(st.none(), texts),
+            reopen_to=st.one_of(st.none(), st.just("super.1")),
+            context=contexts,
+        ),
         "reopen": st.builds(c.Reopen, texts),
         "close": st.builds(c.Close),
         "merge": st.builds(c.Merge, st.just("T-0"), st.one_of(st.none(), texts)),
@@ -180,6 +195,11 @@ PROBES: dict[str, c.Command] = {
     "complete": c.Complete(),
     "resolve_now": c.ResolveNow("answered"),
     "record_survey": c.RecordSurvey(SurveyResponse.from_csat(4)),
+    "send_survey": c.SendSurvey("2024-05", followup=True),
+    "refuse_survey": c.RefuseSurvey("2024-05", context=RoundContext(PROBE_SENT)),
+    "answer_survey": c.AnswerSurvey(
+        "2024-05", SurveyResponse.from_csat(4), context=RoundContext(PROBE_SENT)
+    ),
     "reopen": c.Reopen("again"),
     "close": c.Close(),
     "merge": c.Merge("T-0"),
@@ -282,6 +302,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         command = data.draw(command_for(trigger), label="command")
         if isinstance(command, c.Transfer):  # somewhere it has never been, so it goes somewhere
             command = attrs.evolve(command, to_department=f"dept-{len(self.log)}")
+        if isinstance(command, c.SendSurvey) and self.ticket.status.open:
+            command = attrs.evolve(command, followup=True)  # only a second follow-up reaches it
         assert self.fire(command, actor, step), f"{trigger} was allowed but refused"
 
     @rule(command=any_command, actor=actors, step=steps)
@@ -338,7 +360,9 @@ class LifecycleMachine(RuleBasedStateMachine):
         later = self.now + dt.timedelta(seconds=1)
         for actor in ACTORS:
             allowed = set(allowed_commands(self.ticket, actor, at=later, rules=self.rules_))
-            assert allowed <= ({"reopen"} if status is Status.CLOSED else set())
+            # A closed ticket may be reopened, and surveyed in a round (seed 003).
+            closed = {"reopen", "send_survey", "refuse_survey", "answer_survey"}
+            assert allowed <= (closed if status is Status.CLOSED else set())
         if status.final:
             for probe in PROBES.values():
                 for actor in ACTORS:

@@ -228,8 +228,10 @@ def test_sla_compliance_with_pauses_excluded_and_counted() -> None:
     """First response: t1, t2 (twice: the reopening starts a new cycle), t3, t6 met; t4 took
     2h30 of its 2h.  Resolution: every finished clock met once the customer's waiting is
     left out; counting it, t4 (32h of 24h) and t7 (39h30 of 31h) are late.  t5 is still
-    running and breached on both; t9 was withdrawn (cancelled, not counted)."""
-    first, resolution = sla_compliance(LOGS, MAY, policy=POLICY, calendar=CAL)
+    running and breached on both; t9 was withdrawn (cancelled, not counted).  Measured, as
+    here, to the execution's end (``resolution_end="resolved"``)."""
+    executed = SlaPolicy.default(resolution_end="resolved")
+    first, resolution = sla_compliance(LOGS, MAY, policy=executed, calendar=CAL)
     assert first.metric == "first_response"
     assert (first.finished, first.met, first.met_pauses_running, first.overdue_open) == (6, 5, 5, 1)
     assert resolution.metric == "resolution"
@@ -241,6 +243,13 @@ def test_sla_compliance_with_pauses_excluded_and_counted() -> None:
     ) == (7, 7, 5, 1)
     assert resolution.rate.value == 1.0
     assert resolution.rate_pauses_running.value == pytest.approx(5 / 7)
+
+    # By default the clock stops at 办结, the solution given, before any waiting on the
+    # customer: t7's was given in April, and no finished clock counts a wait.
+    (_, given) = sla_compliance(LOGS, MAY, policy=POLICY, calendar=CAL)
+    assert (given.finished, given.met, given.met_pauses_running, given.overdue_open) == (
+        6, 6, 6, 1,
+    )  # fmt: skip
 
 
 def test_a_ticket_idle_since_an_earlier_month_is_still_overdue() -> None:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from complaintflow.clock import instant
 from complaintflow.domain import commands as c
+from complaintflow.domain.commands.rounds import RoundContext
 from complaintflow.domain.events import Event
 from complaintflow.domain.lifecycle import COMMANDS, allowed_commands, apply, open_ticket
 from complaintflow.domain.money import Money
@@ -117,6 +118,9 @@ responses = st.builds(
     nps=st.none() | st.integers(0, 10),
     comment=st.none() | texts,
 )
+round_contexts = st.builds(
+    RoundContext, st.datetimes(timezones=st.just(dt.UTC)).map(pendulum.instance), st.booleans()
+)
 COMMAND_ARGS: dict[str, st.SearchStrategy[Any]] = {
     "triage": st.builds(
         c.Triage,
@@ -148,6 +152,25 @@ COMMAND_ARGS: dict[str, st.SearchStrategy[Any]] = {
     "complete": st.builds(c.Complete, st.none() | texts),
     "resolve_now": st.builds(c.ResolveNow, texts),
     "record_survey": st.builds(c.RecordSurvey, responses, reopen_to=st.none() | texts),
+    "send_survey": st.builds(
+        c.SendSurvey,
+        texts,
+        stratum=texts,
+        population=st.just(9),
+        sample=st.integers(1, 9),
+        method=texts,
+        followup=st.booleans(),
+    ),
+    "refuse_survey": st.builds(c.RefuseSurvey, texts, note=texts, context=round_contexts),
+    "answer_survey": st.builds(
+        c.AnswerSurvey,
+        texts,
+        responses,
+        answers=st.lists(st.integers(0, 10), max_size=4).map(tuple),
+        suggestion=st.none() | texts,
+        reopen_to=st.none() | texts,
+        context=round_contexts,
+    ),
     "reopen": st.builds(c.Reopen, texts),
     "close": st.builds(c.Close, st.none() | texts),
     "merge": st.builds(c.Merge, texts, st.none() | texts),

@@ -29,7 +29,8 @@ from complaintflow.sla.policy import SlaPolicy
 SH = "Asia/Shanghai"
 OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
 CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE), holidays=[dt.date(2024, 6, 10)])
-POLICY = SlaPolicy.default()
+#: Measured to the execution's end, so that a wait on the customer pauses a running clock.
+POLICY = SlaPolicy.default(resolution_end="resolved")
 AGENT = Actor.staff("a1", "agent")
 CUSTOMER = Actor.customer("c")
 

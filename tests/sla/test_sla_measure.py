@@ -39,7 +39,9 @@ ALWAYS = BusinessCalendar(tz=SH, week={day: [("00:00", "24:00")] for day in rang
 AGENT = Actor.staff("a1", "agent")
 SUPERVISOR = Actor.staff("s1", "supervisor")
 CUSTOMER = Actor.customer("c1")
-POLICY = SlaPolicy.default()
+#: Measured to the execution's end, so that the waits on the customer are pauses of a running
+#: clock (the default stops it at 办结, the solution given: tests/sla/test_resolution_end.py).
+POLICY = SlaPolicy.default(resolution_end="resolved")
 
 
 def at(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
@@ -115,6 +117,7 @@ def test_paused_straight_to_resolved_still_deducts_the_last_pause() -> None:
         fallback=policy.fallback,
         rules=policy.rules,
         pauses={"resolution": frozenset({"awaiting_customer", "executing"})},
+        resolution_end="resolved",
     )
     story = Story(at(11, 9), policy=policy)
     story.do(ProposeSolution("补发一件"), at(11, 10))
@@ -222,6 +225,7 @@ def test_reopen_behaves_per_policy(mode: ReopenMode) -> None:
         version=f"reopen-{mode}",
         fallback=SlaPolicy.default().fallback,
         reopen={"resolution": mode, "first_response": ReopenMode.CONTINUE},
+        resolution_end="resolved",
     )
     story = _resolved_and_reopened(policy)
     status = measure(story.log, policy, CAL, at(12, 10))

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from complaintflow.domain import commands as c
 from complaintflow.domain.lifecycle import allowed_commands, apply, open_ticket
 from complaintflow.domain.money import Money
-from complaintflow.domain.sla_state import ReopenMode
+from complaintflow.domain.sla_state import ReopenMode, ResolutionEnd
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.values import Actor, SurveyResponse, TicketDraft
 from complaintflow.domain.vocabulary import Category, Channel, Kind, Priority, Role, Status
@@ -112,6 +112,7 @@ def policies(draw: st.DrawFn) -> SlaPolicy:
             "next_response": draw(pause_sets),
         },
         steps={"technical": BusinessHours(2), "billing": BusinessHours(1)},
+        resolution_end=draw(st.sampled_from(list(ResolutionEnd))),
     )
 
 

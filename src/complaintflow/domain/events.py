@@ -37,6 +37,7 @@ from complaintflow.domain.commands.outcome import (
     Withdrawn,
 )
 from complaintflow.domain.commands.promise import TimeCommitted
+from complaintflow.domain.commands.rounds import SurveyAnswered, SurveyRefused, SurveySent
 from complaintflow.domain.commands.solution import (
     Approved,
     Completed,
@@ -72,7 +73,10 @@ __all__ = [
     "SlaAlerted",
     "SlaStamped",
     "SolutionProposed",
+    "SurveyAnswered",
     "SurveyRecorded",
+    "SurveyRefused",
+    "SurveySent",
     "TimeCommitted",
     "Transferred",
     "Triaged",

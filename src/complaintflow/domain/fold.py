@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import attrs
+import pendulum
 
 from complaintflow.domain import events as e
 from complaintflow.domain.commands import TRIGGERS
@@ -20,12 +21,13 @@ from complaintflow.domain.sla_state import (
     REOPENABLE,
     ClockChange,
     ClockRules,
+    ResolutionEnd,
     SlaClocks,
     is_done,
     is_final,
 )
 from complaintflow.domain.ticket import Ticket
-from complaintflow.domain.vocabulary import ActorKind
+from complaintflow.domain.vocabulary import ActorKind, Status
 from complaintflow.errors import ValidationError
 
 __all__ = ["advance_clocks", "evolve", "fold_clocks", "replay"]
@@ -95,12 +97,26 @@ def advance_clocks(
         work.start(f"step:{new}", at)
     if isinstance(payload, e.SlaAlerted):
         work.record_alert(payload.metric, payload.cycle, payload.key)
+    if clocks.rules.resolution_end is ResolutionEnd.SOLUTION_GIVEN:
+        _solution_given(work, was, status, at)
     if is_done(status) and (was is None or not is_done(was)):
         work.stop_all(at)
     if is_final(status):
         work.stop_all(at, cancelled=True)
     work.settle(status, at)
     return work.frozen(clocks)
+
+
+def _solution_given(
+    work: ClockChange, was: Status | None, status: Status, at: pendulum.DateTime
+) -> None:
+    """办结 (seed 000 §2.3.2): the resolution clock stops when the solution reaches the
+    customer, and goes on in the same cycle if they send the ticket back."""
+    waiting = Status.AWAITING_CUSTOMER
+    if status is waiting and was is not waiting:
+        work.stop("resolution", at)
+    elif was is waiting and status is Status.INVESTIGATING:  # declined: not settled after all
+        work.carry_on("resolution", at)
 
 
 def fold_clocks(events: Sequence[e.Event], version: str, rules: ClockRules) -> SlaClocks:

@@ -26,7 +26,7 @@ import pendulum
 
 from complaintflow.domain.vocabulary import Status
 
-__all__ = ["REOPENABLE", "ClockRules", "Cycle", "ReopenMode", "SlaClocks"]
+__all__ = ["REOPENABLE", "ClockRules", "Cycle", "ReopenMode", "ResolutionEnd", "SlaClocks"]
 
 _DONE = frozenset({Status.RESOLVED, Status.CLOSED})
 _FINAL = frozenset({Status.MERGED, Status.WITHDRAWN})
@@ -48,6 +48,22 @@ class ReopenMode(enum.StrEnum):
     RESET = "reset"
 
 
+class ResolutionEnd(enum.StrEnum):
+    """Where the resolution clock stops.
+
+    ``solution_given``: seed 000 §2.3.2's 办结时限（给出解决方案）: when the
+    solution reaches the customer (the ticket enters ``awaiting_customer``);
+    a declined solution sends the ticket back and the same cycle goes on,
+    the time with the customer counting as a pause.  The execution after
+    it is reported as its own step (the monthly report's execution time).
+    ``resolved``: when the solution has been carried out (``complete``) or
+    the ticket was resolved at first contact.
+    """
+
+    SOLUTION_GIVEN = "solution_given"
+    RESOLVED = "resolved"
+
+
 Pause = tuple[pendulum.DateTime, pendulum.DateTime | None]
 
 
@@ -58,11 +74,15 @@ class ClockRules:
     ``pauses``: per metric, the statuses in which its clock stands still.
     ``reopen``: per metric of :data:`REOPENABLE`, what a reopening does.
     ``steps``: departments with a per-step target (``step:<department>``).
+    ``resolution_end``: where the resolution clock stops; ``resolved`` when
+    absent, as in logs stamped before it existed (new policies default to
+    ``solution_given``, seed 000's 办结).
     """
 
     pauses: tuple[tuple[str, tuple[Status, ...]], ...] = ()
     reopen: tuple[tuple[str, ReopenMode], ...] = ()
     steps: tuple[str, ...] = ()
+    resolution_end: ResolutionEnd = ResolutionEnd.RESOLVED
 
     def pauses_in(self, metric: str) -> tuple[Status, ...]:
         for name, statuses in self.pauses:
@@ -178,6 +198,14 @@ class ClockChange:
         if mode is ReopenMode.RESET and metric in self.by_metric:
             self.by_metric[metric] = attrs.evolve(self.by_metric[metric], reset=True)
 
+    def carry_on(self, metric: str, at: pendulum.DateTime) -> None:
+        """A stopped cycle runs again; the time it stood stopped counts as a pause."""
+        last = self.by_metric.get(metric)
+        if last is not None and last.stopped_at is not None and not last.cancelled:
+            self.by_metric[metric] = attrs.evolve(
+                last, stopped_at=None, pauses=(*last.pauses, (last.stopped_at, at))
+            )
+
     def settle(self, status: Status, at: pendulum.DateTime) -> None:
         """Pause or resume every running cycle for the status the ticket is now in."""
         for metric, cycle in self.by_metric.items():
@@ -198,12 +226,14 @@ def rules_from(
     pauses: Iterable[tuple[str, Iterable[Status]]],
     reopen: Iterable[tuple[str, ReopenMode]],
     steps: Iterable[str],
+    resolution_end: ResolutionEnd = ResolutionEnd.RESOLVED,
 ) -> ClockRules:
     """:class:`ClockRules` in a canonical order, so equal policies give equal rules."""
     return ClockRules(
         pauses=tuple(sorted((metric, tuple(sorted(states))) for metric, states in pauses)),
         reopen=tuple(sorted(reopen)),
         steps=tuple(sorted(steps)),
+        resolution_end=resolution_end,
     )
 
 

@@ -160,7 +160,9 @@ def facts(log: Sequence[e.Event], cutoff: dt.datetime) -> TicketFacts | None:
         payload, now = event.payload, event.status
         if isinstance(payload, e.Transferred):
             transfers += 1
-        if isinstance(payload, e.SurveyRecorded):
+        if isinstance(payload, e.SurveyRecorded) or (
+            isinstance(payload, e.SurveyAnswered) and payload.valid
+        ):
             surveys.append((event.at, payload.response))
         if was in _DONE and now not in _DONE and not now.final:
             reopens.append(event.at)

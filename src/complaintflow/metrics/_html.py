@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from complaintflow.durations import format_duration
 from complaintflow.metrics import _labels as lb
+from complaintflow.metrics import _sections as seeds
 from complaintflow.metrics import _svg as svg
 from complaintflow.metrics._values import Rate
 from complaintflow.metrics.labels import Labels
@@ -106,7 +107,11 @@ def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> st
         (w("resolved"), str(report.resolved), w("resolved_note")),
         (f"{w('frt')} ({w('business')})", dur(report.first_response.business.mean), ""),
         (w("aht"), dur(report.handle_time.wall.mean), ""),
-        (w("fcr"), lb.percent(report.first_contact_resolution.value), resolved_base),
+        (
+            w("complaint_fcr"),
+            lb.percent(report.complaint_fcr.value),
+            lb.phrase("of_complaints", lang, n=report.complaint_fcr.denominator),
+        ),
         ("CSAT", lb.percent(sat.csat.value), lb.phrase("of_answers", lang, n=sat.responses)),
         ("NPS", _number(sat.nps), lb.phrase("of_answers", lang, n=sat.nps_answers)),
         ("CES", _number(sat.ces, 2), lb.phrase("of_answers", lang, n=sat.ces_answers)),
@@ -235,16 +240,18 @@ def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> st
             dur(d.business.mean),
             dur(d.business.median),
             d.wall.count,
-            f"{d.pending} {w(pending)}",
+            f"{d.pending} {w(pending)}" if pending else "",
         ]
         for key, d, pending in (
             ("frt", report.first_response, "pending_frt"),
             ("aht", report.handle_time, "pending_aht"),
+            *seeds.durations(report),
         )
     ]
     parts.append(
         f'<section id="times"><h2>{esc(w("frt"))} / {esc(w("aht"))}</h2>'
         + _note(f"{w('frt_note')}; {w('aht_note')}")
+        + _note(f"{w('aht_closed_note')}; {w('solution_note')}; {w('complaint_fcr_note')}")
         + _table(
             [
                 "",
@@ -260,12 +267,33 @@ def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> st
         + _table(
             ["", ""],
             [
+                *seeds.rates(report, lang),
                 [w("fcr"), rate(report.first_contact_resolution, "rate_resolved")],
                 [w("no_handoff"), rate(report.resolved_without_handoff, "rate_resolved")],
                 [w("reopen"), rate(report.reopen_rate, "rate_resolved")],
             ],
         )
         + "</section>"
+    )
+
+    head, round_rows = seeds.rounds(report, lang)
+    parts.append(
+        f'<section id="rounds"><h2>{esc(w("rounds"))}</h2>'
+        + _note(w("rounds_note"))
+        + f"<p>{esc(seeds.sent_line(report, lang))}</p>"
+        + (_table(head, round_rows) if round_rows else "")
+        + "</section>"
+    )
+    groups = "".join(
+        f"<li><b>{esc(label)}</b> — {count}<ul>"
+        + "".join(f"<li>{esc(number)}: <q>{esc(text)}</q></li>" for number, text in examples)
+        + "</ul></li>"
+        for label, count, examples in seeds.suggestions(report, lang, labels)
+    )
+    parts.append(
+        f'<section id="suggestions"><h2>{esc(w("suggestions"))}</h2>'
+        + _note(w("suggestions_note"))
+        + f"<ul>{groups or esc(w('none'))}</ul></section>"
     )
 
     parts.append(

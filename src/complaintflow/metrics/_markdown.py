@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from complaintflow.durations import format_duration
 from complaintflow.metrics import _labels as lb
+from complaintflow.metrics import _sections as seeds
 from complaintflow.metrics._values import Durations, Rate
 from complaintflow.metrics.labels import Labels
 
@@ -85,6 +86,11 @@ def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> st
                 "",
             ),
             (f"{w('aht')} ({w('mean')}, {w('wall')})", dur(report.handle_time.wall.mean), ""),
+            *(
+                (f"{w(key)} ({w('mean')}, {w('wall')})", dur(d.wall.mean), "")
+                for key, d, _ in seeds.durations(report)[:1]
+            ),
+            (w("complaint_fcr"), lb.rate(report.complaint_fcr, "rate_complaints", lang), ""),
             (w("fcr"), rate(report.first_contact_resolution, "rate_resolved"), ""),
             (w("no_handoff"), rate(report.resolved_without_handoff, "rate_resolved"), ""),
             (w("reopen"), rate(report.reopen_rate, "rate_resolved"), ""),
@@ -97,7 +103,7 @@ def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> st
 
     out += [f"## {w('frt')} / {w('aht')}", ""]
 
-    def times(key: str, d: Durations, pending: str) -> list[object]:
+    def times(key: str, d: Durations, pending: str | None) -> list[object]:
         return [
             w(key),
             dur(d.wall.mean),
@@ -105,7 +111,7 @@ def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> st
             dur(d.business.mean),
             dur(d.business.median),
             d.wall.count,
-            f"{d.pending} {w(pending)}",
+            f"{d.pending} {w(pending)}" if pending else "",
         ]
 
     out += _table(
@@ -121,9 +127,12 @@ def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> st
         [
             times("frt", report.first_response, "pending_frt"),
             times("aht", report.handle_time, "pending_aht"),
+            *(times(*row) for row in seeds.durations(report)),
         ],
     )
     out += [f"*{w('frt_note')}; {w('aht_note')}*", ""]
+    for note in ("aht_closed_note", "solution_note", "complaint_fcr_note"):
+        out += [f"*{w(note)}*", ""]
 
     out += [f"## {w('satisfaction')}", "", f"*{w('responses_note')}*", ""]
     out += _table(
@@ -145,6 +154,11 @@ def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> st
             for p in report.trend
         ],
     )
+
+    out += [f"### {w('rounds')}", "", f"*{w('rounds_note')}*", ""]
+    out += [md(seeds.sent_line(report, lang)), ""]
+    head, rows = seeds.rounds(report, lang)
+    out += _table(head, [[md(str(cell)) for cell in row] for row in rows]) if rows else []
 
     out += [f"## {w('sla')}", "", f"*{w('finished')}: {w('finished_note')}*", ""]
     out += _table(
@@ -172,6 +186,12 @@ def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> st
             f"{w('example')} {md(top.example_number)}: “{md(top.example)}”"
         )
     out += ["" if report.top3 else w("none"), ""]
+
+    out += [f"## {w('suggestions')}", "", f"*{w('suggestions_note')}*", ""]
+    for label, count, examples in seeds.suggestions(report, lang, labels):
+        out.append(f"- **{md(label)}** — {count}")
+        out += [f"  - {md(number)}: “{md(text)}”" for number, text in examples]
+    out += ["" if report.suggestions else w("none"), ""]
 
     out += [f"## {w('distributions')}", ""]
     of_received = lb.phrase("share_received", lang, n=report.received)

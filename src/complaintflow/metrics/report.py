@@ -20,7 +20,15 @@ import attrs
 from complaintflow.domain.events import Event
 from complaintflow.metrics import _labels as lb
 from complaintflow.metrics import kpis as k
+from complaintflow.metrics._digest import SuggestionGroup, suggestions_of
 from complaintflow.metrics._facts import Period, TicketFacts, collect
+from complaintflow.metrics._handling import (
+    SolutionTimes,
+    aht_closed_of,
+    complaint_fcr_of,
+    solution_times_of,
+)
+from complaintflow.metrics._rounds import RoundFigures, SurveyRound, rounds_of, sent_in
 from complaintflow.metrics.labels import Labels
 from complaintflow.sla.targets import BusinessTime
 
@@ -61,6 +69,18 @@ class MonthlyReport:
     distributions: Mapping[str, Mapping[str, int]]
     problem_categories: Mapping[str, int]
     top3: tuple[TopProblem, ...]
+    #: Seed 001 FAQ 2's FCR: complaints solved at first contact (metrics._handling).
+    complaint_fcr: k.Rate = attrs.field(factory=lambda: k.Rate(0, 0))
+    #: Seed 001 FAQ 2's AHT: ticket created → final close.
+    handle_time_closed: k.Durations | None = None
+    #: Seed 000 §2.3.2: receipt → solution given (办结), and its execution.
+    solution_times: SolutionTimes | None = None
+    #: Seed 003: the survey rounds started this month, and questionnaires sent
+    #: this month (first sends, second follow-ups).
+    survey_rounds: tuple[SurveyRound, ...] = ()
+    surveys_sent: tuple[int, int] = (0, 0)
+    #: Seed 000 §2.3.1: the month's suggestions for the product team.
+    suggestions: tuple[SuggestionGroup, ...] = ()
 
     @property
     def label(self) -> str:
@@ -96,6 +116,7 @@ class MonthlyReport:
             "distributions": {name: dict(d) for name, d in self.distributions.items()},
             "problem_categories": dict(self.problem_categories),
             "top3": [attrs.asdict(top) for top in self.top3],
+            **_seed_figures(self),
         }
 
     def to_markdown(self, lang: str = "zh", *, labels: Labels | None = None) -> str:
@@ -166,6 +187,45 @@ def _compliance(c: k.Compliance) -> dict[str, Any]:
     }
 
 
+def _seed_figures(report: MonthlyReport) -> dict[str, Any]:
+    """The figures issue 13 added: seed 001's FCR and AHT, 办结, surveys, suggestions."""
+    times = report.solution_times
+    return {
+        "complaint_first_contact_resolution": _rate(report.complaint_fcr),
+        "handle_time_closed": (
+            None if report.handle_time_closed is None else _durations(report.handle_time_closed)
+        ),
+        "solution_given": None if times is None else _durations(times.to_solution),
+        "execution": None if times is None else _durations(times.execution),
+        "surveys_sent": {"first": report.surveys_sent[0], "followups": report.surveys_sent[1]},
+        "survey_rounds": [
+            {
+                "round": r.round,
+                "strata": [_round_figures(f) for f in r.strata],
+                "total": _round_figures(r.total),
+            }
+            for r in report.survey_rounds
+        ],
+        "suggestions": [
+            {
+                "category": g.category,
+                "count": g.count,
+                "examples": [{"number": n, "text": t} for n, t in g.examples],
+            }
+            for g in report.suggestions
+        ],
+    }
+
+
+def _round_figures(f: RoundFigures) -> dict[str, Any]:
+    return {
+        **{key: value for key, value in attrs.asdict(f).items() if key != "invalid"},
+        "invalid": dict(f.invalid),
+        "participation": _rate(f.participation),
+        "valid_rate": _rate(f.valid_rate),
+    }
+
+
 def _top3(items: Sequence[TicketFacts], period: Period) -> tuple[TopProblem, ...]:
     mine = k.received(items, period)
     problems = sum(f.ticket.kind in k.PROBLEM_KINDS and f.ticket.category is not None for f in mine)
@@ -225,4 +285,10 @@ def monthly_report(
         distributions={name: k.distribution_of(items, period, name) for name in k.DIMENSIONS},
         problem_categories=k.distribution_of(items, period, "category", k.PROBLEM_KINDS),
         top3=_top3(items, period),
+        complaint_fcr=complaint_fcr_of(items, period),
+        handle_time_closed=aht_closed_of(items, period, calendar),
+        solution_times=solution_times_of(items, period, calendar),
+        survey_rounds=rounds_of(items, period),
+        surveys_sent=sent_in(items, period),
+        suggestions=suggestions_of(items, period),
     )

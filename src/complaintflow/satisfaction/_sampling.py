@@ -28,7 +28,7 @@ from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import CustomerTier, Kind, Priority
 from complaintflow.errors import ValidationError
 
-__all__ = ["SurveySampler", "must_survey", "service_type"]
+__all__ = ["Draw", "SurveySampler", "must_survey", "service_type"]
 
 
 def service_type(ticket: Ticket) -> str:
@@ -66,6 +66,21 @@ def _seed(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 
 
 @attrs.frozen
+class Draw:
+    """One ticket drawn for a survey round, with its stratum's figures.
+
+    ``population`` and ``sample`` are the sizes of ``stratum`` in the round:
+    what ``desk.send_survey(..., stratum=, population=, sample=)`` records,
+    so the report can give 样本量 and the rates per stratum (seed 003).
+    """
+
+    ticket: Ticket
+    stratum: str
+    population: int
+    sample: int
+
+
+@attrs.frozen
 class SurveySampler:
     """Choose the tickets to survey: ``SurveySampler(rate=0.10, seed=2024).select(tickets)``.
 
@@ -91,6 +106,20 @@ class SurveySampler:
             others = sorted((t for t in members if not must_survey(t)), key=self._key)
             chosen += required + others[: max(0, self.quota(len(members)) - len(required))]
         return sorted(chosen, key=lambda t: t.id)
+
+    def draw(self, tickets: Iterable[Ticket]) -> list[Draw]:
+        """:meth:`select`, each ticket with its stratum, the stratum's size and its sample's."""
+        population = _tickets(tickets)
+        sizes: dict[str, int] = {}
+        for ticket in population:
+            sizes[service_type(ticket)] = sizes.get(service_type(ticket), 0) + 1
+        chosen = self.select(population)
+        drawn: dict[str, int] = {}
+        for ticket in chosen:
+            drawn[service_type(ticket)] = drawn.get(service_type(ticket), 0) + 1
+        return [
+            Draw(t, service_type(t), sizes[service_type(t)], drawn[service_type(t)]) for t in chosen
+        ]
 
     def _key(self, ticket: Ticket) -> tuple[bytes, str]:
         digest = hashlib.blake2b(

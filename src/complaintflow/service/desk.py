@@ -15,7 +15,7 @@ import datetime as dt
 import os
 import socket
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 import pendulum
@@ -44,6 +44,7 @@ from complaintflow.service.outbox import (
     health_of,
     number_store,
 )
+from complaintflow.service.rounds import with_round_context
 from complaintflow.service.sweep import DeliveryReport, SweepSummary, deliver, sweep
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.sla.targets import BusinessTime
@@ -339,6 +340,7 @@ class ComplaintDesk:
             )
         now = self.clock.now()
         loaded = ticket
+        command = with_round_context(command, lambda: self._log(loaded))
         ticket, events = self._complete(ticket, now)
         new, more = apply(
             ticket, self._restamp(command, loaded, events), actor=actor, at=now, rules=self.rules
@@ -527,6 +529,64 @@ class ComplaintDesk:
         reopen_to: str | None = None,
     ) -> Ticket:
         return self.execute(ticket_id, c.RecordSurvey(response, reopen_to=reopen_to), actor=actor)
+
+    def send_survey(
+        self,
+        ticket_id: str,
+        round: str,
+        *,
+        actor: Actor,
+        stratum: str = "all",
+        population: int = 1,
+        sample: int = 1,
+        method: str = "questionnaire",
+        followup: bool = False,
+    ) -> Ticket:
+        """Record that survey ``round`` went out on this ticket (seed 003); see
+        :meth:`~complaintflow.satisfaction.SurveySampler.draw` for the stratum figures."""
+        command = c.SendSurvey(
+            round,
+            stratum=stratum,
+            population=population,
+            sample=sample,
+            method=method,
+            followup=followup,
+        )
+        return self.execute(ticket_id, command, actor=actor)
+
+    def refuse_survey(
+        self, ticket_id: str, round: str, *, actor: Actor, note: str = c.REFUSAL_NOTE
+    ) -> Ticket:
+        """The customer declined the round's survey (客户拒访)."""
+        return self.execute(ticket_id, c.RefuseSurvey(round, note=note), actor=actor)
+
+    def answer_survey(
+        self,
+        ticket_id: str,
+        round: str,
+        response: SurveyResponse,
+        *,
+        actor: Actor,
+        answers: Sequence[int] = (),
+        started_at: dt.datetime | None = None,
+        answered_at: dt.datetime | None = None,
+        suggestion: str | None = None,
+        reopen_to: str | None = None,
+        rules: c.RoundRules | None = None,
+    ) -> Ticket:
+        """Record an answer to ``round``, checked for anomalies against the round's log
+        (``answers``: each scored question's score; ``suggestion``: 改进建议)."""
+        command = c.AnswerSurvey(
+            round,
+            response,
+            answers=tuple(answers),
+            started_at=started_at,
+            answered_at=answered_at,
+            suggestion=suggestion,
+            reopen_to=reopen_to,
+            rules=rules or c.RoundRules(),
+        )
+        return self.execute(ticket_id, command, actor=actor)
 
     def reopen(self, ticket_id: str, reason: str, *, actor: Actor) -> Ticket:
         return self.execute(ticket_id, c.Reopen(reason), actor=actor)

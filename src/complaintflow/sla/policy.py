@@ -20,9 +20,23 @@ from typing import Any
 
 import attrs
 
-from complaintflow.domain.sla_state import REOPENABLE, ClockRules, ReopenMode, rules_from
+from complaintflow.domain.sla_state import (
+    REOPENABLE,
+    ClockRules,
+    ReopenMode,
+    ResolutionEnd,
+    rules_from,
+)
 from complaintflow.domain.ticket import Ticket
-from complaintflow.domain.vocabulary import Channel, CustomerTier, Kind, Priority, Role, Status
+from complaintflow.domain.vocabulary import (
+    Channel,
+    CustomerTier,
+    Kind,
+    Priority,
+    Role,
+    Status,
+    parse_enum,
+)
 from complaintflow.errors import ValidationError
 from complaintflow.sla.targets import BusinessDays, BusinessHours, Elapsed, Target
 
@@ -188,6 +202,10 @@ def _reopen_map(value: Mapping[str, ReopenMode | str]) -> Mapping[str, ReopenMod
         ) from None
 
 
+def _resolution_end(value: object) -> ResolutionEnd:
+    return parse_enum(ResolutionEnd, value, "resolution_end")
+
+
 def _pauses() -> Mapping[str, frozenset[Status]]:
     return {
         "first_response": frozenset(),
@@ -214,6 +232,10 @@ class SlaPolicy:
     escalation: tuple[Escalation, ...] = attrs.field(
         default=(Escalation(Role.SUPERVISOR, 0.0), Escalation(Role.DEPARTMENT_MANAGER, 0.5)),
         converter=_escalations,
+    )
+    #: Where the resolution clock stops: seed 000's 办结, the solution given, by default.
+    resolution_end: ResolutionEnd = attrs.field(
+        default=ResolutionEnd.SOLUTION_GIVEN, kw_only=True, converter=_resolution_end
     )
 
     def __attrs_post_init__(self) -> None:
@@ -267,12 +289,15 @@ class SlaPolicy:
 
     def clock_rules(self) -> ClockRules:
         """What the ticket's snapshot needs to advance its clocks under this version."""
-        return rules_from(self.pauses.items(), self.reopen.items(), self.steps)
+        return rules_from(self.pauses.items(), self.reopen.items(), self.steps, self.resolution_end)
 
     @classmethod
-    def default(cls, version: str = "default-1") -> SlaPolicy:
+    def default(
+        cls, version: str = "default-1", *, resolution_end: ResolutionEnd | str = "solution_given"
+    ) -> SlaPolicy:
         """SPEC §2.4 (seed 000 §2.3.2): P1 2 business hours / 24 h (48 h complex);
-        P2–P4 4 business hours / 3 business days."""
+        P2–P4 4 business hours / 3 business days, to the solution given (办结) unless
+        ``resolution_end="resolved"``."""
         p1 = SlaMatch(priority=[Priority.P1])
         return cls(
             version=version,
@@ -294,6 +319,7 @@ class SlaPolicy:
                 ),
             ),
             steps={"technical": BusinessHours(2)},
+            resolution_end=_resolution_end(resolution_end),
         )
 
     @classmethod

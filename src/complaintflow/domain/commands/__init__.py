@@ -4,7 +4,7 @@ A command is a request and may be refused; the events it produces are the
 facts.  Commands validate their own arguments on construction, so a
 malformed one never reaches :func:`complaintflow.domain.lifecycle.apply`.
 
-Each family module here (intake, conversation, solution, promise, outcome,
+Each family module here (intake, conversation, solution, promise, outcome, rounds,
 bookkeeping) declares its commands completely: the command class, the
 payload it records, its decision, fold step, audit wording, guards and who
 may fire it, as one :class:`Trigger` per command in the module's
@@ -25,6 +25,13 @@ from complaintflow.domain.commands.conversation import Attach, Comment, Respond
 from complaintflow.domain.commands.intake import Assign, Investigate, Override, Transfer, Triage
 from complaintflow.domain.commands.outcome import Close, Merge, RecordSurvey, Reopen, Withdraw
 from complaintflow.domain.commands.promise import CommitTime
+from complaintflow.domain.commands.rounds import (
+    REFUSAL_NOTE,
+    AnswerSurvey,
+    RefuseSurvey,
+    RoundRules,
+    SendSurvey,
+)
 from complaintflow.domain.commands.solution import (
     Approve,
     Complete,
@@ -38,7 +45,9 @@ from complaintflow.errors import ValidationError
 
 __all__ = [
     "COMMANDS",
+    "REFUSAL_NOTE",
     "TRIGGERS",
+    "AnswerSurvey",
     "Approve",
     "Assign",
     "Attach",
@@ -57,11 +66,14 @@ __all__ = [
     "QueueNotification",
     "RecordAlert",
     "RecordSurvey",
+    "RefuseSurvey",
     "Reject",
     "Reopen",
     "ResolveNow",
     "Respond",
     "RestampSla",
+    "RoundRules",
+    "SendSurvey",
     "Situation",
     "Transfer",
     "Triage",
