@@ -13,7 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from complaintflow.classify.amounts import find_claims, parse_chinese_number
-from complaintflow.classify.concepts.base import Context, Finding, hypothetical, negated, words
+from complaintflow.classify.concepts.base import Context, Finding, hypothetical, negated
 from complaintflow.classify.concepts.scripted import Scripted, scripted
 
 __all__ = ["LargeAmount", "MajorLoss", "MoneyTaken"]
@@ -203,95 +203,6 @@ _SHAPES: list[tuple[str, Scripted]] = [
         ),
     ),
 ]
-# The costliest shapes, and words one of which each of their matches holds: a
-# text with none of them skips the shape (same findings, a fraction of the time).
-_ANCHORS: dict[str, tuple[str, ...]] = {
-    "charged after cancelling": (
-        "退订",
-        "取消",
-        "关闭",
-        "关了",
-        "注销",
-        "解约",
-        "退了",
-        "停用",
-        "销户",
-        "已退",
-        "退货",
-        "没下单",
-        "没有下单",
-        "cancel",
-        "unsubscrib",
-        "closed",
-        "terminat",
-        "ended",
-        "downgrad",
-        "refunded",
-        "returned",
-        "never",
-        "left",
-    ),
-    "charged without consent": (
-        "没",
-        "未经",
-        "谁",
-        "续",
-        "余额",
-        "钱",
-        "储值",
-        "莫名",
-        "无缘无故",
-        "平白无故",
-        "盗刷",
-        "被刷",
-        "送",
-        "赠",
-        "不认识",
-        "不明",
-        "骗",
-        "scam",
-        "defraud",
-        "fraudulent",
-        "recogni",
-        "unknown",
-        "both",
-        "two",
-        "three",
-        "all",
-        "several",
-        "unauthori",
-        "never",
-        "without",
-        "drained",
-        "emptied",
-        "debt collect",
-        "bailiff",
-        "collections",
-        "催收",
-        "征信",
-        "信用记录",
-        "贷款记录",
-        "没借",
-        "credit",
-        "notice",
-        "warning",
-        "telling",
-    ),
-    "charged for nothing bought": (
-        "账单",
-        "扣款",
-        "账户",
-        "卡",
-        "话费",
-        "费用",
-        "没",
-        "never",
-        "didn",
-        "did not",
-        "haven",
-        "have not",
-    ),
-}
 # Paid 100, credited 10: the money did not all arrive.
 _SHORT = scripted(
     r"(?:充|付|交|转|存)了?\s*(\d+(?:\.\d+)?)[^。！？]{0,12}(?:到账|收到|显示)(?:只有|才|就)?\s*"
@@ -364,27 +275,14 @@ class MoneyTaken:
 
     name = "money_taken"
 
-    #: Words one of which every match contains; a text with none skips this detector.
-    triggers = words("""
-        signed|agreed|
-        注销|作废|停用|过期|没出过国|没出国|没去过|人在国内|used|notice|warning|telling|
-        征信|信用记录|贷款记录|没借|credit record|credit score|credit file|credit report|
-        debt collect|bailiff|collections|催收|
-        余额|储值|清零|没了|不见了|消失|been|visited|travel|
-        莫名|无缘无故|平白无故|送|赠|both|two|three|all|several|
-        另外一个人|另一个人|其他人|只充|只用|只收到|免费|试用|变成|free trial|
-        orders|purchases|transactions|never placed|
-        账单上|话费里|扣我|退了一半|只退|押金|别人的|陌生人|错的|somebody|someone|deposit|refunded|
-        续|月租|月费|年费|单价|平时|说没收到|订单也没有|
-        付了|付款|已付|支付成功|charged|paid|billed|
-        消费|
-        recogni|unknown|scam|fraud|骗|不明|pending|
-        账单|多了|多出|没买|没有消费|bought|buy|order|purchase|use|sign up|signed up|
-        充|转|存|到账|only|
-        扣|收|刷|划|付|交|缴|费|钱|款|结算|实际|少了|未经|谁|charg|bill|debit|deduct|
-        took|taken|take|paid|pay|withdr|drain|empt|renew|money|gone|unauthori|
-        never agreed|never authori|without
-    """)
+    #: The patterns one of which must match for a finding: the rest of the time
+    #: the detector does not run (:class:`~complaintflow.classify.concepts.DetectorSet`).
+    patterns: tuple[Scripted, ...] = (
+        *(pattern for _, pattern in _SHAPES),
+        _SHORT,
+        _ZH_PROPORTION,
+        _CHARGED,
+    )
 
     def __init__(self, proportion: float = 1.8) -> None:
         self.proportion = Decimal(str(proportion))
@@ -393,9 +291,6 @@ class MoneyTaken:
         if _GATE.search(text) is None:
             return None
         for detail, pattern in _SHAPES:
-            anchors = _ANCHORS.get(detail)
-            if anchors is not None and not any(word in text for word in anchors):
-                continue
             for match in pattern.finditer(text):
                 if negated(text, match.start()) or hypothetical(text, *match.span()):
                     continue
@@ -439,10 +334,9 @@ class LargeAmount:
 
     name = "large_amount"
 
-    #: Words one of which every match contains; a text with none skips this detector.
-    triggers = words("""
-        0|1|2|3|4|5|6|7|8|9|万|亿
-    """)
+    #: The patterns one of which must match for a finding: the rest of the time
+    #: the detector does not run (:class:`~complaintflow.classify.concepts.DetectorSet`).
+    patterns: tuple[Scripted, ...] = (_AMOUNT_GATE,)
 
     def detect(self, text: str, context: Context) -> Finding | None:
         default = next(iter(context.thresholds), "CNY")
@@ -487,15 +381,9 @@ class MajorLoss:
 
     name = "major_loss"
 
-    #: Words one of which every match contains; a text with none skips this detector.
-    triggers = words("""
-        办砸|搞砸|活动|关门|had to close|closed early|ruined|
-        跑了|生意|
-        lost|losing|
-        损失|
-        halted|stopped|shut down|paralys|paralyz|
-        停|瘫痪|损失|开工|production|losing|business|operation|shop|store|restaurant
-    """)
+    #: The patterns one of which must match for a finding: the rest of the time
+    #: the detector does not run (:class:`~complaintflow.classify.concepts.DetectorSet`).
+    patterns: tuple[Scripted, ...] = (_STOPPED,)
 
     def detect(self, text: str, context: Context) -> Finding | None:
         match = _STOPPED.search(text)
