@@ -6,9 +6,10 @@ position of the text.  Yet nearly every alternative needs some literal word
 (「重复」, "charged"): a text without one of its words cannot match it, so
 the alternative can be left out for that text with no change to any match.
 
-:func:`required` reads a pattern's parse tree and returns such a set of
-words (every match contains at least one of them), or None when it cannot
-tell; it errs only towards None, which keeps the alternative.
+:func:`requirements` reads a pattern's parse tree and returns such sets of
+words (every match contains at least one word of each set), or none when
+it cannot tell; it errs only towards fewer sets, which keeps the
+alternative.
 """
 
 from __future__ import annotations
@@ -16,47 +17,44 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["required"]
+__all__ = ["Words", "requirements"]
 
 # re's own parser (private but stable since 3.11); typed loosely, read only here.
 _parser: Any = importlib.import_module("re._parser")
 _MAX_CHARS = 12  # a class of more characters than this says too little to be worth it
 
 
-def _score(words: frozenset[str]) -> tuple[int, int]:
-    """Longer and fewer words skip more texts."""
-    return min(map(len, words)), -len(words)
+Words = frozenset[str]  # a match holds at least one of these words
 
 
-def _best(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a if _score(a) >= _score(b) else b
+def _score(words: Words) -> tuple[int, int, list[str]]:
+    """Longer and fewer words skip more texts (then any fixed order)."""
+    return min(map(len, words)), -len(words), sorted(words)
 
 
-def _item(op: Any, arg: Any) -> frozenset[str] | None:
-    """The words one of which every match of one parse-tree item holds."""
+def _item(op: Any, arg: Any) -> list[Words]:
+    """Word sets every match of one parse-tree item holds a word of (each of them)."""
     if op is _parser.SUBPATTERN:
         _group, add_flags, _del_flags, items = arg
-        return None if add_flags & _parser.SRE_FLAG_IGNORECASE else _sequence(items)
+        return [] if add_flags & _parser.SRE_FLAG_IGNORECASE else _sequence(items)
     if op is _parser.ATOMIC_GROUP:
         return _sequence(arg)
     if op is _parser.BRANCH:
+        # a branch holds one of its alternatives' words: the best set of each, united
         found = [_sequence(branch) for branch in arg[1]]
-        if any(words is None for words in found):
-            return None
-        return frozenset().union(*found)  # type: ignore[arg-type]
+        if not all(found):
+            return []
+        return [frozenset().union(*(sets[0] for sets in found))]
     if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT):
         low, _high, items = arg
-        return _sequence(items) if low >= 1 else None
+        return _sequence(items) if low >= 1 else []
     if op is _parser.IN:
-        return _chars(arg)
-    return None  # ^, \b, look-arounds, ., [^...]: nothing to require
+        chars = _chars(arg)
+        return [chars] if chars else []
+    return []  # ^, \b, look-arounds, ., [^...]: nothing to require
 
 
-def _chars(items: Any) -> frozenset[str] | None:
+def _chars(items: Any) -> Words | None:
     """The characters of a class such as ``[两三四]`` or ``[0-9万亿]``, if few."""
     chars: set[str] = set()
     for kind, value in items:
@@ -69,33 +67,36 @@ def _chars(items: Any) -> frozenset[str] | None:
     return frozenset(chars) if len(chars) <= _MAX_CHARS else None
 
 
-def _sequence(items: Any) -> frozenset[str] | None:
-    best: frozenset[str] | None = None
+def _sequence(items: Any) -> list[Words]:
+    """Every set found in a sequence, the most selective first."""
+    found: list[Words] = []
     run: list[str] = []
     for op, arg in items:
         if op is _parser.LITERAL:
             run.append(chr(arg))
             continue
         if run:
-            best = _best(best, frozenset(["".join(run)]))
+            found.append(frozenset(["".join(run)]))
             run = []
-        best = _best(best, _item(op, arg))
+        found.extend(_item(op, arg))
     if run:
-        best = _best(best, frozenset(["".join(run)]))
-    return best
+        found.append(frozenset(["".join(run)]))
+    return sorted(set(found), key=_score, reverse=True)
 
 
-def required(pattern: str) -> frozenset[str] | None:
-    """Words one of which every match of ``pattern`` contains, or None if unknown.
+def requirements(pattern: str, most: int = 3) -> list[Words]:
+    """Up to ``most`` word sets: every match of ``pattern`` holds a word of each.
 
-    >>> sorted(required(r"(?:重复|两次)[^。]{0,3}扣款"))
-    ['扣款']
-    >>> sorted(required(r"\\b(?:double|twice) charged"))
-    [' charged']
-    >>> required(r"\\d+[.,]?\\d*") is None
-    True
+    Empty when nothing is known (then every text may match).
+
+    >>> [sorted(words) for words in requirements(r"(?:送|赠)[^。]{0,12}(?:收|扣)款")]
+    [['款'], ['赠', '送'], ['扣', '收']]
+    >>> requirements(r"\\b(?:double|twice) charged", most=1)
+    [frozenset({' charged'})]
+    >>> requirements(r"\\d+[.,]?\\d*")
+    []
     """
     parsed = _parser.parse(pattern)
     if parsed.state.flags & _parser.SRE_FLAG_IGNORECASE:
-        return None
-    return _sequence(parsed)
+        return []
+    return _sequence(parsed)[:most]

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Collection, Iterator, Sequence
 
 from complaintflow.classify.automaton import Matcher, build_matcher
-from complaintflow.classify.concepts.literals import required
+from complaintflow.classify.concepts.literals import Words, requirements
 
 __all__ = ["Scripted", "possible_patterns", "scripted"]
 
@@ -50,45 +50,75 @@ def _alternatives(pattern: str) -> list[str]:
     return parts
 
 
+# Per word: the (pattern, alternatives) it makes possible outright, and the
+# (pattern, alternative, other word sets) that also need a word of each set.
+_Owners = tuple[
+    tuple[tuple[int, int], ...], tuple[tuple[int, int, tuple[frozenset[int], ...]], ...]
+]
+
+
 class _Index:
     """The words of every registered pattern's alternatives, found in one pass per text."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._words: dict[str, dict[int, int]] = {}  # word -> pattern id -> alternatives
+        self._words: dict[str, int] = {}
+        self._plain: dict[int, dict[int, int]] = {}  # word -> pattern -> alternatives
+        self._checked: dict[int, list[tuple[int, int, tuple[frozenset[int], ...]]]] = {}
         self._count = 0
-        self._built: tuple[Matcher, tuple[tuple[tuple[int, int], ...], ...]] | None = None
+        self._built: tuple[Matcher, tuple[_Owners, ...]] | None = None
         self.last: tuple[str, dict[int, int]] | None = None  # one text, one pass
 
-    def add(self, anchors: Sequence[frozenset[str] | None]) -> int:
+    def _ids(self, words: Words) -> frozenset[int]:
+        return frozenset(self._words.setdefault(word, len(self._words)) for word in words)
+
+    def add(self, anchors: Sequence[list[Words]]) -> int:
+        """Register a pattern's alternatives by their word sets; its number."""
         with self._lock:
             number = self._count
             self._count += 1
-            for bit, words in enumerate(anchors):
-                for word in words or ():
-                    owners = self._words.setdefault(word, {})
-                    owners[number] = owners.get(number, 0) | 1 << bit
+            for bit, sets in enumerate(anchors):
+                if not sets:
+                    continue
+                first, *others = [self._ids(words) for words in sets]
+                for word in first:
+                    if others:
+                        entry = (number, 1 << bit, tuple(others))
+                        self._checked.setdefault(word, []).append(entry)
+                    else:
+                        plain = self._plain.setdefault(word, {})
+                        plain[number] = plain.get(number, 0) | 1 << bit
             self._built = self.last = None
             return number
 
-    def _build(self) -> tuple[Matcher, tuple[tuple[tuple[int, int], ...], ...]]:
+    def _build(self) -> tuple[Matcher, tuple[_Owners, ...]]:
         with self._lock:
             if self._built is None:
-                words = list(self._words)
-                owners = tuple(tuple(self._words[word].items()) for word in words)
-                self._built = (build_matcher(words), owners)
+                owners = tuple(
+                    (
+                        tuple(self._plain.get(word, {}).items()),
+                        tuple(self._checked.get(word, ())),
+                    )
+                    for word in range(len(self._words))
+                )
+                self._built = (build_matcher(list(self._words)), owners)
             return self._built
 
     def live(self, text: str) -> dict[int, int]:
-        """Pattern id -> the alternatives whose words occur in ``text`` (as bits)."""
+        """Pattern number -> the alternatives ``text`` has the words for (as bits)."""
         last = self.last
         if last is not None and last[0] == text:
             return last[1]
         matcher, owners = self._built or self._build()
+        present = matcher.present(text)
         found: dict[int, int] = {}
-        for word in matcher.present(text):
-            for number, bits in owners[word]:
+        for word in present:
+            plain, checked = owners[word]
+            for number, bits in plain:
                 found[number] = found.get(number, 0) | bits
+            for number, bit, others in checked:
+                if all(not words.isdisjoint(present) for words in others):
+                    found[number] = found.get(number, 0) | bit
         self.last = (text, found)
         return found
 
@@ -103,8 +133,8 @@ class Scripted:
         self.pattern = pattern
         self._full = re.compile(pattern)
         self._parts = _alternatives(pattern)
-        anchors = [required(part) for part in self._parts]
-        self._always = sum(1 << bit for bit, words in enumerate(anchors) if words is None)
+        anchors = [requirements(part) for part in self._parts]
+        self._always = sum(1 << bit for bit, sets in enumerate(anchors) if not sets)
         everything = (1 << len(self._parts)) - 1
         self._cache: dict[int, re.Pattern[str] | None] = {0: None, everything: self._full}
         self._id = None if self._always == everything else _INDEX.add(anchors)
