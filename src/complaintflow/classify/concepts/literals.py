@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["Words", "requirements"]
+__all__ = ["Words", "requirements", "weight"]
 
 # re's own parser (private but stable since 3.11); typed loosely, read only here.
 _parser: Any = importlib.import_module("re._parser")
@@ -27,9 +27,14 @@ _MAX_CHARS = 12  # a class of more characters than this says too little to be wo
 Words = frozenset[str]  # a match holds at least one of these words
 
 
+def weight(word: str) -> int:
+    """How rare a word is, roughly: a Chinese character says as much as three Latin letters."""
+    return sum(1 if char.isascii() else 3 for char in word)
+
+
 def _score(words: Words) -> tuple[int, int, list[str]]:
-    """Longer and fewer words skip more texts (then any fixed order)."""
-    return min(map(len, words)), -len(words), sorted(words)
+    """Rarer and fewer words skip more texts (then any fixed order)."""
+    return min(map(weight, words)), -len(words), sorted(words)
 
 
 def _item(op: Any, arg: Any) -> list[Words]:

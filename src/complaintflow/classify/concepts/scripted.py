@@ -21,10 +21,13 @@ import threading
 from collections.abc import Collection, Iterator, Sequence
 
 from complaintflow.classify.automaton import Matcher, build_matcher
-from complaintflow.classify.concepts.literals import Words, requirements
+from complaintflow.classify.concepts.literals import Words, requirements, weight
 
 __all__ = ["Scripted", "possible_patterns", "scripted"]
 
+# A further word set is checked only when its words are this rare (a Chinese
+# character, three Latin letters): "s" or "on" is in nearly every English text.
+_RARE = 3
 _KEPT = 512  # compiled combinations kept per pattern; beyond that re's own cache serves
 
 
@@ -80,7 +83,11 @@ class _Index:
             for bit, sets in enumerate(anchors):
                 if not sets:
                     continue
-                first, *others = [self._ids(words) for words in sets]
+                first, *others = [
+                    self._ids(words)
+                    for number, words in enumerate(sets)
+                    if not number or min(map(weight, words)) >= _RARE
+                ]
                 for word in first:
                     if others:
                         entry = (number, 1 << bit, tuple(others))
