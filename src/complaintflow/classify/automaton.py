@@ -38,6 +38,10 @@ class Matcher(Protocol):
         """All matches, sorted by ``(start, end, pattern_index)``."""
         ...
 
+    def present(self, text: str) -> set[int]:
+        """The indices of the patterns that occur in ``text`` (no positions: cheaper)."""
+        ...
+
 
 class Automaton:
     """Aho–Corasick over a fixed list of non-empty patterns.
@@ -120,6 +124,20 @@ class Automaton:
         matches.sort()
         return matches
 
+    def present(self, text: str) -> set[int]:
+        """The indices of the patterns that occur in ``text``."""
+        getters = self._getters
+        root_get = self._root_get
+        has_output = self._has_output
+        states = set()
+        state = 0
+        for char in text:
+            state = getters[state](char) or root_get(char, 0)
+            if has_output[state]:
+                states.add(state)
+        outputs = self._outputs
+        return {index for state in states for _, index in outputs[state]}
+
 
 class _PyAhoCorasick:
     """The same contract over the C automaton of ``pyahocorasick``."""
@@ -152,6 +170,11 @@ class _PyAhoCorasick:
         ]
         matches.sort()
         return matches
+
+    def present(self, text: str) -> set[int]:
+        if not self._patterns:
+            return set()
+        return {index for _, value in self._automaton.iter(text) for index in value[1:]}
 
 
 def _import_fast() -> Any | None:

@@ -13,6 +13,11 @@ from complaintflow.domain.vocabulary import Category, Kind, Priority
 
 __all__ = ["Evidence"]
 
+# value -> member by dict: the same members as Kind(value), without the enum machinery
+_KINDS = {kind.value: kind for kind in Kind}
+_CATEGORIES = {category.value: category for category in Category}
+_PRIORITIES = {priority.value: priority for priority in Priority}
+
 
 class Evidence:
     """Scores collected from the hits of one text."""
@@ -34,15 +39,17 @@ class Evidence:
                 continue
             for signal in hit.signals:
                 if signal.kind == "kind" and signal.weight:
-                    self.kinds[Kind(signal.value)] += signal.weight
-                    self.kind_terms[Kind(signal.value)].append(hit.term)
+                    kind = _KINDS[signal.value]
+                    self.kinds[kind] += signal.weight
+                    self.kind_terms[kind].append(hit.term)
                     if signal.value == Kind.COMPLAINT.value:
                         self.complaint_ends.append(hit.end)
                 elif signal.kind == "category":
-                    self.categories[Category(signal.value)] += signal.weight
-                    self.category_terms[Category(signal.value)].append(hit.term)
+                    category = _CATEGORIES[signal.value]
+                    self.categories[category] += signal.weight
+                    self.category_terms[category].append(hit.term)
                 elif signal.kind == "priority":
-                    self.priorities[Priority(signal.value)].append(hit.term)
+                    self.priorities[_PRIORITIES[signal.value]].append(hit.term)
                 elif signal.kind == "emotion":
                     self.emotion += signal.weight
                     self.emotion_terms.append(hit.term)

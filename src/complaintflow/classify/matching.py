@@ -58,6 +58,7 @@ class _Entry:
     prefix: bool
     check_left: bool
     check_right: bool
+    cue: bool
 
 
 class LexiconMatcher:
@@ -78,6 +79,7 @@ class LexiconMatcher:
                     prefix=prefix,
                     check_left=_word_char(stem[0]),
                     check_right=_word_char(stem[-1]) and not prefix,
+                    cue=any(signal.kind == "negation" for signal in signals),
                 )
             )
         self.matcher: Matcher = build_matcher([entry.term for entry in self._entries], backend)
@@ -86,6 +88,7 @@ class LexiconMatcher:
         """The normalised text and its hits, in text order."""
         normalized = normalize(text)
         candidates: list[Hit] = []
+        cue = False
         for start, end, index in self.matcher.find(normalized):
             entry = self._entries[index]
             if entry.check_left and start > 0 and _word_char(normalized[start - 1]):
@@ -96,8 +99,11 @@ class LexiconMatcher:
                 while end < len(normalized) and _word_char(normalized[end]):
                     end += 1
             candidates.append(Hit(start, end, normalized[start:end], entry.signals))
-        kept = _drop_contained(candidates)
-        return normalized, self._negate(normalized, kept)
+            cue = cue or entry.cue
+        if len(candidates) > 1:
+            candidates = _drop_contained(candidates)
+        # most texts hold no negation cue: then nothing is negated
+        return normalized, self._negate(normalized, candidates) if cue else candidates
 
     def _negate(self, text: str, hits: list[Hit]) -> list[Hit]:
         cues = [hit for hit in hits if hit.is_cue]

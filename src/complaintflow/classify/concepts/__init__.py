@@ -32,6 +32,7 @@ from complaintflow.classify.concepts.emotion import StrongEmotion
 from complaintflow.classify.concepts.harm import Outage, PublicExposure, Safety
 from complaintflow.classify.concepts.money import LargeAmount, MajorLoss, MoneyTaken
 from complaintflow.classify.concepts.people import DataExposed, MassImpact
+from complaintflow.classify.concepts.scripted import Scripted, possible_patterns
 
 __all__ = [
     "Context",
@@ -78,38 +79,48 @@ def detect(text: str, context: Context, detectors: Iterable[Detector]) -> list[F
 
 
 class DetectorSet:
-    """Detectors behind one pass of a multi-word matcher over their ``triggers``.
+    """Detectors that run only on texts where they can find something.
 
-    A detector may list ``triggers``: words one of which every match of it
-    contains.  One automaton pass finds which triggers occur, and only those
-    detectors (and the ones without triggers) run, so a text with no money
-    word never meets the money patterns.  Same findings as :func:`detect`
-    (the test suite checks it on every labelled sample); a draft with a
-    claimed amount runs everything, as the amount is not in the text.
+    A detector may say what it needs to find anything: ``patterns``, the
+    :class:`~.scripted.Scripted` patterns one of which must match (the
+    built-in detectors), or ``triggers``, words one of which every match of
+    it contains (one automaton pass finds them).  A detector whose patterns
+    cannot match and whose triggers are absent does not run, so a text with
+    no money word never meets the money patterns; a detector that says
+    neither always runs.  Same findings as :func:`detect` (the test suite
+    checks it on every labelled sample); a draft with a claimed amount runs
+    everything, as the amount is not in the text.
     """
 
     def __init__(self, detectors: Iterable[Detector], backend: Backend = "auto") -> None:
         self.detectors: tuple[Detector, ...] = tuple(detectors)
         owners: dict[str, set[int]] = {}
-        self._always: frozenset[int] = frozenset(
-            index
-            for index, detector in enumerate(self.detectors)
-            if not getattr(detector, "triggers", None)
-        )
+        self._by_pattern: dict[int, set[int]] = {}
+        always: set[int] = set()
         for index, detector in enumerate(self.detectors):
-            for word in getattr(detector, "triggers", None) or ():
+            patterns: Iterable[Scripted] = getattr(detector, "patterns", None) or ()
+            triggers: Iterable[str] = getattr(detector, "triggers", None) or ()
+            if not patterns and not triggers:
+                always.add(index)
+            for pattern in patterns:
+                if pattern.number is None:
+                    always.add(index)  # the pattern may match anything
+                else:
+                    self._by_pattern.setdefault(pattern.number, set()).add(index)
+            for word in triggers:
                 owners.setdefault(word, set()).add(index)
-        self._words = tuple(owners)
-        self._owners = tuple(frozenset(owners[word]) for word in self._words)
-        self._all = frozenset(range(len(self.detectors)))
-        self._matcher = build_matcher(self._words, backend) if self._words else None
+        self._always = frozenset(always)
+        self._owners = tuple(frozenset(found) for found in owners.values())
+        self._matcher = build_matcher(list(owners), backend) if owners else None
 
     def detect(self, text: str, context: Context) -> list[Finding]:
-        if self._matcher is None or context.claimed is not None:
+        if context.claimed is not None:
             return detect(text, context, self.detectors)
         wanted = set(self._always)
-        for _, _, index in self._matcher.find(text):
-            wanted |= self._owners[index]
-            if len(wanted) == len(self._all):
-                break
+        if self._matcher is not None:
+            for word in self._matcher.present(text):
+                wanted |= self._owners[word]
+        if self._by_pattern:
+            for number in possible_patterns(text):
+                wanted.update(self._by_pattern.get(number, ()))
         return detect(text, context, (d for i, d in enumerate(self.detectors) if i in wanted))

@@ -8,8 +8,8 @@ asks for a person and for P2 (a strong negative emotion), never for P1.
 
 from __future__ import annotations
 
-from complaintflow.classify.concepts.base import Context, Finding, negated, words
-from complaintflow.classify.concepts.scripted import scripted
+from complaintflow.classify.concepts.base import Context, Finding, negated
+from complaintflow.classify.concepts.scripted import Scripted, scripted
 from complaintflow.domain.vocabulary import Priority
 
 __all__ = ["StrongEmotion"]
@@ -30,15 +30,9 @@ class StrongEmotion:
 
     name = "strong_emotion"
 
-    #: Words one of which every match contains; a text with none skips this detector.
-    triggers = words("""
-        气死|气炸|窝火|火大|恼火|愤怒|受够|忍无可忍|忍不了|过分|欺人太甚|岂有此理|服了|
-        无语|崩溃|垃圾|坑人|骗子|破|烂透|恶心|混蛋|他妈|tmd|妈的|去死|投诉到底|再也不|
-        最差|!!|???|livid|furious|fuming|outraged|disgust|fed up|sick|had enough|
-        ridiculous|unacceptable|outrageous|pathetic|worst|never again|done with|joke|
-        scam|wtf|wth|damn|hell|bullshit|bs|ffs|angry|pissed|infuriat|appalled|
-        incompetent|shameful|disgrace
-    """)
+    #: The patterns one of which must match for a finding: the rest of the time
+    #: the detector does not run (:class:`~complaintflow.classify.concepts.DetectorSet`).
+    patterns: tuple[Scripted, ...] = (_ANGRY,)
 
     def detect(self, text: str, context: Context) -> Finding | None:
         for match in _ANGRY.finditer(text):

@@ -11,8 +11,8 @@ this morning"); one customer who cannot log in is a P2 broken core function.
 
 from __future__ import annotations
 
-from complaintflow.classify.concepts.base import Context, Finding, hypothetical, negated, words
-from complaintflow.classify.concepts.scripted import scripted
+from complaintflow.classify.concepts.base import Context, Finding, hypothetical, negated
+from complaintflow.classify.concepts.scripted import Scripted, scripted
 from complaintflow.domain.vocabulary import Channel, Priority
 
 __all__ = ["Outage", "PublicExposure", "Safety"]
@@ -63,30 +63,9 @@ class Safety:
 
     name = "safety"
 
-    #: Words one of which every match contains; a text with none skips this detector.
-    triggers = words("""
-        里有|中有|里面|针|钉|被困|召回|recall|
-        夹断|夹伤|压断|割断|切断|
-        开水|热水|热汤|热油|boiling|hot oil|hot soup|hot water|
-        跳闸|短路|tripped|short|
-        mould|mold|maggot|worm|cockroach|mouldy|moldy|
-        救护车|120|摔倒|
-        往下掉|下坠|困在|困住|
-        住院|院|
-        鼓包|牙|swell|swollen|bulging|hissing|tooth|
-        发现|蟑螂|苍蝇|老鼠|蛆|差点|险些|摔|被偷|入室|盗窃|失窃|burgl|robbed|break-in|broken into|
-        燃气|煤气|天然气|瓦斯|卡住|夹住|夹到|肿|轮胎|轮子|方向盘|座椅|gas|tyre|tire|wheel|steering|seat|
-        水泡|起泡|烫|
-        撞|剐蹭|crash|reversed|drove|backed|knocked|hit|
-        刹车|刹不住|失控|侧翻|倒塌|塌|砸|掉下来|坠落|
-        口子|尖锐|划破|割破|刺破|吃出|喝出|吞|咽|sharp|gash|swallow|found|
-        火|烧|烟|炸|爆|电|烫|伤|血|骨折|缝针|医|急诊|挂水|输液|诊所|焦|糊|抢救|毒|吐|泻|
-        窒息|噎|昏迷|晕|玻璃|刀片|隐患|过敏|红肿|拉肚子|肚子疼|发烧|疹|fire|flame|smok|
-        spark|explod|burst|melt|burn|overheat|shock|doctor|clinic|cut my|cut his|cut her|
-        cut their|cut our|electrocut|scald|injur|hurt|bleed|stitch|hospital| er|a&e|
-        emergency|ambulance|poison|anaphyla|breath|chok|brake|hazard|danger|unsafe|glass|
-        allerg|rash|hives|sick|diarrh|vomit|nause
-    """)
+    #: The patterns one of which must match for a finding: the rest of the time
+    #: the detector does not run (:class:`~complaintflow.classify.concepts.DetectorSet`).
+    patterns: tuple[Scripted, ...] = (_SEVERE, _MILD)
 
     def detect(self, text: str, context: Context) -> Finding | None:
         for match in _SEVERE.finditer(text):
@@ -141,18 +120,9 @@ class Outage:
 
     name = "outage"
 
-    #: Words one of which every match contains; a text with none skips this detector.
-    triggers = words("""
-        every|all the|all our|
-        went down|went|manager|portal|software|till|terminal|reader|
-        收不了|刷不了卡|
-        用不到|登入|登不到|
-        take|accept|process|receive|payment|
-        崩|瘫痪|宕机|停服|停网|断网|断了|整个|网站|系统|平台|服务器|app|小程序|错误|登|
-        进不去|打不开|用不了|无法|付不了|没法|下不了单|不能下单|没办法|充不上电|error|
-        code|http|50|down|offline|crash|outage|can't|cant|cannot|unable|couldn't|can not|
-        won't|wont
-    """)
+    #: The patterns one of which must match for a finding: the rest of the time
+    #: the detector does not run (:class:`~complaintflow.classify.concepts.DetectorSet`).
+    patterns: tuple[Scripted, ...] = (_DOWN, _CANT)
 
     def detect(self, text: str, context: Context) -> Finding | None:
         for match in _DOWN.finditer(text):
@@ -226,29 +196,9 @@ class PublicExposure:
 
     name = "public_exposure"
 
-    #: Words one of which every match contains; a text with none skips this detector.
-    triggers = words("""
-        消委会|传媒|
-        replies|comments|mp|parliament|congress|senator|council|
-        门口|门店闹|店里闹|堵你们|
-        联名|请愿|petition|
-        watchdog|bbc|itv|cnn|fox news|abc news|sky news|my story|
-        帖子|视频|热度|火了|
-        横幅|堵门|静坐|去你们公司|闹到|消保|消费者|
-        热线|信访|政府|相关部门|
-        媒体|记者|电视台|报社|报纸|新闻|曝光|热搜|12315|12345|315|消协|消费者协会|消保委|
-        工商|监管|监督管理|银保监|银监|证监|通信管理局|工信部|法院|起诉|告你们|诉讼|官司|
-        律师|仲裁|报警|警察|公安|派出所|举报|黑猫|维权|微博|抖音|小红书|快手|b站|知乎|
-        朋友圈|头条|公众号|视频号|论坛|贴吧|网上|点评|微信群|群里|更多人|播放量|阅读量|
-        点赞|转发|扩散|评评理|避雷|千万别买|大家看看|大家注意|提醒大家|别再上当|media|
-        press|journalist|reporter|newspaper|news|papers|tv |television|bbb|
-        business bureau|ftc|fcc|cfpb|trading standards|ombudsman|regulator|consumer|
-        attorney|lawyer|solicitor|sue|suing|lawsuit|legal action|court|small claims|
-        police|viral|retweet|should know|spread the word|boycott|views|likes|shares|
-        followers|twitter|x.com|facebook|instagram|tiktok|youtube|reddit|trustpilot|yelp|
-        google|social media|online|linkedin|avoid|don't buy|stay away|beware|warning|rt|
-        share
-    """)
+    #: The patterns one of which must match for a finding: the rest of the time
+    #: the detector does not run (:class:`~complaintflow.classify.concepts.DetectorSet`).
+    patterns: tuple[Scripted, ...] = (_PUBLIC, _PUBLIC_EN, _CROWD)
 
     def detect(self, text: str, context: Context) -> Finding | None:
         patterns = [_PUBLIC, _PUBLIC_EN]

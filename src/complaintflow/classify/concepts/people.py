@@ -10,8 +10,8 @@ digits or Chinese numerals) and naming groups covers both languages.
 from __future__ import annotations
 
 from complaintflow.classify.amounts import parse_chinese_number
-from complaintflow.classify.concepts.base import Context, Finding, negated, words
-from complaintflow.classify.concepts.scripted import scripted
+from complaintflow.classify.concepts.base import Context, Finding, negated
+from complaintflow.classify.concepts.scripted import Scripted, scripted
 
 __all__ = ["DataExposed", "MassImpact"]
 
@@ -101,28 +101,17 @@ class MassImpact:
 
     name = "mass_impact"
 
-    #: Words one of which every match contains; a text with none skips this detector.
-    triggers = words("""
-        这栋楼|这幢楼|这个楼|我们这|
-        terminals|devices|machines|branches|tills|computers|laptops|
-        tenants|residents|families|flats|households|
-        全国|全市|全省|各地|全网|the whole of|
-        整个|
-        台|部|电脑|设备|机器|终端|收银机|
-        class|school|ward|branch|fleet|block|estate|village|town|site|
-        户|街|
-        小区|家店|商家|商户|学校|门店|医院|也都|
-        单元|栋|院|街道|社区|园区|大厦|写字楼|工地|车间|网点|分店|
-        客人|同学|家长|居民|租户|乘客|会员|楼|层|宿舍|店里|单位|厂里|
-        整|全|所有|批|许多|好多|很多|不少|一群|大量|成百|成千|上百|上千|几百|几千|数百|
-        数千|几十|一桌|一家人|左邻右舍|街坊|邻居|同事|不止我|不是我一个|不只我|大家|群里|
-        朋友|家人|用户|客户|顾客|业主|别人|其他人|身边|人|员工|住户|家庭|账号|账户|门店|
-        学生|孩子|老人|every|all |all of|whole|entire|half|many|lots|hundred|dozen|
-        thousand|multiple|several|loads|tons|bunch|none of|nobody|friends|colleagues|
-        neighbo|others|other customers|other people|not just|not only|only one|
-        same issue|same problem|people|customers|users|employees|staff|accounts|
-        households|families|of us|stores|members|guests
-    """)
+    #: The patterns one of which must match for a finding: the rest of the time
+    #: the detector does not run (:class:`~complaintflow.classify.concepts.DetectorSet`).
+    patterns: tuple[Scripted, ...] = (
+        _GROUP_ZH,
+        _PLACE_ALL_ZH,
+        _PLACES_ZH,
+        _SAME_TOO_ZH,
+        _GROUP_EN,
+        _COUNT_ZH,
+        _COUNT_EN,
+    )
 
     def __init__(self, at_least: int = 5) -> None:
         self.at_least = at_least
@@ -261,33 +250,9 @@ class DataExposed:
 
     name = "data_exposed"
 
-    #: Words one of which every match contains; a text with none skips this detector.
-    triggers = words("""
-        sent|emailed|forwarded|employer|boss|landlord|
-        显示成|变成|跑到|别人账号|keys|
-        偷拍|摄像头|监控|gave|hidden camera|recorded me|filmed me|
-        拿去|被拆|包裹被|opening|tampered|resealed|
-        history|sent to|别人家|别人那|错的地址|
-        passport|id card|bank card|document|prescription|medication|letter|
-        资料|会员信息|盗用|冒用|名义|
-        报出|说出|听见|听到|病毒|木马|勒索|malware|ransomware|virus|third|advertisers|location|contacts|browsing|
-        拿|用了我的|拿去|发错人|错的人|寄错人|wrong person|wrong address|wrong customer|
-        wrong email|wrong recipient|
-        简历|
-        他人|陌生人|推销|贷款|骚扰|诈骗|广告|位置|定位|行踪|
-        取件码|验证码|门锁|房间号|陌生人|
-        别的|其他|发给别人|聊天记录|截图|opened|went through|letters|mail|
-        念给|读给|给别人看|给旁边|告诉|
-        印着|印在|印了|
-        visible|on show|on display|for anyone|for everyone|
-        log|sign|access|someone|unrecogni|changed|reset|陌生设备|不是我|密码|
-        customer|person|stranger|caller|out loud|aloud|publicly|贴在|写在|公告栏|公示|念出|读出|
-        手机|电话|联系方式|地址|住址|门牌|身份证|证件|姓名|名字|真名|信息|资料|隐私|卡号|
-        密码|工作证|病历|体检|照片|别人的|人家的|客户的|用户的|顾客的|人的|数据|账号|
-        账户|帐号|盗号|被人|绑定|name|address|phone|number|email|id |passport|birth|
-        medical|card|personal|password|photo|details|data|someone|another|other|everyone|
-        stranger|hacked|breach|leak|cc line|phishing|scam|account|compromised|stolen
-    """)
+    #: The patterns one of which must match for a finding: the rest of the time
+    #: the detector does not run (:class:`~complaintflow.classify.concepts.DetectorSet`).
+    patterns: tuple[Scripted, ...] = tuple(_LEAK_PATTERNS)
 
     def detect(self, text: str, context: Context) -> Finding | None:
         for pattern in _LEAK_PATTERNS:
