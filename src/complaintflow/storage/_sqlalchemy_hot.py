@@ -22,7 +22,8 @@ from typing import Any, NoReturn, cast
 
 import sqlalchemy as sa
 
-__all__ = ["Hot", "driver_sql", "quiet"]
+__all__ = ["Hot", "driver_sql", "engine_quiet", "quiet"]
+
 
 def quiet(conn: sa.Connection) -> bool:
     """Whether statements on ``conn`` may skip SQLAlchemy's execution layer unobserved."""
@@ -44,6 +45,23 @@ def quiet(conn: sa.Connection) -> bool:
     )
 
 
+def engine_quiet(engine: sa.Engine) -> bool:
+    """:func:`quiet` for a connection not yet made, with no ``engine_connect`` hook to run."""
+    if getattr(engine, "_should_log_info", lambda: True)():
+        return False
+    d, e = engine.dispatch, engine.dialect.dispatch
+    return not (
+        d.engine_connect
+        or d.before_execute
+        or d.after_execute
+        or d.before_cursor_execute
+        or d.after_cursor_execute
+        or e.do_execute
+        or e.do_setinputsizes
+        or e.handle_error
+    )
+
+
 def driver_sql(conn: sa.Connection, sql: str) -> None:
     """``conn.exec_driver_sql(sql)``, on the driver's cursor when :func:`quiet`."""
     if not quiet(conn):
@@ -53,28 +71,37 @@ def driver_sql(conn: sa.Connection, sql: str) -> None:
     try:
         cursor.execute(sql)
     except Exception as error:
-        _reraise(conn, error, sql, (), False)
+        _reraise(conn.dialect, conn, conn.connection.dbapi_connection, error, sql, (), False)
     finally:
         cursor.close()
 
 
-def _reraise(conn: sa.Connection, error: Exception, sql: str, params: Any, many: bool) -> NoReturn:
-    """A driver error as ``Connection.execute`` raises it (the connection invalidated if lost)."""
-    base: type[Exception] = conn.dialect.loaded_dbapi.Error
+def _reraise(
+    dialect: sa.Dialect,
+    owner: Any,
+    dbapi_conn: Any,
+    error: Exception,
+    sql: str,
+    params: Any,
+    many: bool,
+) -> NoReturn:
+    """A driver error as ``Connection.execute`` raises it; ``owner`` (the ``Connection`` or
+    the pooled connection) is invalidated if the connection was lost."""
+    base: type[Exception] = dialect.loaded_dbapi.Error
     if not isinstance(error, base):
         raise error
-    lost = conn.dialect.is_disconnect(cast(Any, error), conn.connection.dbapi_connection, None)
+    lost = dialect.is_disconnect(cast(Any, error), dbapi_conn, None)
     wrapped = sa.exc.DBAPIError.instance(
         sql,
         params,
         error,
         base,
         connection_invalidated=lost,
-        dialect=conn.dialect,
+        dialect=dialect,
         ismulti=many,
     )
     if lost:
-        conn.invalidate(error)
+        owner.invalidate(error)
     raise wrapped from error
 
 
@@ -108,7 +135,8 @@ class Hot:
                 cursor.execute(self.sql, self._args(params))
         except Exception as error:
             cursor.close()
-            _reraise(conn, error, self.sql, params, many)
+            dbapi_conn = conn.connection.dbapi_connection
+            _reraise(conn.dialect, conn, dbapi_conn, error, self.sql, params, many)
         return cursor
 
     def first(self, conn: sa.Connection, params: dict[str, Any], fast: bool) -> Any:
@@ -120,6 +148,22 @@ class Hot:
             return cursor.fetchone()
         finally:
             cursor.close()
+
+    def pooled_first(self, engine: sa.Engine, params: dict[str, Any]) -> Any:
+        """:meth:`first` on a bare pooled connection: a lone SELECT in SQLite's autocommit
+        mode needs no ``Connection``, transaction or result object around it."""
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            try:
+                cursor.execute(self.sql, self._args(params))
+                return cursor.fetchone()
+            except Exception as error:
+                _reraise(engine.dialect, raw, raw.dbapi_connection, error, self.sql, params, False)
+            finally:
+                cursor.close()
+        finally:
+            raw.close()
 
     def count(self, conn: sa.Connection, params: dict[str, Any], fast: bool) -> int:
         """The rows the statement matched."""

@@ -38,7 +38,7 @@ from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import ComplaintflowError, ConcurrencyError, NotFound, StorageError
 from complaintflow.storage import kit
-from complaintflow.storage._sqlalchemy_hot import Hot, driver_sql, quiet
+from complaintflow.storage._sqlalchemy_hot import Hot, driver_sql, engine_quiet, quiet
 from complaintflow.storage.encoding import event_to_dict, ticket_to_dict
 from complaintflow.storage.protocol import Claimed, OutboxItem, Page, Reschedule, SaveItem
 from complaintflow.storage.sqlalchemy_schema import Tables, define_tables
@@ -193,11 +193,28 @@ class SqlAlchemyStore:
 
     # -- transactions ---------------------------------------------------------------
 
-    def _run(self, work: Callable[[sa.Connection], _R], *, read: bool = False) -> _R:
-        """``work`` in one transaction (a savepoint in the host's); errors translated."""
+    def _run(
+        self,
+        work: Callable[[sa.Connection], _R],
+        *,
+        read: bool = False,
+        pooled: Callable[[sa.Engine], _R] | None = None,
+    ) -> _R:
+        """``work`` in one transaction (a savepoint in the host's); errors translated.
+
+        ``pooled``: the same read on a bare pooled SQLite connection, used when no
+        ``Connection`` is needed (see ``_sqlalchemy_hot.engine_quiet``).
+        """
         for attempt in range(3):
             nested = False
             try:
+                if (
+                    pooled is not None
+                    and self._dialect == "sqlite"
+                    and isinstance(self._bind, sa.Engine)
+                    and engine_quiet(self._bind)
+                ):
+                    return pooled(self._bind)
                 if isinstance(self._bind, sa.Connection):
                     with self._lock:
                         conn = self._bind
@@ -506,7 +523,12 @@ class SqlAlchemyStore:
     def get(self, ticket_id: str) -> Ticket:
         kit.check_text(ticket_id, "ticket_id")
         key = {"p_tenant": self.tenant, "p_id": ticket_id}
-        row = self._run(lambda conn: self._sql.hot_body.first(conn, key, quiet(conn)), read=True)
+        hot = self._sql.hot_body
+        row = self._run(
+            lambda conn: hot.first(conn, key, quiet(conn)),
+            read=True,
+            pooled=(lambda engine: hot.pooled_first(engine, key)) if hot.direct else None,
+        )
         if row is None:
             raise NotFound("ticket", ticket_id)
         return kit.decode_ticket(self.tenant, ticket_id, row[0])
