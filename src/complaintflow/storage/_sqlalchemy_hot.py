@@ -180,6 +180,8 @@ class Hot:
         if not (fast and self.direct):
             conn.execute(self.statement, rows)
             return
+        if not rows:
+            return
         self._cursor(conn, rows[0] if len(rows) == 1 else rows, len(rows) > 1).close()
 
 
