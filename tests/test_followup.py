@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import attrs
 import pendulum
 
@@ -20,8 +18,6 @@ from complaintflow.sla.alerts import AlertKind
 from complaintflow.sla.policy import Escalation, SlaPolicy
 
 SH = "Asia/Shanghai"
-OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
-CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE), holidays=[dt.date(2024, 6, 10)])
 RULES = LifecycleRules(approvals=ApprovalPolicy.default())
 AGENT = Actor.staff("a1", Role.AGENT)
 #: Two versions of one policy whose escalation ladders differ: v1 calls the department
@@ -81,8 +77,10 @@ def record(
     return ticket, log
 
 
-def test_the_policy_is_the_version_the_ticket_was_stamped_with() -> None:
-    follow = FollowUp(RULES, V2, {"v1": V1}, CAL)
+def test_the_policy_is_the_version_the_ticket_was_stamped_with(
+    shanghai_office_calendar: BusinessCalendar,
+) -> None:
+    follow = FollowUp(RULES, V2, {"v1": V1}, shanghai_office_calendar)
     old, _ = p1_ticket(at(11, 10), "v1")
     new, _ = p1_ticket(at(11, 10), "v2")
     for ticket, policy in ((old, V1), (new, V2)):
@@ -91,8 +89,10 @@ def test_the_policy_is_the_version_the_ticket_was_stamped_with() -> None:
         assert follow.policy_of(status) is policy
 
 
-def test_escalation_steps_come_from_the_stamped_version() -> None:
-    follow = FollowUp(RULES, V2, {"v1": V1}, CAL)
+def test_escalation_steps_come_from_the_stamped_version(
+    shanghai_office_calendar: BusinessCalendar,
+) -> None:
+    follow = FollowUp(RULES, V2, {"v1": V1}, shanghai_office_calendar)
     ticket, _ = p1_ticket(at(11, 10), "v1")  # resolution due Wed 12th 10:00
     status = follow.status(ticket, at(12, 23))  # 13 hours past the breach
     assert status is not None
@@ -100,8 +100,10 @@ def test_escalation_steps_come_from_the_stamped_version() -> None:
     assert roles == [Role.SUPERVISOR, Role.DEPARTMENT_MANAGER]  # v1's ladder, not v2's
 
 
-def test_the_next_due_time_follows_the_stamped_ladder() -> None:
-    follow = FollowUp(RULES, V2, {"v1": V1}, CAL)
+def test_the_next_due_time_follows_the_stamped_ladder(
+    shanghai_office_calendar: BusinessCalendar,
+) -> None:
+    follow = FollowUp(RULES, V2, {"v1": V1}, shanghai_office_calendar)
     ticket, log = record(*p1_ticket(at(11, 10), "v1"), follow, at(12, 10))  # warning, breach,
     #                                                                        and supervisor
     assert {ev.payload.kind for ev in log if isinstance(ev.payload, SlaAlerted)} == {
@@ -115,21 +117,27 @@ def test_the_next_due_time_follows_the_stamped_ladder() -> None:
     assert follow.next_due(fresh, at(12, 10)) == at(13, 10)
 
 
-def test_a_threshold_reached_at_night_is_due_when_the_staff_calendar_opens() -> None:
+def test_a_threshold_reached_at_night_is_due_when_the_staff_calendar_opens(
+    shanghai_office_calendar: BusinessCalendar,
+) -> None:
+    cal = shanghai_office_calendar  # Dragon Boat Festival, Monday 10 June 2024, is a holiday
     # (no in-advance notice here: its Wed 17:36 would come first, inside staff hours)
-    follow = FollowUp(RULES, V1, calendar=CAL, staff_calendar=CAL, notice=None)
+    follow = FollowUp(RULES, V1, calendar=cal, staff_calendar=cal, notice=None)
     # Received Tue 20:00: warning Wed 14:00, breach Wed 20:00 when the office is closed.
     ticket, _ = record(*p1_ticket(at(11, 20), "v1"), follow, at(12, 14))
     assert follow.next_due(ticket, at(12, 14)) == at(13, 9)
-    without = FollowUp(RULES, V1, calendar=CAL, notice=None)
+    without = FollowUp(RULES, V1, calendar=cal, notice=None)
     assert without.next_due(ticket, at(12, 14)) == at(12, 20)
-    noticing = FollowUp(RULES, V1, calendar=CAL, staff_calendar=CAL)
+    noticing = FollowUp(RULES, V1, calendar=cal, staff_calendar=cal)
     assert noticing.next_due(ticket, at(12, 14)) == at(12, 17, 36)  # 90 % of 24 h
 
 
-def test_a_held_alert_makes_the_ticket_due_at_the_release_time() -> None:
+def test_a_held_alert_makes_the_ticket_due_at_the_release_time(
+    shanghai_office_calendar: BusinessCalendar,
+) -> None:
     """A command at night on a ticket with an alert not yet recorded: due at the opening."""
-    follow = FollowUp(RULES, V1, calendar=CAL, staff_calendar=CAL)
+    cal = shanghai_office_calendar
+    follow = FollowUp(RULES, V1, calendar=cal, staff_calendar=cal)
     ticket, _ = p1_ticket(at(11, 20), "v1")  # warning Wed 14:00, unswept
     status = follow.status(ticket, at(12, 19))
     assert status is not None

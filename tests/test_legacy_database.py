@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pendulum
@@ -28,9 +29,6 @@ from complaintflow.domain.events import SlaAlerted, SlaStamped
 from complaintflow.sla.measure import measure
 
 FIXTURE = Path(__file__).parent / "data" / "legacy-6004883.sqlite3"
-SH = "Asia/Shanghai"
-OFFICE = (("09:00", "12:00"), ("13:00", "18:00"))
-CALENDAR = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE))
 #: The file was written when the resolution clock ran to the end of the execution; a host
 #: upgrading keeps measuring its "v1" tickets that way by saying so (the default is now 办结).
 POLICY = SlaPolicy.default("v1", resolution_end="resolved")
@@ -38,11 +36,13 @@ AGENT = Actor.staff("wang.li", Role.AGENT)
 
 
 @pytest.fixture
-def desk(tmp_path: Path) -> ComplaintDesk:
+def desk(
+    tmp_path: Path, at: Callable[..., pendulum.DateTime], office_week: BusinessCalendar
+) -> ComplaintDesk:
     path = tmp_path / "legacy.sqlite3"
     shutil.copy(FIXTURE, path)
-    clock = ManualClock(pendulum.datetime(2024, 5, 20, 14, 30, tz=SH))
-    return ComplaintDesk(SqliteStore(path), clock, sla=POLICY, calendar=CALENDAR)
+    clock = ManualClock(at(20, 14, 30))
+    return ComplaintDesk(SqliteStore(path), clock, sla=POLICY, calendar=office_week)
 
 
 def latest(clocks: tuple) -> dict:  # type: ignore[type-arg]
@@ -51,11 +51,11 @@ def latest(clocks: tuple) -> dict:  # type: ignore[type-arg]
 
 @pytest.mark.parametrize("ticket_id", ["L001", "L002", "L003"])
 def test_a_command_completes_the_clocks_once_and_replay_still_equals_the_snapshot(
-    desk: ComplaintDesk, ticket_id: str
+    desk: ComplaintDesk, ticket_id: str, office_week: BusinessCalendar
 ) -> None:
     before = desk.get(ticket_id)
     assert before.sla is None  # as the old main stored it
-    audit = measure(desk.history(ticket_id), POLICY, CALENDAR, desk.clock.now())
+    audit = measure(desk.history(ticket_id), POLICY, office_week, desk.clock.now())
     desk.comment(ticket_id, "迁移后第一条记录", actor=AGENT)
     after = desk.get(ticket_id)
     assert after.sla is not None

@@ -8,6 +8,7 @@ accepted and ignored, and a clock whose deadline fell at closing time read
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pendulum
 import pytest
@@ -27,19 +28,15 @@ from complaintflow import (
 from complaintflow.sla.alerts import AlertKind, due_alerts
 from complaintflow.sla.measure import ClockState, measure
 
-SH = "Asia/Shanghai"
-OFFICE = (("09:00", "12:00"), ("13:00", "18:00"))
-CALENDAR = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE))
 AGENT = Actor.staff("wang.li", Role.AGENT)
 SUPERVISOR = Actor.staff("zhao.min", Role.SUPERVISOR)
 CUSTOMER = Actor.customer("C1")
+At = Callable[..., pendulum.DateTime]  # conftest's ``at``: an instant in Shanghai, May 2024
 
 
-def at(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
-    return pendulum.datetime(2024, 5, day, hour, minute, tz=SH)
-
-
-def test_first_response_continues_after_a_reopening_with_the_resolved_gap_as_a_pause() -> None:
+def test_first_response_continues_after_a_reopening_with_the_resolved_gap_as_a_pause(
+    at: At, office_week: BusinessCalendar
+) -> None:
     policy = SlaPolicy.default("continue-1")
     policy = SlaPolicy(
         policy.version,
@@ -49,7 +46,7 @@ def test_first_response_continues_after_a_reopening_with_the_resolved_gap_as_a_p
         reopen={"first_response": "continue", "resolution": "continue"},
     )
     clock = ManualClock(at(20, 9))  # Monday 09:00
-    desk = ComplaintDesk(InMemoryStore(), clock, sla=policy, calendar=CALENDAR)
+    desk = ComplaintDesk(InMemoryStore(), clock, sla=policy, calendar=office_week)
     ticket = desk.intake(TicketDraft("银行卡被扣了两次", Channel.CHAT, clock.now()))
     desk.triage(ticket.id, "complaint", "billing.payment", "P1", actor=AGENT)  # 2 business h
     desk.assign(ticket.id, "wang.li", actor=AGENT)
@@ -79,24 +76,26 @@ def test_a_reopen_mode_for_a_metric_no_reopening_restarts_is_refused() -> None:
     assert info.value.field == "reopen"
 
 
-def test_a_deadline_at_closing_time_is_breached_all_night_as_the_alerts_say() -> None:
+def test_a_deadline_at_closing_time_is_breached_all_night_as_the_alerts_say(
+    at: At, office_week: BusinessCalendar
+) -> None:
     clock = ManualClock(at(20, 14))  # Monday 14:00
-    desk = ComplaintDesk(InMemoryStore(), clock, sla=SlaPolicy.default(), calendar=CALENDAR)
+    desk = ComplaintDesk(InMemoryStore(), clock, sla=SlaPolicy.default(), calendar=office_week)
     ticket = desk.intake(TicketDraft("包裹破损", Channel.CHAT, clock.now()))
     ticket = desk.triage(ticket.id, "complaint", "logistics.package", "P2", actor=AGENT)
     for now in (at(20, 18), at(20, 19), at(21, 8, 59)):  # 4 business hours: 18:00
-        first = measure(ticket, SlaPolicy.default(), CALENDAR, now).current("first_response")
+        first = measure(ticket, SlaPolicy.default(), office_week, now).current("first_response")
         assert first is not None
         assert first.due_at == at(20, 18)
         assert first.state is ClockState.BREACHED, now
-        status = measure(ticket, SlaPolicy.default(), CALENDAR, now)
+        status = measure(ticket, SlaPolicy.default(), office_week, now)
         breaches = [
             alert
-            for alert in due_alerts(status, SlaPolicy.default(), CALENDAR).due
+            for alert in due_alerts(status, SlaPolicy.default(), office_week).due
             if alert.metric == "first_response" and alert.kind is AlertKind.BREACH
         ]
         assert len(breaches) == 1
-    before = measure(ticket, SlaPolicy.default(), CALENDAR, at(20, 17, 59))
+    before = measure(ticket, SlaPolicy.default(), office_week, at(20, 17, 59))
     running = before.current("first_response")
     assert running is not None
     assert running.state is ClockState.RUNNING

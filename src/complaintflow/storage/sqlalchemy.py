@@ -38,6 +38,7 @@ from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Priority, Status
 from complaintflow.errors import ComplaintflowError, ConcurrencyError, NotFound, StorageError
 from complaintflow.storage import kit
+from complaintflow.storage._sqlalchemy_hot import Hot, driver_sql, engine_quiet, quiet
 from complaintflow.storage._sqlalchemy_outbox import OutboxParts
 from complaintflow.storage.encoding import event_to_dict, ticket_to_dict
 from complaintflow.storage.protocol import Claimed, OutboxItem, Page, Reschedule, SaveItem
@@ -48,6 +49,19 @@ __all__ = ["SqlAlchemyStore", "configure_sqlite", "define_tables", "sqlite_engin
 _R = TypeVar("_R")
 _CREATED: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
 _DEADLOCK = ("deadlock", "1213", "40P01", "lock wait timeout", "1205")
+_ROW = (
+    "version",
+    "last_seq",
+    "status",
+    "assignee",
+    "department",
+    "priority",
+    "updated_us",
+    "due_us",
+    "due_lease_us",
+    "due_worker",
+    "body",
+)
 
 
 def configure_sqlite(engine: sa.Engine, *, synchronous: str = "FULL") -> sa.Engine:
@@ -66,7 +80,7 @@ def configure_sqlite(engine: sa.Engine, *, synchronous: str = "FULL") -> sa.Engi
     @sa.event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
         if not conn.get_execution_options().get("complaintflow_read", False):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            driver_sql(conn, "BEGIN IMMEDIATE")
         # a read is one SELECT, consistent by itself: no transaction, no extra round trips
 
     return engine
@@ -89,9 +103,10 @@ def _p(name: str, expanding: bool = False) -> Any:
 class _Statements:
     """The hot statements, built once per table set: SQLAlchemy then reuses their compiled
     form (a statement built per call costs its cache key every time, ~5x the SQL itself on
-    SQLite)."""
+    SQLite).  Those of a transition (get and save) are also compiled for the store's
+    dialect, to run on the driver's cursor (see ``_sqlalchemy_hot``)."""
 
-    def __init__(self, tables: Tables) -> None:
+    def __init__(self, tables: Tables, dialect: sa.Dialect) -> None:
         t, e, o = tables.tickets, tables.events, tables.outbox
         one = sa.and_(t.c.tenant == _p("p_tenant"), t.c.id == _p("p_id"))
         self.body = sa.select(t.c.body).where(one)
@@ -118,6 +133,11 @@ class _Statements:
             o.c.tenant == _p("p_tenant"), o.c.id.in_(_p("p_ids", expanding=True))
         )
         self.finds: dict[tuple[Any, ...], Any] = {}
+        self.hot_body = Hot(self.body, dialect)
+        self.hot_lock = Hot(self.lock, dialect)
+        self.hot_update = Hot(self.update, dialect, _ROW)
+        self.hot_update_if = Hot(self.update_if, dialect, _ROW)
+        self.hot_events = Hot(self.insert_events, dialect, [c.name for c in e.c])
 
 
 class SqlAlchemyStore(OutboxParts):
@@ -138,7 +158,7 @@ class SqlAlchemyStore(OutboxParts):
         self._dialect = bind.dialect.name
         self._lock = threading.RLock()
         self._owned = False
-        self._sql = _Statements(self.tables)
+        self._sql = _Statements(self.tables, bind.dialect)
         if create:
             self._create()
 
@@ -177,11 +197,28 @@ class SqlAlchemyStore(OutboxParts):
 
     # -- transactions ---------------------------------------------------------------
 
-    def _run(self, work: Callable[[sa.Connection], _R], *, read: bool = False) -> _R:
-        """``work`` in one transaction (a savepoint in the host's); errors translated."""
+    def _run(
+        self,
+        work: Callable[[sa.Connection], _R],
+        *,
+        read: bool = False,
+        pooled: Callable[[sa.Engine], _R] | None = None,
+    ) -> _R:
+        """``work`` in one transaction (a savepoint in the host's); errors translated.
+
+        ``pooled``: the same read on a bare pooled SQLite connection, used when no
+        ``Connection`` is needed (see ``_sqlalchemy_hot.engine_quiet``).
+        """
         for attempt in range(3):
             nested = False
             try:
+                if (
+                    pooled is not None
+                    and self._dialect == "sqlite"
+                    and isinstance(self._bind, sa.Engine)
+                    and engine_quiet(self._bind)
+                ):
+                    return pooled(self._bind)
                 if isinstance(self._bind, sa.Connection):
                     with self._lock:
                         conn = self._bind
@@ -189,9 +226,11 @@ class SqlAlchemyStore(OutboxParts):
                         with conn.begin_nested() if nested else conn.begin():
                             return work(conn)
                 with self._bind.connect() as conn:
-                    if read:
+                    if read:  # one SELECT (events: two), consistent by itself
                         conn.execution_options(complaintflow_read=True)
-                    if self._dialect in ("mysql", "mariadb"):
+                        if self._dialect == "sqlite":
+                            return work(conn)  # begin() would emit nothing anyway
+                    elif self._dialect in ("mysql", "mariadb"):
                         conn.execution_options(isolation_level="READ COMMITTED")
                     with conn.begin():
                         return work(conn)
@@ -233,9 +272,9 @@ class SqlAlchemyStore(OutboxParts):
             "body": kit.dumps(ticket_to_dict(ticket)),
         }
 
-    def _append(self, conn: sa.Connection, events: Sequence[Event]) -> None:
-        conn.execute(
-            self._sql.insert_events,
+    def _append(self, conn: sa.Connection, events: Sequence[Event], fast: bool = False) -> None:
+        self._sql.hot_events.many(
+            conn,
             [
                 {
                     "tenant": self.tenant,
@@ -248,6 +287,7 @@ class SqlAlchemyStore(OutboxParts):
                 }
                 for e in events
             ],
+            fast,
         )
 
     def _enqueue(self, conn: sa.Connection, items: Sequence[OutboxItem]) -> None:
@@ -364,27 +404,29 @@ class SqlAlchemyStore(OutboxParts):
         """One save inside the caller's transaction; the stored version if stale."""
         ticket = item.ticket
         key = {"p_tenant": self.tenant, "p_id": ticket.id}
+        fast = quiet(conn)
         if item.events:  # the usual case in one statement: UPDATE ... WHERE version = expected
             first = item.events[0].seq
             if (
-                conn.execute(
-                    self._sql.update_if,
+                self._sql.hot_update_if.count(
+                    conn,
                     {**row, **key, "p_version": item.expected_version, "p_last_seq": first - 1},
-                ).rowcount
+                    fast,
+                )
                 == 1
             ):
                 kit.check_batch(ticket, item.events, first)  # an error rolls it all back
-                self._append(conn, item.events)
+                self._append(conn, item.events, fast)
                 self._enqueue(conn, outbox)
                 return None
-        current = conn.execute(self._sql.lock, key).first()  # why not: gone, stale or bad
+        current = self._sql.hot_lock.first(conn, key, fast)  # why not: gone, stale or bad
         if current is None:
             raise NotFound("ticket", ticket.id)
         if current[0] != item.expected_version:
             return int(current[0])
         kit.check_batch(ticket, item.events, current[1] + 1)
-        conn.execute(self._sql.update, {**row, **key})
-        self._append(conn, item.events)
+        self._sql.hot_update.count(conn, {**row, **key}, fast)
+        self._append(conn, item.events, fast)
         self._enqueue(conn, outbox)
         return None
 
@@ -484,15 +526,16 @@ class SqlAlchemyStore(OutboxParts):
 
     def get(self, ticket_id: str) -> Ticket:
         kit.check_text(ticket_id, "ticket_id")
-        body = self._run(
-            lambda conn: conn.execute(
-                self._sql.body, {"p_tenant": self.tenant, "p_id": ticket_id}
-            ).scalar(),
+        key = {"p_tenant": self.tenant, "p_id": ticket_id}
+        hot = self._sql.hot_body
+        row = self._run(
+            lambda conn: hot.first(conn, key, quiet(conn)),
             read=True,
+            pooled=(lambda engine: hot.pooled_first(engine, key)) if hot.direct else None,
         )
-        if body is None:
+        if row is None:
             raise NotFound("ticket", ticket_id)
-        return kit.decode_ticket(self.tenant, ticket_id, body)
+        return kit.decode_ticket(self.tenant, ticket_id, row[0])
 
     def events(self, ticket_id: str, *, after: int = 0) -> list[Event]:
         kit.check_text(ticket_id, "ticket_id")
