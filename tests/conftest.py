@@ -59,7 +59,7 @@ SERVERS = {"postgres_conninfo": "postgres", "mariadb_url": "mariadb", "redis_url
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (``--dist loadgroup``)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         path, *names = item.nodeid.split("::")
         for where, slow in SLOW.items():
@@ -70,7 +70,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         group = _xdist_group(item, path)
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
-    if os.environ.get("PYTEST_XDIST_WORKER"):
+    if hasattr(config, "workerinput"):  # an xdist worker, whose order the scheduler follows
         # Longest first: xdist hands out single tests in collection order, so a slow test
         # collected last would finish alone on one core while the others wait.
         items.sort(key=lambda item: item.get_closest_marker("slow") is None)
