@@ -54,7 +54,12 @@ SLOW = {
 }
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+#: Session fixtures that start a server, and the xdist group of the tests that use one.
+SERVERS = {"postgres_conninfo": "postgres", "mariadb_url": "mariadb", "redis_url": "redis"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (``--dist loadgroup``)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         path, *names = item.nodeid.split("::")
         for where, slow in SLOW.items():
@@ -62,6 +67,34 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 name.partition("[")[0] for name in names
             ):
                 item.add_marker(pytest.mark.slow)
+        group = _xdist_group(item, path)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+    if hasattr(config, "workerinput"):  # an xdist worker, whose order the scheduler follows
+        # Longest first: xdist hands out single tests in collection order, so a slow test
+        # collected last would finish alone on one core while the others wait.
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def _xdist_group(item: pytest.Item, path: str) -> str | None:
+    """Keep the tests that share an expensive fixture on one xdist worker, so it is built once.
+
+    Under ``-n``, each worker builds its own session and module fixtures: a
+    server started per worker, a demo database or a trained model built twice,
+    or torn down and rebuilt when the worker's tests of that module are not in
+    a row.  Tests that use a server go to that server's group, tests that use
+    a module-scoped fixture to their module's group; every other test is
+    scheduled on its own, which keeps the long ones spread over the workers.
+    """
+    if not isinstance(item, pytest.Function):
+        return None
+    for name in item.fixturenames:
+        if name in SERVERS:
+            return SERVERS[name]
+    for definitions in item._fixtureinfo.name2fixturedefs.values():
+        if definitions and definitions[-1].scope == "module":
+            return path
+    return None
 
 
 SHANGHAI = "Asia/Shanghai"

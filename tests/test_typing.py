@@ -34,17 +34,27 @@ def mypy(path: Path, cache: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_user_code_type_checks_under_strict(tmp_path: Path) -> None:
-    result = mypy(API, tmp_path / "cache")
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One mypy cache for both runs: the second checks its own file, not complaintflow again.
+
+    mypy re-checks a cached module whenever its source changed, so sharing the
+    cache between the two runs cannot hide an error.
+    """
+    return tmp_path_factory.mktemp("mypy-cache")
+
+
+def test_user_code_type_checks_under_strict(cache: Path) -> None:
+    result = mypy(API, cache)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_would_catch_a_misuse(tmp_path: Path) -> None:
+def test_mypy_would_catch_a_misuse(tmp_path: Path, cache: Path) -> None:
     wrong = tmp_path / "wrong.py"
     wrong.write_text(
         "from complaintflow import Ticket, apply\nversion: str = Ticket.replay([]).version\n",
         encoding="utf-8",
     )
-    result = mypy(wrong, tmp_path / "cache")
+    result = mypy(wrong, cache)
     assert result.returncode == 1
     assert 'incompatible types in assignment (expression has type "int"' in result.stdout.lower()
