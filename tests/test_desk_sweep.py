@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable, Iterable
 from itertools import count
+from typing import Any
 
 import pendulum
 import pytest
@@ -25,6 +27,7 @@ from complaintflow import (
     Ticket,
     TicketDraft,
 )
+from complaintflow.domain.commands import Comment
 from complaintflow.domain.events import NotificationQueued, SlaAlerted
 
 SH = "Asia/Shanghai"
@@ -350,3 +353,47 @@ def test_the_sweep_escalates_each_ticket_along_its_stamped_ladder(
     assert escalated_to(new, before.id) == [Role.SUPERVISOR, Role.DEPARTMENT_MANAGER]
     assert escalated_to(new, after.id) == [Role.SUPERVISOR, Role.DIRECTOR]
     assert store.find(due_before=at(30, 9)).items == ()  # nothing left due behind the sweep
+
+
+class SweepsFirst:
+    """A store proxy: after this sweeper claims its alert keys, another one sweeps."""
+
+    def __init__(self, store: InMemoryStore, other: Callable[[], object]) -> None:
+        self._store, self._other = store, other
+
+    def record_alerts(self, keys: Iterable[str]) -> frozenset[str]:
+        fresh = self._store.record_alerts(keys)
+        other, self._other = self._other, lambda: None
+        other()
+        return fresh
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+def test_a_sweep_behind_a_ticket_changed_after_its_instant_leaves_it_to_that_change(
+    store: InMemoryStore, clock: ManualClock
+) -> None:
+    """A sweep read its clock; a few ms later, before its save, staff changed the ticket.
+
+    Its save conflicts and, re-reading, it cannot measure the ticket at an
+    instant before the ticket's last change (that raised ValidationError). It
+    leaves the ticket to the next sweep, which records the alerts.
+    """
+    desk = make_desk(store, clock)
+    ticket = desk.intake(draft(clock.now()))
+    desk.triage(ticket.id, "complaint", "logistics.timeliness", "P3", actor=AGENT)
+    now = at(11, 16)
+    clock.set(now + dt.timedelta(milliseconds=6))  # the staff's clock, a little ahead
+
+    def staff_comment() -> None:
+        desk.execute(ticket.id, Comment("客户来电催促"), actor=AGENT)
+
+    behind = make_desk(SweepsFirst(store, staff_comment), clock)  # type: ignore[arg-type]
+    assert behind.sweep(now).alerts == ()
+    clock.set(now + dt.timedelta(minutes=10))
+    later = desk.sweep()  # the first sweep's lease has ended
+    assert later.breaches == 1
+    log = desk.history(ticket.id)
+    keys = [e.payload.key for e in log if isinstance(e.payload, SlaAlerted)]
+    assert len(keys) == len(set(keys))

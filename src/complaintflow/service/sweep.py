@@ -266,7 +266,13 @@ def _plan(follow: FollowUp, found: Ticket, now: pendulum.DateTime) -> _Plan | No
 
     The alerts already recorded and the policy version come from the
     snapshot, so planning reads nothing but the ticket the page brought.
+    A ticket changed after ``now`` (another sweeper or a command on a clock a
+    little ahead saved it meanwhile) cannot be measured at ``now``: that save
+    recorded every alert due by its own, later instant, so there is nothing
+    left for this sweep to do on it.
     """
+    if found.updated_at > now:
+        return None
     status = follow.status(found, now)
     if status is None or found.sla is None:
         return None
