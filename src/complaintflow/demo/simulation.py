@@ -62,6 +62,10 @@ class SimulationResult:
     alerts: int
     surveys: int
     reopened: int
+    #: The month's survey round: sent, refused, answered, invalid, followups (二次回访).
+    survey_round: dict[str, int]
+    #: New resolution times the assignees committed to customers in advance.
+    committed: int
 
 
 def simulate(
@@ -89,7 +93,7 @@ def simulate(
             sim.at(pendulum.datetime(day.year, day.month, day.day, hour, 59, tz=ZONE), sim.sweep)
         sim.at(
             pendulum.datetime(day.year, day.month, day.day, 8, 30, tz=ZONE),
-            partial(sim.survey_round, day),
+            partial(sim.round.draw, day),
         )
         sim.run_until(pendulum.datetime(day.year, day.month, day.day, 23, 59, 59, tz=ZONE))
         if progress is not None:
@@ -116,6 +120,8 @@ def simulate(
         sim.alerts,
         sim.surveys,
         len(sim.reopened),
+        {k: sim.round.figures[k] for k in ("sent", "refused", "answered", "invalid", "followups")},
+        sim.committed,
     )
 
 
