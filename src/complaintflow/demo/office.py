@@ -8,9 +8,10 @@ person's action on one ticket, and books the next: feedback arrives on a
 weighted channel (sometimes re-sent by the chat gateway, sometimes again on
 another channel, to be merged); staff assign, investigate, respond,
 transfer and propose, in office time; money above an agent's authority
-waits for the role :meth:`ApprovalPolicy.default` requires; customers
-accept, decline, withdraw and answer surveys at any hour, and an unsatisfied
-one reopens the ticket to a supervisor.
+waits for the role :meth:`ApprovalPolicy.default` requires; an assignee
+commits a new time when the proposal will come after the deadline;
+customers accept, decline and withdraw at any hour.  The survey round is
+:mod:`complaintflow.demo.surveys`.
 
 :mod:`complaintflow.demo.simulation` drives it day by day; every random choice
 comes from the one seeded ``random.Random``, in the order the agenda runs,
