@@ -14,6 +14,9 @@ from complaintflow.demo.simulation import (
     office_calendar,
     simulate,
 )
+from complaintflow.domain import events as e
+from complaintflow.domain.commands.promise import TimeCommitted
+from complaintflow.service.notifications import NotificationKind
 from complaintflow.storage.memory import InMemoryStore
 
 
@@ -54,3 +57,27 @@ def test_two_office_days_on_memory_are_the_same_for_a_seed() -> None:
 def test_a_month_needs_at_least_one_day() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         simulate(InMemoryStore(), days=0)
+
+
+def test_a_week_exercises_the_survey_round_and_the_staff_notifications() -> None:
+    """Issue 13: sends by stratum, refusals, invalid answers, call-backs, praise, new times."""
+    store = InMemoryStore()
+    result = simulate(store, seed=0, days=6)
+    staff_kinds = {str(kind) for kind in NotificationKind if kind.to_staff}
+    assert staff_kinds <= set(result.notifications)  # every staff kind was delivered
+    assert result.notifications["delay_notice"] >= result.committed > 0
+    figures = result.survey_round
+    assert figures["sent"] > figures["answered"] > 0
+    assert min(figures["refused"], figures["invalid"], figures["followups"]) > 0
+    payloads = [
+        event.payload for t in store.find(limit=10_000).items for event in store.events(t.id)
+    ]
+    sent = [p for p in payloads if isinstance(p, e.SurveySent) and not p.followup]
+    assert len(sent) == figures["sent"]
+    assert {p.round for p in sent} == {"2024-05"}
+    assert all(p.sample <= p.population for p in sent)
+    assert {p.stratum.split("/")[0] for p in sent} <= {"complaint", "suggestion"}
+    answered = [p for p in payloads if isinstance(p, e.SurveyAnswered)]
+    assert sum(not p.valid for p in answered) == figures["invalid"]
+    assert sum(p.valid for p in answered) == result.surveys
+    assert any(isinstance(p, TimeCommitted) for p in payloads)

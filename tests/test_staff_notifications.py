@@ -231,6 +231,27 @@ def test_an_unsatisfied_customer_reopens_to_an_owner_and_the_supervisor_is_told(
     assert any(key.endswith(":role:supervisor") for key in queued_keys(desk, ticket_id))
 
 
+def test_an_unsatisfied_survey_round_answer_tells_the_supervisor_too(
+    store: TicketStore, clock: ManualClock
+) -> None:
+    """A round's answer reopens as record_survey does, so the supervisor is told the same way."""
+    desk = make_desk(store, clock)
+    ticket_id = resolved(desk, clock)
+    desk.customer_accepts(ticket_id, actor=CUSTOMER)
+    desk.complete(ticket_id, actor=AGENT)
+    desk.send_survey(ticket_id, "2024-05", actor=AGENT)
+    drain(store, clock.now())
+    answer = SurveyResponse.from_csat(1, comment=f"还是不行，打 {PHONE}")
+    reopened = desk.answer_survey(ticket_id, "2024-05", answer, actor=CUSTOMER)
+    assert reopened.status is Status.INVESTIGATING
+    items = drain(store, clock.now())
+    told = staff(items)
+    assert set(told) == {("survey_reopened", "role:supervisor")}
+    body = told[("survey_reopened", "role:supervisor")].payload["body"]
+    assert "（不满意，CSAT 1，“还是不行，打 138****5678”）" in body
+    no_raw_contact(items)
+
+
 # -- seed 001 §3.2: 超过500元的方案则需要自动流转至部门经理 ------------------------------
 
 

@@ -156,7 +156,10 @@ def test_a_round_reports_sample_participation_and_valid_rate(desk: ComplaintDesk
     )
     assert reopened.status is Status.INVESTIGATING
     assert reopened.assignee == "s1"
-    last = desk.history(c1.id)[-1].payload
+    *_, answer_event, told = desk.history(c1.id)  # then the supervisor is told of the reopen
+    assert told.payload.type == "notification_queued"
+    assert "survey_reopened" in told.payload.key
+    last = answer_event.payload
     assert isinstance(last, c.rounds.SurveyAnswered)
     assert last.valid
     assert last.followup_from == last.answered_at + dt.timedelta(hours=24)
@@ -258,7 +261,7 @@ def test_a_lowest_score_without_a_reason_is_kept_and_flagged(desk: ComplaintDesk
     send_round(desk, [t])
     later(desk, 30)
     desk.answer_survey(t.id, ROUND, SurveyResponse.from_csat(1), actor=CUSTOMER)
-    payload = desk.history(t.id)[-1].payload
+    payload = desk.history(t.id)[-2].payload  # [-1]: the supervisor told of the reopen
     assert isinstance(payload, c.rounds.SurveyAnswered)
     assert payload.valid
     assert payload.flags == ("low_score_no_reason",)

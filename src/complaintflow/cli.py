@@ -174,9 +174,23 @@ def _demo(args: argparse.Namespace) -> int:
         f"{sum(result.notifications.values())} notifications delivered."
     )
     print(f"Tickets by status: {states}.")
+    print(_demo_notices(result.notifications, result.committed))
     print(f"Database: {path}\nHTML report: {html}\n")
     print(report.to_markdown(args.lang), end="")
     return 0
+
+
+def _demo_notices(delivered: dict[str, int], committed: int) -> str:
+    """The staff notifications delivered, by kind, and the customers told of a delay."""
+    from complaintflow.service.notifications import NotificationKind
+
+    staff = ", ".join(
+        f"{kind} {n}" for kind, n in delivered.items() if NotificationKind(kind).to_staff
+    )
+    return (
+        f"Staff notifications: {staff}; delay notices {delivered.get('delay_notice', 0)} "
+        f"({committed} with a time the assignee committed)."
+    )
 
 
 def _story() -> int:

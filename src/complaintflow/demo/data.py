@@ -22,6 +22,7 @@ __all__ = [
     "DIRECTORS",
     "FEEDBACK",
     "REPLIES",
+    "SUGGESTIONS",
     "SUPERVISORS",
     "Feedback",
 ]
@@ -34,6 +35,7 @@ class Feedback:
     expectation: str | None = None
     amount: int | None = None  # CNY an agent proposes; None: no money involved
     lang: str = "zh"
+    praised: str | None = None  # the colleague the praise names (tagged ``praised:NAME``)
 
 
 def _d(*days: str) -> frozenset[dt.date]:
@@ -222,7 +224,11 @@ FEEDBACK: tuple[Feedback, ...] = (
     Feedback("How do I change the delivery address of my order?", ("chat", "email"), lang=_EN),
     Feedback("Do you ship to Hong Kong, and how long does it take?", ("chat", "email"), lang=_EN),
     # -- praise
-    Feedback("感谢客服小王耐心解答，问题很快就解决了，点赞", ("chat", "survey", "social")),
+    Feedback(
+        "感谢客服小王耐心解答，问题很快就解决了，点赞",
+        ("chat", "survey", "social"),
+        praised="wang.li",
+    ),
     Feedback("门店的师傅修得又快又好，非常满意，表扬一下", ("store", "survey")),
     Feedback(
         "Thank you, the agent was very helpful and solved my problem quickly!",
@@ -230,6 +236,19 @@ FEEDBACK: tuple[Feedback, ...] = (
         lang=_EN,
     ),
 )
+
+#: Improvement suggestions customers write into a survey answer (改进建议), by language.
+SUGGESTIONS: dict[str, tuple[str, ...]] = {
+    _ZH: (
+        "希望增加夜间在线客服",
+        "退款进度能在APP里实时查看就好了",
+        "处理结果希望短信通知一下",
+    ),
+    _EN: (
+        "Please add live chat in the evening.",
+        "Show the refund's progress in the app.",
+    ),
+}
 
 #: What staff write to the customer, by step and language.
 REPLIES: dict[str, dict[str, str]] = {
@@ -249,6 +268,10 @@ REPLIES: dict[str, dict[str, str]] = {
     "solution": {
         _ZH: "已安排专人跟进处理，并为您提供解决方案。",
         _EN: "We have arranged a solution and a dedicated follow-up.",
+    },
+    "commit": {
+        _ZH: "需与相关部门进一步核实，方案将稍晚给出",
+        _EN: "the other team's records take longer to check",
     },
     "again": {
         _ZH: "根据您的意见调整了方案，请确认。",

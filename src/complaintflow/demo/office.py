@@ -8,9 +8,10 @@ person's action on one ticket, and books the next: feedback arrives on a
 weighted channel (sometimes re-sent by the chat gateway, sometimes again on
 another channel, to be merged); staff assign, investigate, respond,
 transfer and propose, in office time; money above an agent's authority
-waits for the role :meth:`ApprovalPolicy.default` requires; customers
-accept, decline, withdraw and answer surveys at any hour, and an unsatisfied
-one reopens the ticket to a supervisor.
+waits for the role :meth:`ApprovalPolicy.default` requires; an assignee
+commits a new time when the proposal will come after the deadline;
+customers accept, decline and withdraw at any hour.  The survey round is
+:mod:`complaintflow.demo.surveys`.
 
 :mod:`complaintflow.demo.simulation` drives it day by day; every random choice
 comes from the one seeded ``random.Random``, in the order the agenda runs,
@@ -45,16 +46,18 @@ from complaintflow.demo.data import (
     SUPERVISORS,
     Feedback,
 )
+from complaintflow.demo.surveys import MonthlyRound
 from complaintflow.domain.money import Money
 from complaintflow.domain.ticket import Ticket
-from complaintflow.domain.values import Actor, Customer, SurveyResponse, TicketDraft
+from complaintflow.domain.values import Actor, Customer, TicketDraft
 from complaintflow.domain.vocabulary import Kind, Role, Status
 from complaintflow.routing import Router
-from complaintflow.satisfaction import SurveySampler, schedule_survey
 from complaintflow.service.desk import ComplaintDesk
 from complaintflow.service.notifications import Notification
+from complaintflow.service.staff import PRAISED_TAG
 from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.sla.holidays import StaticHolidays, china_office
+from complaintflow.sla.measure import measure
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.storage.protocol import TicketStore
 
@@ -106,12 +109,13 @@ class OfficeMonth:
         year, month = MONTH
         self.clock = ManualClock(pendulum.datetime(year, month, 1, tz=ZONE))
         serial = count(1)
+        self.policy = SlaPolicy.default()
         self.desk = ComplaintDesk(
             store,
             self.clock,
             classifier=KeywordClassifier(),
             router=Router.default(),
-            sla=SlaPolicy.default(),
+            sla=self.policy,
             calendar=self.calendar,
             staff_calendar=self.calendar,
             lang="en" if lang == "en" else "zh-CN",
@@ -126,6 +130,8 @@ class OfficeMonth:
         self.reopened: set[str] = set()
         self.declined: set[str] = set()
         self.tickets = self.repeats = self.sweeps = self.alerts = self.surveys = 0
+        self.committed = 0
+        self.round = MonthlyRound(self, f"{year}-{month:02d}")
 
     # -- time -------------------------------------------------------------
     def at(self, when: pendulum.DateTime, step: Step) -> None:
@@ -203,6 +209,7 @@ class OfficeMonth:
             expectation=feedback.expectation,
             dedupe_key=key,
             order_ref=f"{self.rng.randrange(10**7, 10**8)}",
+            tags=(f"{PRAISED_TAG}{feedback.praised}",) if feedback.praised else (),
         )
         ticket = self.desk.intake(
             draft, receiver=self.agent() if channel in ("phone", "store") else None
@@ -283,11 +290,30 @@ class OfficeMonth:
     def respond(self, ticket_id: str) -> None:
         if (t := self.active(ticket_id, Status.INVESTIGATING)) is None:
             return
-        self.desk.respond(ticket_id, self.reply("respond", t), actor=self.handler(t))
+        t = self.desk.respond(ticket_id, self.reply("respond", t), actor=self.handler(t))
         if self.rng.random() < 0.1:
             self.staff(self.rng.uniform(20, 120), lambda: self.transfer(ticket_id))
-        else:
-            self.staff(self.rng.uniform(30, 900), lambda: self.propose(ticket_id))
+            return
+        when = self.calendar.add(self.clock.now(), dt.timedelta(minutes=self.rng.uniform(30, 900)))
+        self.at(when, lambda: self.propose(ticket_id))
+        self.promise(t, when)
+
+    def promise(self, ticket: Ticket, proposal: pendulum.DateTime) -> None:
+        """The proposal will land after the resolution is due: commit a new time now.
+
+        Seed 001 §4.1 asks the customer to be told in advance, with a new time;
+        most assignees do it when they see the deadline slip (the others leave
+        it to the sweep's in-advance notice at 90 %).
+        """
+        clock = measure(ticket, self.policy, self.calendar, self.clock.now()).current("resolution")
+        if clock is None or clock.stopped_at is not None or clock.due_at <= self.clock.now():
+            return
+        if proposal > clock.due_at and self.rng.random() < 0.6:
+            at = self.calendar.add(proposal, dt.timedelta(hours=2)).replace(second=0, microsecond=0)
+            self.desk.commit_time(
+                ticket.id, at, self.reply("commit", ticket), actor=self.handler(ticket)
+            )
+            self.committed += 1
 
     def transfer(self, ticket_id: str) -> None:
         if (t := self.active(ticket_id, Status.INVESTIGATING)) is None:
@@ -349,49 +375,7 @@ class OfficeMonth:
             self.desk.complete(ticket_id, actor=self.handler(t), note="已办结")
             self.resolved.append(ticket_id)
 
-    # -- after resolution: surveys, closing ----------------------------------
-    def survey_round(self, day: dt.date) -> None:
-        """Once a day: sample yesterday's resolutions and book each survey."""
-        batch = [self.desk.get(tid) for tid in dict.fromkeys(self.resolved)]
-        self.resolved.clear()
-        batch = [t for t in batch if t.status is Status.RESOLVED]
-        chosen = {t.id for t in SurveySampler(0.2, seed=f"{self.seed}:{day}").select(batch)}
-        for t in batch:
-            surveyed = t.kind in self.desk.rules.surveyed_kinds and t.id in chosen
-            if surveyed and self.rng.random() < 0.8:
-                slot = schedule_survey(t, calendar=self.calendar)
-                self.at(
-                    slot.at + dt.timedelta(minutes=self.rng.uniform(0, 240)),
-                    partial(self.survey, t.id),
-                )
-            else:  # no survey, or no answer: close once the survey window is over
-                assert t.resolved_at is not None
-                self.at(
-                    t.resolved_at + self.desk.rules.survey_window,
-                    partial(self.staff, self.rng.uniform(5, 120), partial(self.close, t.id)),
-                )
-
-    def survey(self, ticket_id: str) -> None:
-        if (t := self.active(ticket_id, Status.RESOLVED)) is None or t.customer is None:
-            return
-        csat = self.rng.choices((5, 4, 3, 2, 1), (45, 30, 13, 7, 5))[0]
-        if ticket_id in self.reopened:
-            csat = max(csat, 3)
-        nps = min(10, max(0, 2 * csat + self.rng.choice((-2, -1, 0, 0, 1))))
-        response = SurveyResponse.from_csat(csat, nps=nps, ces=self.rng.randint(1, 7))
-        t = self.desk.record_survey(
-            ticket_id,
-            response,
-            actor=Actor.customer(t.customer.id),
-            reopen_to=self.rng.choice(SUPERVISORS),
-        )
-        self.surveys += 1
-        if t.status is Status.INVESTIGATING:
-            self.reopened.add(ticket_id)
-            self.staff(self.rng.uniform(10, 240), lambda: self.respond(ticket_id))
-        else:
-            self.staff(self.rng.uniform(5, 120), lambda: self.close(ticket_id))
-
+    # -- after resolution ------------------------------------------------------
     def close(self, ticket_id: str) -> None:
         if self.active(ticket_id, Status.RESOLVED) is not None:
             self.desk.close(ticket_id, actor=self.agent())

@@ -6,15 +6,17 @@ given: feedback arrives in Chinese and English on every channel of seed
 moves through an agenda of timed steps; agents respond, investigate,
 transfer and propose solutions (money above their authority waits for a
 supervisor, manager or director, per :meth:`ApprovalPolicy.default`);
-customers accept, decline or withdraw; duplicates are merged; resolved
-tickets are sampled for surveys (:class:`SurveySampler`) at the time
-:func:`schedule_survey` picks, and unsatisfied customers reopen their
-ticket to a supervisor.  The SLA sweep and outbox delivery run every hour.
-Some tickets stall and run overdue, as they do in a real office.
+customers accept, decline or withdraw; duplicates are merged; the
+month's survey round (:mod:`complaintflow.demo.surveys`) samples resolved
+tickets by stratum, records refusals, invalid answers and second
+follow-ups, and unsatisfied customers reopen their ticket to a supervisor.
+Praise naming a colleague is forwarded to them; assignees commit new times
+when a deadline will slip.  The SLA sweep and outbox delivery run every
+hour.  Some tickets stall and run overdue, as they do in a real office.
 
 This module is the driver: the days to play, each day's rhythm (arrivals,
-the morning survey round, the hourly sweep) and the summary of the month.
-The office itself, its calendar, people and their steps, is
+the morning draw of the survey round, the hourly sweep) and the summary of
+the month.  The office itself, its calendar, people and their steps, is
 :mod:`complaintflow.demo.office`; the feedback texts and names are
 :mod:`complaintflow.demo.data`.
 
@@ -62,6 +64,10 @@ class SimulationResult:
     alerts: int
     surveys: int
     reopened: int
+    #: The month's survey round: sent, refused, answered, invalid, followups (二次回访).
+    survey_round: dict[str, int]
+    #: New resolution times the assignees committed to customers in advance.
+    committed: int
 
 
 def simulate(
@@ -89,7 +95,7 @@ def simulate(
             sim.at(pendulum.datetime(day.year, day.month, day.day, hour, 59, tz=ZONE), sim.sweep)
         sim.at(
             pendulum.datetime(day.year, day.month, day.day, 8, 30, tz=ZONE),
-            partial(sim.survey_round, day),
+            partial(sim.round.draw, day),
         )
         sim.run_until(pendulum.datetime(day.year, day.month, day.day, 23, 59, 59, tz=ZONE))
         if progress is not None:
@@ -116,6 +122,8 @@ def simulate(
         sim.alerts,
         sim.surveys,
         len(sim.reopened),
+        {k: sim.round.figures[k] for k in ("sent", "refused", "answered", "invalid", "followups")},
+        sim.committed,
     )
 
 

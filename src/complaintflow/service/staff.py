@@ -66,7 +66,7 @@ def alert_recipient(alert: Alert, ticket: Ticket) -> Recipient:
 def _causes(ticket: Ticket, event: e.Event) -> Iterable[tuple[NotificationKind, Recipient, str]]:
     """(kind, recipient, role field) for each staff notification ``event`` calls for."""
     p = event.payload
-    if isinstance(p, e.SurveyRecorded) and p.reopened:
+    if isinstance(p, e.SurveyRecorded | e.SurveyAnswered) and p.reopened:
         yield NotificationKind.SURVEY_REOPENED, Recipient.role(Role.SUPERVISOR), Role.SUPERVISOR
     waiting = event.status is Status.AWAITING_APPROVAL and ticket.solution is not None
     if waiting and isinstance(p, e.SolutionProposed | e.Approved):
@@ -82,7 +82,7 @@ def _causes(ticket: Ticket, event: e.Event) -> Iterable[tuple[NotificationKind, 
             yield NotificationKind.PRAISE_FORWARDED, user, ""
 
 
-def _answer(payload: e.SurveyRecorded, lang: str) -> str:
+def _answer(payload: e.SurveyRecorded | e.SurveyAnswered, lang: str) -> str:
     """The unsatisfied answer as the supervisor reads it: score and (redacted) comment."""
     answer = payload.response
     zh = lang.startswith("zh")
@@ -108,7 +108,7 @@ def event_notices(
     for event in new:
         for kind, recipient, role in _causes(ticket, event):
             reason = ""
-            if isinstance(event.payload, e.SurveyRecorded):
+            if isinstance(event.payload, e.SurveyRecorded | e.SurveyAnswered):
                 reason = _answer(event.payload, lang)
             found.append(
                 compose(
