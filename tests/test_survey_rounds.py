@@ -295,3 +295,32 @@ def test_an_answer_to_a_round_never_sent_is_invalid_and_bad_input_is_refused(
             answered_at=desk.clock.now() + MINUTE,
         )  # fmt: skip
     assert desk.history(t.id) == before  # nothing recorded by the refused commands
+
+
+def test_an_unsatisfied_round_answer_drops_the_promise_of_the_cycle_it_reopens(
+    desk: ComplaintDesk,
+) -> None:
+    """Like ``record_survey``: the new handling cycle makes no promise yet."""
+    t = complaint(desk)
+    reopened = desk.reopen(t.id, "客户来电，问题复现", actor=SUPERVISOR)
+    promised = desk.clock.now() + dt.timedelta(days=2)
+    desk.commit_time(t.id, promised, "配件明天到货", actor=AGENT)
+    assert desk.get(reopened.id).committed_at == promised
+    desk.propose_solution(t.id, "换新", actor=AGENT)
+    later(desk, 10)
+    desk.customer_accepts(t.id, actor=CUSTOMER)
+    desk.complete(t.id, actor=AGENT)
+    later(desk, 24 * 60)
+    desk.send_survey(t.id, ROUND, actor=AGENT, stratum="complaint", population=1, sample=1)
+    later(desk, 30)
+    low = SurveyResponse.from_csat(1, comment="还是坏的")
+    again = desk.answer_survey(
+        t.id,
+        ROUND,
+        low,
+        actor=CUSTOMER,
+        answers=(1, 1, 2),
+        started_at=desk.clock.now() - 3 * MINUTE,
+    )
+    assert again.status is Status.INVESTIGATING
+    assert again.committed_at is None

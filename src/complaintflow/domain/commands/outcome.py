@@ -79,19 +79,28 @@ def _record_survey(command: RecordSurvey, now: Situation) -> SurveyRecorded:
     )
 
 
-def _surveyed(t: Ticket, ev: Event, p: SurveyRecorded) -> Changes:
-    if not p.reopened:
-        return {"survey": p.response}
+def restarted_by_survey(t: Ticket, assignee: str | None) -> Changes:
+    """An unsatisfied answer restarts the handling under a supervisor (seed 000 §2.4.2).
+
+    One definition for ``record_survey`` and a survey round's answer, so the two
+    ways a customer says "not satisfied" reopen a ticket alike.
+    """
     return {
         "survey": None,
         "resolved_at": None,
         "reopen_count": t.reopen_count + 1,
-        "assignee": p.reopened_to,
+        "assignee": assignee,
         "escalated_to": Role.SUPERVISOR,
         "solution": None,
         "resolved_at_first_contact": False,
         "committed_at": None,  # a new cycle: the old promise no longer stands
     }
+
+
+def _surveyed(t: Ticket, ev: Event, p: SurveyRecorded) -> Changes:
+    if not p.reopened:
+        return {"survey": p.response}
+    return restarted_by_survey(t, p.reopened_to)
 
 
 def _say_surveyed(p: SurveyRecorded) -> str:

@@ -57,10 +57,11 @@ from complaintflow.domain.commands._trigger import (
     short,
     text,
 )
+from complaintflow.domain.commands.outcome import restarted_by_survey
 from complaintflow.domain.redaction import redacted_repr
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.values import SurveyResponse
-from complaintflow.domain.vocabulary import Role, SatisfactionLevel, Status
+from complaintflow.domain.vocabulary import SatisfactionLevel, Status
 from complaintflow.errors import ValidationError
 
 __all__ = [
@@ -243,15 +244,7 @@ def _answer(command: AnswerSurvey, now: Situation) -> SurveyAnswered:
 
 def _answered(t: Ticket, ev: Event, p: SurveyAnswered) -> Changes:
     if p.reopened:  # as record_survey: an unsatisfied result restarts the handling
-        return {
-            "survey": None,
-            "resolved_at": None,
-            "reopen_count": t.reopen_count + 1,
-            "assignee": p.reopened_to,
-            "escalated_to": Role.SUPERVISOR,
-            "solution": None,
-            "resolved_at_first_contact": False,
-        }
+        return restarted_by_survey(t, p.reopened_to)
     if p.valid and t.status is Status.RESOLVED and t.survey is None:
         return {"survey": p.response}
     return {}
