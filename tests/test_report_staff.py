@@ -245,7 +245,10 @@ def test_the_section_renders_in_both_languages_and_as_data(office: Office) -> No
     assert "## Staff notifications" in en
     assert f"| Praise forwarded to the colleague | {s.by_kind['praise_forwarded']} |  |" in en
     assert f"| Named colleague | {s.by_recipient['user']} |" in en
-    assert "3, 1 with a time the assignee committed; 2 tickets still breached" in en
+    assert f"| SLA alerts | {s.by_kind['sla_alert']} | warnings {warn}, breaches {breach}, " in en
+    assert (
+        "3; with a time the assignee committed: 1; tickets still breached after a notice: 2" in en
+    )
     assert f"- Overdue apologies: {s.apologies}" in en
     for lang, title in (("zh", "员工通知"), ("en", "Staff notifications")):
         page = report.to_html(lang)

@@ -100,7 +100,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "staff_survey_reopened": ("回访不满意重开（客服主管）", "Reopened after an unsatisfied survey"),
     "staff_approval_waiting": ("方案待审批", "Solutions waiting for approval"),
     "staff_praise_forwarded": ("表扬转达被表扬员工", "Praise forwarded to the colleague"),
-    "alerts_line": ("预警 {a}，超时 {b}，升级 {c}", "{a} warnings, {b} breaches, {c} escalations"),
+    "alerts_line": ("预警 {a}，超时 {b}，升级 {c}", "warnings {a}, breaches {b}, escalations {c}"),
     "recipient": ("收件人类型", "Recipient"),
     "recipient_role": ("岗位", "Role"),
     "recipient_department": ("部门", "Department"),
@@ -109,7 +109,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "delay_notices": ("提前告知客户延期", "Delay notices to customers, in advance"),
     "delay_line": (
         "{n} 次，其中 {k} 次为负责人承诺的新时间；告知后仍超时的工单 {b} 件",
-        "{n}, {k} with a time the assignee committed; {b} tickets still breached after a notice",
+        "{n}; with a time the assignee committed: {k}; tickets still breached after a notice: {b}",
     ),
     "apologies": ("超时致歉", "Overdue apologies"),
     "no_handoff": ("无转派无重开解决率", "Resolved without transfer or reopen"),
