@@ -232,6 +232,18 @@ def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> st
         + "</section>"
     )
 
+    causes, whom, customer = seeds.staff(report, lang)
+    parts.append(
+        f'<section id="staff"><h2>{esc(w("staff"))}</h2>'
+        + _note(w("staff_note"))
+        + '<div class="row">'
+        + _table([w("staff_cause"), w("count"), ""], causes)
+        + _table([w("recipient"), w("count")], whom)
+        + "</div><ul>"
+        + "".join(f"<li><b>{esc(label)}</b>: {esc(text)}</li>" for label, text in customer)
+        + "</ul></section>"
+    )
+
     times: list[list[object]] = [
         [
             w(key),

@@ -175,6 +175,12 @@ def render(report: MonthlyReport, lang: str, labels: Labels | None = None) -> st
         ],
     )
 
+    causes, whom, customer = seeds.staff(report, lang)
+    out += [f"## {w('staff')}", "", f"*{w('staff_note')}*", ""]
+    out += _table([w("staff_cause"), w("count"), ""], causes)
+    out += _table([w("recipient"), w("count")], whom)
+    out += [f"- {label}: {text}" for label, text in customer] + [""]
+
     problems = sum(report.problem_categories.values()) - report.problem_categories.get(
         "unclassified", 0
     )

@@ -1,7 +1,8 @@
 """The report's seed sections as rows, shared by the Markdown and HTML renderers.
 
 Issue 13 added seed 001's FCR and AHT, seed 000's 办结 and execution times,
-seed 003's survey rounds and seed 000's monthly suggestions digest.  Each
+seed 003's survey rounds, seed 000's monthly suggestions digest and the
+staff notifications with the customer's delay notices.  Each
 renderer escapes the cells its own way; this module only chooses the words.
 """
 
@@ -12,13 +13,14 @@ from typing import TYPE_CHECKING
 from complaintflow.metrics import _labels as lb
 from complaintflow.metrics._digest import SURVEY_GROUP
 from complaintflow.metrics._rounds import RoundFigures
+from complaintflow.metrics._staff import RECIPIENTS, STAFF_KINDS
 from complaintflow.metrics._values import Durations
 from complaintflow.metrics.labels import Labels
 
 if TYPE_CHECKING:
     from complaintflow.metrics.report import MonthlyReport
 
-__all__ = ["Rows", "durations", "rates", "rounds", "suggestions"]
+__all__ = ["Rows", "durations", "rates", "rounds", "staff", "suggestions"]
 
 Rows = list[list[object]]
 
@@ -103,3 +105,25 @@ def suggestions(
         )
 
     return [(name(g.category), g.count, g.examples) for g in report.suggestions]
+
+
+def staff(report: MonthlyReport, lang: str) -> tuple[Rows, Rows, list[tuple[str, str]]]:
+    """(rows by cause, rows by recipient, the customer's lines) of the staff section."""
+    s = report.staff_notices
+    alerts = lb.phrase(
+        "alerts_line", lang, a=s.alerts["warning"], b=s.alerts["breach"], c=s.alerts["escalation"]
+    )
+    causes: Rows = [
+        [lb.word(f"staff_{kind}", lang), s.by_kind[kind], alerts if kind == "sla_alert" else ""]
+        for kind in STAFF_KINDS
+    ]
+    causes.append([lb.word("total", lang), s.total, ""])
+    whom: Rows = [[lb.word(f"recipient_{kind}", lang), s.by_recipient[kind]] for kind in RECIPIENTS]
+    line = lb.phrase(
+        "delay_line", lang, n=s.delay_notices, k=s.committed, b=s.breached_after_notice
+    )
+    customer = [
+        (lb.word("delay_notices", lang), line),
+        (lb.word("apologies", lang), str(s.apologies)),
+    ]
+    return causes, whom, customer

@@ -29,6 +29,7 @@ from complaintflow.metrics._handling import (
     solution_times_of,
 )
 from complaintflow.metrics._rounds import RoundFigures, SurveyRound, rounds_of, sent_in
+from complaintflow.metrics._staff import StaffNotices, staff_notices_of
 from complaintflow.metrics.labels import Labels
 from complaintflow.sla.targets import BusinessTime
 
@@ -81,6 +82,9 @@ class MonthlyReport:
     surveys_sent: tuple[int, int] = (0, 0)
     #: Seed 000 §2.3.1: the month's suggestions for the product team.
     suggestions: tuple[SuggestionGroup, ...] = ()
+    #: Issue 13: staff notifications queued this month, and the customer's delay
+    #: notices and apologies (metrics._staff).
+    staff_notices: StaffNotices = attrs.field(factory=StaffNotices.empty)
 
     @property
     def label(self) -> str:
@@ -188,7 +192,7 @@ def _compliance(c: k.Compliance) -> dict[str, Any]:
 
 
 def _seed_figures(report: MonthlyReport) -> dict[str, Any]:
-    """The figures issue 13 added: seed 001's FCR and AHT, 办结, surveys, suggestions."""
+    """The figures issue 13 added: seed 001's FCR and AHT, 办结, surveys, suggestions, notices."""
     times = report.solution_times
     return {
         "complaint_first_contact_resolution": _rate(report.complaint_fcr),
@@ -214,6 +218,22 @@ def _seed_figures(report: MonthlyReport) -> dict[str, Any]:
             }
             for g in report.suggestions
         ],
+        "staff_notifications": _staff(report.staff_notices),
+    }
+
+
+def _staff(s: StaffNotices) -> dict[str, Any]:
+    return {
+        "total": s.total,
+        "by_kind": dict(s.by_kind),
+        "sla_alerts": dict(s.alerts),
+        "by_recipient": dict(s.by_recipient),
+        "delay_notices": {
+            "sent": s.delay_notices,
+            "committed_time": s.committed,
+            "breached_after": s.breached_after_notice,
+        },
+        "overdue_apologies": s.apologies,
     }
 
 
@@ -291,4 +311,5 @@ def monthly_report(
         survey_rounds=rounds_of(items, period),
         surveys_sent=sent_in(items, period),
         suggestions=suggestions_of(items, period),
+        staff_notices=staff_notices_of(items, period),
     )
