@@ -14,7 +14,8 @@ hypothesis.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 
 import pendulum
 
@@ -51,8 +52,11 @@ SHANGHAI = "Asia/Shanghai"
 #: One working day: 09:00-12:00 and 13:00-18:00 (lunch closed).
 OFFICE_HOURS: tuple[WindowSpec, ...] = CHINA_OFFICE_HOURS
 
-#: Monday to Friday at :data:`OFFICE_HOURS`, as ``BusinessCalendar(week=...)`` takes it.
-OFFICE_WEEK: dict[int, tuple[WindowSpec, ...]] = dict.fromkeys(range(5), OFFICE_HOURS)
+#: Monday to Friday at :data:`OFFICE_HOURS`, as ``BusinessCalendar(week=...)`` takes it;
+#: read-only, since every test file shares it (``{**OFFICE_WEEK, 5: ...}`` adds a Saturday).
+OFFICE_WEEK: Mapping[int, tuple[WindowSpec, ...]] = MappingProxyType(
+    dict.fromkeys(range(5), OFFICE_HOURS)
+)
 
 #: The standard actors: one of each staff role, a customer and the system.
 AGENT = Actor.staff("a1", Role.AGENT)
