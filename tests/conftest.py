@@ -10,20 +10,20 @@ Fixtures here are session-scoped because what they hand out is immutable
 ``memory_store``, ``shanghai_office_calendar`` (with China's holidays) and
 ``complaint_desk``; ``office_week`` here is the plain Mon-Fri week without
 holidays that most unit tests count against, so their sums stay easy to
-check by hand.
+check by hand.  Each fixture hands out a value from :mod:`complaintflow.testing.office`, which
+module-level test code (constants, ``parametrize`` arguments, strategies) imports directly.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 
-import pendulum
 import pytest
 from hypothesis import HealthCheck, settings
 
 from complaintflow.domain.values import Actor
 from complaintflow.sla.calendar import BusinessCalendar
+from complaintflow.testing import AGENT, CUSTOMER, SUPERVISOR, At, instants, office
 
 settings.register_profile(
     "ci",
@@ -97,41 +97,29 @@ def _xdist_group(item: pytest.Item, path: str) -> str | None:
     return None
 
 
-SHANGHAI = "Asia/Shanghai"
-OFFICE_HOURS = [("09:00", "12:00"), ("13:00", "18:00")]
-
-At = Callable[..., pendulum.DateTime]
-
-
 @pytest.fixture(scope="session")
 def office_week() -> BusinessCalendar:
     """Mon-Fri 09:00-12:00 and 13:00-18:00 in Shanghai, no holidays."""
-    return BusinessCalendar(tz=SHANGHAI, week=dict.fromkeys(range(5), OFFICE_HOURS))
+    return office.office_week()
 
 
 @pytest.fixture(scope="session")
 def at() -> At:
     """``at(day, hour, minute=0, month=5, year=2024)``: an instant in Shanghai, May 2024 unless
     told otherwise (the month most scenarios play in)."""
-
-    def make(
-        day: int, hour: int, minute: int = 0, *, month: int = 5, year: int = 2024
-    ) -> pendulum.DateTime:
-        return pendulum.datetime(year, month, day, hour, minute, tz=SHANGHAI)
-
-    return make
+    return instants(2024, 5)
 
 
 @pytest.fixture(scope="session")
 def agent() -> Actor:
-    return Actor.staff("a1", "agent")
+    return AGENT
 
 
 @pytest.fixture(scope="session")
 def supervisor() -> Actor:
-    return Actor.staff("s1", "supervisor")
+    return SUPERVISOR
 
 
 @pytest.fixture(scope="session")
 def customer() -> Actor:
-    return Actor.customer("c1")
+    return CUSTOMER

@@ -21,7 +21,6 @@ from complaintflow import (
     NotFound,
     PermissionDenied,
     Priority,
-    Role,
     Status,
     Ticket,
     TicketDraft,
@@ -32,9 +31,7 @@ from complaintflow.demo.story import START, run_story
 from complaintflow.domain.commands import Command, QueueNotification, RecordAlert, RestampSla
 from complaintflow.domain.vocabulary import Category
 from complaintflow.service.followups import SYSTEM
-
-AGENT = Actor.staff("a1", Role.AGENT)
-SUPERVISOR = Actor.staff("s1", Role.SUPERVISOR)
+from complaintflow.testing import AGENT, SUPERVISOR
 
 
 @pytest.fixture

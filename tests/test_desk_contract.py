@@ -14,7 +14,6 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import pendulum
 import pytest
 
 from complaintflow import (
@@ -35,16 +34,15 @@ from complaintflow import (
 from complaintflow.domain.commands import Comment, RestampSla
 from complaintflow.domain.events import Event
 from complaintflow.errors import CalendarHorizonError
+from complaintflow.testing import OFFICE_WEEK, SHANGHAI, instant
 
-SH = "Asia/Shanghai"
-START = pendulum.datetime(2024, 5, 20, 9, tz=SH)
+START = instant(2024, 5, 20, 9)
 AGENT = Actor.staff("wang.li", Role.AGENT)
 SUPERVISOR = Actor.staff("zhao.min", Role.SUPERVISOR)
-OFFICE = (("09:00", "12:00"), ("13:00", "18:00"))
 
 
 def sla_desk(store: InMemoryStore | SqliteStore, **calendar: Any) -> ComplaintDesk:
-    cal = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE), **calendar)
+    cal = BusinessCalendar(tz=SHANGHAI, week=OFFICE_WEEK, **calendar)
     return ComplaintDesk(
         store,
         ManualClock(START),

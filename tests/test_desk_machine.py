@@ -80,12 +80,12 @@ from complaintflow.sla.alerts import AlertKind, due_alerts
 from complaintflow.sla.measure import measure
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.storage import InMemoryStore, SqliteStore, TicketStore
+from complaintflow.testing import OFFICE_WEEK
+from complaintflow.testing import SHANGHAI as SH
 
-SH = "Asia/Shanghai"
-OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
 CALENDAR = BusinessCalendar(
     tz=SH,
-    week=dict.fromkeys(range(5), OFFICE),
+    week=OFFICE_WEEK,
     holidays=[
         dt.date(2024, 6, 10),
         dt.date(2024, 9, 16),

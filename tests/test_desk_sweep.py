@@ -29,17 +29,13 @@ from complaintflow import (
 )
 from complaintflow.domain.commands import Comment
 from complaintflow.domain.events import NotificationQueued, SlaAlerted
+from complaintflow.testing import AGENT, OFFICE_WEEK, SHANGHAI, instants
 
-SH = "Asia/Shanghai"
-OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
-CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE), holidays=[dt.date(2024, 6, 10)])
-AGENT = Actor.staff("a1", Role.AGENT)
-SUPERVISOR = Actor.staff("s1", Role.SUPERVISOR)
-CUSTOMER = Actor.customer("C1")
+CAL = BusinessCalendar(tz=SHANGHAI, week=OFFICE_WEEK, holidays=[dt.date(2024, 6, 10)])
+CUSTOMER = Actor.customer("C1")  # the customer of the drafts below
 
 
-def at(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
-    return pendulum.datetime(2024, 6, day, hour, minute, tz=SH)
+at = instants(2024, 6)
 
 
 class Outbox:

@@ -89,12 +89,12 @@ def test_explain_writes_a_breach_as_every_other_duration() -> None:
     from complaintflow.sla.explain import explain
     from complaintflow.sla.measure import measure
     from complaintflow.sla.policy import SlaPolicy
+    from complaintflow.testing import AGENT, START
 
     calendar = BusinessCalendar(
         tz="Asia/Shanghai", week={day: [("09:00", "18:00")] for day in range(5)}
     )
-    policy, agent = SlaPolicy.default(), Actor.staff("a1", "agent")
-    received = pendulum.datetime(2024, 5, 20, 10, tz="Asia/Shanghai")
+    policy, agent, received = SlaPolicy.default(), AGENT, START
     ticket, log = open_ticket(
         TicketDraft("扣了两次", "chat", received),
         ticket_id="t1",

@@ -10,16 +10,15 @@ from complaintflow.domain import commands as c
 from complaintflow.domain.events import Event, SlaAlerted
 from complaintflow.domain.lifecycle import LifecycleRules, apply, open_ticket
 from complaintflow.domain.ticket import Ticket
-from complaintflow.domain.values import Actor, Customer, TicketDraft
+from complaintflow.domain.values import Customer, TicketDraft
 from complaintflow.domain.vocabulary import Role
 from complaintflow.service.followups import SYSTEM, FollowUp
 from complaintflow.sla import BusinessCalendar
 from complaintflow.sla.alerts import AlertKind
 from complaintflow.sla.policy import Escalation, SlaPolicy
+from complaintflow.testing import AGENT, instants
 
-SH = "Asia/Shanghai"
 RULES = LifecycleRules(approvals=ApprovalPolicy.default())
-AGENT = Actor.staff("a1", Role.AGENT)
 #: Two versions of one policy whose escalation ladders differ: v1 calls the department
 #: manager at +50 % of the target, v2 the director at +100 %.
 V1 = SlaPolicy.default("v1")
@@ -29,8 +28,7 @@ V2 = attrs.evolve(
 )
 
 
-def at(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
-    return pendulum.datetime(2024, 6, day, hour, minute, tz=SH)
+at = instants(2024, 6)
 
 
 def p1_ticket(received: pendulum.DateTime, version: str) -> tuple[Ticket, list[Event]]:

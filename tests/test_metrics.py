@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from functools import partial
 
 import pendulum
 import pytest
@@ -39,23 +40,18 @@ from complaintflow.metrics import (
     sla_compliance,
     top_categories,
 )
-from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.sla.policy import SlaPolicy
+from complaintflow.testing import AGENT, CUSTOMER, instant, office_week
+from complaintflow.testing import SHANGHAI as SH
 
-SH = "Asia/Shanghai"
-OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
-CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE))
+CAL = office_week()
 POLICY = SlaPolicy.default()
-AGENT = Actor.staff("a1", "agent")
-SUPERVISOR = Actor.staff("s1", "supervisor")
-CUSTOMER = Actor.customer("c1")
 MAY = Period.month(2024, 5, SH)
 H = dt.timedelta(hours=1)
 M = dt.timedelta(minutes=1)
 
 
-def at(month: int, day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
-    return pendulum.datetime(2024, month, day, hour, minute, tz=SH)
+at = partial(instant, 2024)  # at(month, day, hour, minute=0)
 
 
 def may(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:

@@ -10,6 +10,7 @@ resolutions, SLA clocks) stays in the month it happened.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from itertools import count
 
 import pendulum
@@ -21,7 +22,7 @@ from complaintflow.clock import ManualClock
 from complaintflow.domain import commands as c
 from complaintflow.domain.events import Event, Received
 from complaintflow.domain.lifecycle import apply, open_ticket
-from complaintflow.domain.values import Actor, TicketDraft
+from complaintflow.domain.values import TicketDraft
 from complaintflow.domain.vocabulary import Status
 from complaintflow.metrics import (
     Period,
@@ -33,20 +34,17 @@ from complaintflow.metrics import (
     sla_compliance,
 )
 from complaintflow.service.desk import ComplaintDesk
-from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.storage.memory import InMemoryStore
+from complaintflow.testing import AGENT, instant, office_week
+from complaintflow.testing import SHANGHAI as SH
 
-SH = "Asia/Shanghai"
-OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
-CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE))
+CAL = office_week()
 POLICY = SlaPolicy.default()
-AGENT = Actor.staff("a1", "agent")
 MAY, JUNE = Period.month(2024, 5, SH), Period.month(2024, 6, SH)
 
 
-def sh(month: int, day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
-    return pendulum.datetime(2024, month, day, hour, minute, tz=SH)
+sh = partial(instant, 2024)  # sh(month, day, hour, minute=0)
 
 
 def late_entry() -> list[Event]:

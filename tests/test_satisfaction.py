@@ -47,17 +47,16 @@ from complaintflow.satisfaction import (
     unique_responses,
 )
 from complaintflow.sla import BusinessCalendar
+from complaintflow.testing import OFFICE_WEEK, instant, office_week
+from complaintflow.testing import SHANGHAI as TZ
 from complaintflow.testing.strategies import calendar_kwargs, instants
 
-TZ = "Asia/Shanghai"
-WEEK = {d: [("09:00", "12:00"), ("13:00", "18:00")] for d in range(5)}
-OFFICE = BusinessCalendar(tz=TZ, week=WEEK)
+OFFICE = office_week()
 H = dt.timedelta(hours=1)
 SATISFIED = SurveyResponse("satisfied")
 
 
-def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> pendulum.DateTime:
-    return pendulum.datetime(year, month, day, hour, minute, tz=TZ)
+at = instant
 
 
 def ticket(
@@ -123,7 +122,7 @@ def test_call_window_over_weekend_and_holiday_lands_on_make_up_sunday() -> None:
     # National Day 2026: Sunday 27 Sept is a make-up working day.
     cal = BusinessCalendar(
         tz=TZ,
-        week=WEEK,
+        week=OFFICE_WEEK,
         holidays=[dt.date(2026, 10, d) for d in range(1, 8)],
         workdays={dt.date(2026, 9, 27): [("09:00", "18:00")]},
     )
@@ -138,7 +137,7 @@ def test_call_window_over_weekend_and_holiday_lands_on_make_up_sunday() -> None:
 
 
 def test_window_crossing_a_holiday_avoids_friday_afternoon() -> None:
-    cal = BusinessCalendar(tz=TZ, week=WEEK, holidays=[dt.date(2026, 4, 30)])
+    cal = BusinessCalendar(tz=TZ, week=OFFICE_WEEK, holidays=[dt.date(2026, 4, 30)])
     slot = schedule_survey(at(2026, 4, 29, 17), method="questionnaire", calendar=cal)
     assert slot.at == at(2026, 5, 1, 9)  # Thursday is a holiday; Friday morning it is
     assert slot.in_window

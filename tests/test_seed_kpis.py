@@ -27,7 +27,6 @@ from complaintflow import (
     Customer,
     InMemoryStore,
     ManualClock,
-    Role,
     SlaPolicy,
     SurveyResponse,
     Ticket,
@@ -39,8 +38,8 @@ from complaintflow.domain.vocabulary import Category, Kind
 from complaintflow.metrics import MonthlyReport, monthly_report
 from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.storage.sqlite import SqliteStore
+from complaintflow.testing import AGENT
 
-AGENT = Actor.staff("a1", Role.AGENT)
 CUSTOMER = Actor.customer("C9")
 CALENDAR = BusinessCalendar(tz="Asia/Shanghai", week=dict.fromkeys(range(7), (("00:00", "24:00"),)))
 MINUTE = dt.timedelta(minutes=1)

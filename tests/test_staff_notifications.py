@@ -22,7 +22,6 @@ import pytest
 
 from complaintflow import (
     Actor,
-    BusinessCalendar,
     ComplaintDesk,
     Customer,
     InMemoryStore,
@@ -44,10 +43,9 @@ from complaintflow.domain.events import NotificationQueued, SlaAlerted, TimeComm
 from complaintflow.service.notifications import NotificationKind
 from complaintflow.service.recipients import Recipient, RecipientKind
 from complaintflow.storage.protocol import OutboxItem, TicketStore
+from complaintflow.testing import instants, office_week
 
-SH = "Asia/Shanghai"
-OFFICE = (("09:00", "12:00"), ("13:00", "18:00"))
-CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE))
+CAL = office_week()
 AGENT = Actor.staff("wang.li", Role.AGENT)
 SUPERVISOR = Actor.staff("zhao.min", Role.SUPERVISOR)
 MANAGER = Actor.staff("sun.qiang", Role.DEPARTMENT_MANAGER)
@@ -55,8 +53,7 @@ CUSTOMER = Actor.customer("VIP20240520001")
 PHONE = "13812345678"
 
 
-def at(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
-    return pendulum.datetime(2024, 5, day, hour, minute, tz=SH)  # Monday the 20th
+at = instants(2024, 5)  # Monday the 20th
 
 
 @pytest.fixture(params=["memory", "sqlite"])

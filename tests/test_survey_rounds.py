@@ -24,7 +24,6 @@ from complaintflow import (
     Customer,
     InMemoryStore,
     ManualClock,
-    Role,
     SlaPolicy,
     Status,
     SurveyResponse,
@@ -40,15 +39,11 @@ from complaintflow.domain.lifecycle import apply
 from complaintflow.domain.vocabulary import Category, Kind
 from complaintflow.metrics import MonthlyReport, monthly_report
 from complaintflow.satisfaction import SurveySampler, second_followups
-from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.storage.sqlite import SqliteStore
+from complaintflow.testing import AGENT, SUPERVISOR, office_week
 
-AGENT = Actor.staff("a1", Role.AGENT)
-SUPERVISOR = Actor.staff("s1", Role.SUPERVISOR)
 CUSTOMER = Actor.customer("C9")
-CALENDAR = BusinessCalendar(
-    tz="Asia/Shanghai", week=dict.fromkeys(range(5), (("09:00", "12:00"), ("13:00", "18:00")))
-)
+CALENDAR = office_week()
 ROUND = "2024-05"
 MINUTE = dt.timedelta(minutes=1)
 

@@ -30,7 +30,6 @@ from complaintflow import (
     Customer,
     InMemoryStore,
     ManualClock,
-    Role,
     SlaPolicy,
     SqliteStore,
     Status,
@@ -42,17 +41,15 @@ from complaintflow.domain.lifecycle import apply
 from complaintflow.service.sweep import SweepSummary, sweep
 from complaintflow.sla.measure import ClockState, measure
 from complaintflow.storage import BatchSaves, Reschedule, SaveItem, TicketStore
+from complaintflow.testing import AGENT, OFFICE_WEEK, instants
+from complaintflow.testing import SHANGHAI as SH
 
-SH = "Asia/Shanghai"
-OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
-CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE), holidays=[dt.date(2024, 6, 10)])
-AGENT = Actor.staff("a1", Role.AGENT)
-CUSTOMER = Actor.customer("C1")
+CAL = BusinessCalendar(tz=SH, week=OFFICE_WEEK, holidays=[dt.date(2024, 6, 10)])
+CUSTOMER = Actor.customer("C1")  # the first ticket's customer
 FAR = pendulum.datetime(2024, 12, 31, tz=SH)
 
 
-def at(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
-    return pendulum.datetime(2024, 6, day, hour, minute, tz=SH)
+at = instants(2024, 6)
 
 
 def make_desk(store: TicketStore, clock: ManualClock, prefix: str = "t") -> ComplaintDesk:

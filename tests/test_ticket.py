@@ -11,13 +11,13 @@ import pytest
 from complaintflow.domain import commands as c
 from complaintflow.domain.lifecycle import apply, open_ticket
 from complaintflow.domain.ticket import Ticket
-from complaintflow.domain.values import Actor, Customer, TicketDraft
-from complaintflow.domain.vocabulary import Category, Channel, Kind, Priority, Role, Status
+from complaintflow.domain.values import Customer, TicketDraft
+from complaintflow.domain.vocabulary import Category, Channel, Kind, Priority, Status
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.storage.encoding import ticket_from_dict, ticket_to_dict
+from complaintflow.testing import AGENT
 
 T0 = pendulum.datetime(2024, 5, 20, 9, tz="Asia/Shanghai")
-AGENT = Actor.staff("wang.fang", Role.AGENT)
 POLICY = SlaPolicy.default()
 
 

@@ -24,18 +24,17 @@ from typing import Any
 
 from celery import Celery
 
-from complaintflow import BusinessCalendar, ComplaintDesk, SlaPolicy, SqliteStore, SystemClock
+from complaintflow import ComplaintDesk, SlaPolicy, SqliteStore, SystemClock
 from complaintflow.contrib.celery import install
 from complaintflow.errors import StorageError
 from complaintflow.service.notifications import Notification
 from complaintflow.service.outbox import RetryPolicy
+from complaintflow.testing import office_week
 
 BROKER = os.environ.get("CF_BROKER", "memory://")
 HERE = Path(os.environ.get("CF_DIR", "."))
 
-CALENDAR = BusinessCalendar(
-    tz="Asia/Shanghai", week={key: [("09:00", "12:00"), ("13:00", "18:00")] for key in range(5)}
-)
+CALENDAR = office_week()
 
 
 class SwitchedStore(SqliteStore):

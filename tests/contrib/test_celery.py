@@ -22,7 +22,6 @@ from celery import Celery
 from cf_celery_app import desk_on
 
 from complaintflow import (
-    BusinessCalendar,
     ComplaintDesk,
     Customer,
     InMemoryStore,
@@ -36,14 +35,13 @@ from complaintflow.domain.events import SlaAlerted
 from complaintflow.errors import MissingExtraError, StorageError, ValidationError
 from complaintflow.service.notifications import Notification
 from complaintflow.service.outbox import RetryPolicy
+from complaintflow.testing import SHANGHAI as SH
+from complaintflow.testing import office_week
 
 if TYPE_CHECKING:
     from conftest import Worker  # the fixture's value (tests/contrib/conftest.py)
 
-SH = "Asia/Shanghai"
-CAL = BusinessCalendar(
-    tz=SH, week={key: [("09:00", "12:00"), ("13:00", "18:00")] for key in range(5)}
-)
+CAL = office_week()
 
 
 def draft(received: dt.datetime, n: int = 0) -> TicketDraft:

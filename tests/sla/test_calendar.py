@@ -18,15 +18,15 @@ from complaintflow.errors import (
     ValidationError,
 )
 from complaintflow.sla import BusinessCalendar, StaticHolidays, _zone, china_office
+from complaintflow.testing import OFFICE_HOURS, OFFICE_WEEK
 
 SH = ZoneInfo("Asia/Shanghai")
 NY = ZoneInfo("America/New_York")
-OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
 H = dt.timedelta(hours=1)
 
 
 def office(**kwargs: object) -> BusinessCalendar:
-    return BusinessCalendar("Asia/Shanghai", dict.fromkeys(range(5), OFFICE), **kwargs)  # type: ignore[arg-type]
+    return BusinessCalendar("Asia/Shanghai", OFFICE_WEEK, **kwargs)  # type: ignore[arg-type]
 
 
 def always(tz: str) -> BusinessCalendar:
@@ -58,13 +58,13 @@ def test_24_00_is_only_an_end() -> None:
 
 def test_unknown_zone_is_refused() -> None:
     with pytest.raises(CalendarError, match="unknown time zone"):
-        BusinessCalendar("Mars/Olympus_Mons", {0: OFFICE})
+        BusinessCalendar("Mars/Olympus_Mons", {0: OFFICE_HOURS})
 
 
 def test_a_date_both_holiday_and_workday_is_refused() -> None:
     day = dt.date(2026, 9, 27)
     with pytest.raises(CalendarError, match="both a holiday and a workday"):
-        office(holidays=[day], workdays={day: OFFICE})
+        office(holidays=[day], workdays={day: OFFICE_HOURS})
 
 
 def test_a_calendar_never_open_is_refused() -> None:
@@ -74,7 +74,7 @@ def test_a_calendar_never_open_is_refused() -> None:
 
 def test_weekday_keys_are_checked() -> None:
     with pytest.raises(CalendarError, match="weekday numbers"):
-        BusinessCalendar("UTC", {7: OFFICE})
+        BusinessCalendar("UTC", {7: OFFICE_HOURS})
 
 
 def test_an_overnight_window_may_not_run_into_the_next_days_window() -> None:

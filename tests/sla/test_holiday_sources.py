@@ -17,8 +17,7 @@ from complaintflow.sla import (
     calendar_from_source,
     china_office,
 )
-
-OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
+from complaintflow.testing import OFFICE_HOURS
 
 
 def test_static_source_is_a_holiday_source() -> None:
@@ -30,7 +29,7 @@ def test_static_source_is_a_holiday_source() -> None:
 def test_calendar_from_source_gives_make_up_days_the_given_hours() -> None:
     source = StaticHolidays(workdays=[dt.date(2026, 5, 9)])
     cal = calendar_from_source(
-        source, tz="Asia/Shanghai", week={0: OFFICE}, workday_hours=[("10:00", "16:00")]
+        source, tz="Asia/Shanghai", week={0: OFFICE_HOURS}, workday_hours=[("10:00", "16:00")]
     )
     assert cal.windows(dt.date(2026, 5, 9)) == (("10:00", "16:00"),)
     assert cal.horizon is None

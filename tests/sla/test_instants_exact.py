@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pendulum
 import pytest
 
-from complaintflow import Actor, TicketDraft
+from complaintflow import TicketDraft
 from complaintflow.clock import ManualClock, instant
 from complaintflow.domain.lifecycle import open_ticket
 from complaintflow.errors import ClockError
@@ -24,12 +24,12 @@ from complaintflow.sla.explain import explain
 from complaintflow.sla.measure import ClockState, measure
 from complaintflow.sla.policy import SlaMatch, SlaPolicy, SlaRule
 from complaintflow.sla.targets import BusinessHours
+from complaintflow.testing import AGENT
 
 NY = ZoneInfo("America/New_York")
 ALWAYS = BusinessCalendar(
     tz="America/New_York", week={day: [("00:00", "24:00")] for day in range(7)}
 )
-AGENT = Actor.staff("a1", "agent")
 EDT_0120 = dt.datetime(2024, 11, 3, 1, 20, tzinfo=NY)  # 05:20Z
 EST_0110 = dt.datetime(2024, 11, 3, 1, 10, tzinfo=NY, fold=1)  # 06:10Z, 50 minutes later
 UTC = dt.UTC

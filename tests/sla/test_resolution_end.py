@@ -16,7 +16,6 @@ from itertools import count
 from pathlib import Path
 
 import attrs
-import pendulum
 import pytest
 
 from complaintflow import (
@@ -26,7 +25,6 @@ from complaintflow import (
     Customer,
     InMemoryStore,
     ManualClock,
-    Role,
     SlaPolicy,
     Ticket,
     TicketDraft,
@@ -35,17 +33,14 @@ from complaintflow import (
 from complaintflow.domain.sla_state import ClockRules, ResolutionEnd
 from complaintflow.domain.vocabulary import Category, Kind
 from complaintflow.metrics import monthly_report
-from complaintflow.sla import BusinessCalendar
 from complaintflow.sla.measure import ClockState, measure
 from complaintflow.storage.encoding import make_converter
 from complaintflow.storage.sqlite import SqliteStore
+from complaintflow.testing import AGENT, office_week
+from complaintflow.testing import SHANGHAI as SH
+from complaintflow.testing import START as MONDAY
 
-SH = "Asia/Shanghai"
-MONDAY = pendulum.datetime(2024, 5, 20, 10, tz=SH)
-CALENDAR = BusinessCalendar(
-    tz=SH, week=dict.fromkeys(range(5), (("09:00", "12:00"), ("13:00", "18:00")))
-)
-AGENT = Actor.staff("a1", Role.AGENT)
+CALENDAR = office_week()
 CUSTOMER = Actor.customer("C9")
 DAY = dt.timedelta(days=1)
 

@@ -25,18 +25,14 @@ from complaintflow.sla.alerts import AlertKind, due_alerts
 from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.sla.measure import ClockState, measure
 from complaintflow.sla.policy import SlaPolicy
+from complaintflow.testing import AGENT, CUSTOMER, OFFICE_WEEK, SHANGHAI, instants
 
-SH = "Asia/Shanghai"
-OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
-CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE), holidays=[dt.date(2024, 6, 10)])
+CAL = BusinessCalendar(tz=SHANGHAI, week=OFFICE_WEEK, holidays=[dt.date(2024, 6, 10)])
 #: Measured to the execution's end, so that a wait on the customer pauses a running clock.
 POLICY = SlaPolicy.default(resolution_end="resolved")
-AGENT = Actor.staff("a1", "agent")
-CUSTOMER = Actor.customer("c")
 
 
-def at(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
-    return pendulum.datetime(2024, 6, day, hour, minute, tz=SH)
+at = instants(2024, 6)
 
 
 class Story:

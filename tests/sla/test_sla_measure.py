@@ -31,22 +31,17 @@ from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.sla.measure import ClockState, SlaPolicyMismatch, measure
 from complaintflow.sla.policy import ReopenMode, SlaMatch, SlaPolicy, SlaRule
 from complaintflow.sla.targets import BusinessDays, BusinessHours, Elapsed
+from complaintflow.testing import AGENT, CUSTOMER, OFFICE_WEEK, SUPERVISOR, instants
+from complaintflow.testing import SHANGHAI as SH
 
-SH = "Asia/Shanghai"
-OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
-CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE), holidays=[dt.date(2024, 6, 10)])
+CAL = BusinessCalendar(tz=SH, week=OFFICE_WEEK, holidays=[dt.date(2024, 6, 10)])
 ALWAYS = BusinessCalendar(tz=SH, week={day: [("00:00", "24:00")] for day in range(7)})
-AGENT = Actor.staff("a1", "agent")
-SUPERVISOR = Actor.staff("s1", "supervisor")
-CUSTOMER = Actor.customer("c1")
 #: Measured to the execution's end, so that the waits on the customer are pauses of a running
 #: clock (the default stops it at 办结, the solution given: tests/sla/test_resolution_end.py).
 POLICY = SlaPolicy.default(resolution_end="resolved")
 
 
-def at(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
-    """June 2024 in Shanghai: the 7th is a Friday, the 10th (Monday) a holiday."""
-    return pendulum.datetime(2024, 6, day, hour, minute, tz=SH)
+at = instants(2024, 6)  # June 2024: the 7th is a Friday, the 10th (Monday) a holiday
 
 
 class Story:

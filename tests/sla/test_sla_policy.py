@@ -8,7 +8,6 @@ import pendulum
 import pytest
 
 from complaintflow import (
-    Actor,
     ComplaintDesk,
     InMemoryStore,
     ManualClock,
@@ -27,11 +26,10 @@ from complaintflow.sla.explain import explain
 from complaintflow.sla.measure import measure
 from complaintflow.sla.policy import Escalation, ReopenMode, SlaMatch, SlaPolicy, SlaRule
 from complaintflow.sla.targets import BusinessDays, BusinessHours, Elapsed
+from complaintflow.testing import AGENT, OFFICE_WEEK
+from complaintflow.testing import SHANGHAI as SH
 
-SH = "Asia/Shanghai"
-OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
-CAL = BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE), holidays=[dt.date(2024, 6, 10)])
-AGENT = Actor.staff("a1", "agent")
+CAL = BusinessCalendar(tz=SH, week=OFFICE_WEEK, holidays=[dt.date(2024, 6, 10)])
 
 
 def ticket(

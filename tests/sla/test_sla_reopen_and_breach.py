@@ -14,23 +14,19 @@ import pendulum
 import pytest
 
 from complaintflow import (
-    Actor,
     BusinessCalendar,
     Channel,
     ComplaintDesk,
     InMemoryStore,
     ManualClock,
-    Role,
     SlaPolicy,
     TicketDraft,
     ValidationError,
 )
 from complaintflow.sla.alerts import AlertKind, due_alerts
 from complaintflow.sla.measure import ClockState, measure
+from complaintflow.testing import AGENT, CUSTOMER, SUPERVISOR
 
-AGENT = Actor.staff("wang.li", Role.AGENT)
-SUPERVISOR = Actor.staff("zhao.min", Role.SUPERVISOR)
-CUSTOMER = Actor.customer("C1")
 At = Callable[..., pendulum.DateTime]  # conftest's ``at``: an instant in Shanghai, May 2024
 
 
@@ -49,7 +45,7 @@ def test_first_response_continues_after_a_reopening_with_the_resolved_gap_as_a_p
     desk = ComplaintDesk(InMemoryStore(), clock, sla=policy, calendar=office_week)
     ticket = desk.intake(TicketDraft("银行卡被扣了两次", Channel.CHAT, clock.now()))
     desk.triage(ticket.id, "complaint", "billing.payment", "P1", actor=AGENT)  # 2 business h
-    desk.assign(ticket.id, "wang.li", actor=AGENT)
+    desk.assign(ticket.id, AGENT.id, actor=AGENT)
     desk.investigate(ticket.id, actor=AGENT)
     clock.set(at(20, 9, 30))
     desk.propose_solution(ticket.id, "退回重复扣款", actor=AGENT)

@@ -15,7 +15,6 @@ import datetime as dt
 from collections.abc import Callable
 
 import attrs
-import pendulum
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -27,16 +26,13 @@ from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.values import Actor, SurveyResponse, TicketDraft
 from complaintflow.domain.vocabulary import Category, Channel, Kind, Priority, Role, Status
 from complaintflow.errors import ComplaintflowError
-from complaintflow.sla import BusinessCalendar
 from complaintflow.sla.measure import MetricClock, measure
 from complaintflow.sla.policy import SlaPolicy
 from complaintflow.sla.targets import BusinessHours
+from complaintflow.testing import instant, office_week
 
-SH = "Asia/Shanghai"
-START = pendulum.datetime(2024, 5, 20, 9, tz=SH)
-CALENDAR = BusinessCalendar(
-    tz=SH, week=dict.fromkeys(range(5), (("09:00", "12:00"), ("13:00", "18:00")))
-)
+START = instant(2024, 5, 20, 9)
+CALENDAR = office_week()
 AGENT = Actor.staff("agent.1", Role.AGENT)
 SUPERVISOR = Actor.staff("super.1", Role.SUPERVISOR)
 CUSTOMER = Actor.customer("C1")

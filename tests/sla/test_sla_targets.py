@@ -12,15 +12,15 @@ from complaintflow.errors import ValidationError
 from complaintflow.sla import targets
 from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.sla.targets import BusinessDays, budget
+from complaintflow.testing import OFFICE_HOURS, OFFICE_WEEK
+from complaintflow.testing import SHANGHAI as SH
 
-SH = "Asia/Shanghai"
 ZONE = pendulum.timezone(SH)
-OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
 FRIDAY = pendulum.datetime(2024, 6, 7, 17, tz=SH)
 
 
 def office(*holidays: dt.date) -> BusinessCalendar:
-    return BusinessCalendar(tz=SH, week=dict.fromkeys(range(5), OFFICE), holidays=holidays)
+    return BusinessCalendar(tz=SH, week=OFFICE_WEEK, holidays=holidays)
 
 
 class Counting:
@@ -82,7 +82,7 @@ def test_a_calendar_that_cannot_be_a_key_is_searched_every_time() -> None:
 def test_a_calendar_never_open_is_still_refused() -> None:
     never = BusinessCalendar(
         tz=SH,
-        week={0: OFFICE},
+        week={0: OFFICE_HOURS},
         holidays=[dt.date(2024, 6, 10) + dt.timedelta(weeks=w) for w in range(600)],
     )
     for _ in range(2):  # failures are not remembered

@@ -16,16 +16,20 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from complaintflow.testing import strategies
-from complaintflow.testing.plugin import CN_HOLIDAYS, CN_MAKE_UP_DAYS
+from complaintflow.testing import (
+    CN_HOLIDAYS,
+    CN_MAKE_UP_DAYS,
+    OFFICE_HOURS,
+    OFFICE_WEEK,
+    strategies,
+)
 
 T = TypeVar("T")
-OFFICE = [("09:00", "12:00"), ("13:00", "18:00")]
 CHINA: dict[str, Any] = {
     "tz": "Asia/Shanghai",
-    "week": dict.fromkeys(range(5), OFFICE),
+    "week": OFFICE_WEEK,
     "holidays": sorted(CN_HOLIDAYS),
-    "workdays": dict.fromkeys(CN_MAKE_UP_DAYS, OFFICE),
+    "workdays": dict.fromkeys(CN_MAKE_UP_DAYS, OFFICE_HOURS),
 }
 NEW_YORK: dict[str, Any] = {**CHINA, "tz": "America/New_York"}
 BOUNDARIES = {9 * 60, 12 * 60, 13 * 60, 18 * 60, 0}

@@ -20,22 +20,20 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from complaintflow import (
-    Actor,
     Channel,
     ComplaintDesk,
     ComplaintflowError,
     Customer,
     InMemoryStore,
     ManualClock,
-    Role,
     TicketDraft,
 )
 from complaintflow.domain.text import unstorable
 from complaintflow.storage import SqliteStore, TicketStore
+from complaintflow.testing import AGENT
 from complaintflow.testing.hostile import texts
 
 START = pendulum.datetime(2024, 5, 20, 9, 0, tz="Asia/Shanghai")
-AGENT = Actor.staff("wang.fang", Role.AGENT)
 FIELDS = ("description", "name", "phone", "tag", "comment")
 _ids = itertools.count()
 
