@@ -16,9 +16,7 @@ Edit = tuple[str, str]
 
 _SAVE_CHECK = "            check_batch(ticket, events, current.last_seq + 1)\n"
 _ALL_TENANTS = "[t for t in self._memory.tenants.values()]"
-_FIND_QUERY = (
-    "                      priority=priority, due_before=due_before, limit=limit, cursor=cursor)\n"
-)
+_FIND_QUERY = "            due_before=due_before,\n            limit=limit,\n            cursor=cursor,\n        )\n"
 
 
 def _after_query(line: str) -> list[Edit]:
@@ -321,9 +319,9 @@ MUTANTS: dict[str, tuple[str, list[Edit]]] = {
         "claim_due leases every tenant's due tickets",
         [
             (
-                "(due, ticket_id) for ticket_id, due in self._data.due.items()",
-                f"(due, ticket_id) for t in {_ALL_TENANTS} for ticket_id, due in t.due.items()"
-                " if ticket_id in self._data.tickets",
+                "                for ticket_id, due in self._data.due.items()\n",
+                f"                for t in {_ALL_TENANTS} for ticket_id, due in t.due.items()\n"
+                "                if ticket_id in self._data.tickets\n",
             )
         ],
     ),
@@ -374,8 +372,8 @@ MUTANTS: dict[str, tuple[str, list[Edit]]] = {
         "reschedule moves a ticket saved since",
         [
             (
-                "if tickets[item.ticket_id].version != item.version)",
-                "if tickets[item.ticket_id].version < 0)",
+                "                if tickets[item.ticket_id].version != item.version\n",
+                "                if tickets[item.ticket_id].version < 0\n",
             )
         ],
     ),
