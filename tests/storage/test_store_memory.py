@@ -34,3 +34,13 @@ def test_a_pendulum_duration_is_a_lease_like_any_timedelta() -> None:
 
     assert lease_micros(pendulum.duration(minutes=5)) == 300_000_000
     assert lease_micros(dt.timedelta(days=1, microseconds=3)) == 86_400_000_003
+
+
+def test_a_mapping_is_not_a_list_of_ids() -> None:
+    """Iterating a dict gives its keys: an id list given as a mapping is a caller's mistake."""
+    from complaintflow.errors import ValidationError
+    from complaintflow.storage.kit import check_ids
+
+    with pytest.raises(ValidationError, match="ids is a list of ids"):
+        check_ids({"0": dt.datetime(2000, 1, 1)})  # type: ignore[arg-type]
+    assert check_ids(("a", "b")) == ["a", "b"]

@@ -15,7 +15,7 @@ pendulum object; the zone travels in the JSON of
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pendulum
@@ -160,8 +160,9 @@ def _listed(items: object, field: str) -> list[Any]:
 
 
 def check_ids(ids: Iterable[str], field: str = "ids") -> list[str]:
-    """A list of ids (``ack_outbox``); a bare str is refused, not split into letters."""
-    if isinstance(ids, str) or not isinstance(ids, Iterable):
+    """A list of ids (``ack_outbox``); a bare str is refused, not split into letters,
+    and so is a mapping, not reduced to its keys."""
+    if isinstance(ids, str | bytes | Mapping) or not isinstance(ids, Iterable):
         raise ValidationError(f"{field} is a list of ids, got {_short(ids)}", field=field)
     return [check_text(each, field) for each in ids]
 
