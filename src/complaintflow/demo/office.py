@@ -46,7 +46,6 @@ from complaintflow.demo.data import (
     SUPERVISORS,
     Feedback,
 )
-from complaintflow.demo.surveys import MonthlyRound
 from complaintflow.domain.money import Money
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.values import Actor, Customer, TicketDraft
@@ -131,7 +130,6 @@ class OfficeMonth:
         self.declined: set[str] = set()
         self.tickets = self.repeats = self.sweeps = self.alerts = self.surveys = 0
         self.committed = 0
-        self.round = MonthlyRound(self, f"{year}-{month:02d}")
 
     # -- time -------------------------------------------------------------
     def at(self, when: pendulum.DateTime, step: Step) -> None:

@@ -41,6 +41,7 @@ from complaintflow.demo.office import (
     OfficeMonth,
     office_calendar,
 )
+from complaintflow.demo.surveys import MonthlyRound
 from complaintflow.sla.calendar import BusinessCalendar
 from complaintflow.storage.protocol import TicketStore
 
@@ -88,6 +89,7 @@ def simulate(
         raise ValueError("days must be at least 1")
     sim = OfficeMonth(store, seed, lang)
     year, month = MONTH
+    survey_round = MonthlyRound(sim, f"{year}-{month:02d}")
     plan = _plan(sim.calendar, days)
     for index, day in enumerate(plan):
         sim.arrivals(day)
@@ -95,7 +97,7 @@ def simulate(
             sim.at(pendulum.datetime(day.year, day.month, day.day, hour, 59, tz=ZONE), sim.sweep)
         sim.at(
             pendulum.datetime(day.year, day.month, day.day, 8, 30, tz=ZONE),
-            partial(sim.round.draw, day),
+            partial(survey_round.draw, day),
         )
         sim.run_until(pendulum.datetime(day.year, day.month, day.day, 23, 59, 59, tz=ZONE))
         if progress is not None:
@@ -122,7 +124,10 @@ def simulate(
         sim.alerts,
         sim.surveys,
         len(sim.reopened),
-        {k: sim.round.figures[k] for k in ("sent", "refused", "answered", "invalid", "followups")},
+        {
+            k: survey_round.figures[k]
+            for k in ("sent", "refused", "answered", "invalid", "followups")
+        },
         sim.committed,
     )
 
