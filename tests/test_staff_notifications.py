@@ -40,8 +40,8 @@ from complaintflow import (
     ValidationError,
 )
 from complaintflow.domain.events import NotificationQueued, SlaAlerted, TimeCommitted
+from complaintflow.domain.recipients import Recipient, RecipientKind
 from complaintflow.service.notifications import NotificationKind
-from complaintflow.service.recipients import Recipient, RecipientKind
 from complaintflow.storage.protocol import OutboxItem, TicketStore
 from complaintflow.testing import instants, office_week
 

@@ -11,9 +11,9 @@ every other figure, never from the outbox (delivered items leave it):
   (``role:NAME``, ``department:NAME`` or ``user:NAME``);
 - an ``sla_alerted`` event of a warning, breach or escalation is one
   ``sla_alert`` staff notification (its outbox id is the alert's key plus
-  ``:staff``); its recipient is decided as the sweep decides it: an
-  escalation's role, else the assignee, else the department, else the
-  supervisor role, from the ticket as it stood at the alert;
+  ``:staff``); its recipient comes from the rule the sweep applies
+  (:func:`~complaintflow.domain.recipients.sla_alert_recipient`), on the
+  ticket as it stood at the alert;
 - ``delay_notice`` and ``overdue_apology`` events of the customer's.
 
 A notification counts in the month it was queued, merged duplicates
@@ -33,6 +33,7 @@ import attrs
 
 from complaintflow.domain import events as e
 from complaintflow.domain.fold import evolve, replay
+from complaintflow.domain.recipients import sla_alert_recipient
 from complaintflow.domain.ticket import Ticket
 from complaintflow.metrics._facts import Period, TicketFacts
 
@@ -86,12 +87,12 @@ class _AsOf:
 
 
 def _alert_recipient(alert: e.SlaAlerted, ticket: Ticket) -> str:
-    """As ``service.staff.alert_recipient`` decides (metrics does not import the service)."""
-    if alert.kind == "escalation" and alert.role is not None:
-        return "role"
-    if ticket.assignee:
-        return "user"
-    return "department" if ticket.department else "role"
+    """The kind of recipient the sweep chose, by the same rule."""
+    return sla_alert_recipient(
+        escalation_role=alert.role if alert.kind == "escalation" else None,
+        assignee=ticket.assignee,
+        department=ticket.department,
+    ).kind.value
 
 
 def _queued_recipient(ticket_id: str, p: e.NotificationQueued) -> str:

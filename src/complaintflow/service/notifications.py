@@ -267,7 +267,7 @@ def compose(
     ``extra`` fills the staff alert's ``metric``, ``alert`` and ``role``,
     the notice's ``promised`` and ``reason``.  ``recipient`` is a staff
     notification's ``role:``/``department:``/``user:`` string (see
-    :class:`~complaintflow.service.recipients.Recipient`).  Staff
+    :class:`~complaintflow.domain.recipients.Recipient`).  Staff
     notifications carry no customer contact at all, and every text they
     quote (summary, solution) is redacted.
     """

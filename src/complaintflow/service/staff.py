@@ -25,6 +25,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from complaintflow.domain import events as e
+from complaintflow.domain.recipients import Recipient, sla_alert_recipient
 from complaintflow.domain.redaction import redact
 from complaintflow.domain.ticket import Ticket
 from complaintflow.domain.vocabulary import Kind, Role, Status
@@ -34,7 +35,6 @@ from complaintflow.service.notifications import (
     Templates,
     compose,
 )
-from complaintflow.service.recipients import Recipient
 from complaintflow.sla.alerts import Alert, AlertKind
 
 __all__ = ["PRAISED_TAG", "alert_recipient", "event_notices", "praised", "routed_notices"]
@@ -53,14 +53,12 @@ def praised(ticket: Ticket) -> tuple[Recipient, ...]:
 
 
 def alert_recipient(alert: Alert, ticket: Ticket) -> Recipient:
-    """Who an SLA alert is for: an escalation's role; else the owner, the queue, a supervisor."""
-    if alert.kind is AlertKind.ESCALATION and alert.role is not None:
-        return Recipient.role(alert.role)
-    if ticket.assignee:
-        return Recipient.user(ticket.assignee)
-    if ticket.department:
-        return Recipient.department(ticket.department)
-    return Recipient.role(Role.SUPERVISOR)
+    """Who an SLA alert is for (:func:`~complaintflow.domain.recipients.sla_alert_recipient`)."""
+    return sla_alert_recipient(
+        escalation_role=alert.role if alert.kind is AlertKind.ESCALATION else None,
+        assignee=ticket.assignee,
+        department=ticket.department,
+    )
 
 
 def _causes(ticket: Ticket, event: e.Event) -> Iterable[tuple[NotificationKind, Recipient, str]]:

@@ -16,9 +16,10 @@ import enum
 
 import attrs
 
+from complaintflow.domain.vocabulary import Role
 from complaintflow.errors import ValidationError
 
-__all__ = ["Recipient", "RecipientKind"]
+__all__ = ["Recipient", "RecipientKind", "sla_alert_recipient"]
 
 
 class RecipientKind(enum.StrEnum):
@@ -81,3 +82,20 @@ class Recipient:
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.name}"
+
+
+def sla_alert_recipient(
+    *, escalation_role: Role | None, assignee: str | None, department: str | None
+) -> Recipient:
+    """Who an SLA alert is for: an escalation's role; else the owner, the queue, a supervisor.
+
+    One rule for the sweep that queues the alert and the report that counts it
+    (the report reads the log and may not ask the service).
+    """
+    if escalation_role is not None:
+        return Recipient.role(escalation_role)
+    if assignee:
+        return Recipient.user(assignee)
+    if department:
+        return Recipient.department(department)
+    return Recipient.role(Role.SUPERVISOR)
